@@ -1,0 +1,48 @@
+//! The find stage: mentions of dates, money, quantities, institutes, organisations and
+//! countries in a document's text, each with its span, page, rule and normalised value.
+//!
+//! Rules are data (`rules/`); this module runs them. It never changes the text and never
+//! looks at other documents: one document in, its mentions out.
+
+pub mod engine;
+pub mod entities;
+
+use crate::model::{DocText, Mention, stable_id};
+use crate::rules::RuleSet;
+
+/// What the rules may know about the document they run on.
+pub struct DocContext<'a> {
+    pub doc: &'a str,
+    pub text: &'a DocText,
+    /// Publication date (ISO) known before the find stage (sidecar or metadata), used to
+    /// resolve year-less and relative dates.
+    pub published: Option<&'a str>,
+}
+
+/// All mentions of one document, sorted by (start, end, kind, rule), with stable ids.
+pub fn find(rules: &RuleSet, ctx: &DocContext) -> Vec<Mention> {
+    let mut mentions = engine::find(&rules.patterns, ctx);
+    mentions.extend(entities::find(&rules.entities, ctx));
+    finish(ctx, mentions)
+}
+
+/// Fills page and id and sorts: done once here so every rule family gets it right.
+pub fn finish(ctx: &DocContext, mut mentions: Vec<Mention>) -> Vec<Mention> {
+    for m in &mut mentions {
+        m.doc = ctx.doc.to_string();
+        m.page = ctx.text.page_of(m.start);
+        m.id = stable_id(
+            "m",
+            &[ctx.doc, &m.start.to_string(), &m.end.to_string(), m.kind.as_str()],
+        );
+    }
+    mentions.sort_by(|a, b| (a.start, a.end, a.kind, &a.rule).cmp(&(b.start, b.end, b.kind, &b.rule)));
+    mentions.dedup_by(|a, b| a.id == b.id);
+    mentions
+}
+
+/// The publication date a document states about itself (cover page, byline, dateline),
+/// when neither its sidecar nor its metadata gave one.
+pub fn publication_date(rules: &RuleSet, text: &DocText) -> Option<String> {
+    engine::publication_date(&rules.patterns, text)
+}

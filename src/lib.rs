@@ -1,0 +1,26 @@
+//! `aisi-tracker` turns published reports on AI safety institutes into a reconciled,
+//! citable dataset.
+//!
+//! The stages, one module each, pass data forward only:
+//!
+//! | stage | module | in → out |
+//! |---|---|---|
+//! | walk | [`corpus`] | folder → [`corpus::InputFile`]s |
+//! | extract | [`extract`] | bytes → [`model::Extraction`] (pages) → [`model::DocText`] |
+//! | find | [`find`] | text → [`model::Mention`]s |
+//! | build | [`build`] | mentions + text → [`model::Claim`]s |
+//! | reconcile | [`reconcile`] | claims → [`model::Fact`]s and [`model::Entity`]s |
+//! | emit | [`emit`] | [`model::Dataset`] → output files |
+//!
+//! [`pipeline`] wires them; [`cli`] parses the command line.
+
+pub mod build;
+pub mod cli;
+pub mod corpus;
+pub mod emit;
+pub mod extract;
+pub mod find;
+pub mod model;
+pub mod pipeline;
+pub mod reconcile;
+pub mod rules;
