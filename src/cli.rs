@@ -84,11 +84,21 @@ pub fn main(cli: Cli) -> Result<i32> {
             eprintln!("{summary}");
             Ok(0)
         }
-        Command::Rules { command: RulesCommand::Test { rules } } => {
+        Command::Rules {
+            command: RulesCommand::Test { rules },
+        } => {
             let set = crate::rules::RuleSet::load(&rules)?;
-            let _ = set;
-            eprintln!("rule examples: none yet");
-            Ok(0)
+            let outcomes = crate::find::self_test(&set);
+            let failed = outcomes.iter().filter(|o| !o.passed).count();
+            for o in outcomes.iter().filter(|o| !o.passed) {
+                println!("FAIL {} [{}] {:?}: {}", o.rule, o.file, o.example, o.detail);
+            }
+            println!(
+                "rule examples: {} passed, {} failed",
+                outcomes.len() - failed,
+                failed
+            );
+            Ok(if failed == 0 { 0 } else { 1 })
         }
     }
 }

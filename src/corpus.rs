@@ -68,7 +68,13 @@ pub fn scan(root: &Path) -> Result<Corpus> {
             continue;
         };
         let (sidecar, sidecar_error) = read_sidecar(&path);
-        corpus.inputs.push(InputFile { doc, path, format, sidecar, sidecar_error });
+        corpus.inputs.push(InputFile {
+            doc,
+            path,
+            format,
+            sidecar,
+            sidecar_error,
+        });
     }
     Ok(corpus)
 }
@@ -123,7 +129,10 @@ fn read_sidecar(path: &Path) -> (Option<Sidecar>, Option<String>) {
             }
             (Some(s), None)
         }
-        Err(e) => (None, Some(format!("sidecar {}: {e}; ignored", sp.display()))),
+        Err(e) => (
+            None,
+            Some(format!("sidecar {}: {e}; ignored", sp.display())),
+        ),
     }
 }
 
@@ -180,7 +189,10 @@ mod tests {
         let c = scan(d).unwrap();
         let docs: Vec<_> = c.inputs.iter().map(|i| i.doc.as_str()).collect();
         assert_eq!(docs, ["a.html", "sub/b.txt"]);
-        assert_eq!(c.inputs[0].sidecar.as_ref().unwrap().published.as_deref(), Some("2024-11-20"));
+        assert_eq!(
+            c.inputs[0].sidecar.as_ref().unwrap().published.as_deref(),
+            Some("2024-11-20")
+        );
         assert_eq!(c.skipped, ["notes.tsv"]);
     }
 }

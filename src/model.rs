@@ -54,8 +54,12 @@ pub struct Extraction {
     pub pages: Vec<String>,
     /// Title from the file's own metadata (PDF Info/XMP, HTML `<title>`/`<meta>`).
     pub title: Option<String>,
-    /// Publication date from the file's own metadata, already ISO (`YYYY[-MM[-DD]]`).
+    /// Publication date the file's metadata states as such (HTML `article:published_time`,
+    /// `DC.date`, XMP `prism:publicationDate`...), already ISO (`YYYY[-MM[-DD]]`).
     pub published: Option<String>,
+    /// When the file was made (PDF `/CreationDate`, XMP `xmp:CreateDate`), ISO. Only a last
+    /// resort for the publication date: printing a web page to PDF stamps the print time.
+    pub created: Option<String>,
     /// Things a reviewer may want to know (a recovered xref, a capped stream); not errors.
     pub warnings: Vec<String>,
 }
@@ -288,6 +292,9 @@ mod tests {
 
     #[test]
     fn slugs_are_lowercase_and_dashed() {
-        assert_eq!(slug("National Institute of Standards & Technology"), "national-institute-of-standards-technology");
+        assert_eq!(
+            slug("National Institute of Standards & Technology"),
+            "national-institute-of-standards-technology"
+        );
     }
 }

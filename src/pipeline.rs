@@ -47,7 +47,14 @@ impl std::fmt::Display for Summary {
         write!(
             f,
             "documents: {} ok, {} empty, {} failed, {} skipped; {} mentions, {} facts ({} in conflict); {:.2} s",
-            self.ok, self.empty, self.failed, self.skipped, self.mentions, self.facts, self.conflicts, self.seconds
+            self.ok,
+            self.empty,
+            self.failed,
+            self.skipped,
+            self.mentions,
+            self.facts,
+            self.conflicts,
+            self.seconds
         )
     }
 }
@@ -62,14 +69,25 @@ pub fn run(opts: &RunOptions) -> Result<Summary> {
         .build()
         .context("cannot start worker threads")?;
     let documents: Vec<ProcessedDoc> = pool.install(|| {
-        corpus.inputs.par_iter().map(|input| process(input, &rules, opts)).collect()
+        corpus
+            .inputs
+            .par_iter()
+            .map(|input| process(input, &rules, opts))
+            .collect()
     });
     let claims = build::claims(&rules.facts, &documents);
     let (entities, facts) = reconcile::reconcile(&documents, claims);
-    let data = Dataset { documents, entities, facts };
+    let data = Dataset {
+        documents,
+        entities,
+        facts,
+    };
     emit::write_all(&data, &opts.out)?;
 
-    let mut s = Summary { skipped: corpus.skipped.len(), ..Default::default() };
+    let mut s = Summary {
+        skipped: corpus.skipped.len(),
+        ..Default::default()
+    };
     for d in &data.documents {
         match d.record.status {
             Status::Ok => s.ok += 1,
@@ -79,7 +97,11 @@ pub fn run(opts: &RunOptions) -> Result<Summary> {
         s.mentions += d.mentions.len();
     }
     s.facts = data.facts.len();
-    s.conflicts = data.facts.iter().filter(|f| f.status == crate::model::FactStatus::Conflict).count();
+    s.conflicts = data
+        .facts
+        .iter()
+        .filter(|f| f.status == crate::model::FactStatus::Conflict)
+        .count();
     s.seconds = started.elapsed().as_secs_f64();
     Ok(s)
 }
@@ -96,20 +118,47 @@ pub fn process(input: &InputFile, rules: &RuleSet, opts: &RunOptions) -> Process
         None => extract_bounded(input.format, bytes, opts.doc_timeout).map_err(|e| e.to_string()),
     };
     let sidecar = input.sidecar.clone().unwrap_or_default();
-    let (text, status, error, meta_title, meta_published) = match extracted {
+    let (text, status, error, meta_title, meta_published, meta_created) = match extracted {
         Ok(x) => {
             let text = DocText::from_pages(&x.pages);
-            let status = if text.text.trim().is_empty() { Status::Empty } else { Status::Ok };
+            let status = if text.text.trim().is_empty() {
+                Status::Empty
+            } else {
+                Status::Ok
+            };
             let error = (status == Status::Empty).then(|| empty_reason(input.format, &x));
-            (text, status, error, x.title, x.published)
+            (text, status, error, x.title, x.published, x.created)
         }
-        Err(e) => (DocText::from_pages::<&str>(&[]), Status::Error, Some(e), None, None),
+        Err(e) => (
+            DocText::from_pages::<&str>(&[]),
+            Status::Error,
+            Some(e),
+            None,
+            None,
+            None,
+        ),
     };
     let known_published = sidecar.published.clone().or(meta_published);
-    let ctx = DocContext { doc: &input.doc, text: &text, published: known_published.as_deref() };
-    let published = known_published.clone().or_else(|| find::publication_date(rules, &text));
-    let ctx = DocContext { published: published.as_deref(), ..ctx };
-    let mentions = if status == Status::Ok { find::find(rules, &ctx) } else { Vec::new() };
+    let ctx = DocContext {
+        doc: &input.doc,
+        text: &text,
+        published: known_published.as_deref(),
+    };
+    // Sidecar, then metadata that states a publication date, then what the text says on
+    // its cover or byline, and only then the file's creation stamp.
+    let published = known_published
+        .clone()
+        .or_else(|| find::publication_date(rules, &text))
+        .or(meta_created);
+    let ctx = DocContext {
+        published: published.as_deref(),
+        ..ctx
+    };
+    let mentions = if status == Status::Ok {
+        find::find(rules, &ctx)
+    } else {
+        Vec::new()
+    };
     let record = DocumentRecord {
         doc: input.doc.clone(),
         sha256,
@@ -121,7 +170,11 @@ pub fn process(input: &InputFile, rules: &RuleSet, opts: &RunOptions) -> Process
         status,
         error,
     };
-    ProcessedDoc { record, text, mentions }
+    ProcessedDoc {
+        record,
+        text,
+        mentions,
+    }
 }
 
 fn empty_reason(format: Format, x: &Extraction) -> String {
@@ -137,9 +190,16 @@ fn empty_reason(format: Format, x: &Extraction) -> String {
 /// Extracts on a thread of its own so that a document that overruns its time limit is
 /// abandoned (recorded as failed) instead of holding up the batch; panics are caught and
 /// recorded the same way.
-pub fn extract_bounded(format: Format, bytes: Vec<u8>, timeout_s: u64) -> Result<Extraction, ExtractError> {
+pub fn extract_bounded(
+    format: Format,
+    bytes: Vec<u8>,
+    timeout_s: u64,
+) -> Result<Extraction, ExtractError> {
     let timeout = Duration::from_secs(timeout_s.max(1));
-    let limits = Limits { deadline: Some(Instant::now() + timeout), ..Limits::default() };
+    let limits = Limits {
+        deadline: Some(Instant::now() + timeout),
+        ..Limits::default()
+    };
     let (tx, rx) = std::sync::mpsc::channel();
     let spawned = std::thread::Builder::new()
         .name("extract".into())
@@ -151,7 +211,9 @@ pub fn extract_bounded(format: Format, bytes: Vec<u8>, timeout_s: u64) -> Result
             let _ = tx.send(r);
         });
     if let Err(e) = spawned {
-        return Err(ExtractError::Internal(format!("cannot start a thread: {e}")));
+        return Err(ExtractError::Internal(format!(
+            "cannot start a thread: {e}"
+        )));
     }
     // A little grace beyond the cooperative deadline before abandoning the thread.
     match rx.recv_timeout(timeout + Duration::from_secs(2)) {

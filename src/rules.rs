@@ -22,13 +22,22 @@ pub struct RuleSet {
 impl RuleSet {
     pub fn load(dir: &Path) -> Result<RuleSet> {
         if !dir.is_dir() {
-            anyhow::bail!("rules folder {} does not exist (use --rules DIR)", dir.display());
+            anyhow::bail!(
+                "rules folder {} does not exist (use --rules DIR)",
+                dir.display()
+            );
         }
         let patterns = find::engine::PatternRules::load(&dir.join("patterns"))?;
         let entities = find::entities::EntityRules::load(&dir.join("entities"))?;
         let facts = build::FactRules::load(&dir.join("facts"))?;
-        let hash = hash_dir(dir).with_context(|| format!("cannot read rules in {}", dir.display()))?;
-        Ok(RuleSet { patterns, entities, facts, hash })
+        let hash =
+            hash_dir(dir).with_context(|| format!("cannot read rules in {}", dir.display()))?;
+        Ok(RuleSet {
+            patterns,
+            entities,
+            facts,
+            hash,
+        })
     }
 }
 
@@ -45,7 +54,11 @@ pub fn toml_files(dir: &Path) -> Result<Vec<(String, std::path::PathBuf)>> {
             if p.is_dir() {
                 stack.push(p);
             } else if p.extension().is_some_and(|x| x == "toml") {
-                let rel = p.strip_prefix(dir).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(dir)
+                    .unwrap_or(&p)
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.push((rel, p));
             }
         }

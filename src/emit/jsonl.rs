@@ -17,11 +17,17 @@ pub fn to_jsonl<'a, T: Serialize + 'a>(items: impl IntoIterator<Item = &'a T>) -
 }
 
 pub fn write_documents(data: &Dataset, out: &Path) -> Result<()> {
-    write_atomic(&out.join("documents.jsonl"), &to_jsonl(data.documents.iter().map(|d| &d.record)))
+    write_atomic(
+        &out.join("documents.jsonl"),
+        &to_jsonl(data.documents.iter().map(|d| &d.record)),
+    )
 }
 
 pub fn write_mentions(data: &Dataset, out: &Path) -> Result<()> {
-    write_atomic(&out.join("mentions.jsonl"), &to_jsonl(data.documents.iter().flat_map(|d| &d.mentions)))
+    write_atomic(
+        &out.join("mentions.jsonl"),
+        &to_jsonl(data.documents.iter().flat_map(|d| &d.mentions)),
+    )
 }
 
 pub fn write_entities(data: &Dataset, out: &Path) -> Result<()> {
@@ -36,7 +42,10 @@ pub fn write_facts(data: &Dataset, out: &Path) -> Result<()> {
 /// line of `documents.jsonl` has its text file.
 pub fn write_text_files(data: &Dataset, out: &Path) -> Result<()> {
     for d in &data.documents {
-        write_atomic(&out.join("text").join(format!("{}.txt", d.record.doc)), d.text.text.as_bytes())?;
+        write_atomic(
+            &out.join("text").join(format!("{}.txt", d.record.doc)),
+            d.text.text.as_bytes(),
+        )?;
     }
     Ok(())
 }

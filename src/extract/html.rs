@@ -11,13 +11,22 @@ pub fn extract(bytes: &[u8], _limits: &Limits) -> Result<Extraction, ExtractErro
     let dom = Html::parse_document(&source);
     let mut out = String::new();
     walk(dom.tree.root(), &mut out);
-    let text = out.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n");
+    let text = out
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     let title = dom
         .select(&scraper::Selector::parse("title").expect("static selector"))
         .next()
         .map(|t| t.text().collect::<String>().trim().to_string())
         .filter(|t| !t.is_empty());
-    Ok(Extraction { pages: vec![text], title, published: None, warnings: vec![] })
+    Ok(Extraction {
+        pages: vec![text],
+        title,
+        ..Default::default()
+    })
 }
 
 fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
@@ -30,7 +39,18 @@ fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
             }
             let block = matches!(
                 name,
-                "p" | "div" | "br" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "section" | "article"
+                "p" | "div"
+                    | "br"
+                    | "li"
+                    | "tr"
+                    | "h1"
+                    | "h2"
+                    | "h3"
+                    | "h4"
+                    | "h5"
+                    | "h6"
+                    | "section"
+                    | "article"
             );
             for c in node.children() {
                 walk(c, out);

@@ -12,5 +12,8 @@ pub fn extract(bytes: &[u8], _limits: &Limits) -> Result<Extraction, ExtractErro
     for (n, _) in doc.get_pages() {
         pages.push(doc.extract_text(&[n]).unwrap_or_default());
     }
-    Ok(Extraction { pages, ..Default::default() })
+    Ok(Extraction {
+        pages,
+        ..Default::default()
+    })
 }

@@ -13,9 +13,8 @@ pub fn extract(bytes: &[u8], _limits: &Limits) -> Result<Extraction, ExtractErro
     let (text, warning) = decode(bytes)?;
     Ok(Extraction {
         pages: vec![text],
-        title: None,
-        published: None,
         warnings: warning.into_iter().collect(),
+        ..Default::default()
     })
 }
 
@@ -40,13 +39,16 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), ExtractError> {
 }
 
 fn utf8(bytes: &[u8]) -> Result<String, ExtractError> {
-    String::from_utf8(bytes.to_vec())
-        .map_err(|e| ExtractError::Encoding(format!("invalid UTF-8 after a UTF-8 byte order mark: {e}")))
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        ExtractError::Encoding(format!("invalid UTF-8 after a UTF-8 byte order mark: {e}"))
+    })
 }
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, ExtractError> {
-    if bytes.len() % 2 != 0 {
-        return Err(ExtractError::Encoding("UTF-16 text with an odd number of bytes".into()));
+    if !bytes.len().is_multiple_of(2) {
+        return Err(ExtractError::Encoding(
+            "UTF-16 text with an odd number of bytes".into(),
+        ));
     }
     let units: Vec<u16> = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
     String::from_utf16(&units).map_err(|e| ExtractError::Encoding(format!("invalid UTF-16: {e}")))
@@ -55,8 +57,9 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, ExtractError>
 /// Windows-1252 to Unicode; its 0x80–0x9F range differs from Latin-1.
 fn cp1252(b: u8) -> char {
     const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}',
-        '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
     ];
     match b {
         0x80..=0x9F => HIGH[(b - 0x80) as usize],

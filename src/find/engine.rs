@@ -23,3 +23,8 @@ pub fn find(_rules: &PatternRules, _ctx: &DocContext) -> Vec<Mention> {
 pub fn publication_date(_rules: &PatternRules, _text: &DocText) -> Option<String> {
     None
 }
+
+/// Runs the must-match / must-not-match examples of every rule.
+pub fn self_test(_rules: &PatternRules) -> Vec<super::ExampleOutcome> {
+    Vec::new()
+}

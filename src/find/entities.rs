@@ -19,3 +19,8 @@ impl EntityRules {
 pub fn find(_rules: &EntityRules, _ctx: &DocContext) -> Vec<Mention> {
     Vec::new()
 }
+
+/// Runs the must-match / must-not-match examples of every rule.
+pub fn self_test(_rules: &EntityRules) -> Vec<super::ExampleOutcome> {
+    Vec::new()
+}

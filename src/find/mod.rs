@@ -10,6 +10,26 @@ pub mod entities;
 use crate::model::{DocText, Mention, stable_id};
 use crate::rules::RuleSet;
 
+/// The outcome of one example written in a rule file (`aisi rules test`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExampleOutcome {
+    /// Rule file, relative to the rules folder.
+    pub file: String,
+    pub rule: String,
+    /// The example's text, shortened for display.
+    pub example: String,
+    pub passed: bool,
+    /// What was expected and what was found, when it failed.
+    pub detail: String,
+}
+
+/// Runs every example of every rule family.
+pub fn self_test(rules: &RuleSet) -> Vec<ExampleOutcome> {
+    let mut out = engine::self_test(&rules.patterns);
+    out.extend(entities::self_test(&rules.entities));
+    out
+}
+
 /// What the rules may know about the document they run on.
 pub struct DocContext<'a> {
     pub doc: &'a str,
@@ -33,10 +53,16 @@ pub fn finish(ctx: &DocContext, mut mentions: Vec<Mention>) -> Vec<Mention> {
         m.page = ctx.text.page_of(m.start);
         m.id = stable_id(
             "m",
-            &[ctx.doc, &m.start.to_string(), &m.end.to_string(), m.kind.as_str()],
+            &[
+                ctx.doc,
+                &m.start.to_string(),
+                &m.end.to_string(),
+                m.kind.as_str(),
+            ],
         );
     }
-    mentions.sort_by(|a, b| (a.start, a.end, a.kind, &a.rule).cmp(&(b.start, b.end, b.kind, &b.rule)));
+    mentions
+        .sort_by(|a, b| (a.start, a.end, a.kind, &a.rule).cmp(&(b.start, b.end, b.kind, &b.rule)));
     mentions.dedup_by(|a, b| a.id == b.id);
     mentions
 }
