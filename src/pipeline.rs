@@ -64,6 +64,10 @@ pub fn run(opts: &RunOptions) -> Result<Summary> {
     let started = Instant::now();
     let rules = RuleSet::load(&opts.rules)?;
     let corpus = corpus::scan(&opts.corpus)?;
+    // Shown even with --quiet: each is a mistake in the input that the user can fix.
+    for w in corpus.warnings() {
+        eprintln!("warning: {w}");
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs)
         .build()
