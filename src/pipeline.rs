@@ -113,6 +113,10 @@ pub fn compute(opts: &RunOptions, lock: &OutputLock) -> Result<Computed> {
     debug_assert_eq!(lock.out(), opts.out.as_path());
     let rules = RuleSet::load(&opts.rules)?;
     let corpus = corpus::scan(&opts.corpus)?;
+    // Shown even with --quiet: each is a mistake in the input that the user can fix.
+    for w in corpus.warnings() {
+        eprintln!("warning: {w}");
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs)
         .build()
