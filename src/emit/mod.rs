@@ -267,7 +267,7 @@ fn sync_tree(dir: &Path) -> Result<()> {
             let e = e?;
             if e.file_type()?.is_dir() {
                 dirs.push(e.path());
-            } else {
+            } else if !shared_with_previous_set(&e.path()) {
                 files.push(e.path());
             }
         }
@@ -281,6 +281,19 @@ fn sync_tree(dir: &Path) -> Result<()> {
         sync_dir(d);
     }
     Ok(())
+}
+
+/// A file linked from the previous set (more than one link): its data was flushed when
+/// that set was published, and flushing it again would only wait for the journal.
+#[cfg(unix)]
+fn shared_with_previous_set(p: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).is_ok_and(|m| m.nlink() > 1)
+}
+
+#[cfg(not(unix))]
+fn shared_with_previous_set(_: &Path) -> bool {
+    false
 }
 
 /// Flushes a folder's entries (names, renames) to disk; best effort (not every platform
