@@ -217,3 +217,23 @@ fn unsupported_or_missing_files_stop_the_ingest_before_anything_is_copied() {
     assert!(err.contains("report.pdf: no such file"), "{err}");
     assert!(!s.corpus.join("ingested").exists(), "nothing copied");
 }
+
+#[test]
+fn a_file_already_in_the_corpus_is_refreshed_where_it_is_not_copied() {
+    let (s, held) = setup();
+    let inside = s.corpus.join("seeds/003_6114a4dacce96781.txt");
+    std::fs::copy(&held, &inside).unwrap();
+    let o = ingest(&s, &[inside.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        stdout.contains("seeds/003_6114a4dacce96781.txt — already in the corpus"),
+        "{stdout}"
+    );
+    assert!(!s.corpus.join("ingested").exists());
+    let changes = read_json(&s.out.join("changes.json"));
+    assert_eq!(
+        changes["ingested"][0]["doc"],
+        "seeds/003_6114a4dacce96781.txt"
+    );
+}
