@@ -311,6 +311,7 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
     let mut sorted = names.clone();
     sorted.sort();
     assert_eq!(names, sorted, "documents are in corpus order");
+    assert_eq!(da, db);
     assert!(
         std::fs::read(a.join("documents.jsonl")).unwrap()
             == std::fs::read(b.join("documents.jsonl")).unwrap(),
