@@ -119,7 +119,7 @@ fn help_lists_the_commands_and_what_they_do() {
     let r = aisi(&["--help"], tmp.path());
     assert!(r.status.success());
     assert!(r.stdout.contains("Usage: aisi"), "{}", r.stdout);
-    assert_explained(&r.stdout, &["run", "rules"]);
+    assert_explained(&r.stdout, &["run", "ingest", "explain", "rules"]);
 }
 
 #[test]
