@@ -365,9 +365,18 @@ fn is_hidden(e: &scraper::node::Element) -> bool {
     false
 }
 
-/// Whitespace a browser collapses (ASCII only: a no-break space is text).
+/// Whitespace collapsed within a block: what a browser collapses, and the no-break space,
+/// which a browser keeps but which only holds words together on screen (`21&nbsp;November`)
+/// and would otherwise hide a plain space from the rules.
 fn is_collapsible(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}')
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}' | '\u{a0}')
+}
+
+/// Characters that are never seen: the soft hyphen (shown only where a line breaks), the
+/// zero-width space (a break opportunity inside long words and URLs) and a stray BOM.
+/// Kept, they would split words for every rule.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}' | '\u{feff}')
 }
 
 struct ListCtx {
@@ -523,6 +532,9 @@ impl Renderer {
                 return;
             }
             "nav" | "header" | "footer" => self.menus += 1,
+            // A footnote reference (`word<sup><a href="#fn3">3</a></sup>`) is set apart, so
+            // that it does not fuse with the word or number before it ("20243").
+            "sup" if is_footnote_ref(node) => self.soft_space(),
             "pre" | "listing" | "xmp" | "plaintext" | "textarea" => {
                 self.block();
                 self.pre += 1;
@@ -563,6 +575,15 @@ impl Renderer {
                     && let Some(cell) = row.cell.take()
                 {
                     row.cells.push(cell.trim_end().to_string());
+                    // A spanning cell keeps the columns after it aligned; the cap stops a
+                    // hostile colspan from making a huge line.
+                    let span = e
+                        .attr("colspan")
+                        .and_then(|c| c.trim().parse::<usize>().ok())
+                        .unwrap_or(1)
+                        .clamp(1, 100);
+                    row.cells
+                        .extend(std::iter::repeat_n(String::new(), span - 1));
                 }
                 return;
             }
@@ -626,6 +647,14 @@ impl Renderer {
         self.flush();
     }
 
+    /// Whitespace between what came before and what comes next, collapsed as usual.
+    fn soft_space(&mut self) {
+        match &mut self.row {
+            Some(row) => row.cell_space = true,
+            None => self.space = true,
+        }
+    }
+
     fn line_break(&mut self) {
         self.block();
     }
@@ -636,9 +665,14 @@ impl Renderer {
                 if i > 0 {
                     self.flush();
                 }
-                let part = part.trim_end_matches('\r');
-                self.line.push_str(part);
-                self.count(part);
+                let part: String = part
+                    .trim_end_matches('\r')
+                    .chars()
+                    .filter(|&c| !is_invisible(c))
+                    .map(|c| if c == '\u{a0}' { ' ' } else { c })
+                    .collect();
+                self.line.push_str(&part);
+                self.count(&part);
             }
             return;
         }
@@ -654,6 +688,9 @@ impl Renderer {
         };
         let mut added = 0;
         for c in t.chars() {
+            if is_invisible(c) {
+                continue;
+            }
             if is_collapsible(c) {
                 *space = true;
             } else {
@@ -715,6 +752,17 @@ impl Renderer {
     fn kept_chars(&self) -> usize {
         self.lines.iter().map(|l| l.chars().count() + 1).sum()
     }
+}
+
+/// A superscript that holds a link within the page: a footnote or citation marker.
+fn is_footnote_ref(node: NodeRef<'_, Node>) -> bool {
+    node.descendants().any(|d| {
+        d.value().as_element().is_some_and(|e| {
+            e.name() == "a"
+                && e.attr("href")
+                    .is_some_and(|h| h.trim_start().starts_with('#'))
+        })
+    })
 }
 
 /// A table used for page layout rather than data: it holds another table or says so with
@@ -1020,6 +1068,29 @@ mod tests {
             t,
             "Country\tStaff\tBudget\nUK\t\t£50 m\nUnited States\t30\t"
         );
+    }
+
+    #[test]
+    fn spanning_cells_keep_the_columns_aligned() {
+        let t = text(
+            "<table><tr><th colspan=2>Budget</th><th>Staff</th></tr>\
+             <tr><td>2024</td><td>£50m</td><td>30</td></tr></table>",
+        );
+        assert_eq!(t, "Budget\t\tStaff\n2024\t£50m\t30");
+    }
+
+    #[test]
+    fn no_break_spaces_are_spaces_and_invisible_characters_go() {
+        let t = text("<p>21&nbsp;November&nbsp;&nbsp;2024: Insti&shy;tute, long\u{200b}word</p>");
+        assert_eq!(t, "21 November 2024: Institute, longword");
+    }
+
+    #[test]
+    fn footnote_markers_do_not_fuse_with_the_text_before_them() {
+        let t = text(
+            "<p>launched in 2024<sup><a href=\"#fn1\">1</a></sup>. Area: 5 km<sup>2</sup>.</p>",
+        );
+        assert_eq!(t, "launched in 2024 1. Area: 5 km2.");
     }
 
     #[test]
