@@ -68,6 +68,9 @@ const MAX_NESTING: usize = 10_000;
 fn nesting_estimate(s: &str) -> usize {
     let b = s.as_bytes();
     let (mut i, mut depth, mut max) = (0, 0usize, 0usize);
+    // Open `svg`/`math` elements: only inside them does `/>` close an element; in HTML
+    // `<div/>` opens a div like `<div>`.
+    let mut foreign = 0usize;
     while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
         i += off + 1;
         if b[i..].starts_with(b"!--") {
@@ -94,20 +97,25 @@ fn nesting_estimate(s: &str) -> usize {
             if counts_for_nesting(&name) {
                 depth = depth.saturating_sub(1);
             }
+            if matches!(name.as_str(), "svg" | "math") {
+                foreign = foreign.saturating_sub(1);
+            }
             continue;
         }
-        if matches!(
-            name.as_str(),
-            "script"
-                | "style"
-                | "textarea"
-                | "title"
-                | "xmp"
-                | "iframe"
-                | "noembed"
-                | "noframes"
-                | "noscript"
-        ) {
+        if foreign == 0
+            && matches!(
+                name.as_str(),
+                "script"
+                    | "style"
+                    | "textarea"
+                    | "title"
+                    | "xmp"
+                    | "iframe"
+                    | "noembed"
+                    | "noframes"
+                    | "noscript"
+            )
+        {
             let close = format!("</{name}");
             // Raw text: skip to its end tag (ASCII case-insensitively).
             let lower = |k: usize| b[k..].iter().take(close.len()).map(u8::to_ascii_lowercase);
@@ -116,9 +124,15 @@ fn nesting_estimate(s: &str) -> usize {
                 .unwrap_or(b.len());
             continue;
         }
-        if !self_closing && counts_for_nesting(&name) {
+        if self_closing && foreign > 0 {
+            continue;
+        }
+        if counts_for_nesting(&name) {
             depth += 1;
             max = max.max(depth);
+            if matches!(name.as_str(), "svg" | "math") && !self_closing {
+                foreign += 1;
+            }
         }
     }
     max
@@ -204,14 +218,21 @@ fn parse(source: &str, limits: &Limits) -> Result<Html, ExtractError> {
     Ok(parser.finish())
 }
 
-/// Decodes an HTML file: a byte order mark wins, then a charset declared in the first
-/// 1024 bytes (`<meta charset>` or `http-equiv` content type), then UTF-8 if the bytes are
-/// valid UTF-8, and Windows-1252 (what browsers assume) otherwise.
+/// Decodes an HTML file: a byte order mark wins; then UTF-8 if the bytes are valid UTF-8
+/// with some non-ASCII in them (a saved page often keeps a `<meta>` charset its server
+/// overrode, and legacy encodings practically never form valid UTF-8); then a charset
+/// declared in the first 1024 bytes (`<meta charset>` or `http-equiv` content type); then
+/// what text files get (UTF-8, Windows-1252 as browsers assume).
 pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), ExtractError> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
         let warning = had_errors.then(|| format!("invalid {} bytes replaced", enc.name()));
         return Ok((text.into_owned(), warning));
+    }
+    if !bytes.is_ascii()
+        && let Ok(s) = std::str::from_utf8(bytes)
+    {
+        return Ok((s.to_string(), None));
     }
     if let Some(enc) = declared_charset(bytes)
         && enc != encoding_rs::UTF_8
@@ -338,7 +359,7 @@ fn is_block(name: &str) -> bool {
 }
 
 /// True for an element the page hides: `hidden`, `aria-hidden="true"`, an inline style
-/// with `display: none` or `visibility: hidden`, a hidden input, a closed dialog.
+/// with `display: none` or `visibility: hidden`, a closed dialog.
 fn is_hidden(e: &scraper::node::Element) -> bool {
     if e.attr("hidden").is_some() {
         return true;
@@ -619,6 +640,10 @@ impl Renderer {
     }
 
     fn list_marker(&mut self, li: &scraper::node::Element) -> Option<String> {
+        if self.row.is_some() {
+            // Items inside a table cell run on in the cell's one line.
+            return None;
+        }
         let depth = self.lists.iter().filter(|l| !l.menu).count();
         let Some(list) = self.lists.last_mut() else {
             return Some("- ".to_string());
@@ -1094,6 +1119,14 @@ mod tests {
     }
 
     #[test]
+    fn lists_inside_cells_stay_in_their_cell() {
+        let t = text(
+            "<table><tr><td><ul><li>a</li><li>b</li></ul></td><td>c</td></tr></table><p>d</p>",
+        );
+        assert_eq!(t, "a b\tc\nd");
+    }
+
+    #[test]
     fn list_items_get_markers_numbers_and_nesting() {
         let t = text(
             "<ol><li>First<ul><li>sub <i>a</i></li><li>sub b</li></ul></li><li>Second</li></ol>
@@ -1250,6 +1283,12 @@ mod tests {
         assert_eq!(iso_date("Sept 2024").as_deref(), Some("2024-09"));
         assert_eq!(iso_date("2024-13-01"), None);
         assert_eq!(iso_date("soon"), None);
+    }
+
+    #[test]
+    fn valid_utf8_wins_over_a_stale_legacy_declaration() {
+        let b = "<meta charset=iso-8859-1><p>café — £5</p>".as_bytes();
+        assert_eq!(text_bytes(b), "café — £5");
     }
 
     #[test]
