@@ -252,6 +252,12 @@ fn empty_inputs_are_empty_not_errors() {
 }
 
 #[test]
+fn truncated_utf16_keeps_what_it_has() {
+    let b = batch();
+    assert_eq!(text_of(b, "made/odd-utf16.txt"), "a");
+}
+
+#[test]
 fn utf16_text_is_decoded_exactly() {
     let b = batch();
     let truth = std::fs::read_to_string(fixture("corpus-truth/hostile/utf16.txt.txt")).unwrap();
