@@ -350,6 +350,7 @@ pub struct Outcome {
 
 /// Copies the files in, refreshes the dataset and returns what changed.
 pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
+    let rules = crate::rules::RuleSet::load(&opts.run.rules)?;
     let lock = OutputLock::acquire(&opts.run.out)?;
     let copies = plan(opts)?;
     let before: Vec<Fact> = match crate::emit::current_set(&opts.run.out) {
@@ -364,7 +365,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
         .filter(|c| crate::corpus::format_of(&c.to).is_some() && !is_sidecar(&c.to))
         .map(|c| (doc_name(&opts.run.corpus, &c.to), !c.present))
         .collect();
-    match pipeline::compute(&opts.run, &lock)? {
+    match pipeline::compute(&opts.run, &rules, &lock)? {
         Computed::Unchanged(summary) => {
             let data = crate::explain::load(&opts.run.out).ok();
             let ingested = docs
