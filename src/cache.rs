@@ -77,21 +77,11 @@ pub struct FindEntry {
     pub mentions: Vec<Mention>,
 }
 
-/// [`Claim`] in a serialisable form.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-struct CachedClaim {
-    subject: String,
-    predicate: String,
-    object: Value,
-    qualifiers: BTreeMap<String, Value>,
-    source: Source,
-}
-
 /// What the build cache stores for one [`FindKey`].
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 struct BuildEntry {
     key: FindKey,
-    claims: Vec<CachedClaim>,
+    claims: Vec<Claim>,
 }
 
 /// The last run published into this output folder, for the no-change fast path.
@@ -335,34 +325,14 @@ impl Cache {
             return None;
         }
         self.mark(&p);
-        Some(
-            e.claims
-                .into_iter()
-                .map(|c| Claim {
-                    subject: c.subject,
-                    predicate: c.predicate,
-                    object: c.object,
-                    qualifiers: c.qualifiers,
-                    source: c.source,
-                })
-                .collect(),
-        )
+        Some(e.claims)
     }
 
     /// Stores claims, unless they would not read back exactly (see [`Cache::put_mentions`]).
     pub fn put_claims(&self, key: &FindKey, claims: &[Claim]) {
         let entry = BuildEntry {
             key: key.clone(),
-            claims: claims
-                .iter()
-                .map(|c| CachedClaim {
-                    subject: c.subject.clone(),
-                    predicate: c.predicate.clone(),
-                    object: c.object.clone(),
-                    qualifiers: c.qualifiers.clone(),
-                    source: c.source.clone(),
-                })
-                .collect(),
+            claims: claims.to_vec(),
         };
         let Ok(bytes) = serde_json::to_vec(&entry) else {
             return;
