@@ -18,11 +18,9 @@
 //! differs from the one asked for, is a miss, never an error. `state.json` remembers the
 //! last published run so an unchanged corpus skips every stage.
 
-use crate::model::{Claim, Extraction, Format, Mention, Source};
+use crate::model::{Claim, Extraction, Format, Mention};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
