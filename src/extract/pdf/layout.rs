@@ -15,6 +15,7 @@
 //! rejoined only when a lowercase letter starts the next line.
 
 use super::content::{Glyph, PageGlyphs};
+use std::collections::HashSet;
 
 /// Gap between glyphs, in font sizes, above which a word break is assumed. Tuned on the
 /// corpus renderings (Chromium kerning stays below 0.1 em, groff/gropdf word spaces
@@ -23,7 +24,7 @@ const WORD_GAP: f32 = 0.15;
 /// Gap, in font sizes, above which two runs on one baseline are separate table cells.
 const CELL_GAP: f32 = 1.5;
 /// Baseline difference, in font sizes, still on the same line (sub- and superscripts).
-const SAME_LINE: f32 = 0.45;
+const SAME_LINE: f32 = 0.5;
 /// How far, in font sizes, a glyph may step back (negative kerning, overhang) and still
 /// continue the line.
 const BACKSTEP: f32 = 0.6;
@@ -37,14 +38,16 @@ pub struct Line {
     pub x0: f32,
     pub x1: f32,
     pub size: f32,
+    /// Writing direction (quarter turns), as in [`Glyph::dir`].
+    pub dir: u8,
 }
 
-/// Lays out one page.
-pub fn page_text(page: &PageGlyphs) -> String {
+/// Lays out one page into lines in reading order, page number dropped.
+pub fn page_lines(page: &PageGlyphs) -> Vec<Line> {
     let lines = lines(page);
     let mut lines = untangle_columns(lines);
     drop_page_number(&mut lines);
-    join(&lines)
+    lines
 }
 
 /// Groups the page's glyphs into lines, dominant writing direction first.
@@ -101,7 +104,7 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
         }
         last = Some((x, y, text));
         let continues = cur.as_ref().is_some_and(|l| {
-            let tol = SAME_LINE * size.min(l.size).max(size.max(l.size) * 0.5);
+            let tol = SAME_LINE * size.max(l.size);
             (y - l.y).abs() <= tol && x >= end - BACKSTEP * size
         });
         if !continues {
@@ -114,18 +117,33 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
                 x0: x,
                 x1: x,
                 size,
+                dir,
             });
             pending_space = false;
         } else if let Some(l) = cur.as_mut() {
             let gap = x - end;
+            let sup = is_raised(y, size, l.y, l.size) && superscript(text).is_some();
             if gap > CELL_GAP * size {
                 l.text.push('\t');
-            } else if pending_space || gap > WORD_GAP * size {
+            } else if pending_space || (gap > WORD_GAP * size && !sup) {
                 l.text.push(' ');
             }
             pending_space = false;
+            if sup {
+                l.text.extend(text.chars().filter_map(superscript_char));
+                end = x + g.w;
+                l.x1 = l.x1.max(end);
+                continue;
+            }
         }
         if let Some(l) = cur.as_mut() {
+            // A line that starts with a footnote mark: the mark was read as the baseline.
+            if is_raised(l.y, l.size, y, size)
+                && l.text.chars().count() <= 3
+                && let Some(sup) = superscript(&l.text)
+            {
+                l.text = sup;
+            }
             push_clean(&mut l.text, text);
             // A superscript does not move the line's baseline; a larger glyph does.
             if size > l.size {
@@ -140,6 +158,40 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
         out.push(l);
     }
     out.retain(|l| !l.text.trim().is_empty());
+}
+
+/// A glyph at least a fifth of the line's size above its baseline and clearly smaller:
+/// a superscript (footnote mark, exponent).
+fn is_raised(y: f32, size: f32, line_y: f32, line_size: f32) -> bool {
+    y - line_y > 0.2 * line_size && size < 0.85 * line_size
+}
+
+/// Digits and signs written as superscript characters (`10²⁵`, `advancement.¹`), so a
+/// footnote mark does not read as a number of the text; `None` for anything else.
+fn superscript(text: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in text.chars() {
+        out.push(superscript_char(c)?);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn superscript_char(c: char) -> Option<char> {
+    Some(match c {
+        '0' => '⁰',
+        '1' => '¹',
+        '2' => '²',
+        '3' => '³',
+        '4' => '⁴',
+        '5' => '⁵',
+        '6' => '⁶',
+        '7' => '⁷',
+        '8' => '⁸',
+        '9' => '⁹',
+        '+' => '⁺',
+        '-' | '\u{2212}' => '⁻',
+        _ => return None,
+    })
 }
 
 /// Appends glyph text with ligatures expanded and control characters dropped.
@@ -196,18 +248,25 @@ pub fn untangle_columns(lines: Vec<Line>) -> Vec<Line> {
 }
 
 /// Drops a line holding only a page number (`12`, `- 12 -`, `xiv`, `Page 3`, `3 of 9`)
-/// when it is the page's first or last line and the highest or lowest on the page:
+/// when it is the page's first or last line in stream order and the highest or lowest on
+/// the page:
 /// producers print page numbers in headers and footers, and they are not document text.
 pub fn drop_page_number(lines: &mut Vec<Line>) {
     if lines.len() < 2 {
         return;
     }
-    let top = lines.iter().map(|l| l.y).fold(f32::MIN, f32::max);
-    let bottom = lines.iter().map(|l| l.y).fold(f32::MAX, f32::min);
+    // Compared with lines of the same direction: a landscape page's number is upright
+    // while its body is rotated.
+    // Footers may be drawn before the body (ReportLab's page templates), so the first and
+    // the last line in stream order are candidates, at either edge.
+    let extreme = |l: &Line| {
+        let same = || lines.iter().filter(|o| o.dir == l.dir);
+        same().all(|o| o.y <= l.y) || same().all(|o| o.y >= l.y)
+    };
     let last = lines.len() - 1;
-    if is_page_number(&lines[last].text) && lines[last].y <= bottom {
+    if is_page_number(&lines[last].text) && extreme(&lines[last]) {
         lines.pop();
-    } else if is_page_number(&lines[0].text) && lines[0].y >= top {
+    } else if is_page_number(&lines[0].text) && extreme(&lines[0]) {
         lines.remove(0);
     }
 }
@@ -237,8 +296,60 @@ fn is_page_number(s: &str) -> bool {
     rest_ok && (numeric || roman)
 }
 
-/// Joins lines with `\n`, rejoining words hyphenated at a line end.
-pub fn join(lines: &[Line]) -> String {
+/// How to read a hyphen at the end of a line.
+pub struct Hyphenation {
+    /// The producer breaks words with hyphens of its own (TeX, groff, typesetters); if
+    /// not (browsers, office suites by default), a line-end hyphen is part of the word.
+    pub producer_hyphenates: bool,
+    /// Lower-cased words of the whole document, to decide `cross-border` vs `crossborder`
+    /// by what the document writes elsewhere.
+    pub vocabulary: HashSet<String>,
+}
+
+impl Hyphenation {
+    /// Collects the vocabulary of all pages.
+    pub fn new(producer_hyphenates: bool, pages: &[Vec<Line>]) -> Self {
+        let mut vocabulary = HashSet::new();
+        for l in pages.iter().flatten() {
+            for w in l.text.split_whitespace() {
+                let w = word_core(w);
+                if w.chars().count() > 2 && !vocabulary.contains(w) {
+                    vocabulary.insert(w.to_lowercase());
+                }
+            }
+        }
+        Hyphenation {
+            producer_hyphenates,
+            vocabulary,
+        }
+    }
+
+    /// Whether `stem-` + `rest` is one word split by the typesetter (drop the hyphen).
+    fn drops_hyphen(&self, stem: &str, rest: &str) -> bool {
+        if !self.producer_hyphenates {
+            return false;
+        }
+        let stem_word = stem
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or(stem);
+        let hyphened = word_core(&format!("{stem_word}-{rest}")).to_lowercase();
+        if self.vocabulary.contains(&hyphened) {
+            return false;
+        }
+        // Neither form elsewhere: a typesetter's break is far more common than a compound.
+        true
+    }
+}
+
+/// A word without the punctuation around it.
+fn word_core(w: &str) -> &str {
+    w.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+/// Joins lines with `\n`: rejoins words split at a line end and writes list bullets as
+/// `- `.
+pub fn join(lines: &[Line], hy: &Hyphenation) -> String {
     let mut texts: Vec<String> = lines.iter().map(|l| l.text.trim().to_string()).collect();
     for i in 0..texts.len().saturating_sub(1) {
         let Some(stem_len) = hyphen_stem(&texts[i]).map(str::len) else {
@@ -248,11 +359,15 @@ pub fn join(lines: &[Line]) -> String {
         if !next.chars().next().is_some_and(|c| c.is_lowercase()) {
             continue;
         }
-        // Move the rest of the word up: `inter-` + `national ...` → `international`.
+        // Move the rest of the word up: `inter-` + `national ...` → `international`,
+        // `red-` + `teaming` → `red-teaming`.
         let word_end = next.find(char::is_whitespace).unwrap_or(next.len());
         let word = next[..word_end].to_string();
         let rest = next[word_end..].trim_start().to_string();
-        texts[i].truncate(stem_len);
+        let soft = texts[i].ends_with('\u{ad}');
+        if soft || hy.drops_hyphen(&texts[i][..stem_len], &word) {
+            texts[i].truncate(stem_len);
+        }
         texts[i].push_str(&word);
         texts[i + 1] = rest;
     }
@@ -261,9 +376,26 @@ pub fn join(lines: &[Line]) -> String {
         if !out.is_empty() {
             out.push('\n');
         }
-        out.extend(t.chars().filter(|&c| c != '\u{ad}'));
+        push_line(&mut out, t);
     }
     out
+}
+
+/// List markers a line may start with; written as `- `.
+const BULLETS: &[char] = &[
+    '•', '◦', '▪', '▫', '‣', '⁃', '●', '○', '■', '□', '∙', '·', '–', '\u{f0b7}', '\u{f0a7}',
+];
+
+fn push_line(out: &mut String, t: &str) {
+    let mut t = t;
+    if let Some(c) = t.chars().next()
+        && BULLETS.contains(&c)
+        && t[c.len_utf8()..].starts_with(char::is_whitespace)
+    {
+        out.push('-');
+        t = &t[c.len_utf8()..];
+    }
+    out.extend(t.chars().filter(|&c| c != '\u{ad}'));
 }
 
 /// The line without its final hyphen, when it ends in a letter and a hyphen.
@@ -289,6 +421,14 @@ mod tests {
             x0,
             x1: x0 + 100.0,
             size: 10.0,
+            dir: 0,
+        }
+    }
+
+    fn hy(hyphenates: bool, words: &[&str]) -> Hyphenation {
+        Hyphenation {
+            producer_hyphenates: hyphenates,
+            vocabulary: words.iter().map(|w| w.to_string()).collect(),
         }
     }
 
@@ -300,8 +440,28 @@ mod tests {
             line("American ties", 76.0, 0.0),
         ];
         assert_eq!(
-            join(&l),
+            join(&l, &hy(true, &[])),
             "the international\nnetwork and Anglo-\nAmerican ties"
+        );
+    }
+
+    #[test]
+    fn line_end_hyphen_stays_when_the_document_or_producer_says_so() {
+        let l = [line("cross-", 100.0, 0.0), line("border work", 88.0, 0.0)];
+        assert_eq!(join(&l, &hy(true, &["cross-border"])), "cross-border\nwork");
+        assert_eq!(join(&l, &hy(false, &[])), "cross-border\nwork");
+        assert_eq!(join(&l, &hy(true, &[])), "crossborder\nwork");
+    }
+
+    #[test]
+    fn bullets_are_written_as_dashes() {
+        let l = [
+            line("• the Network\u{2019}s members", 100.0, 0.0),
+            line("•x", 90.0, 0.0),
+        ];
+        assert_eq!(
+            join(&l, &hy(true, &[])),
+            "- the Network\u{2019}s members\n•x"
         );
     }
 
@@ -330,6 +490,7 @@ mod tests {
                 x0: 50.0,
                 x1: 250.0,
                 size: 10.0,
+                dir: 0,
             });
             l.push(Line {
                 text: format!("R{k}"),
@@ -337,11 +498,20 @@ mod tests {
                 x0: 300.0,
                 x1: 500.0,
                 size: 10.0,
+                dir: 0,
             });
         }
         let order: Vec<String> = untangle_columns(l).into_iter().map(|l| l.text).collect();
         assert_eq!(order[..3], ["L0", "L1", "L2"]);
         assert_eq!(order[6], "R0");
+    }
+
+    #[test]
+    fn superscript_digits_are_written_as_superscripts() {
+        assert_eq!(superscript("25").as_deref(), Some("²⁵"));
+        assert_eq!(superscript("a1"), None);
+        assert!(is_raised(104.0, 7.0, 100.0, 10.0));
+        assert!(!is_raised(100.5, 10.0, 100.0, 10.0));
     }
 
     #[test]

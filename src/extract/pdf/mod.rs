@@ -43,15 +43,14 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
             "the PDF has no readable pages (the page tree is missing or broken)".into(),
         ));
     }
-    let mut pages = Vec::with_capacity(page_ids.len());
-    let mut chars = 0usize;
+    let mut page_lines = Vec::with_capacity(page_ids.len());
     let (mut images, mut shows) = (0usize, 0usize);
-    for (n, &id) in page_ids.iter().enumerate() {
+    for &id in &page_ids {
         if limits.expired() {
             return Err(ExtractError::Timeout(0));
         }
         let Ok(page) = doc.get_dictionary(id) else {
-            pages.push(String::new());
+            page_lines.push(Vec::new());
             continue;
         };
         let streams = page
@@ -60,14 +59,16 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
             .unwrap_or_default();
         let resources = inherited(doc, page, b"Resources");
         let glyphs = content::Interpreter::new(doc, &mut fonts, &mut budget, limits)
-            .run_page(streams, resources)
-            .map_err(|e| match e {
-                ExtractError::Timeout(_) => ExtractError::Timeout(0),
-                e => e,
-            })?;
+            .run_page(streams, resources)?;
         images += glyphs.images;
         shows += glyphs.shows;
-        let mut text = layout::page_text(&glyphs);
+        page_lines.push(layout::page_lines(&glyphs));
+    }
+    let hyphenation = layout::Hyphenation::new(producer_hyphenates(doc), &page_lines);
+    let mut pages = Vec::with_capacity(page_lines.len());
+    let mut chars = 0usize;
+    for (n, lines) in page_lines.iter().enumerate() {
+        let mut text = layout::join(lines, &hyphenation);
         if chars + text.len() > limits.max_text_chars {
             let keep = limits.max_text_chars.saturating_sub(chars);
             let cut = (0..=keep.min(text.len()))
@@ -113,6 +114,44 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
         created: meta.created,
         warnings,
     })
+}
+
+/// Whether the producer hyphenates words on its own. Browsers printing to PDF and office
+/// suites (hyphenation off by default) break lines only at hyphens the text has;
+/// typesetters (TeX, groff, InDesign) and unknown producers are assumed to hyphenate.
+fn producer_hyphenates(doc: &Document) -> bool {
+    let Some(Object::Dictionary(info)) = doc
+        .trailer
+        .get(b"Info")
+        .ok()
+        .and_then(|o| stream::resolve(doc, o))
+    else {
+        return true;
+    };
+    let field = |k: &[u8]| {
+        info.get(k)
+            .ok()
+            .and_then(|o| stream::resolve(doc, o))
+            .and_then(|o| lopdf::decode_text_string(o).ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    let who = format!("{} {}", field(b"Producer"), field(b"Creator"));
+    let plain = [
+        "skia/pdf",
+        "chromium",
+        "chrome",
+        "wkhtmltopdf",
+        "libreoffice",
+        "openoffice",
+        "microsoft",
+        "google docs",
+        "reportlab",
+        "weasyprint",
+        "princexml",
+        "quartz",
+    ];
+    !plain.iter().any(|p| who.contains(p))
 }
 
 /// The page objects in document order. Walks the tree itself so that a cycle (a node
