@@ -564,9 +564,11 @@ fn fiscal_value(system: FiscalSystem, y: i32, hit: &Hit) -> Option<Found> {
     Some(f)
 }
 
-/// Cues for the fiscal calendar, nearest first: country names, adjectives, currencies.
+/// The fiscal calendar of a fiscal year: the country heading its table column, else the
+/// nearest country or currency cue before it (within a few lines), else one shortly after
+/// it, else the US federal year.
 pub fn fiscal_system(text: &str, start: usize, end: usize) -> FiscalSystem {
-    const US: [&str; 9] = [
+    const US: [&str; 10] = [
         "united states",
         "u.s.",
         "us ",
@@ -576,8 +578,9 @@ pub fn fiscal_system(text: &str, start: usize, end: usize) -> FiscalSystem {
         "congress",
         "usd",
         "nist",
+        "$",
     ];
-    const AM: [&str; 12] = [
+    const AM: [&str; 14] = [
         "japan",
         "uk ",
         "u.k.",
@@ -590,30 +593,40 @@ pub fn fiscal_system(text: &str, start: usize, end: usize) -> FiscalSystem {
         "india",
         "gbp",
         "jpy",
+        "canada",
+        "cad",
     ];
+    for cell in super::table::cells_above(text, start, 40) {
+        let c = cell.to_lowercase() + " ";
+        if US.iter().any(|k| c.starts_with(k)) {
+            return FiscalSystem::Us;
+        }
+        if AM.iter().any(|k| c.starts_with(k)) {
+            return FiscalSystem::AprilToMarch;
+        }
+    }
     let lo = floor_char(text, start.saturating_sub(400));
     let hi = floor_char(text, (end + 150).min(text.len()));
     let before = text[lo..start].to_lowercase();
     let after = text[end..hi].to_lowercase();
-    // Distance of the nearest cue of each system: before counts from the end, after from
-    // the start; a cue inside the same line or cell weighs more than one further away.
-    let nearest = |cues: &[&str]| -> usize {
-        let mut best = usize::MAX;
-        for c in cues {
-            if let Some(i) = before.rfind(c) {
-                best = best.min(before.len() - i);
-            }
-            if let Some(i) = after.find(c) {
-                best = best.min(i + 1);
-            }
+    let last = |cues: &[&str]| cues.iter().filter_map(|c| before.rfind(c)).max();
+    match (last(&US), last(&AM)) {
+        (Some(u), Some(a)) => {
+            return if a > u {
+                FiscalSystem::AprilToMarch
+            } else {
+                FiscalSystem::Us
+            };
         }
-        best
-    };
-    let (us, am) = (nearest(&US), nearest(&AM));
-    if am < us {
-        FiscalSystem::AprilToMarch
-    } else {
-        FiscalSystem::Us
+        (Some(_), None) => return FiscalSystem::Us,
+        (None, Some(_)) => return FiscalSystem::AprilToMarch,
+        (None, None) => {}
+    }
+    let first = |cues: &[&str]| cues.iter().filter_map(|c| after.find(c)).min();
+    match (first(&US), first(&AM)) {
+        (None, Some(_)) => FiscalSystem::AprilToMarch,
+        (Some(u), Some(a)) if a < u => FiscalSystem::AprilToMarch,
+        _ => FiscalSystem::Us,
     }
 }
 
@@ -818,6 +831,16 @@ mod tests {
     fn fiscal_year_of_japan_runs_april_to_march() {
         let t = "Japan's government allocated ¥2 billion in FY2024 to the institute";
         let s = t.find("FY").unwrap();
+        assert_eq!(fiscal_system(t, s, s + 6), FiscalSystem::AprilToMarch);
+    }
+
+    #[test]
+    fn fiscal_year_follows_its_table_column() {
+        let t = "\tUnited States\tUnited Kingdom\nFunding (USD)\t$10 million (FY24)\t£50 million";
+        let s = t.find("FY24").unwrap();
+        assert_eq!(fiscal_system(t, s, s + 4), FiscalSystem::Us);
+        let t = "\tUnited States\tJapan\nFunding\t$1\t¥2 (FY2024)";
+        let s = t.find("FY2024").unwrap();
         assert_eq!(fiscal_system(t, s, s + 6), FiscalSystem::AprilToMarch);
     }
 

@@ -299,6 +299,12 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
     out
 }
 
+/// How far back (bytes) a year-less month looks for a mention of the same month with its
+/// year: about two paragraphs. Measured on the seed reports, where a month named again in
+/// the next sentences keeps its year ("February 2025 ... The February summit") while one
+/// pages later refers to the publication year.
+const SAME_MONTH_WINDOW: usize = 1500;
+
 /// Values a pending date: a relative one against the reference date; a year-less one
 /// with the year of a date it is coordinated with ("April and September 2024"), else of
 /// the nearest earlier mention of the same month, else of the reference date.
@@ -337,10 +343,11 @@ fn resolve(
                     return Some((dates::resolve_yearless(p, y)?, "context"));
                 }
             }
+            // Only a recent mention: a timeline pages earlier speaks of other years.
             let same_month = dated
                 .iter()
                 .rev()
-                .filter(|d| d.1 <= c.start)
+                .filter(|d| d.1 <= c.start && c.start - d.1 <= SAME_MONTH_WINDOW)
                 .find(|d| d.3 == Some(*month));
             if let Some(&(_, _, y, _)) = same_month {
                 return Some((dates::resolve_yearless(p, y)?, "context"));

@@ -96,7 +96,10 @@ pub fn money(hit: &Hit) -> Option<Found> {
     {
         cur = local;
     }
-    let per = hit.get("per").and_then(period);
+    let per = hit
+        .get("per")
+        .and_then(period)
+        .or_else(|| period_nearby(hit.text, hit.start, hit.end));
     let mut value = serde_json::Map::new();
     match b {
         Some(b) if b > a => {
@@ -126,6 +129,57 @@ pub fn money(hit: &Hit) -> Option<Found> {
     })
 }
 
+/// The period of an amount stated beside it rather than right after it: after a bracketed
+/// conversion ("£50 million (\$65 million) per year" — for both amounts), or earlier in
+/// the clause ("annual budgets ... hover around \$10 million").
+fn period_nearby(text: &str, start: usize, end: usize) -> Option<&'static str> {
+    let mut rest = text[end..].trim_start();
+    if rest.starts_with('(')
+        && let Some(close) = rest[..rest.len().min(80)].find(')')
+    {
+        rest = rest[close + 1..].trim_start();
+    } else if let Some(r) = rest.strip_prefix(')') {
+        rest = r.trim_start();
+    }
+    let head: String = rest.chars().take(12).collect::<String>().to_lowercase();
+    const AFTER: [&str; 10] = [
+        "per year",
+        "per annum",
+        "a year",
+        "annually",
+        "/yr",
+        "/year",
+        "each year",
+        "every year",
+        "per month",
+        "a month",
+    ];
+    if let Some(p) = AFTER.iter().find(|p| head.starts_with(*p)) {
+        return period(p);
+    }
+    let from = super::dates::floor_char(text, start.saturating_sub(100));
+    let before = &text[from..start];
+    // Only within the same sentence and with no other amount in between.
+    let clause = before
+        .rsplit(['\n', ';'])
+        .next()
+        .unwrap_or(before)
+        .rsplit(". ")
+        .next()
+        .unwrap_or(before);
+    let lower = clause.to_lowercase();
+    let other_amount = lower.contains(['$', '£', '€', '¥', '₩'])
+        || lower.contains("million")
+        || lower.contains("billion");
+    if other_amount {
+        return None;
+    }
+    let annual = lower
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| matches!(w, "annual" | "yearly"));
+    annual.then_some("year")
+}
+
 fn is_bare_dollar(s: &str) -> bool {
     matches!(s.trim_start_matches('\\'), "$")
 }
@@ -144,26 +198,10 @@ fn local_dollar(text: &str, start: usize) -> Option<&'static str> {
     if !first.contains('$') {
         return None;
     }
-    let column = text[line_start..cell_start].matches('\t').count();
-    if column == 0 {
-        return None;
-    }
-    // The header is the nearest line above with a cell in that column naming a country.
-    let mut end = line_start.saturating_sub(1);
-    for _ in 0..40 {
-        let from = text[..end].rfind('\n').map_or(0, |i| i + 1);
-        let line = &text[from..end];
-        if let Some(cell) = line.split('\t').nth(column)
-            && let Some(c) = dollar_country(cell.trim())
-        {
-            return Some(c);
-        }
-        if from == 0 {
-            break;
-        }
-        end = from - 1;
-    }
-    None
+    // The header is the nearest cell above in that column that names a country.
+    super::table::cells_above(text, start, 40)
+        .into_iter()
+        .find_map(dollar_country)
 }
 
 fn dollar_country(name: &str) -> Option<&'static str> {
@@ -205,6 +243,19 @@ mod tests {
         assert_eq!(local_dollar(t, at), Some("SGD"));
         let first = t.find("$7.5").unwrap();
         assert_eq!(local_dollar(t, first), None);
+    }
+
+    #[test]
+    fn periods_stated_beside_an_amount_count() {
+        let t = "a budget of approximately £50 million (\\$65 million) per year, according";
+        let a = t.find("£50").unwrap();
+        assert_eq!(period_nearby(t, a, a + "£50 million".len()), Some("year"));
+        let t = "the annual budgets of members hover around $10 million, with";
+        let a = t.find('$').unwrap();
+        assert_eq!(period_nearby(t, a, a + 11), Some("year"));
+        let t = "the annual £5 million grant and $10 million.";
+        let a = t.find('$').unwrap();
+        assert_eq!(period_nearby(t, a, a + 11), None);
     }
 
     #[test]
