@@ -56,8 +56,10 @@ fn a_bad_rule_file_stops_the_run_before_any_output() {
     assert!(!run.status.success());
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(err.contains("bad.toml, line 2, rule \"broken\""), "{err}");
-    assert!(
-        !out.exists(),
-        "no output may be written when the rules are bad"
-    );
+    for file in ["documents.jsonl", "mentions.jsonl", "facts.jsonl"] {
+        assert!(
+            !out.join(file).exists(),
+            "{file} may not be written when the rules are bad"
+        );
+    }
 }
