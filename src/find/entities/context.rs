@@ -70,6 +70,15 @@ pub fn count_word(s: &str, from: usize, to: usize, needle: &str) -> usize {
         .count()
 }
 
+/// Whether `s[a..b]` stays within one sentence: no full stop followed by a capital.
+pub fn same_sentence(s: &str, a: usize, b: usize) -> bool {
+    let (a, b) = (floor(s, a), floor(s, b));
+    let span = s[a..b].as_bytes();
+    !span
+        .windows(3)
+        .any(|w| matches!(w[0], b'.' | b'!' | b'?') && w[1] == b' ' && w[2].is_ascii_uppercase())
+}
+
 /// The largest char boundary at or below `i`.
 pub fn floor(s: &str, mut i: usize) -> usize {
     i = i.min(s.len());

@@ -189,6 +189,8 @@ pub struct Gazetteer {
     pub org_heads: Vec<String>,
     pub stopwords: Vec<String>,
     pub not_names: Vec<String>,
+    /// Codes that have an institute entry: the only ones a member list can name.
+    pub institute_codes: Vec<String>,
 }
 
 pub fn parse_kind(s: &str) -> Option<MentionKind> {
@@ -222,7 +224,16 @@ impl Builder {
         if norm.is_empty() {
             return;
         }
-        for form in ocr_variants(norm) {
+        let mut forms = ocr_variants(norm);
+        // A compound broken at a line end loses its hyphen when the line is joined
+        // ("Information-\ntechnology" → "Informationtechnology").
+        if norm.contains('-') {
+            let joined = dehyphenate(norm);
+            if joined != norm {
+                forms.extend(ocr_variants(&joined));
+            }
+        }
+        for form in forms {
             let key = form.to_ascii_lowercase();
             let id = *self.ids.entry(key.clone()).or_insert_with(|| {
                 self.patterns.push(key);
@@ -264,6 +275,21 @@ fn ocr_variants(alias: &str) -> Vec<String> {
             }
         }
         out.push(String::from_utf8(b).unwrap_or_else(|_| alias.to_string()));
+    }
+    out
+}
+
+/// An alias with its hyphens before lowercase letters dropped.
+fn dehyphenate(alias: &str) -> String {
+    let mut out = String::with_capacity(alias.len());
+    let mut chars = alias.chars().peekable();
+    while let Some(c) = chars.next() {
+        let joins = c == '-'
+            && out.ends_with(char::is_alphabetic)
+            && chars.peek().is_some_and(|n| n.is_lowercase());
+        if !joins {
+            out.push(c);
+        }
     }
     out
 }
@@ -354,6 +380,9 @@ impl Gazetteer {
                 .any(|a| a.trim().is_empty())
             {
                 bail!("{}: empty alias", here());
+            }
+            if kind == MentionKind::Institute {
+                self.institute_codes.push(e.value.clone());
             }
             let idx = self.entries.len() as u32;
             self.entries.push(Entry {
@@ -556,6 +585,26 @@ pub fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// Whether the text after a hyphen is a line break inside a word: whitespace, then a
+/// lowercase letter.
+fn is_line_break_hyphen(rest: &str) -> bool {
+    let trimmed = rest.trim_start();
+    trimmed.len() < rest.len()
+        && rest.len() - trimmed.len() <= 4
+        && trimmed.starts_with(|c: char| c.is_lowercase())
+}
+
+/// Length of an inline markup tag at the start of `b` (`<u>`, `</i>`, `<sup>`).
+fn inline_tag_len(b: &[u8]) -> Option<usize> {
+    const TAGS: &[&[u8]] = &[
+        b"u", b"b", b"i", b"em", b"strong", b"sup", b"sub", b"span", b"a",
+    ];
+    let close = b.iter().take(10).position(|&c| c == b'>')?;
+    let inner = &b[1..close];
+    let name = inner.strip_prefix(b"/").unwrap_or(inner);
+    TAGS.contains(&name).then_some(close + 1)
+}
+
 /// A normalised copy of a text and the way back to original offsets.
 pub struct NormText {
     pub s: String,
@@ -569,7 +618,19 @@ impl NormText {
         let mut s = String::with_capacity(t.len());
         let mut map: Vec<u32> = Vec::with_capacity(t.len());
         let mut in_space = false;
+        let bytes = t.as_bytes();
+        let mut skip_to = 0;
         for (i, c) in t.char_indices() {
+            if i < skip_to {
+                continue;
+            }
+            // Inline markup left in text (`<u>`, `</b>`) would split names.
+            if c == '<'
+                && let Some(n) = inline_tag_len(&bytes[i..])
+            {
+                skip_to = i + n;
+                continue;
+            }
             let rep: Option<&str> = match c {
                 c if c.is_whitespace() => {
                     if !in_space {
@@ -582,8 +643,17 @@ impl NormText {
                 '\u{ad}' | '\u{200b}' => continue,
                 '\u{2019}' | '\u{2018}' | '\u{2bc}' => Some("'"),
                 '\u{2010}' | '\u{2011}' => Some("-"),
+                '\u{fb00}' => Some("ff"),
                 '\u{fb01}' => Some("fi"),
                 '\u{fb02}' => Some("fl"),
+                '\u{fb03}' => Some("ffi"),
+                '\u{fb04}' => Some("ffl"),
+                '\u{fb05}' | '\u{fb06}' => Some("st"),
+                // A word broken at a line end ("Ko- rea", "insti-\ntutes") is joined.
+                '-' if s.ends_with(char::is_alphabetic) && is_line_break_hyphen(&t[i + 1..]) => {
+                    skip_to = i + 1 + t[i + 1..].len() - t[i + 1..].trim_start().len();
+                    continue;
+                }
                 _ => None,
             };
             in_space = false;
@@ -639,6 +709,10 @@ mod tests {
         let t = "the  National\nInstitute’s ﬁle";
         let n = NormText::new(t);
         assert_eq!(n.s, "the National Institute's file");
+        assert_eq!(
+            NormText::new("Ko- rea and <u>Traﬃc</u>").s,
+            "Korea and Traffic"
+        );
         let a = n.s.find("National").unwrap();
         let b = a + "National Institute".len();
         assert_eq!(&t[n.orig_start(a)..n.orig_end(b)], "National\nInstitute");

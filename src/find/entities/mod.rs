@@ -113,7 +113,7 @@ fn find_norm<'a>(g: &'a Gazetteer, s: &'a str) -> Vec<Found<'a>> {
             unresolved.push(i);
             continue;
         }
-        names_of(g, &raws, i, &mut out, &mut ambiguous);
+        names_of(g, s, &raws, i, &mut out, &mut ambiguous);
         if r.plural {
             plural_list(g, s, &raws, i, &mut consumed, &mut out);
         }
@@ -176,12 +176,16 @@ fn nested_in_events(g: &Gazetteer, s: &str, raws: &mut Vec<Raw>) {
 /// Mentions for the names a raw match stands for; same-kind alternatives are ambiguous.
 fn names_of<'a>(
     g: &'a Gazetteer,
+    s: &str,
     raws: &[Raw],
     i: usize,
     out: &mut Vec<Found<'a>>,
     ambiguous: &mut Vec<(usize, MentionKind)>,
 ) {
     let r = &raws[i];
+    if is_standard_number(s, r) {
+        return;
+    }
     let mut kinds: Vec<(MentionKind, &str, &str, bool)> = Vec::new();
     for t in g.targets_of(r) {
         if t.role != Role::Name {
@@ -216,6 +220,31 @@ fn names_of<'a>(
         }
         k += n;
     }
+}
+
+/// An acronym that is part of a standard's number ("ISO/IEC 42001", "IEEE 7000") names a
+/// document, not the body.
+fn is_standard_number(s: &str, r: &Raw) -> bool {
+    let text = &s[r.start..r.end];
+    if text.chars().any(char::is_lowercase) {
+        return false;
+    }
+    let after = &s[r.end..];
+    let before = &s[..r.start];
+    let numbered = |x: &str| {
+        x.strip_prefix(' ')
+            .or_else(|| x.strip_prefix(':'))
+            .is_some_and(|y| y.starts_with(|c: char| c.is_ascii_digit()))
+    };
+    if before.ends_with('/') {
+        // "IEC" in "ISO/IEC 42001": the number follows this part.
+        return numbered(after);
+    }
+    numbered(after)
+        || after
+            .strip_prefix('/')
+            .and_then(|x| x.split_once(' '))
+            .is_some_and(|(_, rest)| rest.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// A generic institute name with its countries: before it ("Japan's AI Safety
@@ -357,6 +386,16 @@ fn learn_acronyms<'a>(
             learned
                 .entry(&s[d.acr_start..d.acr_end])
                 .or_insert((f.kind, f.value.clone()));
+            continue;
+        }
+        // A known acronym with a variant of its full name ("Infocomm Media and Development
+        // Authority (IMDA)") keeps its gazetteer meaning; only weak acronyms are redefined.
+        let acr_known = out.iter().any(|f| {
+            f.start == d.acr_start
+                && !f.weak
+                && matches!(f.kind, MentionKind::Institute | MentionKind::Organization)
+        });
+        if acr_known {
             continue;
         }
         let name = &s[d.name_start..d.name_end];
@@ -595,9 +634,20 @@ fn member_lists<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], out: &mut Vec<Found
                 raws[j].end + LIST_CUE_AFTER,
             );
             let lo = cue_at.partition_point(|&x| x < from);
-            if cue_at.get(lo).is_some_and(|&x| x <= to) {
+            let cued = cue_at[lo..].iter().take_while(|&&x| x <= to).any(|&x| {
+                let (a, b) = if x < raws[i].start {
+                    (x, raws[i].start)
+                } else {
+                    (raws[j].end, x)
+                };
+                context::same_sentence(s, a, b)
+            });
+            if cued {
                 for r in &raws[i..=j] {
-                    if let Some(code) = context::member_code(g, r) {
+                    // Only countries known to have an institute or office.
+                    if let Some(code) = context::member_code(g, r)
+                        && g.institute_codes.iter().any(|c| c == code)
+                    {
                         out.push(found_institute(r.start, r.end, code, RULE_MEMBERS));
                     }
                 }
