@@ -73,7 +73,7 @@ pub fn count_word(s: &str, from: usize, to: usize, needle: &str) -> usize {
 /// Whether `s[a..b]` stays within one sentence: no full stop followed by a capital.
 pub fn same_sentence(s: &str, a: usize, b: usize) -> bool {
     let (a, b) = (floor(s, a), floor(s, b));
-    let span = s[a..b].as_bytes();
+    let span = &s.as_bytes()[a..b];
     !span
         .windows(3)
         .any(|w| matches!(w[0], b'.' | b'!' | b'?') && w[1] == b' ' && w[2].is_ascii_uppercase())
