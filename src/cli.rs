@@ -24,6 +24,12 @@ pub struct Cli {
 pub enum Command {
     /// Run every stage over the corpus and write the dataset (the main job).
     Run(RunArgs),
+    /// Add newly published reports to the corpus, refresh the dataset and show what they
+    /// added, changed, confirmed or contradicted (also written to <out>/changes.json).
+    Ingest(IngestArgs),
+    /// Show where a fact, entity, mention or document came from: every source with
+    /// document, page, the quote in context and the rule that matched.
+    Explain(ExplainArgs),
     /// Run the examples written inside the rule files and report what passed.
     Rules {
         #[command(subcommand)]
@@ -63,6 +69,31 @@ pub struct RunArgs {
     pub quiet: bool,
 }
 
+#[derive(Args, Debug, Clone)]
+pub struct IngestArgs {
+    /// Reports to add (.pdf, .html/.htm, .txt, .md); a sidecar FILE.meta.json beside one
+    /// is copied along.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Folder inside the corpus to copy them into ("." for the corpus root).
+    #[arg(long, default_value = "ingested")]
+    pub into: PathBuf,
+    /// Most changes listed per kind in the terminal (changes.json has them all).
+    #[arg(long, default_value_t = 20)]
+    pub show: usize,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ExplainArgs {
+    /// A fact id, entity id (e.g. institute:US), mention id or document name.
+    pub id: String,
+    /// Output folder to read.
+    #[arg(long, default_value = "output")]
+    pub out: PathBuf,
+}
+
 impl RunArgs {
     pub fn options(&self) -> RunOptions {
         RunOptions {
@@ -82,6 +113,30 @@ pub fn main(cli: Cli) -> Result<i32> {
         Command::Run(args) => {
             let summary = pipeline::run(&args.options())?;
             eprintln!("{summary}");
+            Ok(0)
+        }
+        Command::Ingest(args) => {
+            use std::io::IsTerminal;
+            let opts = crate::ingest::IngestOptions {
+                files: args.files.clone(),
+                into: args.into.clone(),
+                run: args.run.options(),
+            };
+            let outcome = crate::ingest::ingest(&opts)?;
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            print!(
+                "{}",
+                crate::ingest::render(&outcome, &opts.run.out, color, args.show)
+            );
+            eprintln!("{}", outcome.summary);
+            Ok(0)
+        }
+        Command::Explain(args) => {
+            use std::io::IsTerminal;
+            let data = crate::explain::load(&args.out)?;
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let text = crate::explain::explain(&data, &args.id, crate::explain::Style { color })?;
+            print!("{text}");
             Ok(0)
         }
         Command::Rules {

@@ -2,16 +2,16 @@
 //! deterministic order, reads their sidecars, and lists what it skipped.
 //!
 //! Never reads a document's content beyond its sidecar: extraction is the next stage.
+//! Problems that do not stop the run (a broken sidecar, a sidecar without its document, an
+//! unreadable subfolder) are collected as warnings for the run's log.
 
 use crate::model::Format;
 use anyhow::{Context, Result};
-use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
 /// What an analyst knows about a file, from `<file name>.meta.json` beside it.
 /// Every field is optional and overrides what the file itself says.
-#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sidecar {
     pub title: Option<String>,
     pub published: Option<String>,
@@ -26,7 +26,8 @@ pub struct InputFile {
     pub path: PathBuf,
     pub format: Format,
     pub sidecar: Option<Sidecar>,
-    /// A sidecar that exists but cannot be read; the document is still processed.
+    /// What is wrong with the sidecar, if anything: it could not be read, or some of its
+    /// fields were ignored. The document is still processed, with what was usable.
     pub sidecar_error: Option<String>,
 }
 
@@ -36,6 +37,19 @@ pub struct Corpus {
     pub inputs: Vec<InputFile>,
     /// Files that are not supported inputs (relative paths), for the run's log.
     pub skipped: Vec<String>,
+    /// Sidecars with no document beside them, and subfolders that could not be read.
+    pub problems: Vec<String>,
+}
+
+impl Corpus {
+    /// Everything the run's log should warn about, in corpus order.
+    pub fn warnings(&self) -> Vec<String> {
+        self.inputs
+            .iter()
+            .filter_map(|i| i.sidecar_error.clone())
+            .chain(self.problems.iter().cloned())
+            .collect()
+    }
 }
 
 /// The format of a supported input, from its extension; `None` for anything else.
@@ -55,10 +69,22 @@ const SIDECAR_SUFFIX: &str = ".meta.json";
 /// part of a corpus; symbolic links are not followed, so a link cycle cannot trap the walk.
 pub fn scan(root: &Path) -> Result<Corpus> {
     let mut files = Vec::new();
-    walk(root, root, &mut files)
-        .with_context(|| format!("cannot read the corpus folder {}", root.display()))?;
-    files.sort();
     let mut corpus = Corpus::default();
+    std::fs::read_dir(root)
+        .with_context(|| format!("cannot read the corpus folder {}", root.display()))?;
+    walk(root, root, &mut files, &mut corpus.problems);
+    files.sort();
+    let names: std::collections::BTreeSet<&str> = files.iter().map(|(d, _)| d.as_str()).collect();
+    for (doc, path) in &files {
+        if let Some(owner) = doc.strip_suffix(SIDECAR_SUFFIX)
+            && !names.contains(owner)
+        {
+            corpus.problems.push(format!(
+                "sidecar {}: no file {owner} beside it; ignored",
+                path.display()
+            ));
+        }
+    }
     for (doc, path) in files {
         if doc.ends_with(SIDECAR_SUFFIX) {
             continue;
@@ -79,17 +105,41 @@ pub fn scan(root: &Path) -> Result<Corpus> {
     Ok(corpus)
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+/// Collects the files under `dir`; a folder or entry that cannot be read is noted in
+/// `problems` and the walk goes on.
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>, problems: &mut Vec<String>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            problems.push(format!(
+                "cannot read folder {}: {e}; skipped",
+                dir.display()
+            ));
+            return;
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                problems.push(format!("cannot read an entry of {}: {e}", dir.display()));
+                continue;
+            }
+        };
         let name = entry.file_name();
         if name.to_string_lossy().starts_with('.') {
             continue;
         }
-        let ty = entry.file_type()?;
         let path = entry.path();
+        let ty = match entry.file_type() {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(format!("cannot read {}: {e}; skipped", path.display()));
+                continue;
+            }
+        };
         if ty.is_dir() {
-            walk(root, &path, out)?;
+            walk(root, &path, out, problems);
         } else if ty.is_file() {
             let rel = path.strip_prefix(root).unwrap_or(&path);
             let doc = rel
@@ -100,7 +150,6 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io::R
             out.push((doc, path));
         }
     }
-    Ok(())
 }
 
 /// Path of the sidecar that belongs to `path`.
@@ -110,30 +159,81 @@ pub fn sidecar_path(path: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// Reads the sidecar of `path`, if there is one. A sidecar that is not a JSON object is
+/// ignored whole; a field of the wrong type or shape, or an unknown field, is ignored alone
+/// so that one slip does not discard what else the analyst wrote. The second value says
+/// what was ignored, naming the sidecar.
 fn read_sidecar(path: &Path) -> (Option<Sidecar>, Option<String>) {
     let sp = sidecar_path(path);
-    let Ok(bytes) = std::fs::read(&sp) else {
-        return (None, None);
-    };
-    match serde_json::from_slice::<Sidecar>(&bytes) {
-        Ok(mut s) => {
-            if let Some(p) = &s.published
-                && !is_iso_date(p)
-            {
-                let msg = format!(
-                    "sidecar {}: published {p:?} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD); ignored",
+    let bytes = match std::fs::read(&sp) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, None),
+        Err(e) => {
+            return (
+                None,
+                Some(format!(
+                    "sidecar {}: cannot read it ({e}); ignored",
                     sp.display()
-                );
-                s.published = None;
-                return (Some(s), Some(msg));
-            }
-            (Some(s), None)
+                )),
+            );
         }
-        Err(e) => (
-            None,
-            Some(format!("sidecar {}: {e}; ignored", sp.display())),
-        ),
+    };
+    let (sidecar, problems) = match parse_sidecar(&bytes) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            return (
+                None,
+                Some(format!(
+                    "sidecar {}: {e}; ignored (expected a JSON object such as \
+                     {{\"title\": \"...\", \"published\": \"2024-11-20\", \"url\": \"...\"}})",
+                    sp.display()
+                )),
+            );
+        }
+    };
+    let message = (!problems.is_empty())
+        .then(|| format!("sidecar {}: {}", sp.display(), problems.join("; ")));
+    (Some(sidecar), message)
+}
+
+/// The fields of a sidecar and a note for each one ignored; an error if it is not a JSON
+/// object at all.
+fn parse_sidecar(bytes: &[u8]) -> std::result::Result<(Sidecar, Vec<String>), String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON ({e})"))?;
+    let serde_json::Value::Object(fields) = value else {
+        return Err("not a JSON object".to_string());
+    };
+    let mut sidecar = Sidecar::default();
+    let mut problems = Vec::new();
+    for (key, v) in fields {
+        let slot = match key.as_str() {
+            "title" => &mut sidecar.title,
+            "published" => &mut sidecar.published,
+            "url" => &mut sidecar.url,
+            _ => {
+                problems.push(format!(
+                    "unknown field {key:?} ignored (known: title, published, url)"
+                ));
+                continue;
+            }
+        };
+        match v {
+            serde_json::Value::Null => {}
+            serde_json::Value::String(s) if s.trim().is_empty() => {}
+            serde_json::Value::String(s) => *slot = Some(s.trim().to_string()),
+            other => problems.push(format!("{key} must be a string, not {other}; ignored")),
+        }
     }
+    if let Some(p) = &sidecar.published
+        && !is_iso_date(p)
+    {
+        problems.push(format!(
+            "published {p:?} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD); ignored"
+        ));
+        sidecar.published = None;
+    }
+    Ok((sidecar, problems))
 }
 
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a plausible month and day.
@@ -194,5 +294,59 @@ mod tests {
             Some("2024-11-20")
         );
         assert_eq!(c.skipped, ["notes.tsv"]);
+        assert!(c.warnings().is_empty());
+    }
+
+    #[test]
+    fn a_sidecar_that_is_not_json_is_ignored_with_a_warning_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("r.txt"), "x").unwrap();
+        std::fs::write(dir.path().join("r.txt.meta.json"), "{title: oops").unwrap();
+        let c = scan(dir.path()).unwrap();
+        assert_eq!(c.inputs.len(), 1);
+        assert_eq!(c.inputs[0].sidecar, None);
+        let w = c.warnings();
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].contains("r.txt.meta.json") && w[0].contains("not valid JSON"),
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn a_bad_field_is_ignored_alone_and_the_rest_is_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("r.txt"), "x").unwrap();
+        std::fs::write(
+            dir.path().join("r.txt.meta.json"),
+            r#"{"title": "Kept", "published": "20 Nov 2024", "author": "A", "url": 3}"#,
+        )
+        .unwrap();
+        let c = scan(dir.path()).unwrap();
+        let s = c.inputs[0].sidecar.as_ref().unwrap();
+        assert_eq!(s.title.as_deref(), Some("Kept"));
+        assert_eq!(s.published, None);
+        assert_eq!(s.url, None);
+        let w = c.inputs[0].sidecar_error.as_deref().unwrap();
+        assert!(
+            w.contains("\"author\"") && w.contains("url must be a string"),
+            "{w}"
+        );
+        assert!(w.contains("not an ISO date"), "{w}");
+    }
+
+    #[test]
+    fn a_sidecar_without_its_document_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("gone.pdf.meta.json"), "{}").unwrap();
+        let c = scan(dir.path()).unwrap();
+        assert!(c.inputs.is_empty() && c.skipped.is_empty());
+        assert!(c.warnings()[0].contains("no file gone.pdf beside it"));
+    }
+
+    #[test]
+    fn a_missing_corpus_folder_is_an_error_naming_it() {
+        let e = scan(Path::new("no/such/corpus")).unwrap_err();
+        assert!(format!("{e:#}").contains("no/such/corpus"));
     }
 }

@@ -13,14 +13,23 @@
 //! | emit | [`emit`] | [`model::Dataset`] → output files |
 //!
 //! [`pipeline`] wires them; [`cli`] parses the command line.
+//!
+//! Around the stages: [`cache`] (incremental runs), [`lock`] (one writer per output
+//! folder), [`progress`] (bars on a terminal), [`ingest`] (add reports, report what they
+//! changed) and [`explain`] (where a fact, entity or mention came from).
 
 pub mod build;
+pub mod cache;
 pub mod cli;
 pub mod corpus;
 pub mod emit;
+pub mod explain;
 pub mod extract;
 pub mod find;
+pub mod ingest;
+pub mod lock;
 pub mod model;
 pub mod pipeline;
+pub mod progress;
 pub mod reconcile;
 pub mod rules;

@@ -4,10 +4,13 @@
 //! output never depends on scheduling. A document's failure (error, panic, time-out) is
 //! recorded on that document and never stops the batch.
 
+use crate::cache::{Cache, FindKey, State};
 use crate::corpus::{self, InputFile};
 use crate::extract::{self, ExtractError, Limits};
 use crate::find::{self, DocContext};
+use crate::lock::OutputLock;
 use crate::model::{Dataset, DocText, DocumentRecord, Extraction, Format, ProcessedDoc, Status};
+use crate::progress::Progress;
 use crate::rules::RuleSet;
 use crate::{build, emit, reconcile};
 use anyhow::{Context, Result};
@@ -39,6 +42,12 @@ pub struct Summary {
     pub mentions: usize,
     pub facts: usize,
     pub conflicts: usize,
+    /// Documents extracted this run (the others came from the cache).
+    pub extracted: usize,
+    /// Documents matched against the rules this run (the others came from the cache).
+    pub matched: usize,
+    /// Nothing changed since the last run: the dataset in place was kept as it is.
+    pub unchanged: bool,
     pub seconds: f64,
 }
 
@@ -55,26 +64,115 @@ impl std::fmt::Display for Summary {
             self.facts,
             self.conflicts,
             self.seconds
-        )
+        )?;
+        if self.unchanged {
+            write!(f, " (nothing changed; dataset kept)")
+        } else {
+            write!(
+                f,
+                " ({} extracted, {} matched, the rest from the cache)",
+                self.extracted, self.matched
+            )
+        }
     }
 }
 
-/// Runs every stage over the corpus and writes the dataset.
+/// Runs every stage over the corpus and writes the dataset, reusing the output folder's
+/// cache for documents that did not change. Holds the output folder's lock throughout.
 pub fn run(opts: &RunOptions) -> Result<Summary> {
+    let lock = OutputLock::acquire(&opts.out)?;
+    match compute(opts, &lock)? {
+        Computed::Unchanged(summary) => Ok(summary),
+        Computed::Changed(refresh) => publish(*refresh, &[]),
+    }
+}
+
+/// The result of [`compute`].
+pub enum Computed {
+    /// Corpus, rules and program are those of the dataset in place: nothing was written.
+    Unchanged(Summary),
+    /// A new dataset, ready to [`publish`].
+    Changed(Box<Refresh>),
+}
+
+/// A new dataset computed for a locked output folder, not yet published.
+pub struct Refresh {
+    pub data: Dataset,
+    pub summary: Summary,
+    out: PathBuf,
+    fingerprint: String,
+    cache: Cache,
+    started: Instant,
+}
+
+/// Runs every stage into memory, taking unchanged documents from the cache; returns
+/// [`Computed::Unchanged`] without building anything when nothing changed at all.
+/// The lock is taken as a witness that the caller holds the output folder.
+pub fn compute(opts: &RunOptions, lock: &OutputLock) -> Result<Computed> {
     let started = Instant::now();
+    debug_assert_eq!(lock.out(), opts.out.as_path());
     let rules = RuleSet::load(&opts.rules)?;
     let corpus = corpus::scan(&opts.corpus)?;
+    // Shown even with --quiet: each is a mistake in the input that the user can fix.
+    for w in corpus.warnings() {
+        eprintln!("warning: {w}");
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.jobs)
         .build()
         .context("cannot start worker threads")?;
-    let documents: Vec<ProcessedDoc> = pool.install(|| {
+    // A run killed earlier may have left a half-written set: clean it before anything.
+    emit::recover(&opts.out)?;
+    let cache = Cache::open(&opts.out);
+
+    let hashed: Vec<Hashed> = pool.install(|| corpus.inputs.par_iter().map(hash_file).collect());
+    let fingerprint = fingerprint(&rules, &corpus.inputs, &hashed);
+    if let Some(state) = cache.state()
+        && state.fingerprint == fingerprint
+        && emit::current_set_name(&opts.out).as_deref() == Some(state.set.as_str())
+    {
+        return Ok(Computed::Unchanged(Summary {
+            ok: state.ok,
+            empty: state.empty,
+            failed: state.failed,
+            skipped: corpus.skipped.len(),
+            mentions: state.mentions,
+            facts: state.facts,
+            conflicts: state.conflicts,
+            unchanged: true,
+            seconds: started.elapsed().as_secs_f64(),
+            ..Default::default()
+        }));
+    }
+
+    let progress = Progress::new(corpus.inputs.len(), opts.quiet);
+    let work = Work {
+        rules: &rules,
+        opts,
+        cache: Some(&cache),
+        progress: Some(&progress),
+    };
+    let processed: Vec<(ProcessedDoc, Reuse)> = pool.install(|| {
         corpus
             .inputs
             .par_iter()
-            .map(|input| process(input, &rules, opts))
+            .zip(hashed.par_iter())
+            .map(|(input, h)| process_with(input, h, &work))
             .collect()
     });
+    progress.finish();
+    let mut summary = Summary {
+        skipped: corpus.skipped.len(),
+        ..Default::default()
+    };
+    let documents: Vec<ProcessedDoc> = processed
+        .into_iter()
+        .map(|(d, reuse)| {
+            summary.extracted += usize::from(!reuse.extraction);
+            summary.matched += usize::from(!reuse.mentions);
+            d
+        })
+        .collect();
     let claims = build::claims(&rules.facts, &documents);
     let (entities, facts) = reconcile::reconcile(&documents, claims);
     let data = Dataset {
@@ -82,12 +180,46 @@ pub fn run(opts: &RunOptions) -> Result<Summary> {
         entities,
         facts,
     };
-    emit::write_all(&data, &opts.out)?;
+    count(&data, &mut summary);
+    Ok(Computed::Changed(Box::new(Refresh {
+        data,
+        summary,
+        out: opts.out.clone(),
+        fingerprint,
+        cache,
+        started,
+    })))
+}
 
-    let mut s = Summary {
-        skipped: corpus.skipped.len(),
-        ..Default::default()
-    };
+/// Writes a computed dataset (and `extras`, further files of the set) into the output
+/// folder as one set, records it for the next run and prunes the cache.
+pub fn publish(refresh: Refresh, extras: &[(&str, Vec<u8>)]) -> Result<Summary> {
+    let Refresh {
+        data,
+        mut summary,
+        out,
+        fingerprint,
+        cache,
+        started,
+    } = refresh;
+    cache.clear_state();
+    let set = emit::publish(&data, extras, &out)?;
+    cache.put_state(&State {
+        fingerprint,
+        set,
+        ok: summary.ok,
+        empty: summary.empty,
+        failed: summary.failed,
+        mentions: summary.mentions,
+        facts: summary.facts,
+        conflicts: summary.conflicts,
+    });
+    cache.prune();
+    summary.seconds = started.elapsed().as_secs_f64();
+    Ok(summary)
+}
+
+fn count(data: &Dataset, s: &mut Summary) {
     for d in &data.documents {
         match d.record.status {
             Status::Ok => s.ok += 1,
@@ -102,21 +234,118 @@ pub fn run(opts: &RunOptions) -> Result<Summary> {
         .iter()
         .filter(|f| f.status == crate::model::FactStatus::Conflict)
         .count();
-    s.seconds = started.elapsed().as_secs_f64();
-    Ok(s)
 }
 
-/// One document through extract and find. Never fails: problems become the record's error.
+/// A file's identity, read once per run: the fast path compares these only.
+pub struct Hashed {
+    pub sha256: String,
+    pub read_error: Option<String>,
+}
+
+fn hash_file(input: &InputFile) -> Hashed {
+    use std::io::Read;
+    let mut h = Sha256::new();
+    let r = std::fs::File::open(&input.path).and_then(|mut f| {
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            let n = f.read(&mut buf)?;
+            if n == 0 {
+                return Ok(());
+            }
+            h.update(&buf[..n]);
+        }
+    });
+    match r {
+        Ok(()) => Hashed {
+            sha256: hex::encode(h.finalize()),
+            read_error: None,
+        },
+        Err(e) => Hashed {
+            sha256: hex::encode(Sha256::digest(b"")),
+            read_error: Some(format!("cannot read file: {e}")),
+        },
+    }
+}
+
+/// Everything the output depends on: program build, rules, and each input's name,
+/// format, bytes and sidecar.
+fn fingerprint(rules: &RuleSet, inputs: &[InputFile], hashed: &[Hashed]) -> String {
+    let mut h = Sha256::new();
+    let mut field = |b: &[u8]| {
+        h.update((b.len() as u64).to_le_bytes());
+        h.update(b);
+    };
+    field(format!("cache {}", crate::cache::CACHE_FORMAT).as_bytes());
+    field(crate::cache::program_identity().as_bytes());
+    field(rules.hash.as_bytes());
+    for (input, x) in inputs.iter().zip(hashed) {
+        field(input.doc.as_bytes());
+        field(format!("{:?}", input.format).as_bytes());
+        field(x.sha256.as_bytes());
+        field(format!("{:?}", x.read_error).as_bytes());
+        field(format!("{:?}", input.sidecar).as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// What one document took from the cache.
+#[derive(Clone, Copy, Debug, Default)]
+struct Reuse {
+    extraction: bool,
+    mentions: bool,
+}
+
+struct Work<'a> {
+    rules: &'a RuleSet,
+    opts: &'a RunOptions,
+    cache: Option<&'a Cache>,
+    progress: Option<&'a Progress>,
+}
+
+/// One document through extract and find, without a cache. Never fails: problems become
+/// the record's error.
 pub fn process(input: &InputFile, rules: &RuleSet, opts: &RunOptions) -> ProcessedDoc {
-    let (bytes, read_error) = match std::fs::read(&input.path) {
-        Ok(b) => (b, None),
-        Err(e) => (Vec::new(), Some(format!("cannot read file: {e}"))),
+    let work = Work {
+        rules,
+        opts,
+        cache: None,
+        progress: None,
     };
-    let sha256 = hex::encode(Sha256::digest(&bytes));
-    let extracted = match read_error {
-        Some(e) => Err(e),
-        None => extract_bounded(input.format, bytes, opts.doc_timeout).map_err(|e| e.to_string()),
+    process_with(input, &hash_file(input), &work).0
+}
+
+fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDoc, Reuse) {
+    let mut reuse = Reuse::default();
+    let mut sha256 = hashed.sha256.clone();
+    let cached = match (&hashed.read_error, work.cache) {
+        (None, Some(c)) => c.get_extraction(&sha256, input.format),
+        _ => None,
     };
+    let extracted: Result<Extraction, String> = match (&hashed.read_error, cached) {
+        (Some(e), _) => Err(e.clone()),
+        (None, Some(r)) => {
+            reuse.extraction = true;
+            r
+        }
+        (None, None) => match std::fs::read(&input.path) {
+            Err(e) => Err(format!("cannot read file: {e}")),
+            Ok(bytes) => {
+                // The file may have changed since it was hashed: key on what was read.
+                sha256 = hex::encode(Sha256::digest(&bytes));
+                let r = extract_bounded(input.format, bytes, work.opts.doc_timeout);
+                // A time-out depends on the machine's load, not on the file: never cached.
+                let cacheable = !matches!(r, Err(ExtractError::Timeout(_)));
+                let r = r.map_err(|e| e.to_string());
+                if cacheable && let Some(c) = work.cache {
+                    c.put_extraction(&sha256, input.format, &r);
+                }
+                r
+            }
+        },
+    };
+    if let Some(p) = work.progress {
+        p.extracted(reuse.extraction);
+    }
     let sidecar = input.sidecar.clone().unwrap_or_default();
     let (text, status, error, meta_title, meta_published, meta_created) = match extracted {
         Ok(x) => {
@@ -139,26 +368,40 @@ pub fn process(input: &InputFile, rules: &RuleSet, opts: &RunOptions) -> Process
         ),
     };
     let known_published = sidecar.published.clone().or(meta_published);
-    let ctx = DocContext {
-        doc: &input.doc,
-        text: &text,
-        published: known_published.as_deref(),
+    let key = FindKey {
+        doc: input.doc.clone(),
+        sha256: sha256.clone(),
+        format: input.format,
+        rules: work.rules.hash.clone(),
+        known_published: known_published.clone(),
     };
-    // Sidecar, then metadata that states a publication date, then what the text says on
-    // its cover or byline, and only then the file's creation stamp.
-    let published = known_published
-        .clone()
-        .or_else(|| find::publication_date(rules, &text))
-        .or(meta_created);
-    let ctx = DocContext {
-        published: published.as_deref(),
-        ..ctx
-    };
-    let mentions = if status == Status::Ok {
-        find::find(rules, &ctx)
-    } else {
-        Vec::new()
-    };
+    let found = work.cache.and_then(|c| c.get_mentions(&key));
+    reuse.mentions = found.is_some();
+    let (published, mentions) = found.unwrap_or_else(|| {
+        // Sidecar, then metadata that states a publication date, then what the text says
+        // on its cover or byline, and only then the file's creation stamp.
+        let published = known_published
+            .clone()
+            .or_else(|| find::publication_date(work.rules, &text))
+            .or(meta_created);
+        let ctx = DocContext {
+            doc: &input.doc,
+            text: &text,
+            published: published.as_deref(),
+        };
+        let mentions = if status == Status::Ok {
+            find::find(work.rules, &ctx)
+        } else {
+            Vec::new()
+        };
+        if let Some(c) = work.cache {
+            c.put_mentions(&key, &published, &mentions);
+        }
+        (published, mentions)
+    });
+    if let Some(p) = work.progress {
+        p.matched();
+    }
     let record = DocumentRecord {
         doc: input.doc.clone(),
         sha256,
@@ -170,11 +413,14 @@ pub fn process(input: &InputFile, rules: &RuleSet, opts: &RunOptions) -> Process
         status,
         error,
     };
-    ProcessedDoc {
-        record,
-        text,
-        mentions,
-    }
+    (
+        ProcessedDoc {
+            record,
+            text,
+            mentions,
+        },
+        reuse,
+    )
 }
 
 fn empty_reason(format: Format, x: &Extraction) -> String {

@@ -1,15 +1,35 @@
 //! The emit stage: the dataset into the output folder, for machines (JSON Lines, SQLite)
 //! and people (CSV tables, the report page).
 //!
-//! Every file is written whole to a temporary name and renamed into place, so a reader
-//! never sees half a file. Output depends only on the dataset: no clock, no paths of the
-//! machine, no processing order.
+//! [`write_all`] writes every output file into one folder; output depends only on the
+//! dataset: no clock, no paths of the machine, no processing order.
+//!
+//! [`publish`] makes such a folder the output folder's contents as one set, so that a run
+//! killed at any moment leaves the previous complete dataset in place. The layout:
+//!
+//! ```text
+//! out/documents.jsonl -> .current/documents.jsonl   (one link per top-level name)
+//! out/text            -> .current/text
+//! out/.current        -> .sets/7                     (the one pointer that is swapped)
+//! out/.sets/7/        the complete set: documents.jsonl, text/, facts.jsonl, ...
+//! ```
+//!
+//! A new set is written whole into `.sets/8.partial`, flushed to disk, renamed `.sets/8`,
+//! and made current by renaming a new `.current` link over the old one: a single atomic
+//! step, so a reader sees either the old set or the new one, never a mix. The contract's
+//! file names at the top stay valid links throughout. See `docs/operations.md`.
 
 pub mod jsonl;
 
 use crate::model::Dataset;
 use anyhow::{Context, Result};
-use std::path::Path;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+/// Folder of the output sets, inside the output folder.
+pub const SETS_DIR: &str = ".sets";
+/// The link that names the current set.
+pub const CURRENT: &str = ".current";
 
 /// Writes every output file of the contract into `out`.
 pub fn write_all(data: &Dataset, out: &Path) -> Result<()> {
@@ -24,6 +44,10 @@ pub fn write_all(data: &Dataset, out: &Path) -> Result<()> {
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename.
+///
+/// Not flushed to disk here: [`publish`] flushes a whole set at once before making it
+/// current, which is what protects against a crash (one fsync per text file would
+/// dominate the run on a large corpus).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
@@ -37,8 +61,325 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?;
     f.write_all(bytes)
         .with_context(|| format!("cannot write {}", tmp.display()))?;
-    f.sync_all().ok();
     drop(f);
     std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())
+}
+
+/// The folder holding the current complete set of `out`, if there is one: the target of
+/// `.current`, or `out` itself when it holds a dataset written as plain files.
+/// Readers resolve it once and read every file from it, so they see one consistent set
+/// even while a run replaces it.
+pub fn current_set(out: &Path) -> Option<PathBuf> {
+    let link = out.join(CURRENT);
+    if let Ok(target) = std::fs::read_link(&link) {
+        let dir = out.join(target);
+        return dir.join("documents.jsonl").is_file().then_some(dir);
+    }
+    out.join("documents.jsonl")
+        .is_file()
+        .then(|| out.to_path_buf())
+}
+
+/// The name of the current set (`7` for `.sets/7`), if any.
+pub fn current_set_name(out: &Path) -> Option<String> {
+    let target = std::fs::read_link(out.join(CURRENT)).ok()?;
+    let name = target.file_name()?.to_string_lossy().into_owned();
+    out.join(SETS_DIR).join(&name).is_dir().then_some(name)
+}
+
+/// Writes `data` (and `extras`, further files as (name, bytes)) as a new set and makes it
+/// current. The caller holds the output lock. Returns the new set's name.
+pub fn publish(data: &Dataset, extras: &[(&str, Vec<u8>)], out: &Path) -> Result<String> {
+    recover(out)?;
+    let sets = out.join(SETS_DIR);
+    std::fs::create_dir_all(&sets).with_context(|| format!("cannot create {}", sets.display()))?;
+    let next = current_set_name(out)
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or(0)
+        + 1;
+    let name = next.to_string();
+    let partial = sets.join(format!("{name}.partial"));
+    if partial.exists() {
+        std::fs::remove_dir_all(&partial)
+            .with_context(|| format!("cannot remove {}", partial.display()))?;
+    }
+    write_all(data, &partial)?;
+    for (file, bytes) in extras {
+        write_atomic(&partial.join(file), bytes)?;
+    }
+    sync_tree(&partial)?;
+    let complete = sets.join(&name);
+    std::fs::rename(&partial, &complete)
+        .with_context(|| format!("cannot rename {}", partial.display()))?;
+    sync_dir(&sets);
+
+    // The swap: one rename of a link.
+    let tmp_link = out.join(format!("{CURRENT}.new"));
+    let _ = std::fs::remove_file(&tmp_link);
+    symlink_dir(Path::new(SETS_DIR).join(&name).as_path(), &tmp_link)?;
+    std::fs::rename(&tmp_link, out.join(CURRENT))
+        .with_context(|| format!("cannot make {} current", complete.display()))?;
+    sync_dir(out);
+
+    relink(out)?;
+    remove_stale_sets(out);
+    Ok(name)
+}
+
+/// Brings an output folder left by an interrupted run back to a clean state: removes
+/// partial sets and stray links, and makes the top-level links match the current set.
+/// Nothing here touches the current set, so it is safe at any point under the lock.
+pub fn recover(out: &Path) -> Result<()> {
+    if !out.join(CURRENT).exists() && std::fs::symlink_metadata(out.join(CURRENT)).is_ok() {
+        // A dangling `.current` (its set was removed by hand): start over cleanly.
+        let _ = std::fs::remove_file(out.join(CURRENT));
+    }
+    let _ = std::fs::remove_file(out.join(format!("{CURRENT}.new")));
+    if current_set_name(out).is_some() {
+        relink(out)?;
+    }
+    remove_stale_sets(out);
+    Ok(())
+}
+
+/// Makes `out/<name>` a link to `.current/<name>` for every top-level name of the current
+/// set, and removes links into `.current` whose target is gone. A plain file or folder of
+/// the same name (a dataset written before sets existed) is moved aside, then removed
+/// with the stale sets.
+fn relink(out: &Path) -> Result<()> {
+    let current = out.join(CURRENT);
+    let mut names = Vec::new();
+    for e in
+        std::fs::read_dir(&current).with_context(|| format!("cannot read {}", current.display()))?
+    {
+        let name = e?.file_name().to_string_lossy().into_owned();
+        if !name.starts_with('.') {
+            names.push(name);
+        }
+    }
+    for name in &names {
+        let at = out.join(name);
+        let want = Path::new(CURRENT).join(name);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m)
+                if m.file_type().is_symlink()
+                    && std::fs::read_link(&at).ok().as_deref() == Some(want.as_path()) =>
+            {
+                continue;
+            }
+            Ok(m) if m.is_dir() => {
+                let aside = out
+                    .join(SETS_DIR)
+                    .join(format!("old-{name}-{}", std::process::id()));
+                std::fs::create_dir_all(out.join(SETS_DIR))?;
+                std::fs::rename(&at, &aside)
+                    .with_context(|| format!("cannot move {} aside", at.display()))?;
+            }
+            _ => {}
+        }
+        let tmp = out.join(format!(".{name}.link-tmp"));
+        let _ = std::fs::remove_file(&tmp);
+        if current.join(name).is_dir() {
+            symlink_dir(&want, &tmp)?;
+        } else {
+            symlink_file(&want, &tmp)?;
+        }
+        std::fs::rename(&tmp, &at).with_context(|| format!("cannot link {}", at.display()))?;
+    }
+    // Links of names the current set no longer has (changes.json after a plain run).
+    for e in std::fs::read_dir(out).with_context(|| format!("cannot read {}", out.display()))? {
+        let e = e?;
+        let path = e.path();
+        let is_link = e.file_type().map(|t| t.is_symlink()).unwrap_or(false);
+        if is_link
+            && std::fs::read_link(&path)
+                .map(|t| t.starts_with(CURRENT))
+                .unwrap_or(false)
+            && !path.exists()
+        {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    Ok(())
+}
+
+/// Removes every entry of `.sets` but the current set. Failures are left for next time.
+fn remove_stale_sets(out: &Path) {
+    let keep = current_set_name(out);
+    let Ok(entries) = std::fs::read_dir(out.join(SETS_DIR)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if Some(&name) == keep.as_ref() {
+            continue;
+        }
+        let p = e.path();
+        if p.is_dir() {
+            let _ = std::fs::remove_dir_all(&p);
+        } else {
+            let _ = std::fs::remove_file(&p);
+        }
+    }
+}
+
+/// Flushes every file under `dir` to disk (in parallel: fsyncs of many small files are
+/// latency-bound), then the folders, so that the set is durable before it is made current.
+fn sync_tree(dir: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    let mut i = 0;
+    while i < dirs.len() {
+        let d = dirs[i].clone();
+        i += 1;
+        for e in std::fs::read_dir(&d).with_context(|| format!("cannot read {}", d.display()))? {
+            let e = e?;
+            if e.file_type()?.is_dir() {
+                dirs.push(e.path());
+            } else {
+                files.push(e.path());
+            }
+        }
+    }
+    files.par_iter().try_for_each(|p| -> Result<()> {
+        std::fs::File::open(p)
+            .and_then(|f| f.sync_all())
+            .with_context(|| format!("cannot flush {} to disk", p.display()))
+    })?;
+    for d in dirs.iter().rev() {
+        sync_dir(d);
+    }
+    Ok(())
+}
+
+/// Flushes a folder's entries (names, renames) to disk; best effort (not every platform
+/// can open a folder for this).
+fn sync_dir(dir: &Path) {
+    if let Ok(f) = std::fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
+}
+
+#[cfg(unix)]
+fn symlink_dir(target: &Path, link: &Path) -> Result<()> {
+    std::os::unix::fs::symlink(target, link)
+        .with_context(|| format!("cannot create link {}", link.display()))
+}
+
+#[cfg(unix)]
+fn symlink_file(target: &Path, link: &Path) -> Result<()> {
+    symlink_dir(target, link)
+}
+
+#[cfg(windows)]
+fn symlink_dir(target: &Path, link: &Path) -> Result<()> {
+    std::os::windows::fs::symlink_dir(target, link).with_context(|| {
+        format!(
+            "cannot create link {} (output sets need symbolic links: enable Developer Mode)",
+            link.display()
+        )
+    })
+}
+
+#[cfg(windows)]
+fn symlink_file(target: &Path, link: &Path) -> Result<()> {
+    std::os::windows::fs::symlink_file(target, link).with_context(|| {
+        format!(
+            "cannot create link {} (output sets need symbolic links: enable Developer Mode)",
+            link.display()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{DocText, DocumentRecord, Format, ProcessedDoc, Status};
+
+    fn dataset(docs: &[&str]) -> Dataset {
+        Dataset {
+            documents: docs
+                .iter()
+                .map(|d| ProcessedDoc {
+                    record: DocumentRecord {
+                        doc: d.to_string(),
+                        sha256: String::new(),
+                        format: Format::Text,
+                        title: None,
+                        published: None,
+                        pages: 1,
+                        chars: 1,
+                        status: Status::Ok,
+                        error: None,
+                    },
+                    text: DocText::from_text(format!("text of {d}")),
+                    mentions: Vec::new(),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn lines(p: &Path) -> usize {
+        std::fs::read_to_string(p).unwrap().lines().count()
+    }
+
+    #[test]
+    fn publishing_replaces_the_set_behind_stable_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        publish(&dataset(&["a.txt"]), &[], out).unwrap();
+        assert_eq!(lines(&out.join("documents.jsonl")), 1);
+        assert_eq!(
+            std::fs::read_to_string(out.join("text/a.txt.txt")).unwrap(),
+            "text of a.txt"
+        );
+        publish(
+            &dataset(&["a.txt", "b.txt"]),
+            &[("changes.json", b"{}".to_vec())],
+            out,
+        )
+        .unwrap();
+        assert_eq!(lines(&out.join("documents.jsonl")), 2);
+        assert!(out.join("changes.json").is_file());
+        assert_eq!(current_set_name(out).as_deref(), Some("2"));
+        // Only the current set is kept.
+        let sets: Vec<_> = std::fs::read_dir(out.join(SETS_DIR)).unwrap().collect();
+        assert_eq!(sets.len(), 1);
+        // A set without the extra drops its link.
+        publish(&dataset(&["a.txt"]), &[], out).unwrap();
+        assert!(std::fs::symlink_metadata(out.join("changes.json")).is_err());
+    }
+
+    #[test]
+    fn a_dataset_of_plain_files_is_taken_over_and_other_files_are_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        write_all(&dataset(&["old.txt"]), out).unwrap();
+        std::fs::write(out.join("README.md"), "keep me").unwrap();
+        assert_eq!(current_set(out).as_deref(), Some(out));
+        publish(&dataset(&["a.txt", "b.txt"]), &[], out).unwrap();
+        assert_eq!(lines(&out.join("documents.jsonl")), 2);
+        assert!(!out.join("text/old.txt.txt").exists());
+        assert!(out.join("text/b.txt.txt").exists());
+        assert_eq!(
+            std::fs::read_to_string(out.join("README.md")).unwrap(),
+            "keep me"
+        );
+    }
+
+    #[test]
+    fn leftovers_of_an_interrupted_publish_are_cleaned_without_touching_the_current_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        publish(&dataset(&["a.txt"]), &[], out).unwrap();
+        std::fs::create_dir_all(out.join(SETS_DIR).join("2.partial/text")).unwrap();
+        std::fs::write(out.join(SETS_DIR).join("2.partial/documents.jsonl"), "{").unwrap();
+        symlink_dir(Path::new(".sets/2.partial"), &out.join(".current.new")).unwrap();
+        recover(out).unwrap();
+        assert_eq!(lines(&out.join("documents.jsonl")), 1);
+        assert!(!out.join(SETS_DIR).join("2.partial").exists());
+        assert!(std::fs::symlink_metadata(out.join(".current.new")).is_err());
+    }
 }

@@ -1,0 +1,400 @@
+//! The incremental cache, inside the output folder (`<out>/.cache/`), so that a fresh
+//! `--out` is a cold run.
+//!
+//! Two kinds of entry, one small JSON file each, named by the hash of their key:
+//!
+//! | entry | key | holds |
+//! |---|---|---|
+//! | `extract/` | file sha256, format | the extraction (pages, metadata) or its error |
+//! | `find/` | doc, file sha256, format, rules hash, sidecar date | publication date, mentions |
+//!
+//! Both live under a folder named for the cache format and the program build, so a new
+//! build never reads another build's entries. Entries are written whole under a temporary
+//! name and renamed into place; an entry that cannot be read or parsed, or whose stored key
+//! differs from the one asked for, is a miss, never an error. `state.json` remembers the
+//! last published run so an unchanged corpus skips every stage.
+
+use crate::model::{Extraction, Format, Mention};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Bumped whenever the layout or meaning of entries changes.
+pub const CACHE_FORMAT: u32 = 1;
+
+/// Name of the cache folder inside the output folder.
+pub const CACHE_DIR: &str = ".cache";
+
+/// The cache of one output folder, for one run.
+pub struct Cache {
+    root: PathBuf,
+    /// Entry files this run read or wrote: everything else is pruned after the run.
+    used: Mutex<HashSet<PathBuf>>,
+}
+
+/// What the extraction cache stores for one file's bytes.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ExtractEntry {
+    pub sha256: String,
+    pub format: Format,
+    pub result: Result<CachedExtraction, String>,
+}
+
+/// [`Extraction`] in a serialisable form.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct CachedExtraction {
+    pub pages: Vec<String>,
+    pub title: Option<String>,
+    pub published: Option<String>,
+    pub created: Option<String>,
+    pub warnings: Vec<String>,
+}
+
+impl From<&Extraction> for CachedExtraction {
+    fn from(x: &Extraction) -> Self {
+        CachedExtraction {
+            pages: x.pages.clone(),
+            title: x.title.clone(),
+            published: x.published.clone(),
+            created: x.created.clone(),
+            warnings: x.warnings.clone(),
+        }
+    }
+}
+
+impl From<CachedExtraction> for Extraction {
+    fn from(x: CachedExtraction) -> Self {
+        Extraction {
+            pages: x.pages,
+            title: x.title,
+            published: x.published,
+            created: x.created,
+            warnings: x.warnings,
+        }
+    }
+}
+
+/// What decides a document's mentions besides its text.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FindKey {
+    pub doc: String,
+    pub sha256: String,
+    pub format: Format,
+    pub rules: String,
+    /// The publication date known before the find stage (sidecar or file metadata).
+    pub known_published: Option<String>,
+}
+
+/// What the find cache stores for one [`FindKey`].
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct FindEntry {
+    pub key: FindKey,
+    /// The publication date the document was given (also used to resolve dates).
+    pub published: Option<String>,
+    pub mentions: Vec<Mention>,
+}
+
+/// The last run published into this output folder, for the no-change fast path.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct State {
+    /// Hash of everything a run's output depends on (see `pipeline::fingerprint`).
+    pub fingerprint: String,
+    /// The output set that run published.
+    pub set: String,
+    pub ok: usize,
+    pub empty: usize,
+    pub failed: usize,
+    pub mentions: usize,
+    pub facts: usize,
+    pub conflicts: usize,
+}
+
+/// This build of the program: version, and the executable's size and modification time,
+/// so that a rebuilt program never trusts entries an earlier build wrote.
+pub fn program_identity() -> String {
+    let mut id = env!("CARGO_PKG_VERSION").to_string();
+    if let Ok(exe) = std::env::current_exe()
+        && let Ok(m) = std::fs::metadata(exe)
+    {
+        let mtime = m
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        id.push_str(&format!("+{}.{}", m.len(), mtime));
+    }
+    id
+}
+
+fn hash_hex(parts: &[&[u8]]) -> String {
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update((p.len() as u64).to_le_bytes());
+        h.update(p);
+    }
+    hex::encode(h.finalize())
+}
+
+impl Cache {
+    /// The cache of output folder `out` for this build. Old builds' entries are removed.
+    pub fn open(out: &Path) -> Cache {
+        let base = out.join(CACHE_DIR);
+        let build = format!(
+            "v{CACHE_FORMAT}-{}",
+            &hash_hex(&[program_identity().as_bytes()])[..16]
+        );
+        if let Ok(entries) = std::fs::read_dir(&base) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if e.path().is_dir() && name != build {
+                    let _ = std::fs::remove_dir_all(e.path());
+                }
+            }
+        }
+        Cache {
+            root: base.join(build),
+            used: Mutex::new(HashSet::new()),
+        }
+    }
+
+    fn entry_path(&self, kind: &str, key: &[&[u8]]) -> PathBuf {
+        let h = hash_hex(key);
+        self.root.join(kind).join(&h[..2]).join(format!("{h}.json"))
+    }
+
+    fn mark(&self, p: &Path) {
+        if let Ok(mut u) = self.used.lock() {
+            u.insert(p.to_path_buf());
+        }
+    }
+
+    fn read<T: for<'de> Deserialize<'de>>(&self, p: &Path) -> Option<T> {
+        let bytes = std::fs::read(p).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Writes an entry whole, or not at all. Failures only cost a later miss.
+    fn write<T: Serialize>(&self, p: &Path, value: &T) {
+        self.mark(p);
+        let Ok(bytes) = serde_json::to_vec(value) else {
+            return;
+        };
+        let Some(dir) = p.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let tmp = dir.join(format!(
+            ".tmp-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, p).is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+    }
+
+    fn extract_path(&self, sha256: &str, format: Format) -> PathBuf {
+        let f = format!("{format:?}");
+        self.entry_path("extract", &[sha256.as_bytes(), f.as_bytes()])
+    }
+
+    /// The cached extraction of a file with these bytes and format.
+    pub fn get_extraction(
+        &self,
+        sha256: &str,
+        format: Format,
+    ) -> Option<Result<Extraction, String>> {
+        let p = self.extract_path(sha256, format);
+        let e: ExtractEntry = self.read(&p)?;
+        if e.sha256 != sha256 || e.format != format {
+            return None;
+        }
+        self.mark(&p);
+        Some(e.result.map(Extraction::from))
+    }
+
+    pub fn put_extraction(
+        &self,
+        sha256: &str,
+        format: Format,
+        result: &Result<Extraction, String>,
+    ) {
+        let entry = ExtractEntry {
+            sha256: sha256.to_string(),
+            format,
+            result: result
+                .as_ref()
+                .map(CachedExtraction::from)
+                .map_err(Clone::clone),
+        };
+        self.write(&self.extract_path(sha256, format), &entry);
+    }
+
+    fn find_path(&self, key: &FindKey) -> PathBuf {
+        let k = serde_json::to_vec(key).unwrap_or_default();
+        self.entry_path("find", &[&k])
+    }
+
+    /// The cached publication date and mentions for `key`.
+    pub fn get_mentions(&self, key: &FindKey) -> Option<(Option<String>, Vec<Mention>)> {
+        let p = self.find_path(key);
+        let e: FindEntry = self.read(&p)?;
+        if &e.key != key {
+            return None;
+        }
+        self.mark(&p);
+        Some((e.published, e.mentions))
+    }
+
+    /// Stores mentions, unless they would not read back exactly (a float that JSON does
+    /// not round-trip): then the document is matched again next time, which is correct
+    /// where a cached approximation would not be.
+    pub fn put_mentions(&self, key: &FindKey, published: &Option<String>, mentions: &[Mention]) {
+        let entry = FindEntry {
+            key: key.clone(),
+            published: published.clone(),
+            mentions: mentions.to_vec(),
+        };
+        let Ok(bytes) = serde_json::to_vec(&entry) else {
+            return;
+        };
+        match serde_json::from_slice::<FindEntry>(&bytes) {
+            Ok(back) if back == entry => self.write(&self.find_path(key), &entry),
+            _ => {}
+        }
+    }
+
+    fn state_path(&self) -> PathBuf {
+        self.root.join("state.json")
+    }
+
+    pub fn state(&self) -> Option<State> {
+        self.read(&self.state_path())
+    }
+
+    pub fn put_state(&self, state: &State) {
+        self.write(&self.state_path(), state);
+    }
+
+    /// Forgets the state (before publishing a new set, so a run killed after the swap
+    /// but before the new state is written cannot take the old state for the new set).
+    pub fn clear_state(&self) {
+        let _ = std::fs::remove_file(self.state_path());
+    }
+
+    /// Removes every entry this run did not use: documents gone from the corpus, older
+    /// rule sets, temporary files of killed runs.
+    pub fn prune(&self) {
+        let used = match self.used.lock() {
+            Ok(u) => u.clone(),
+            Err(_) => return,
+        };
+        for kind in ["extract", "find"] {
+            let Ok(shards) = std::fs::read_dir(self.root.join(kind)) else {
+                continue;
+            };
+            for shard in shards.flatten() {
+                let Ok(files) = std::fs::read_dir(shard.path()) else {
+                    continue;
+                };
+                for f in files.flatten() {
+                    if !used.contains(&f.path()) {
+                        let _ = std::fs::remove_file(f.path());
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MentionKind;
+
+    fn key() -> FindKey {
+        FindKey {
+            doc: "a.txt".into(),
+            sha256: "ab".into(),
+            format: Format::Text,
+            rules: "r1".into(),
+            known_published: None,
+        }
+    }
+
+    fn mention(value: serde_json::Value) -> Mention {
+        Mention {
+            id: "m-1".into(),
+            doc: "a.txt".into(),
+            kind: MentionKind::Money,
+            text: "x".into(),
+            start: 0,
+            end: 1,
+            page: 1,
+            rule: "r".into(),
+            value,
+            extra: Default::default(),
+        }
+    }
+
+    #[test]
+    fn extractions_and_errors_read_back_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache::open(dir.path());
+        let x = Extraction {
+            pages: vec!["one".into(), "two".into()],
+            title: Some("T".into()),
+            ..Default::default()
+        };
+        c.put_extraction("ab", Format::Pdf, &Ok(x.clone()));
+        c.put_extraction("cd", Format::Pdf, &Err("encrypted".into()));
+        assert_eq!(c.get_extraction("ab", Format::Pdf), Some(Ok(x)));
+        assert_eq!(
+            c.get_extraction("cd", Format::Pdf),
+            Some(Err("encrypted".into()))
+        );
+        assert_eq!(c.get_extraction("ab", Format::Html), None);
+    }
+
+    #[test]
+    fn a_corrupt_entry_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache::open(dir.path());
+        c.put_mentions(&key(), &None, &[mention(serde_json::json!(5))]);
+        let p = c.find_path(&key());
+        std::fs::write(&p, b"{\"key\": tru").unwrap();
+        assert_eq!(c.get_mentions(&key()), None);
+    }
+
+    #[test]
+    fn a_different_rule_set_misses() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache::open(dir.path());
+        c.put_mentions(
+            &key(),
+            &Some("2024".into()),
+            &[mention(serde_json::json!(5))],
+        );
+        assert!(c.get_mentions(&key()).is_some());
+        let other = FindKey {
+            rules: "r2".into(),
+            ..key()
+        };
+        assert_eq!(c.get_mentions(&other), None);
+    }
+
+    #[test]
+    fn unused_entries_are_pruned() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache::open(dir.path());
+        c.put_extraction("ab", Format::Text, &Err("x".into()));
+        let c2 = Cache::open(dir.path());
+        c2.put_extraction("cd", Format::Text, &Err("y".into()));
+        c2.prune();
+        assert_eq!(c2.get_extraction("ab", Format::Text), None);
+        assert!(c2.get_extraction("cd", Format::Text).is_some());
+    }
+}

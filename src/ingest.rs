@@ -1,0 +1,668 @@
+//! `aisi ingest FILE...`: adds newly published reports to the corpus, refreshes the
+//! dataset incrementally (the same path as `aisi run`), and reports what the new reports
+//! added, changed, confirmed or contradicted, in the terminal and in `changes.json`.
+//!
+//! Files are copied into `<corpus>/ingested/` (or `--into`), with their sidecars. Copying
+//! never overwrites: a different file of the same name stops the ingest before anything is
+//! copied; an identical one is already there and is skipped.
+
+use crate::explain::{read_jsonl, show_value};
+use crate::lock::OutputLock;
+use crate::model::{Dataset, Entity, Fact, FactStatus, Source, Status};
+use crate::pipeline::{self, Computed, RunOptions, Summary};
+use anyhow::{Context, Result};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Name of the changes file in the output folder.
+pub const CHANGES_FILE: &str = "changes.json";
+
+/// Options of `aisi ingest`.
+#[derive(Clone, Debug)]
+pub struct IngestOptions {
+    pub files: Vec<PathBuf>,
+    /// Folder inside the corpus the files are copied to (`.` for the corpus root).
+    pub into: PathBuf,
+    pub run: RunOptions,
+}
+
+/// One file to put into the corpus.
+#[derive(Clone, Debug)]
+struct Copy {
+    from: PathBuf,
+    to: PathBuf,
+    /// Already in the corpus with the same bytes.
+    present: bool,
+}
+
+/// What one ingested file became.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct Ingested {
+    /// Document name (relative to the corpus).
+    pub doc: String,
+    /// False when the same file was already in the corpus.
+    pub copied: bool,
+    pub status: Option<Status>,
+    pub error: Option<String>,
+    pub mentions: usize,
+}
+
+/// How a fact differs between the dataset before and after.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    /// A fact that was not there, on a subject and predicate with no earlier value.
+    Added,
+    /// A fact that replaces an earlier value on the same subject and predicate.
+    Changed,
+    /// A fact that was there and gained sources.
+    Confirmed,
+    /// A fact that is now in conflict with facts it was not in conflict with.
+    Contradicted,
+    /// A fact that is no longer there.
+    Removed,
+}
+
+impl ChangeKind {
+    fn title(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Changed => "changed",
+            ChangeKind::Confirmed => "confirmed",
+            ChangeKind::Contradicted => "contradicted",
+            ChangeKind::Removed => "removed",
+        }
+    }
+    fn sign(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "+",
+            ChangeKind::Changed => "~",
+            ChangeKind::Confirmed => "=",
+            ChangeKind::Contradicted => "!",
+            ChangeKind::Removed => "-",
+        }
+    }
+    fn color(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "32",
+            ChangeKind::Changed => "33",
+            ChangeKind::Confirmed => "36",
+            ChangeKind::Contradicted => "31",
+            ChangeKind::Removed => "35",
+        }
+    }
+}
+
+/// The other side of a contradiction, or the earlier value of a change.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct Side {
+    pub fact: String,
+    pub object: Value,
+    pub sources: Vec<Source>,
+}
+
+/// One difference between the facts before and after.
+#[derive(Serialize, Clone, Debug, PartialEq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub fact: String,
+    pub subject: String,
+    pub predicate: String,
+    pub object: Value,
+    pub qualifiers: BTreeMap<String, Value>,
+    pub status: FactStatus,
+    /// The sources this run brought (all sources of a new fact; the new ones of a
+    /// confirmed fact; the last sources of a removed fact).
+    pub sources: Vec<Source>,
+    /// Changed: the earlier fact; contradicted: the facts it now conflicts with.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub against: Vec<Side>,
+}
+
+/// The contents of `changes.json`.
+#[derive(Serialize, Clone, Debug, PartialEq, Default)]
+pub struct Changes {
+    pub ingested: Vec<Ingested>,
+    /// Count of changes per kind.
+    pub counts: BTreeMap<String, usize>,
+    pub changes: Vec<Change>,
+}
+
+/// The differences between two fact lists, sorted by kind, subject, predicate, fact id.
+pub fn diff(old: &[Fact], new: &[Fact]) -> Vec<Change> {
+    let old_by_id: BTreeMap<&str, &Fact> = old.iter().map(|f| (f.id.as_str(), f)).collect();
+    let new_by_id: BTreeMap<&str, &Fact> = new.iter().map(|f| (f.id.as_str(), f)).collect();
+    // Earlier facts gone from the new set, by subject and predicate: candidates for "changed".
+    let mut gone: BTreeMap<(&str, &str), Vec<&Fact>> = BTreeMap::new();
+    for f in old
+        .iter()
+        .filter(|f| !new_by_id.contains_key(f.id.as_str()))
+    {
+        gone.entry((f.subject.as_str(), f.predicate.as_str()))
+            .or_default()
+            .push(f);
+    }
+    let side = |f: &Fact| Side {
+        fact: f.id.clone(),
+        object: f.object.clone(),
+        sources: f.sources.clone(),
+    };
+    let change = |kind, f: &Fact, sources: Vec<Source>, against: Vec<Side>| Change {
+        kind,
+        fact: f.id.clone(),
+        subject: f.subject.clone(),
+        predicate: f.predicate.clone(),
+        object: f.object.clone(),
+        qualifiers: f.qualifiers.clone(),
+        status: f.status,
+        sources,
+        against,
+    };
+    let mut out = Vec::new();
+    let mut reported_pairs: BTreeSet<(String, String)> = BTreeSet::new();
+    // New facts first, so a contradiction is told from the side the new reports brought.
+    let mut order: Vec<&Fact> = new.iter().collect();
+    order.sort_by_key(|f| old_by_id.contains_key(f.id.as_str()));
+    for n in order {
+        let was = old_by_id.get(n.id.as_str()).copied();
+        // Contradictions this fact did not have before.
+        let before: BTreeSet<&str> = was
+            .and_then(|o| o.conflicts_with.as_ref())
+            .map(|c| c.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        let fresh: Vec<Side> = n
+            .conflicts_with
+            .iter()
+            .flatten()
+            .filter(|c| !before.contains(c.as_str()))
+            .filter(|c| {
+                let pair = if n.id < **c {
+                    (n.id.clone(), (*c).clone())
+                } else {
+                    ((*c).clone(), n.id.clone())
+                };
+                reported_pairs.insert(pair)
+            })
+            .filter_map(|c| new_by_id.get(c.as_str()).map(|f| side(f)))
+            .collect();
+        match was {
+            Some(o) => {
+                let known: BTreeSet<&Source> = o.sources.iter().collect();
+                let gained: Vec<Source> = n
+                    .sources
+                    .iter()
+                    .filter(|s| !known.contains(s))
+                    .cloned()
+                    .collect();
+                if !gained.is_empty() {
+                    out.push(change(ChangeKind::Confirmed, n, gained.clone(), Vec::new()));
+                }
+                if !fresh.is_empty() {
+                    out.push(change(ChangeKind::Contradicted, n, gained, fresh));
+                }
+            }
+            None => {
+                let replaced = gone
+                    .get_mut(&(n.subject.as_str(), n.predicate.as_str()))
+                    .and_then(|v| (!v.is_empty()).then(|| v.remove(0)));
+                if !fresh.is_empty() {
+                    out.push(change(
+                        ChangeKind::Contradicted,
+                        n,
+                        n.sources.clone(),
+                        fresh,
+                    ));
+                } else if let Some(o) = replaced {
+                    out.push(change(
+                        ChangeKind::Changed,
+                        n,
+                        n.sources.clone(),
+                        vec![side(o)],
+                    ));
+                } else {
+                    out.push(change(ChangeKind::Added, n, n.sources.clone(), Vec::new()));
+                }
+            }
+        }
+    }
+    for o in gone.values().flatten() {
+        out.push(change(
+            ChangeKind::Removed,
+            o,
+            o.sources.clone(),
+            Vec::new(),
+        ));
+    }
+    out.sort_by(|a, b| {
+        (a.kind, &a.subject, &a.predicate, &a.fact).cmp(&(
+            b.kind,
+            &b.subject,
+            &b.predicate,
+            &b.fact,
+        ))
+    });
+    out
+}
+
+/// Plans the copies: every file must exist and be a supported input; a file of the same
+/// name in the destination must have the same bytes. Nothing is copied here.
+fn plan(opts: &IngestOptions) -> Result<Vec<Copy>> {
+    let dest = opts.run.corpus.join(&opts.into);
+    let mut copies: Vec<Copy> = Vec::new();
+    let mut problems = Vec::new();
+    for f in &opts.files {
+        if !f.is_file() {
+            problems.push(format!("{}: no such file", f.display()));
+            continue;
+        }
+        if crate::corpus::format_of(f).is_none() {
+            problems.push(format!(
+                "{}: not a supported report (.pdf, .html, .htm, .txt, .md)",
+                f.display()
+            ));
+            continue;
+        }
+        let Some(name) = f.file_name() else {
+            problems.push(format!("{}: not a file name", f.display()));
+            continue;
+        };
+        let mut pairs = vec![(f.clone(), dest.join(name))];
+        let sidecar = crate::corpus::sidecar_path(f);
+        if sidecar.is_file() {
+            pairs.push((sidecar, crate::corpus::sidecar_path(&dest.join(name))));
+        }
+        for (from, to) in pairs {
+            if let Some(prev) = copies.iter().find(|c| c.to == to) {
+                if sha_of(&prev.from)? != sha_of(&from)? {
+                    problems.push(format!(
+                        "{} and {} would both become {}; rename one",
+                        prev.from.display(),
+                        from.display(),
+                        to.display()
+                    ));
+                }
+                continue;
+            }
+            let present = if to.exists() {
+                if sha_of(&to)? == sha_of(&from)? {
+                    true
+                } else {
+                    problems.push(format!(
+                        "{} already exists in the corpus with different content; \
+                         not overwritten (rename the new file, or remove the old one first)",
+                        to.display()
+                    ));
+                    continue;
+                }
+            } else {
+                false
+            };
+            copies.push(Copy { from, to, present });
+        }
+    }
+    if !problems.is_empty() {
+        anyhow::bail!("nothing ingested:\n  {}", problems.join("\n  "));
+    }
+    Ok(copies)
+}
+
+fn sha_of(p: &Path) -> Result<String> {
+    let bytes = std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?;
+    Ok(hex::encode(Sha256::digest(&bytes)))
+}
+
+/// Copies under a hidden temporary name (which a corpus scan ignores), then renames.
+fn copy_in(c: &Copy) -> Result<()> {
+    let dir = c.to.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let name =
+        c.to.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.ingest-{}", std::process::id()));
+    std::fs::copy(&c.from, &tmp)
+        .with_context(|| format!("cannot copy {} to {}", c.from.display(), tmp.display()))?;
+    std::fs::rename(&tmp, &c.to).with_context(|| format!("cannot create {}", c.to.display()))?;
+    Ok(())
+}
+
+/// The outcome of an ingest, for printing.
+pub struct Outcome {
+    pub summary: Summary,
+    pub changes: Changes,
+    pub entities: Vec<Entity>,
+}
+
+/// Copies the files in, refreshes the dataset and returns what changed.
+pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
+    let lock = OutputLock::acquire(&opts.run.out)?;
+    let copies = plan(opts)?;
+    let before: Vec<Fact> = match crate::emit::current_set(&opts.run.out) {
+        Some(dir) => read_jsonl(&dir.join("facts.jsonl"))?,
+        None => Vec::new(),
+    };
+    for c in copies.iter().filter(|c| !c.present) {
+        copy_in(c)?;
+    }
+    let docs: Vec<(String, bool)> = copies
+        .iter()
+        .filter(|c| crate::corpus::format_of(&c.to).is_some() && !is_sidecar(&c.to))
+        .map(|c| (doc_name(&opts.run.corpus, &c.to), !c.present))
+        .collect();
+    match pipeline::compute(&opts.run, &lock)? {
+        Computed::Unchanged(summary) => {
+            let data = crate::explain::load(&opts.run.out).ok();
+            let ingested = docs
+                .iter()
+                .map(|(doc, copied)| {
+                    let rec = data
+                        .as_ref()
+                        .and_then(|d| d.documents.iter().find(|r| &r.doc == doc));
+                    Ingested {
+                        doc: doc.clone(),
+                        copied: *copied,
+                        status: rec.map(|r| r.status),
+                        error: rec.and_then(|r| r.error.clone()),
+                        mentions: data
+                            .as_ref()
+                            .map(|d| d.mentions.iter().filter(|m| &m.doc == doc).count())
+                            .unwrap_or(0),
+                    }
+                })
+                .collect();
+            Ok(Outcome {
+                summary,
+                changes: Changes {
+                    ingested,
+                    ..Default::default()
+                },
+                entities: data.map(|d| d.entities).unwrap_or_default(),
+            })
+        }
+        Computed::Changed(refresh) => {
+            let changes = changes_of(&refresh.data, &before, &docs);
+            let json = serde_json::to_vec_pretty(&changes).context("cannot write changes")?;
+            let entities = refresh.data.entities.clone();
+            let summary = pipeline::publish(*refresh, &[(CHANGES_FILE, json)])?;
+            Ok(Outcome {
+                summary,
+                changes,
+                entities,
+            })
+        }
+    }
+}
+
+fn changes_of(data: &Dataset, before: &[Fact], docs: &[(String, bool)]) -> Changes {
+    let ingested = docs
+        .iter()
+        .map(|(doc, copied)| {
+            let d = data.documents.iter().find(|d| &d.record.doc == doc);
+            Ingested {
+                doc: doc.clone(),
+                copied: *copied,
+                status: d.map(|d| d.record.status),
+                error: d.and_then(|d| d.record.error.clone()),
+                mentions: d.map(|d| d.mentions.len()).unwrap_or(0),
+            }
+        })
+        .collect();
+    let changes = diff(before, &data.facts);
+    let mut counts = BTreeMap::new();
+    for c in &changes {
+        *counts.entry(c.kind.title().to_string()).or_insert(0) += 1;
+    }
+    Changes {
+        ingested,
+        counts,
+        changes,
+    }
+}
+
+fn is_sidecar(p: &Path) -> bool {
+    p.to_string_lossy().ends_with(".meta.json")
+}
+
+/// The corpus-relative, `/`-separated name of a path under the corpus.
+fn doc_name(corpus: &Path, p: &Path) -> String {
+    let rel = p.strip_prefix(corpus).unwrap_or(p);
+    rel.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The report for a terminal: per-file outcome, then the changes grouped by kind, each
+/// with its value and a quote; at most `per_kind` lines per kind.
+pub fn render(o: &Outcome, out: &Path, color: bool, per_kind: usize) -> String {
+    let paint = |code: &str, s: &str| {
+        if color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    };
+    let names: BTreeMap<&str, &str> = o
+        .entities
+        .iter()
+        .map(|e| (e.id.as_str(), e.name.as_str()))
+        .collect();
+    let named = |v: &Value| -> String {
+        let s = show_value(v);
+        match v.as_str().and_then(|id| names.get(id)) {
+            Some(n) => n.to_string(),
+            None => s,
+        }
+    };
+    let mut s = String::new();
+    for i in &o.changes.ingested {
+        let what = match (i.copied, i.status) {
+            (_, Some(Status::Error)) => format!(
+                "failed: {}",
+                i.error.clone().unwrap_or_else(|| "unknown error".into())
+            ),
+            (_, Some(Status::Empty)) => "no text".to_string(),
+            (_, None) => "not in the dataset".to_string(),
+            (_, Some(Status::Ok)) => format!("{} mentions", i.mentions),
+        };
+        let copied = if i.copied {
+            "added to the corpus"
+        } else {
+            "already in the corpus"
+        };
+        let _ = writeln!(s, "{} — {copied}; {what}", paint("1", &i.doc));
+    }
+    if o.changes.changes.is_empty() {
+        let _ = writeln!(s, "no facts added, changed, confirmed or contradicted");
+    }
+    let kinds = [
+        ChangeKind::Added,
+        ChangeKind::Changed,
+        ChangeKind::Confirmed,
+        ChangeKind::Contradicted,
+        ChangeKind::Removed,
+    ];
+    for kind in kinds {
+        let of_kind: Vec<&Change> = o
+            .changes
+            .changes
+            .iter()
+            .filter(|c| c.kind == kind)
+            .collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "\n{}",
+            paint(
+                &format!("1;{}", kind.color()),
+                &format!("{} {} fact(s)", kind.title(), of_kind.len())
+            )
+        );
+        for c in of_kind.iter().take(per_kind) {
+            let mut head = format!(
+                "{} {} {} {}",
+                kind.sign(),
+                named(&Value::String(c.subject.clone())),
+                c.predicate,
+                named(&c.object)
+            );
+            if let Some(prev) = c.against.first().filter(|_| kind == ChangeKind::Changed) {
+                head = format!(
+                    "{} {} {} {} (was {})",
+                    kind.sign(),
+                    named(&Value::String(c.subject.clone())),
+                    c.predicate,
+                    named(&c.object),
+                    named(&prev.object)
+                );
+            }
+            let _ = writeln!(
+                s,
+                "  {}  {}",
+                paint(kind.color(), &head),
+                paint("2", &c.fact)
+            );
+            for src in c.sources.iter().take(2) {
+                let _ = writeln!(s, "      {}", quote_line(src));
+            }
+            if kind == ChangeKind::Contradicted {
+                for a in &c.against {
+                    let _ = writeln!(
+                        s,
+                        "    {} {}  {}",
+                        paint(kind.color(), "vs"),
+                        named(&a.object),
+                        paint("2", &a.fact)
+                    );
+                    for src in a.sources.iter().take(2) {
+                        let _ = writeln!(s, "      {}", quote_line(src));
+                    }
+                }
+            }
+        }
+        if of_kind.len() > per_kind {
+            let _ = writeln!(
+                s,
+                "  … and {} more (all in {})",
+                of_kind.len() - per_kind,
+                out.join(CHANGES_FILE).display()
+            );
+        }
+    }
+    s
+}
+
+/// `“…quote…” — doc p.3` with the quote's whitespace collapsed and its length capped.
+fn quote_line(src: &Source) -> String {
+    let q: String = src.quote.split_whitespace().collect::<Vec<_>>().join(" ");
+    let q = if q.chars().count() > 110 {
+        let mut c: String = q.chars().take(110).collect();
+        c.push('…');
+        c
+    } else {
+        q
+    };
+    format!("“{q}” — {} p.{}", src.doc, src.page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(doc: &str, start: usize) -> Source {
+        Source {
+            doc: doc.into(),
+            page: 1,
+            start,
+            end: start + 5,
+            quote: "quote".into(),
+            rule: "r".into(),
+        }
+    }
+
+    fn fact(id: &str, predicate: &str, object: &str, sources: Vec<Source>) -> Fact {
+        Fact {
+            id: id.into(),
+            subject: "institute:NETWORK".into(),
+            predicate: predicate.into(),
+            object: Value::String(object.into()),
+            qualifiers: BTreeMap::new(),
+            status: if sources.len() > 1 {
+                FactStatus::Agreed
+            } else {
+                FactStatus::Single
+            },
+            sources,
+            conflicts_with: None,
+        }
+    }
+
+    fn kinds(c: &[Change]) -> Vec<(ChangeKind, &str)> {
+        c.iter().map(|c| (c.kind, c.fact.as_str())).collect()
+    }
+
+    #[test]
+    fn a_fact_on_a_new_subject_and_predicate_is_added() {
+        let old = vec![fact("f1", "launched", "2024-11-20", vec![src("a", 0)])];
+        let new = vec![
+            old[0].clone(),
+            fact("f2", "funding", "x", vec![src("b", 0)]),
+        ];
+        assert_eq!(kinds(&diff(&old, &new)), [(ChangeKind::Added, "f2")]);
+    }
+
+    #[test]
+    fn a_fact_that_gains_a_source_is_confirmed_with_only_the_new_source() {
+        let old = vec![fact("f1", "launched", "2024-11-20", vec![src("a", 0)])];
+        let new = vec![fact(
+            "f1",
+            "launched",
+            "2024-11-20",
+            vec![src("a", 0), src("b", 7)],
+        )];
+        let d = diff(&old, &new);
+        assert_eq!(kinds(&d), [(ChangeKind::Confirmed, "f1")]);
+        assert_eq!(d[0].sources, [src("b", 7)]);
+    }
+
+    #[test]
+    fn a_new_value_replacing_an_old_one_is_changed() {
+        let old = vec![fact("f1", "staff", "30", vec![src("a", 0)])];
+        let new = vec![fact("f2", "staff", "40", vec![src("b", 0)])];
+        let d = diff(&old, &new);
+        assert_eq!(kinds(&d), [(ChangeKind::Changed, "f2")]);
+        assert_eq!(d[0].against[0].object, Value::String("30".into()));
+    }
+
+    #[test]
+    fn a_new_conflict_is_a_contradiction_reported_once_with_both_sides() {
+        let old = vec![fact("f1", "launched", "2024-11-20", vec![src("a", 0)])];
+        let mut a = old[0].clone();
+        a.status = FactStatus::Conflict;
+        a.conflicts_with = Some(vec!["f2".into()]);
+        let mut b = fact("f2", "launched", "2024-11-21", vec![src("b", 0)]);
+        b.status = FactStatus::Conflict;
+        b.conflicts_with = Some(vec!["f1".into()]);
+        let d = diff(&old, &[a, b]);
+        assert_eq!(kinds(&d), [(ChangeKind::Contradicted, "f2")]);
+        assert_eq!(d[0].against[0].fact, "f1");
+    }
+
+    #[test]
+    fn a_fact_no_longer_there_is_removed() {
+        let old = vec![
+            fact("f1", "launched", "2024", vec![src("a", 0)]),
+            fact("f2", "funding", "x", vec![src("a", 9)]),
+        ];
+        let d = diff(&old, &old[..1]);
+        assert_eq!(kinds(&d), [(ChangeKind::Removed, "f2")]);
+        assert!(diff(&old, &old).is_empty());
+    }
+}
