@@ -63,17 +63,23 @@ impl Doc<'_> {
         self.page_starts.partition_point(|&s| s <= at).max(1)
     }
 
-    /// Mentions wholly inside `span`.
-    fn within(&self, span: Span) -> &[Mention] {
-        let a = self.mentions.partition_point(|m| m.start < span.start);
-        let b = self.mentions.partition_point(|m| m.start < span.end);
-        let inside = &self.mentions[a..b];
-        // Mentions are sorted by start; a trailing one may run past the span's end.
-        let n = inside
+    /// Mentions inside `span`, allowing white space at either edge of a mention to lie
+    /// outside it (a money mention that starts at a table cell's tab is in that cell).
+    fn within(&self, span: Span) -> Vec<&Mention> {
+        let blank =
+            |a: usize, b: usize| a >= b || self.text.get(a..b).is_some_and(|t| t.trim().is_empty());
+        // Mentions are sorted by start; look a little before the span for leading blanks.
+        let from = self.mentions.partition_point(|m| m.start + 8 < span.start);
+        self.mentions[from..]
             .iter()
-            .rposition(|m| m.end <= span.end)
-            .map_or(0, |i| i + 1);
-        &inside[..n]
+            .take_while(|m| m.start < span.end)
+            .filter(|m| {
+                m.end > m.start
+                    && m.end > span.start
+                    && (m.start >= span.start || blank(m.start, span.start))
+                    && (m.end <= span.end || blank(span.end, m.end))
+            })
+            .collect()
     }
 
     fn source(&self, span: Span, rule: &str) -> Source {
@@ -178,10 +184,6 @@ fn contains(outer: Span, inner: Span) -> bool {
     outer.start <= inner.start && inner.end <= outer.end
 }
 
-fn overlaps(a: Span, b: Span) -> bool {
-    a.start < b.end && b.start < a.end
-}
-
 /// Claims of one document by every rule.
 pub fn doc_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
     let words = Words::new(doc.text);
@@ -238,18 +240,24 @@ struct Cand<'m> {
 fn candidates<'m>(
     rules: &FactRules,
     words: &Words,
-    mentions: &'m [Mention],
+    mentions: &[&'m Mention],
     kinds: &[String],
     value: Option<&str>,
     side: Side,
     trigger: Span,
     max_words: usize,
 ) -> Vec<Cand<'m>> {
-    let pool: Vec<&Mention> = mentions.iter().filter(|m| kind_matches(m, kinds)).collect();
+    let pool: Vec<&'m Mention> = mentions
+        .iter()
+        .copied()
+        .filter(|m| kind_matches(m, kinds))
+        .collect();
     let mut out = Vec::new();
     for m in &pool {
         let sp = span_of(m);
-        if overlaps(sp, trigger) {
+        // A mention that is the trigger's own word is not a party to it; one that holds
+        // the trigger ("about 30 people", "AI Action Summit in Paris") is.
+        if contains(trigger, sp) {
             continue;
         }
         // A country inside an institute's name ("Japan AI Safety Institute") is that name.
@@ -321,7 +329,7 @@ fn prose_rule(
             candidates(
                 rules,
                 words,
-                mentions,
+                &mentions,
                 &rule.object,
                 rule.object_value.as_deref(),
                 rule.object_side,
@@ -338,6 +346,7 @@ fn prose_rule(
                 let ms = doc.within(p);
                 let sole = ms
                     .iter()
+                    .copied()
                     .filter(|m| kind_matches(m, &rule.object))
                     .collect::<Vec<_>>();
                 let covered: usize = sole.iter().map(|m| m.end - m.start).sum();
@@ -406,7 +415,7 @@ fn prose_rule(
         let mut subjects: Vec<Cand> = candidates(
             rules,
             words,
-            mentions,
+            &mentions,
             &rule.subject,
             None,
             rule.subject_side,
@@ -414,12 +423,30 @@ fn prose_rule(
             rule.max_words,
         )
         .into_iter()
-        .filter(|c| object_span.is_none_or(|o| !overlaps(o, span_of(c.m))))
+        // A country inside the object's name ("Japan AI Safety Institute") is not a subject.
+        .filter(|c| object_span.is_none_or(|o| !contains(o, span_of(c.m)) || objects.len() > 1))
+        .filter(|c| {
+            rule.subject_not_after.as_ref().is_none_or(|r| {
+                let from = floor_boundary(doc.text, c.m.start.saturating_sub(40));
+                !r.is_match(&doc.text[from..c.m.start])
+            })
+        })
         .filter(|c| objects.iter().all(|o| o.target.value != c.target.value) || objects.len() > 1)
         .collect();
         // Two parties and no object ("the UK and Singapore AISIs announced a partnership").
         let pairing = rule.pair_subjects && objects.is_empty() && subjects.len() >= 2;
-        subjects = pick(subjects, if pairing { Pick::All } else { rule.subjects });
+        if pairing {
+            // The two parties nearest the trigger, named together ("the UK and Singapore").
+            subjects.sort_by_key(|x| (x.gap, x.m.start));
+            subjects.truncate(2);
+            if words.gap(span_of(subjects[0].m), span_of(subjects[1].m)) > 2
+                || subjects[0].target.value == subjects[1].target.value
+            {
+                subjects.clear();
+            }
+        } else {
+            subjects = pick(subjects, rule.subjects);
+        }
         let mut fallback_subject: Option<Target> = None;
         if subjects.is_empty() && rule.subject_lookback > 0 {
             // The institute a passage is about, named shortly before this sentence.
@@ -430,16 +457,15 @@ fn prose_rule(
             });
             fallback_subject = before
                 .iter()
+                .copied()
                 .rev()
                 .filter(|m| kind_matches(m, &rule.subject))
                 .find_map(|m| target(rules, m));
         }
         let mut pairs: Vec<(Target, Target)> = Vec::new();
         if objects.is_empty() {
-            if rule.pair_subjects && subjects.len() >= 2 {
-                for o in &subjects[1..] {
-                    pairs.push((subjects[0].target.clone(), o.target.clone()));
-                }
+            if pairing && subjects.len() == 2 {
+                pairs.push((subjects[1].target.clone(), subjects[0].target.clone()));
             }
         } else {
             let subs: Vec<Target> = if subjects.is_empty() {
@@ -447,9 +473,18 @@ fn prose_rule(
             } else {
                 subjects.iter().map(|c| c.target.clone()).collect()
             };
-            for sub in &subs {
+            let sub_spans: Vec<Option<Span>> = if subjects.is_empty() {
+                vec![None]
+            } else {
+                subjects.iter().map(|c| Some(span_of(c.m))).collect()
+            };
+            for (sub, sspan) in subs.iter().zip(sub_spans) {
                 for o in &objects {
-                    if sub.value != o.target.value {
+                    let near = match (rule.max_pair_words, sspan) {
+                        (Some(n), Some(sp)) if o.m.end > 0 => words.gap(sp, span_of(o.m)) <= n,
+                        _ => true,
+                    };
+                    if near && sub.value != o.target.value {
                         pairs.push((sub.clone(), o.target.clone()));
                     }
                 }
@@ -526,6 +561,13 @@ fn prose_rule(
             });
         }
     }
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// An object the trigger itself names ("members of the Network" with the Network named a

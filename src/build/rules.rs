@@ -97,6 +97,10 @@ struct ProseSpec {
     #[serde(default)]
     pair_subjects: bool,
     #[serde(default)]
+    subject_not_after: Option<String>,
+    #[serde(default)]
+    max_pair_words: Option<usize>,
+    #[serde(default)]
     qualifiers: BTreeMap<String, toml::Value>,
     #[serde(default)]
     date_qualifier: Option<String>,
@@ -191,6 +195,10 @@ pub struct ProseRule {
     pub subject_lookback: usize,
     pub heading_object: bool,
     pub pair_subjects: bool,
+    /// The text just before a subject must not match this (`with the` makes it an object).
+    pub subject_not_after: Option<Regex>,
+    /// Most words between subject and object.
+    pub max_pair_words: Option<usize>,
     pub qualifiers: BTreeMap<String, Value>,
     pub date_qualifier: Option<String>,
     pub trigger_qualifier: Option<String>,
@@ -310,8 +318,14 @@ impl FactRules {
             for k in &p.object {
                 check_kind(file, &p.id, k)?;
             }
+            let subject_not_after = p
+                .subject_not_after
+                .as_deref()
+                .map(|e| regex(file, &p.id, "subject_not_after", &format!("(?:{e})$")))
+                .transpose()?;
             self.prose.push(ProseRule {
                 file: file.to_string(),
+                subject_not_after,
                 trigger: regex(file, &p.id, "trigger", &p.trigger)?,
                 exclude: p
                     .exclude
@@ -339,6 +353,7 @@ impl FactRules {
                 subject_lookback: p.subject_lookback,
                 heading_object: p.heading_object,
                 pair_subjects: p.pair_subjects,
+                max_pair_words: p.max_pair_words,
                 date_qualifier: p.date_qualifier,
                 trigger_qualifier: p.trigger_qualifier,
                 examples: p.example,

@@ -198,6 +198,7 @@ fn cell_claims(
     }
     let objects: Vec<&crate::model::Mention> = ms
         .iter()
+        .copied()
         .filter(|m| m.kind.as_str() == rule.object)
         .collect();
     if let Some(k) = &rule.date_qualifier
