@@ -164,7 +164,8 @@ pub fn main(cli: Cli) -> Result<i32> {
             command: RulesCommand::Test { rules },
         } => {
             let set = crate::rules::RuleSet::load(&rules)?;
-            let outcomes = crate::find::self_test(&set);
+            let mut outcomes = crate::find::self_test(&set);
+            outcomes.extend(crate::build::self_test(&set.facts));
             let failed = outcomes.iter().filter(|o| !o.passed).count();
             for o in outcomes.iter().filter(|o| !o.passed) {
                 println!("FAIL {} [{}] {:?}: {}", o.rule, o.file, o.example, o.detail);
