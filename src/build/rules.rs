@@ -99,6 +99,10 @@ struct ProseSpec {
     #[serde(default)]
     subject_not_after: Option<String>,
     #[serde(default)]
+    exclude_values: Vec<String>,
+    #[serde(default)]
+    clause_split: Option<String>,
+    #[serde(default)]
     max_pair_words: Option<usize>,
     #[serde(default)]
     qualifiers: BTreeMap<String, toml::Value>,
@@ -197,6 +201,10 @@ pub struct ProseRule {
     pub pair_subjects: bool,
     /// The text just before a subject must not match this (`with the` makes it an object).
     pub subject_not_after: Option<Regex>,
+    /// Entity values (codes or names) never a party for this rule.
+    pub exclude_values: Vec<String>,
+    /// Where a sentence splits into clauses; subject, trigger and object share one.
+    pub clause_split: Option<Regex>,
     /// Most words between subject and object.
     pub max_pair_words: Option<usize>,
     pub qualifiers: BTreeMap<String, Value>,
@@ -323,9 +331,16 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "subject_not_after", &format!("(?:{e})$")))
                 .transpose()?;
+            let clause_split = p
+                .clause_split
+                .as_deref()
+                .map(|e| regex(file, &p.id, "clause_split", e))
+                .transpose()?;
             self.prose.push(ProseRule {
                 file: file.to_string(),
                 subject_not_after,
+                clause_split,
+                exclude_values: p.exclude_values.clone(),
                 trigger: regex(file, &p.id, "trigger", &p.trigger)?,
                 exclude: p
                     .exclude
