@@ -508,6 +508,24 @@ fn prose_clause(
                 .filter(|m| kind_matches(m, &rule.subject))
                 .find_map(|m| target(rules, m));
         }
+        if let Some((kind, name)) = &rule.subject_const {
+            // The trigger names the subject itself ("the inaugural network meeting").
+            subjects.clear();
+            let ctx_ok = rule.subject_context.as_ref().is_none_or(|r| {
+                r.is_match(sentence) || prev.is_some_and(|p| r.is_match(&doc.text[p.start..p.end]))
+            });
+            fallback_subject = ctx_ok.then(|| {
+                let id = if kind == "institute" {
+                    institute_id(name)
+                } else {
+                    entity_id(kind, name)
+                };
+                Target {
+                    value: Value::String(id.clone()),
+                    name: Some((id, name.clone())),
+                }
+            });
+        }
         let mut pairs: Vec<(Target, Target)> = Vec::new();
         if objects.is_empty() {
             if pairing && subjects.len() == 2 {
