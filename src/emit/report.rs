@@ -277,6 +277,15 @@ fn day_number(date: &str) -> Option<f64> {
     Some(y as f64 * 365.25 + (m as f64 - 1.0) * 30.44 + (d as f64 - 1.0))
 }
 
+/// A label cut to `n` characters with an ellipsis (the full text is in a tooltip).
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
+}
+
 fn timeline_svg(rows: &[tables::TimelineRow]) -> String {
     let lanes: Vec<&str> = rows
         .iter()
@@ -323,10 +332,11 @@ fn timeline_svg(rows: &[tables::TimelineRow]) -> String {
         let y = 34.0 + lane_h * i as f64;
         let _ = write!(
             s,
-            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#f0f0f0\"/>",
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text><line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#f0f0f0\"/>",
             left - 8.0,
             y + 4.0,
             esc(lane),
+            esc(&short(lane, 38)),
             width - 20.0
         );
     }
