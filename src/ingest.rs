@@ -270,6 +270,17 @@ fn plan(opts: &IngestOptions) -> Result<Vec<Copy>> {
             problems.push(format!("{}: not a file name", f.display()));
             continue;
         };
+        // A file already inside the corpus is refreshed where it is, never duplicated.
+        if let (Ok(abs), Ok(root)) = (f.canonicalize(), opts.run.corpus.canonicalize())
+            && let Ok(rel) = abs.strip_prefix(&root)
+        {
+            copies.push(Copy {
+                from: f.clone(),
+                to: opts.run.corpus.join(rel),
+                present: true,
+            });
+            continue;
+        }
         let mut pairs = vec![(f.clone(), dest.join(name))];
         let sidecar = crate::corpus::sidecar_path(f);
         if sidecar.is_file() {
