@@ -2,7 +2,7 @@
 //! status `single`, `agreed` or `conflict`, and the canonical entities they name.
 //!
 //! A fact is one (subject, predicate, canonical object) — plus, where they make a claim a
-//! different claim, the partnership `type` and the staff `type`/`as_of` — with every source
+//! different claim, the partnership `type` and the staff `type` — with every source
 //! that stated it. Facts of one subject and predicate are then compared value by value:
 //!
 //! * dates are compatible when one interval contains the other (a month agrees with a day
@@ -148,7 +148,7 @@ fn canonical_object(v: &Value) -> String {
 fn distinguishing(predicate: &str) -> &'static [&'static str] {
     match predicate {
         "partnership" => &["type"],
-        "staff" => &["type", "as_of"],
+        "staff" => &["type"],
         _ => &[],
     }
 }
@@ -249,7 +249,20 @@ pub fn relate(a: &Fact, b: &Fact) -> Relation {
     match a.predicate.as_str() {
         "staff" => {
             let q = |f: &Fact, k: &str| f.qualifiers.get(k).cloned();
-            if q(a, "type") != q(b, "type") || q(a, "as_of") != q(b, "as_of") {
+            if q(a, "type") != q(b, "type") {
+                return Relation::Unrelated;
+            }
+            // Counts as of different times are a succession; "2024" and "2024-11" may be
+            // the same time.
+            let when = |f: &Fact| {
+                f.qualifiers
+                    .get("as_of")
+                    .and_then(Value::as_str)
+                    .and_then(date_range)
+            };
+            if let (Some(x), Some(y)) = (when(a), when(b))
+                && !(contains(x, y) || contains(y, x))
+            {
                 return Relation::Unrelated;
             }
             match (number_range(&a.object), number_range(&b.object)) {
@@ -490,8 +503,10 @@ mod tests {
         let f = facts(vec![q(23, "2024-11", "a"), q(30, "2025-01", "b")]);
         assert_eq!(f.len(), 2);
         assert!(f.iter().all(|x| x.status == FactStatus::Single));
-        let g = facts(vec![q(23, "2024-11", "a"), q(30, "2024-11", "b")]);
+        let g = facts(vec![q(23, "2024-11", "a"), q(30, "2024-11-20", "b")]);
         assert!(g.iter().all(|x| x.status == FactStatus::Conflict));
+        let h = facts(vec![q(30, "2024-11", "a"), q(30, "2025-01", "b")]);
+        assert_eq!(h.len(), 1, "one count stated twice is one fact");
     }
 
     #[test]

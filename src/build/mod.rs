@@ -315,15 +315,60 @@ fn prose_rule(
     prev: Option<Span>,
     out: &mut Vec<Claim>,
 ) {
-    let sentence = &doc.text[s.start..s.end];
+    let whole = &doc.text[s.start..s.end];
+    // Clauses: "Kenya is a member, while Germany and Italy are not" is two statements.
+    let mut clauses = Vec::new();
+    let mut at = 0;
+    if let Some(split) = &rule.clause_split {
+        for m in split.find_iter(whole) {
+            clauses.push(Span {
+                start: s.start + at,
+                end: s.start + m.start(),
+            });
+            at = m.end();
+        }
+    }
+    clauses.push(Span {
+        start: s.start + at,
+        end: s.end,
+    });
+    for c in clauses {
+        prose_clause(rules, rule, doc, words, s, c, prev, out);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn prose_clause(
+    rules: &FactRules,
+    rule: &ProseRule,
+    doc: &Doc,
+    words: &Words,
+    s: Span,
+    c: Span,
+    prev: Option<Span>,
+    out: &mut Vec<Claim>,
+) {
+    let sentence = &doc.text[c.start..c.end];
     if rule.exclude.as_ref().is_some_and(|x| x.is_match(sentence)) {
         return;
     }
-    let mentions = doc.within(s);
+    let excluded = |t: &Target| {
+        t.value.as_str().is_some_and(|v| {
+            let key = v.rsplit(':').next().unwrap_or(v);
+            rule.exclude_values
+                .iter()
+                .any(|x| x == key || slug(x) == key)
+        })
+    };
+    let mentions: Vec<&Mention> = doc
+        .within(c)
+        .into_iter()
+        .filter(|m| target(rules, m).is_none_or(|t| !excluded(&t)))
+        .collect();
     for t in rule.trigger.find_iter(sentence) {
         let trig = Span {
-            start: s.start + t.start(),
-            end: s.start + t.end(),
+            start: c.start + t.start(),
+            end: c.start + t.end(),
         };
         let mut objects = pick(
             candidates(
@@ -423,7 +468,8 @@ fn prose_rule(
             rule.max_words,
         )
         .into_iter()
-        // A country inside the object's name ("Japan AI Safety Institute") is not a subject.
+        // A party inside the other's name ("Japan AI Safety Institute", "AI Seoul Summit")
+        // is part of that name, not a party of its own.
         .filter(|c| object_span.is_none_or(|o| !contains(o, span_of(c.m)) || objects.len() > 1))
         .filter(|c| {
             rule.subject_not_after.as_ref().is_none_or(|r| {
@@ -462,6 +508,24 @@ fn prose_rule(
                 .filter(|m| kind_matches(m, &rule.subject))
                 .find_map(|m| target(rules, m));
         }
+        if let Some((kind, name)) = &rule.subject_const {
+            // The trigger names the subject itself ("the inaugural network meeting").
+            subjects.clear();
+            let ctx_ok = rule.subject_context.as_ref().is_none_or(|r| {
+                r.is_match(sentence) || prev.is_some_and(|p| r.is_match(&doc.text[p.start..p.end]))
+            });
+            fallback_subject = ctx_ok.then(|| {
+                let id = if kind == "institute" {
+                    institute_id(name)
+                } else {
+                    entity_id(kind, name)
+                };
+                Target {
+                    value: Value::String(id.clone()),
+                    name: Some((id, name.clone())),
+                }
+            });
+        }
         let mut pairs: Vec<(Target, Target)> = Vec::new();
         if objects.is_empty() {
             if pairing && subjects.len() == 2 {
@@ -480,6 +544,15 @@ fn prose_rule(
             };
             for (sub, sspan) in subs.iter().zip(sub_spans) {
                 for o in &objects {
+                    // "AI Seoul Summit" does not place the summit in Seoul; "AI Action
+                    // Summit in Paris", with the trigger inside the name, does.
+                    if let Some(sp) = sspan
+                        && o.m.end > 0
+                        && contains(sp, span_of(o.m))
+                        && !(contains(sp, trig) && trig.end <= o.m.start)
+                    {
+                        continue;
+                    }
                     let near = match (rule.max_pair_words, sspan) {
                         (Some(n), Some(sp)) if o.m.end > 0 => words.gap(sp, span_of(o.m)) <= n,
                         _ => true,
@@ -693,6 +766,34 @@ facts = ["JP established 2025"]
         assert_eq!(o.len(), 1);
         assert!(!o[0].passed);
         assert!(o[0].detail.contains("JP established 2024"));
+    }
+
+    #[test]
+    fn a_place_inside_an_event_name_is_not_its_location() {
+        let mut rules = FactRules::default();
+        rules
+            .add_file(
+                "facts/t.toml",
+                "[[prose]]\nid='loc'\npredicate='event_location'\nsubject=['event']\nobject=['location']\ntrigger='\\bat\\b'\nobject_side='after'\n",
+            )
+            .unwrap();
+        let (text, mut mentions) =
+            markup::parse("as agreed at the [AI Seoul Summit](event:AI Seoul Summit) in May");
+        let (mut seoul, _) = (mentions[0].clone(), ());
+        seoul.kind = MentionKind::Location;
+        seoul.start += 3;
+        seoul.end = seoul.start + 5;
+        seoul.value = Value::String("Seoul".into());
+        mentions.push(seoul);
+        mentions.sort_by_key(|m| m.start);
+        let doc = Doc {
+            name: "d",
+            text: &text,
+            page_starts: &[0],
+            mentions: &mentions,
+            published: None,
+        };
+        assert!(doc_claims(&rules, &doc).is_empty());
     }
 
     #[test]

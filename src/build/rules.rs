@@ -99,6 +99,14 @@ struct ProseSpec {
     #[serde(default)]
     subject_not_after: Option<String>,
     #[serde(default)]
+    exclude_values: Vec<String>,
+    #[serde(default)]
+    subject_const: Option<String>,
+    #[serde(default)]
+    subject_context: Option<String>,
+    #[serde(default)]
+    clause_split: Option<String>,
+    #[serde(default)]
     max_pair_words: Option<usize>,
     #[serde(default)]
     qualifiers: BTreeMap<String, toml::Value>,
@@ -197,6 +205,14 @@ pub struct ProseRule {
     pub pair_subjects: bool,
     /// The text just before a subject must not match this (`with the` makes it an object).
     pub subject_not_after: Option<Regex>,
+    /// Entity values (codes or names) never a party for this rule.
+    pub exclude_values: Vec<String>,
+    /// A subject the trigger itself names, as (kind, name or code): `event:...`.
+    pub subject_const: Option<(String, String)>,
+    /// The sentence (or the one before) must match this for `subject_const` to apply.
+    pub subject_context: Option<Regex>,
+    /// Where a sentence splits into clauses; subject, trigger and object share one.
+    pub clause_split: Option<Regex>,
     /// Most words between subject and object.
     pub max_pair_words: Option<usize>,
     pub qualifiers: BTreeMap<String, Value>,
@@ -323,9 +339,33 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "subject_not_after", &format!("(?:{e})$")))
                 .transpose()?;
+            let clause_split = p
+                .clause_split
+                .as_deref()
+                .map(|e| regex(file, &p.id, "clause_split", e))
+                .transpose()?;
+            let subject_const = match p.subject_const.as_deref() {
+                None => None,
+                Some(c) => {
+                    let Some((k, n)) = c.split_once(':') else {
+                        bail!("{file}: rule {}: subject_const is `kind:name`", p.id);
+                    };
+                    check_kind(file, &p.id, k)?;
+                    Some((k.to_string(), n.trim().to_string()))
+                }
+            };
+            let subject_context = p
+                .subject_context
+                .as_deref()
+                .map(|e| regex(file, &p.id, "subject_context", e))
+                .transpose()?;
             self.prose.push(ProseRule {
                 file: file.to_string(),
                 subject_not_after,
+                subject_const,
+                subject_context,
+                clause_split,
+                exclude_values: p.exclude_values.clone(),
                 trigger: regex(file, &p.id, "trigger", &p.trigger)?,
                 exclude: p
                     .exclude

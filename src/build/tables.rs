@@ -324,10 +324,21 @@ pub fn pair_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
                 types.push(trim(doc.text, l.start + first.len() + 1, l.end));
             }
             let mut end = l.end;
+            // Further types: lines that start with a tab; or, where the text lost its tabs
+            // (PDF), short capitalised lines up to the next pair or blank line.
+            let tabbed = line.len() > first.len();
             while i < ls.len() {
                 let n = ls[i];
                 let nl = &doc.text[n.start..n.end];
-                if nl.starts_with('\t') && !rule.separator.is_match(nl) && !nl.trim().is_empty() {
+                let t = nl.trim();
+                let more = if tabbed {
+                    nl.starts_with('\t')
+                } else {
+                    !nl.contains('\t')
+                        && t.split_whitespace().count() <= 8
+                        && t.chars().next().is_some_and(char::is_uppercase)
+                };
+                if more && !rule.separator.is_match(nl) && !t.is_empty() {
                     types.push(trim(doc.text, n.start, n.end));
                     end = n.end;
                     i += 1;

@@ -43,7 +43,7 @@ pub fn sentences(text: &str) -> Vec<Span> {
                 || this_line_is_table
                 || next_line.contains('\t')
                 || is_list_item(next_line)
-                || ends_heading(&text[line_start..i])
+                || ends_heading(text, line_start, i, next_line)
             {
                 push(&mut out, start, i);
                 start = i + 1;
@@ -82,11 +82,26 @@ fn is_list_item(line: &str) -> bool {
     t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with('#')
 }
 
-/// A short line without final punctuation (a heading, a dateline such as
-/// "FEBRUARY 14, 2024") ends where it ends.
-fn ends_heading(line: &str) -> bool {
+/// A short line without final punctuation that starts a block (a heading, a dateline such
+/// as "FEBRUARY 14, 2024") ends where it ends. A short line inside a paragraph — PDF text
+/// wraps anywhere — does not: its block started on an earlier line.
+fn ends_heading(text: &str, line_start: usize, line_end: usize, next_line: &str) -> bool {
+    let line = &text[line_start..line_end];
+    let before = text[..line_start].trim_end_matches([' ', '\t', '\r']);
+    let starts_block = line_start == 0
+        || before.ends_with('\n')
+        || before.ends_with('\u{c}')
+        || before.is_empty()
+        || before.ends_with(['.', '!', '?', ':']);
+    let next_starts = next_line
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "*_#[\"“".contains(c));
     let t = line.trim();
-    !t.is_empty()
+    starts_block
+        && next_starts
+        && !t.is_empty()
         && t.split_whitespace().count() <= 8
         && !t.ends_with([',', ';', ':', '-'])
         && !t.ends_with(char::is_lowercase)

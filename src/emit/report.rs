@@ -181,6 +181,29 @@ pub fn render(data: &Dataset) -> String {
     }
     h.push_str("</tbody></table></div>\n");
 
+    // The documents read.
+    h.push_str("<h2>Documents</h2>\n<div id=\"documents\"><table><thead><tr><th>Document</th><th>Title</th><th>Published</th><th>Pages</th><th>Status</th></tr></thead><tbody>\n");
+    for d in &data.documents {
+        let r = &d.record;
+        let status = match r.status {
+            crate::model::Status::Ok => "ok".to_string(),
+            crate::model::Status::Empty => "empty".to_string(),
+            crate::model::Status::Error => {
+                format!("error: {}", r.error.as_deref().unwrap_or(""))
+            }
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&r.doc),
+            esc(r.title.as_deref().unwrap_or("")),
+            esc(r.published.as_deref().unwrap_or("")),
+            r.pages,
+            esc(&status)
+        );
+    }
+    h.push_str("</tbody></table></div>\n");
+
     // Every fact and its evidence.
     h.push_str("<h2>Facts and evidence</h2>\n<div class=\"evidence\">\n");
     let texts: BTreeMap<&str, &str> = data
@@ -254,6 +277,15 @@ fn day_number(date: &str) -> Option<f64> {
     Some(y as f64 * 365.25 + (m as f64 - 1.0) * 30.44 + (d as f64 - 1.0))
 }
 
+/// A label cut to `n` characters with an ellipsis (the full text is in a tooltip).
+fn short(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
+}
+
 fn timeline_svg(rows: &[tables::TimelineRow]) -> String {
     let lanes: Vec<&str> = rows
         .iter()
@@ -276,7 +308,7 @@ fn timeline_svg(rows: &[tables::TimelineRow]) -> String {
     let height = 40.0 + lane_h * lanes.len().max(1) as f64;
     let x = |d: f64| left + (d - lo) / (hi - lo) * (width - left - 20.0);
     let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-label=\"Timeline\">"
+        "<svg viewBox=\"0 0 {width} {height}\" width=\"100%\" role=\"img\" aria-label=\"Timeline\">"
     );
     // Year ticks.
     if !days.is_empty() {
@@ -300,10 +332,11 @@ fn timeline_svg(rows: &[tables::TimelineRow]) -> String {
         let y = 34.0 + lane_h * i as f64;
         let _ = write!(
             s,
-            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text><line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#f0f0f0\"/>",
+            "<text x=\"{}\" y=\"{:.1}\" text-anchor=\"end\"><title>{}</title>{}</text><line x1=\"{left}\" y1=\"{y:.1}\" x2=\"{}\" y2=\"{y:.1}\" stroke=\"#f0f0f0\"/>",
             left - 8.0,
             y + 4.0,
             esc(lane),
+            esc(&short(lane, 38)),
             width - 20.0
         );
     }
@@ -358,7 +391,7 @@ fn network_svg(data: &Dataset, rows: &[tables::CollaborationRow]) -> String {
         })
         .collect();
     let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {hgt}\" width=\"100%\" role=\"img\" aria-label=\"Collaboration network\">"
+        "<svg viewBox=\"0 0 {w} {hgt}\" width=\"100%\" role=\"img\" aria-label=\"Collaboration network\">"
     );
     // One edge per pair, its width the number of facts; it links to the first fact.
     let mut edges: BTreeMap<(&str, &str), Vec<&Fact>> = BTreeMap::new();

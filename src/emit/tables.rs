@@ -157,6 +157,9 @@ pub fn institute_rows(data: &Dataset) -> Vec<InstituteRow<'_>> {
         .iter()
         .filter(|e| e.kind == "institute")
         .collect();
+    // Institutes that only appear in passing (no fact about them) have no row.
+    let with_facts: BTreeSet<&str> = data.facts.iter().map(|f| f.subject.as_str()).collect();
+    institutes.retain(|e| with_facts.contains(e.id.as_str()));
     institutes.sort_by(|a, b| (&a.code, &a.id).cmp(&(&b.code, &b.id)));
     for e in institutes {
         let cells = OVERVIEW
