@@ -511,20 +511,33 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
     if let Some((_, d)) = labelled.first() {
         return Some(d.iso());
     }
+    let text_start = head.len() - head.trim_start().len();
     let alone = dates.iter().find(|(c, d, _)| {
         let b = line_before(c);
         let b = b.trim_matches(|ch: char| ch.is_whitespace() || "#*_|".contains(ch));
         let a = line_after(c).trim_matches(|ch: char| ch.is_whitespace() || "#*_|".contains(ch));
-        d.m.is_some() && b.is_empty() && a.is_empty() && !is_copy(c)
+        // Alone on its line, or the very first words of the document (a cover whose lines
+        // the extractor ran together).
+        d.m.is_some() && b.is_empty() && (a.is_empty() || c.start == text_start) && !is_copy(c)
     });
     if let Some((_, d, _)) = alone {
         return Some(d.iso());
     }
+    // A dateline: the first full date of the opening. It is the day of publication when
+    // the text says the thing happens "today"; otherwise (an event announced ahead, "will
+    // meet on November 21") only its month is safe.
     dates
         .iter()
-        .filter(|(c, d, _)| c.start < OPENING_BYTES && d.d.is_some() && !is_copy(c))
-        .map(|(_, d, _)| d.iso())
-        .next()
+        .find(|(c, d, _)| c.start < OPENING_BYTES && d.d.is_some() && !is_copy(c))
+        .map(|(c, d, _)| {
+            let from = dates::floor_char(head, c.start.saturating_sub(80));
+            let sentence = head[from..c.start].rsplit(". ").next().unwrap_or("");
+            if sentence.to_lowercase().contains("today") {
+                d.iso()
+            } else {
+                Ymd { d: None, ..*d }.iso()
+            }
+        })
 }
 
 /// Runs the must-match / must-not-match examples of every rule through the whole rule
@@ -739,5 +752,26 @@ pattern = '\bin (?P<m>(?P<month>{MONTH}))\b'
         assert_eq!(publication_date(&rules, &text).as_deref(), Some("2024-11"));
         let cover = DocText::from_text("Title\n\nFebruary 2025\n\nBody text of 2023.".into());
         assert_eq!(publication_date(&rules, &cover).as_deref(), Some("2025-02"));
+        let run_together = DocText::from_text("November 2024 Weaving a Safety Net".into());
+        assert_eq!(
+            publication_date(&rules, &run_together).as_deref(),
+            Some("2024-11")
+        );
+    }
+
+    #[test]
+    fn a_dateline_gives_the_day_only_when_it_is_today() {
+        let src = format!(
+            "{RULES}\n[[rule]]\nid = \"mdy\"\nkind = \"date\"\nnormaliser = \"date\"\npattern = '(?P<month>{{MONTH}}) (?P<day>\\d+), (?P<year>{{YEAR}})'\n"
+        );
+        let rules = PatternRules::from_source("t.toml", &src).unwrap();
+        let ahead = DocText::from_text("Overview\nOn November 21, 2024, experts will meet.".into());
+        assert_eq!(publication_date(&rules, &ahead).as_deref(), Some("2024-11"));
+        let today =
+            DocText::from_text("They have gathered today in Paris on November 21, 2024.".into());
+        assert_eq!(
+            publication_date(&rules, &today).as_deref(),
+            Some("2024-11-21")
+        );
     }
 }
