@@ -73,8 +73,8 @@ pub fn find(rules: &EntityRules, ctx: &DocContext) -> Vec<Mention> {
     found
         .into_iter()
         .filter_map(|f| {
-            let start = norm.orig_start(f.start);
-            let end = norm.orig_end(f.end);
+            let start = norm.orig_start(orig, f.start);
+            let end = norm.orig_end(orig, f.end);
             let text = orig.get(start..end)?;
             Some(Mention {
                 id: String::new(),
@@ -492,23 +492,22 @@ fn apply_learned<'a>(
     if unseen.is_empty() {
         return;
     }
-    let Ok(ac) = aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(&unseen)
-    else {
-        return;
-    };
-    for m in ac.find_iter(s) {
-        let before = s[..m.start()].chars().next_back();
-        let after = s[m.end()..].chars().next();
-        if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+    // Few acronyms per document: one substring search each.
+    for acr in unseen {
+        let Some((kind, value)) = learned.get(acr) else {
             continue;
-        }
-        let acr = unseen[m.pattern().as_usize()];
-        if let Some((kind, value)) = learned.get(acr) {
+        };
+        for (at, _) in s.match_indices(acr) {
+            let end = at + acr.len();
+            let before = s[..at].chars().next_back();
+            let after = s[end..].chars().next();
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
             out.push(Found {
-                start: m.start(),
-                end: m.end(),
+                start: at,
+                end,
                 kind: *kind,
                 value: value.clone(),
                 rule: Cow::Borrowed(RULE_LEARNED),
