@@ -205,7 +205,8 @@ fn names_of<'a>(
     while k < kinds.len() {
         let kind = kinds[k].0;
         let n = kinds[k..].iter().take_while(|x| x.0 == kind).count();
-        if n == 1 {
+        // "AI Safety Summits" is a series, not one event.
+        if n == 1 && !(kind == MentionKind::Event && r.plural) {
             out.push(Found {
                 start: r.start,
                 end: r.end,
@@ -215,7 +216,7 @@ fn names_of<'a>(
                 raw: Some(i),
                 weak: kinds[k].3,
             });
-        } else {
+        } else if n > 1 {
             ambiguous.push((i, kind));
         }
         k += n;
@@ -462,9 +463,11 @@ fn apply_learned<'a>(
             continue;
         }
         if let Some((kind, value)) = lookup(&raws[i]) {
-            f.kind = *kind;
-            f.value = value.clone();
-            f.rule = Cow::Borrowed(RULE_LEARNED);
+            if f.kind != *kind || f.value != *value {
+                f.kind = *kind;
+                f.value = value.clone();
+                f.rule = Cow::Borrowed(RULE_LEARNED);
+            }
             f.weak = false;
         }
     }
