@@ -288,7 +288,7 @@ fn qualify_head<'a>(
         }
         return true;
     }
-    // "AI Safety Institute of Japan", "AISIs of Japan and Singapore"
+    // "AI Safety Institute of Japan", "AISIs of Japan and Singapore", "AISIs in the UK"
     let mut left = head.end;
     for (k, r) in raws.iter().enumerate().skip(i + 1) {
         if r.start < left {
@@ -296,7 +296,10 @@ fn qualify_head<'a>(
         }
         let gap = &s[left..r.start];
         let ok = if chain.is_empty() {
-            matches!(gap, " of " | " of the ")
+            matches!(
+                gap,
+                " of " | " of the " | " in " | " in the " | " from " | " from the "
+            )
         } else {
             context::is_list_gap(gap)
         };
