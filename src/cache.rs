@@ -5,7 +5,7 @@
 //!
 //! | entry | key | holds |
 //! |---|---|---|
-//! | `extract/` | file sha256, format | the extraction (pages, metadata) or its error |
+//! | `extract/` | file sha256, format | the extraction or its error: a JSON line, then the text |
 //! | `find/` | doc, file sha256, format, rules hash, sidecar date | publication date, mentions |
 //!
 //! Both live under a folder named for the cache format and the program build, so a new
@@ -34,46 +34,21 @@ pub struct Cache {
     used: Mutex<HashSet<PathBuf>>,
 }
 
-/// What the extraction cache stores for one file's bytes.
+/// The first line of an extraction entry; the extracted text follows it raw (pages
+/// joined by form feeds), so that reading an entry back costs little more than reading
+/// the text.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct ExtractEntry {
-    pub sha256: String,
-    pub format: Format,
-    pub result: Result<CachedExtraction, String>,
-}
-
-/// [`Extraction`] in a serialisable form.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-pub struct CachedExtraction {
-    pub pages: Vec<String>,
-    pub title: Option<String>,
-    pub published: Option<String>,
-    pub created: Option<String>,
-    pub warnings: Vec<String>,
-}
-
-impl From<&Extraction> for CachedExtraction {
-    fn from(x: &Extraction) -> Self {
-        CachedExtraction {
-            pages: x.pages.clone(),
-            title: x.title.clone(),
-            published: x.published.clone(),
-            created: x.created.clone(),
-            warnings: x.warnings.clone(),
-        }
-    }
-}
-
-impl From<CachedExtraction> for Extraction {
-    fn from(x: CachedExtraction) -> Self {
-        Extraction {
-            pages: x.pages,
-            title: x.title,
-            published: x.published,
-            created: x.created,
-            warnings: x.warnings,
-        }
-    }
+struct ExtractHeader {
+    sha256: String,
+    format: Format,
+    /// The extraction's error, when it failed.
+    error: Option<String>,
+    pages: usize,
+    text_len: usize,
+    title: Option<String>,
+    published: Option<String>,
+    created: Option<String>,
+    warnings: Vec<String>,
 }
 
 /// What decides a document's mentions besides its text.
@@ -178,10 +153,13 @@ impl Cache {
 
     /// Writes an entry whole, or not at all. Failures only cost a later miss.
     fn write<T: Serialize>(&self, p: &Path, value: &T) {
+        if let Ok(bytes) = serde_json::to_vec(value) {
+            self.write_bytes(p, &bytes);
+        }
+    }
+
+    fn write_bytes(&self, p: &Path, bytes: &[u8]) {
         self.mark(p);
-        let Ok(bytes) = serde_json::to_vec(value) else {
-            return;
-        };
         let Some(dir) = p.parent() else { return };
         if std::fs::create_dir_all(dir).is_err() {
             return;
@@ -191,7 +169,7 @@ impl Cache {
             std::process::id(),
             std::thread::current().id()
         ));
-        if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, p).is_err() {
+        if std::fs::write(&tmp, bytes).is_ok() && std::fs::rename(&tmp, p).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
@@ -208,12 +186,33 @@ impl Cache {
         format: Format,
     ) -> Option<Result<Extraction, String>> {
         let p = self.extract_path(sha256, format);
-        let e: ExtractEntry = self.read(&p)?;
-        if e.sha256 != sha256 || e.format != format {
+        let bytes = std::fs::read(&p).ok()?;
+        let nl = bytes.iter().position(|&b| b == b'\n')?;
+        let h: ExtractHeader = serde_json::from_slice(&bytes[..nl]).ok()?;
+        let body = &bytes[nl + 1..];
+        if h.sha256 != sha256 || h.format != format || body.len() != h.text_len {
             return None;
         }
+        let text = std::str::from_utf8(body).ok()?;
         self.mark(&p);
-        Some(e.result.map(Extraction::from))
+        if let Some(e) = h.error {
+            return Some(Err(e));
+        }
+        let pages = if h.pages == 0 {
+            Vec::new()
+        } else {
+            text.split('\u{c}').map(str::to_string).collect()
+        };
+        if pages.len() != h.pages {
+            return None;
+        }
+        Some(Ok(Extraction {
+            pages,
+            title: h.title,
+            published: h.published,
+            created: h.created,
+            warnings: h.warnings,
+        }))
     }
 
     pub fn put_extraction(
@@ -222,15 +221,48 @@ impl Cache {
         format: Format,
         result: &Result<Extraction, String>,
     ) {
-        let entry = ExtractEntry {
-            sha256: sha256.to_string(),
-            format,
-            result: result
-                .as_ref()
-                .map(CachedExtraction::from)
-                .map_err(Clone::clone),
+        // Page text never holds a form feed (model::Extraction), so joining is reversible;
+        // should an extractor break that rule, the entry is not written.
+        let (text, header) = match result {
+            Ok(x) => {
+                if x.pages.iter().any(|p| p.contains('\u{c}')) {
+                    return;
+                }
+                let text = x.pages.join("\u{c}");
+                let h = ExtractHeader {
+                    sha256: sha256.to_string(),
+                    format,
+                    error: None,
+                    pages: x.pages.len(),
+                    text_len: text.len(),
+                    title: x.title.clone(),
+                    published: x.published.clone(),
+                    created: x.created.clone(),
+                    warnings: x.warnings.clone(),
+                };
+                (text, h)
+            }
+            Err(e) => (
+                String::new(),
+                ExtractHeader {
+                    sha256: sha256.to_string(),
+                    format,
+                    error: Some(e.clone()),
+                    pages: 0,
+                    text_len: 0,
+                    title: None,
+                    published: None,
+                    created: None,
+                    warnings: Vec::new(),
+                },
+            ),
         };
-        self.write(&self.extract_path(sha256, format), &entry);
+        let Ok(mut bytes) = serde_json::to_vec(&header) else {
+            return;
+        };
+        bytes.push(b'\n');
+        bytes.extend_from_slice(text.as_bytes());
+        self.write_bytes(&self.extract_path(sha256, format), &bytes);
     }
 
     fn find_path(&self, key: &FindKey) -> PathBuf {
@@ -357,6 +389,24 @@ mod tests {
             Some(Err("encrypted".into()))
         );
         assert_eq!(c.get_extraction("ab", Format::Html), None);
+        let none = Extraction::default();
+        c.put_extraction("ef", Format::Pdf, &Ok(none.clone()));
+        assert_eq!(c.get_extraction("ef", Format::Pdf), Some(Ok(none)));
+    }
+
+    #[test]
+    fn a_truncated_extraction_entry_is_a_miss() {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Cache::open(dir.path());
+        let x = Extraction {
+            pages: vec!["one page of text".into()],
+            ..Default::default()
+        };
+        c.put_extraction("ab", Format::Text, &Ok(x));
+        let p = c.extract_path("ab", Format::Text);
+        let bytes = std::fs::read(&p).unwrap();
+        std::fs::write(&p, &bytes[..bytes.len() - 3]).unwrap();
+        assert_eq!(c.get_extraction("ab", Format::Text), None);
     }
 
     #[test]

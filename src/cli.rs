@@ -30,6 +30,10 @@ pub enum Command {
     /// Show where a fact, entity, mention or document came from: every source with
     /// document, page, the quote in context and the rule that matched.
     Explain(ExplainArgs),
+    /// Extract the text of single files (pages separated by form feeds), for inspecting
+    /// and benchmarking the extractors; prints `status pages file [reason]` to stderr.
+    #[command(hide = true)]
+    Extract(ExtractArgs),
     /// Run the examples written inside the rule files and report what passed.
     Rules {
         #[command(subcommand)]
@@ -94,6 +98,22 @@ pub struct ExplainArgs {
     pub out: PathBuf,
 }
 
+#[derive(Args, Debug, Clone)]
+pub struct ExtractArgs {
+    /// Files to extract (format from the extension).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Write `<file name>.txt` here instead of printing the text.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Do not print the text (measure extraction alone).
+    #[arg(long)]
+    pub discard: bool,
+    /// Seconds one file may take.
+    #[arg(long, default_value_t = 60)]
+    pub doc_timeout: u64,
+}
+
 impl RunArgs {
     pub fn options(&self) -> RunOptions {
         RunOptions {
@@ -139,11 +159,13 @@ pub fn main(cli: Cli) -> Result<i32> {
             print!("{text}");
             Ok(0)
         }
+        Command::Extract(args) => extract_files(&args),
         Command::Rules {
             command: RulesCommand::Test { rules },
         } => {
             let set = crate::rules::RuleSet::load(&rules)?;
-            let outcomes = crate::find::self_test(&set);
+            let mut outcomes = crate::find::self_test(&set);
+            outcomes.extend(crate::build::self_test(&set.facts));
             let failed = outcomes.iter().filter(|o| !o.passed).count();
             for o in outcomes.iter().filter(|o| !o.passed) {
                 println!("FAIL {} [{}] {:?}: {}", o.rule, o.file, o.example, o.detail);
@@ -156,4 +178,47 @@ pub fn main(cli: Cli) -> Result<i32> {
             Ok(if failed == 0 { 0 } else { 1 })
         }
     }
+}
+
+/// `aisi extract`: exit 1 if any file failed.
+fn extract_files(args: &ExtractArgs) -> Result<i32> {
+    use std::io::Write;
+    let mut failed = false;
+    let mut stdout = std::io::stdout().lock();
+    for path in &args.files {
+        let format = crate::corpus::format_of(path).unwrap_or(crate::model::Format::Text);
+        let result = std::fs::read(path)
+            .map_err(|e| format!("cannot read file: {e}"))
+            .and_then(|b| {
+                pipeline::extract_bounded(format, b, args.doc_timeout).map_err(|e| e.to_string())
+            });
+        match result {
+            Ok(x) => {
+                let text = crate::model::DocText::from_pages(&x.pages).text;
+                let status = if text.trim().is_empty() {
+                    "empty"
+                } else {
+                    "ok"
+                };
+                eprintln!(
+                    "{status}\t{}\t{}\t{}",
+                    x.pages.len(),
+                    path.display(),
+                    x.warnings.join("; ")
+                );
+                if let Some(dir) = &args.out {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy();
+                    std::fs::write(dir.join(format!("{name}.txt")), &text)?;
+                } else if !args.discard {
+                    stdout.write_all(text.as_bytes())?;
+                    stdout.write_all(b"\n")?;
+                }
+            }
+            Err(e) => {
+                failed = true;
+                eprintln!("error\t0\t{}\t{e}", path.display());
+            }
+        }
+    }
+    Ok(i32::from(failed))
 }

@@ -3,12 +3,14 @@
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The bars of one run; every method is a no-op when hidden.
 pub struct Progress {
     multi: MultiProgress,
     extracted: ProgressBar,
     matched: ProgressBar,
+    cached: AtomicUsize,
 }
 
 impl Progress {
@@ -38,6 +40,7 @@ impl Progress {
             multi,
             extracted,
             matched,
+            cached: AtomicUsize::new(0),
         }
     }
 
@@ -45,7 +48,8 @@ impl Progress {
     pub fn extracted(&self, cached: bool) {
         self.extracted.inc(1);
         if cached {
-            self.extracted.set_message("(cached)");
+            let n = self.cached.fetch_add(1, Ordering::Relaxed) + 1;
+            self.extracted.set_message(format!("({n} from the cache)"));
         }
     }
 

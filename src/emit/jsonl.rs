@@ -39,10 +39,11 @@ pub fn write_facts(data: &Dataset, out: &Path) -> Result<()> {
 }
 
 /// `text/<doc>.txt` for every document, including failed ones (empty text), so that every
-/// line of `documents.jsonl` has its text file.
+/// line of `documents.jsonl` has its text file. A file already there with the same bytes
+/// (linked from the previous set by `publish`) is kept.
 pub fn write_text_files(data: &Dataset, out: &Path) -> Result<()> {
     for d in &data.documents {
-        write_atomic(
+        super::write_if_changed(
             &out.join("text").join(format!("{}.txt", d.record.doc)),
             d.text.text.as_bytes(),
         )?;

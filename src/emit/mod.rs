@@ -20,6 +20,9 @@
 //! file names at the top stay valid links throughout. See `docs/operations.md`.
 
 pub mod jsonl;
+pub mod report;
+pub mod sqlite;
+pub mod tables;
 
 use crate::model::Dataset;
 use anyhow::{Context, Result};
@@ -40,6 +43,9 @@ pub fn write_all(data: &Dataset, out: &Path) -> Result<()> {
     jsonl::write_mentions(data, out)?;
     jsonl::write_entities(data, out)?;
     jsonl::write_facts(data, out)?;
+    tables::write_csvs(data, out)?;
+    sqlite::write_sqlite(data, out)?;
+    report::write_report(data, out)?;
     Ok(())
 }
 
@@ -64,6 +70,35 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     drop(f);
     std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())
+}
+
+/// Writes `bytes` to `path` unless the file there already holds exactly these bytes.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Ok(m) = std::fs::metadata(path)
+        && m.len() == bytes.len() as u64
+        && std::fs::read(path).is_ok_and(|old| old == bytes)
+    {
+        return Ok(());
+    }
+    write_atomic(path, bytes)
+}
+
+/// Hard-links the previous set's text files of the documents still in `data` into the
+/// new set's folder: [`write_if_changed`] then keeps those whose text is unchanged, so an
+/// incremental run creates files only for changed documents. Replacing a link (write to a
+/// temporary name, rename) never alters the previous set's file. Failures only cost a write.
+fn link_previous_texts(data: &Dataset, out: &Path, to: &Path) {
+    let Some(prev) = current_set(out) else { return };
+    for d in &data.documents {
+        let rel = format!("{}.txt", d.record.doc);
+        let from = prev.join("text").join(&rel);
+        let dest = to.join("text").join(&rel);
+        if let Some(dir) = dest.parent()
+            && std::fs::create_dir_all(dir).is_ok()
+        {
+            let _ = std::fs::hard_link(&from, &dest);
+        }
+    }
 }
 
 /// The folder holding the current complete set of `out`, if there is one: the target of
@@ -104,6 +139,7 @@ pub fn publish(data: &Dataset, extras: &[(&str, Vec<u8>)], out: &Path) -> Result
         std::fs::remove_dir_all(&partial)
             .with_context(|| format!("cannot remove {}", partial.display()))?;
     }
+    link_previous_texts(data, out, &partial);
     write_all(data, &partial)?;
     for (file, bytes) in extras {
         write_atomic(&partial.join(file), bytes)?;
@@ -237,7 +273,7 @@ fn sync_tree(dir: &Path) -> Result<()> {
             let e = e?;
             if e.file_type()?.is_dir() {
                 dirs.push(e.path());
-            } else {
+            } else if !shared_with_previous_set(&e.path()) {
                 files.push(e.path());
             }
         }
@@ -251,6 +287,19 @@ fn sync_tree(dir: &Path) -> Result<()> {
         sync_dir(d);
     }
     Ok(())
+}
+
+/// A file linked from the previous set (more than one link): its data was flushed when
+/// that set was published, and flushing it again would only wait for the journal.
+#[cfg(unix)]
+fn shared_with_previous_set(p: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(p).is_ok_and(|m| m.nlink() > 1)
+}
+
+#[cfg(not(unix))]
+fn shared_with_previous_set(_: &Path) -> bool {
+    false
 }
 
 /// Flushes a folder's entries (names, renames) to disk; best effort (not every platform
@@ -350,6 +399,36 @@ mod tests {
         // A set without the extra drops its link.
         publish(&dataset(&["a.txt"]), &[], out).unwrap();
         assert!(std::fs::symlink_metadata(out.join("changes.json")).is_err());
+    }
+
+    #[test]
+    fn unchanged_texts_are_linked_and_a_changed_one_never_alters_the_previous_set() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        publish(&dataset(&["a.txt", "b.txt"]), &[], &out).unwrap();
+        // A reader holding on to the first set's file.
+        let held = dir.path().join("held");
+        std::fs::hard_link(out.join(".sets/1/text/a.txt.txt"), &held).unwrap();
+        let mut next = dataset(&["a.txt", "b.txt"]);
+        next.documents[0].text = DocText::from_text("new text of a".into());
+        publish(&next, &[], &out).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("text/a.txt.txt")).unwrap(),
+            "new text of a"
+        );
+        assert_eq!(std::fs::read_to_string(&held).unwrap(), "text of a.txt");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let b = std::fs::metadata(out.join("text/b.txt.txt")).unwrap();
+            assert_eq!(
+                b.nlink(),
+                1,
+                "the unchanged file was linked, then the old set removed"
+            );
+            let a = std::fs::metadata(out.join("text/a.txt.txt")).unwrap();
+            assert_ne!(a.ino(), std::fs::metadata(&held).unwrap().ino());
+        }
     }
 
     #[test]

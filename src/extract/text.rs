@@ -40,13 +40,13 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
 /// U+FFFD); anything else is read as Windows-1252, the usual encoding of such files.
 pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), ExtractError> {
     if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return utf8(rest).map(|s| (s, None));
+        return Ok(utf8_after_bom(rest));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, u16::from_le_bytes).map(|s| (s, None));
+        return Ok(utf16(rest, u16::from_le_bytes));
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, u16::from_be_bytes).map(|s| (s, None));
+        return Ok(utf16(rest, u16::from_be_bytes));
     }
     if let Some(le) = utf16_without_bom(bytes) {
         let unit = if le {
@@ -55,14 +55,12 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Option<String>), ExtractError> {
             u16::from_be_bytes
         };
         let name = if le { "UTF-16LE" } else { "UTF-16BE" };
-        return utf16(bytes, unit).map(|s| {
-            (
-                s,
-                Some(format!(
-                    "no byte order mark: decoded as {name}, judged from NUL bytes"
-                )),
-            )
-        });
+        let (text, damage) = utf16(bytes, unit);
+        let mut warning = format!("no byte order mark: decoded as {name}, judged from NUL bytes");
+        if let Some(d) = damage {
+            warning = format!("{warning}; {d}");
+        }
+        return Ok((text, Some(warning)));
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Ok((s.to_string(), None));
@@ -121,20 +119,37 @@ fn utf8_sequences(bytes: &[u8]) -> (usize, usize) {
     (valid, invalid)
 }
 
-fn utf8(bytes: &[u8]) -> Result<String, ExtractError> {
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
-        ExtractError::Encoding(format!("invalid UTF-8 after a UTF-8 byte order mark: {e}"))
-    })
+/// The BOM says UTF-8: broken sequences become U+FFFD, with a warning.
+fn utf8_after_bom(bytes: &[u8]) -> (String, Option<String>) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), None),
+        Err(_) => {
+            let (_, invalid) = utf8_sequences(bytes);
+            (
+                String::from_utf8_lossy(bytes).into_owned(),
+                Some(format!(
+                    "{invalid} invalid UTF-8 sequence(s) replaced with U+FFFD"
+                )),
+            )
+        }
+    }
 }
 
-fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, ExtractError> {
-    if !bytes.len().is_multiple_of(2) {
-        return Err(ExtractError::Encoding(
-            "UTF-16 text with an odd number of bytes".into(),
-        ));
-    }
+/// Decodes UTF-16 leniently: a truncated last byte is dropped and unpaired surrogates
+/// become U+FFFD, with a warning, so a damaged file still gives its text.
+fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, Option<String>) {
     let units: Vec<u16> = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
-    String::from_utf16(&units).map_err(|e| ExtractError::Encoding(format!("invalid UTF-16: {e}")))
+    let mut problems = Vec::new();
+    if !bytes.len().is_multiple_of(2) {
+        problems.push("odd last byte dropped (truncated file?)");
+    }
+    let text = String::from_utf16(&units).unwrap_or_else(|_| {
+        problems.push("unpaired surrogates replaced with U+FFFD");
+        String::from_utf16_lossy(&units)
+    });
+    let warning =
+        (!problems.is_empty()).then(|| format!("damaged UTF-16: {}", problems.join(", ")));
+    (text, warning)
 }
 
 /// Windows-1252 to Unicode; its 0x80–0x9F range differs from Latin-1.
@@ -167,6 +182,23 @@ mod tests {
             b.extend(u.to_le_bytes());
         }
         assert_eq!(decode(&b).unwrap().0, "£5 円");
+    }
+
+    #[test]
+    fn damaged_utf16_keeps_its_text_with_a_warning() {
+        let mut b = vec![0xFF, 0xFE];
+        for u in "AISI".encode_utf16() {
+            b.extend(u.to_le_bytes());
+        }
+        b.extend([0x00, 0xD8]); // an unpaired high surrogate
+        b.push(b'x'); // and half a unit
+        let (s, w) = decode(&b).unwrap();
+        assert_eq!(s, "AISI\u{FFFD}");
+        let w = w.unwrap();
+        assert!(
+            w.contains("odd last byte") && w.contains("surrogates"),
+            "{w}"
+        );
     }
 
     #[test]

@@ -1,0 +1,366 @@
+//! The batch contract on hostile input: the real binary over a corpus of malformed and
+//! adversarial files (`tests/fixtures/hostile/`, plus a few made here) and two good
+//! documents. Every input becomes exactly one line of `documents.jsonl`, failures carry a
+//! message a person can act on, nothing panics, the run exits 0 and finishes.
+//!
+//! What each PDF case must yield (recovered text, the encryption message, the bomb bound)
+//! is tested with the PDF extractor; here only the batch contract and the format-independent
+//! cases (text decoding, HTML payloads) are asserted.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus};
+use std::time::{Duration, Instant};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// Far beyond any normal run: only a hang reaches it.
+const WATCHDOG: Duration = Duration::from_secs(600);
+
+struct Run {
+    status: ExitStatus,
+    stderr: String,
+}
+
+/// Runs `aisi` with `args`, killing it if it has not finished within [`WATCHDOG`].
+fn aisi(args: &[&str], logs: &Path) -> Run {
+    let out = std::fs::File::create(logs.join("stdout")).unwrap();
+    let err = std::fs::File::create(logs.join("stderr")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aisi"))
+        .args(args)
+        .stdout(out)
+        .stderr(err)
+        .spawn()
+        .expect("the aisi binary starts");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > WATCHDOG {
+            child.kill().ok();
+            child.wait().ok();
+            panic!("aisi {args:?} did not finish within {WATCHDOG:?}: killed");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Run {
+        status,
+        stderr: std::fs::read_to_string(logs.join("stderr")).unwrap(),
+    }
+}
+
+/// The project's rules when they exist, else an empty rule set (extraction is what is
+/// under test; the find stage still runs over every text).
+fn rules(tmp: &Path) -> PathBuf {
+    let project = Path::new(ROOT).join("rules");
+    if project.is_dir() {
+        return project;
+    }
+    let empty = tmp.join("rules");
+    for sub in ["patterns", "entities", "facts"] {
+        std::fs::create_dir_all(empty.join(sub)).unwrap();
+    }
+    empty
+}
+
+fn read_jsonl(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    Path::new(ROOT).join("tests/fixtures").join(rel)
+}
+
+/// Builds the corpus; returns the names of the documents it holds, sorted.
+fn hostile_corpus(corpus: &Path) -> Vec<String> {
+    let hostile = corpus.join("hostile");
+    std::fs::create_dir_all(&hostile).unwrap();
+    let mut docs = Vec::new();
+    for e in std::fs::read_dir(fixture("hostile")).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if name == "MANIFEST.tsv" {
+            continue;
+        }
+        std::fs::copy(&p, hostile.join(&name)).unwrap();
+        docs.push(format!("hostile/{name}"));
+    }
+    // Made here: cases no fixture covers.
+    let made: [(&str, Vec<u8>); 7] = [
+        ("made/empty.txt", Vec::new()),
+        (
+            "made/blank.html",
+            b"<html><body>  <p> \n </p><script>x()</script></body>".to_vec(),
+        ),
+        (
+            "made/deep.html",
+            format!(
+                "{}deep text{}",
+                "<div><span>".repeat(2_000),
+                "</span></div>".repeat(2_000)
+            )
+            .into_bytes(),
+        ),
+        // Nesting no page needs, which the HTML5 tree builder takes minutes over.
+        ("made/abyss.html", "<div><b>".repeat(60_000).into_bytes()),
+        (
+            "made/binary.txt",
+            (0..=255u8).cycle().take(64 << 10).collect(),
+        ),
+        (
+            "made/unclosed.htm",
+            b"<p>open <b>bold <table><tr><td>cell<td>cell 2<li>item <a href='x".to_vec(),
+        ),
+        ("made/odd-utf16.txt", vec![0xFF, 0xFE, b'a', 0, b'b']),
+    ];
+    std::fs::create_dir_all(corpus.join("made")).unwrap();
+    for (name, bytes) in made {
+        std::fs::write(corpus.join(name), bytes).unwrap();
+        docs.push(name.to_string());
+    }
+    // Two good documents, processed as usual beside the hostile ones.
+    std::fs::create_dir_all(corpus.join("good")).unwrap();
+    std::fs::copy(
+        Path::new(ROOT).join("corpus/seeds/002_c3207fa994725179.txt"),
+        corpus.join("good/002_c3207fa994725179.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        Path::new(ROOT).join("corpus/renderings/aisi-network-mission-statement-2024.html"),
+        corpus.join("good/aisi-network-mission-statement-2024.html"),
+    )
+    .unwrap();
+    docs.push("good/002_c3207fa994725179.txt".into());
+    docs.push("good/aisi-network-mission-statement-2024.html".into());
+    docs.sort();
+    docs
+}
+
+/// One run over the hostile corpus, shared by the tests below.
+struct Batch {
+    _tmp: tempfile::TempDir,
+    out: PathBuf,
+    docs: Vec<String>,
+    run: Run,
+}
+
+fn batch() -> &'static Batch {
+    static BATCH: std::sync::OnceLock<Batch> = std::sync::OnceLock::new();
+    BATCH.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let corpus = tmp.path().join("corpus");
+        let out = tmp.path().join("out");
+        let docs = hostile_corpus(&corpus);
+        let rules = rules(tmp.path());
+        let run = aisi(
+            &[
+                "run",
+                "--quiet",
+                "--corpus",
+                corpus.to_str().unwrap(),
+                "--rules",
+                rules.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ],
+            tmp.path(),
+        );
+        Batch {
+            _tmp: tmp,
+            out,
+            docs,
+            run,
+        }
+    })
+}
+
+fn record<'a>(records: &'a [Value], doc: &str) -> &'a Value {
+    records
+        .iter()
+        .find(|r| r["doc"] == doc)
+        .unwrap_or_else(|| panic!("{doc} is not in documents.jsonl"))
+}
+
+fn text_of(b: &Batch, doc: &str) -> String {
+    std::fs::read_to_string(b.out.join("text").join(format!("{doc}.txt"))).unwrap()
+}
+
+#[test]
+fn the_run_exits_zero_without_any_panic() {
+    let b = batch();
+    assert!(
+        b.run.status.success(),
+        "exit {:?}\n{}",
+        b.run.status,
+        b.run.stderr
+    );
+    assert!(
+        !b.run.stderr.contains("panicked"),
+        "a panic, even caught, means a crash on some input:\n{}",
+        b.run.stderr
+    );
+}
+
+#[test]
+fn every_file_is_exactly_one_line_in_corpus_order() {
+    let b = batch();
+    let records = read_jsonl(&b.out.join("documents.jsonl"));
+    let docs: Vec<&str> = records.iter().map(|r| r["doc"].as_str().unwrap()).collect();
+    assert_eq!(docs, b.docs);
+}
+
+#[test]
+fn failed_and_empty_documents_say_why_in_words() {
+    let b = batch();
+    for r in read_jsonl(&b.out.join("documents.jsonl")) {
+        let doc = r["doc"].as_str().unwrap();
+        let status = r["status"].as_str().unwrap();
+        assert!(
+            ["ok", "empty", "error"].contains(&status),
+            "{doc}: status {status}"
+        );
+        if status == "ok" {
+            assert!(r["error"].is_null(), "{doc}: ok with an error");
+            assert!(r["chars"].as_u64().unwrap() > 0, "{doc}: ok without text");
+            continue;
+        }
+        let error = r["error"].as_str().unwrap_or_default();
+        assert!(
+            error.split_whitespace().count() >= 3 && error.chars().any(char::is_alphabetic),
+            "{doc}: {status} needs a readable reason, got {error:?}"
+        );
+        assert!(
+            !error.contains("internal error"),
+            "{doc}: a caught crash, not a diagnosis: {error}"
+        );
+        assert_eq!(r["chars"], 0, "{doc}: {status} with text");
+    }
+}
+
+#[test]
+fn empty_inputs_are_empty_not_errors() {
+    let b = batch();
+    let records = read_jsonl(&b.out.join("documents.jsonl"));
+    for doc in ["made/empty.txt", "made/blank.html"] {
+        assert_eq!(record(&records, doc)["status"], "empty", "{doc}");
+    }
+}
+
+#[test]
+fn truncated_utf16_keeps_what_it_has() {
+    let b = batch();
+    assert_eq!(text_of(b, "made/odd-utf16.txt"), "a");
+}
+
+#[test]
+fn utf16_text_is_decoded_exactly() {
+    let b = batch();
+    let truth = std::fs::read_to_string(fixture("corpus-truth/hostile/utf16.txt.txt")).unwrap();
+    assert_eq!(text_of(b, "hostile/utf16.txt"), truth);
+    let records = read_jsonl(&b.out.join("documents.jsonl"));
+    assert_eq!(record(&records, "hostile/utf16.txt")["status"], "ok");
+}
+
+#[test]
+fn an_html_payload_is_kept_as_text_and_scripts_are_not() {
+    let b = batch();
+    let text = text_of(b, "hostile/xss.html");
+    // What a reader sees, including the payload the page shows as text.
+    for seen in [
+        "AISI network update",
+        "launched in San Francisco on November 21, 2024.",
+        "Comment from a reader: </textarea><img src=x onerror=alert(1)>",
+        "Read the mission statement",
+        "svg text",
+        "The UK AI Safety Institute has a budget of £50 million per year.",
+    ] {
+        assert!(text.contains(seen), "missing {seen:?} in\n{text}");
+    }
+    // Script bodies, styles, attributes and URLs are markup, never text.
+    for unseen in [
+        "document.title",
+        "fetch(",
+        "document.cookie",
+        "Injected by script",
+        "font-family",
+        "alert('",
+        "alert(2)",
+        "alert(3)",
+        "javascript:",
+        "broken image",
+    ] {
+        assert!(!text.contains(unseen), "{unseen:?} leaked into\n{text}");
+    }
+    let records = read_jsonl(&b.out.join("documents.jsonl"));
+    let r = record(&records, "hostile/xss.html");
+    assert_eq!(r["status"], "ok");
+    assert_eq!(
+        r["title"], "AISI network update </textarea><img src=x onerror=alert(1)>",
+        "the title is the decoded text; escaping it is the writers' job"
+    );
+    assert_eq!(r["published"], "2024-11-21");
+}
+
+#[test]
+fn absurd_nesting_is_refused_with_its_reason() {
+    let b = batch();
+    let records = read_jsonl(&b.out.join("documents.jsonl"));
+    let r = record(&records, "made/abyss.html");
+    assert_eq!(r["status"], "error");
+    assert!(r["error"].as_str().unwrap().contains("nested"), "{r}");
+}
+
+#[test]
+fn malformed_html_still_yields_its_text() {
+    let b = batch();
+    assert_eq!(text_of(b, "made/deep.html"), "deep text");
+    let unclosed = text_of(b, "made/unclosed.htm");
+    for seen in ["open bold", "cell\tcell 2", "item"] {
+        assert!(unclosed.contains(seen), "missing {seen:?} in {unclosed:?}");
+    }
+}
+
+#[test]
+fn good_documents_beside_hostile_ones_are_processed_normally() {
+    let b = batch();
+    let records = read_jsonl(&b.out.join("documents.jsonl"));
+    let seed = "good/002_c3207fa994725179.txt";
+    assert_eq!(record(&records, seed)["status"], "ok");
+    let original =
+        std::fs::read_to_string(Path::new(ROOT).join("corpus/seeds/002_c3207fa994725179.txt"))
+            .unwrap();
+    assert_eq!(
+        text_of(b, seed),
+        original,
+        "a UTF-8 text is kept byte for byte"
+    );
+
+    let page = "good/aisi-network-mission-statement-2024.html";
+    let r = record(&records, page);
+    assert_eq!(r["status"], "ok");
+    assert_eq!(r["format"], "html");
+    assert_eq!(r["published"], "2024-11-21");
+    assert_eq!(
+        r["title"],
+        "International Network of AI Safety Institutes: Mission Statement"
+    );
+    let truth = std::fs::read_to_string(fixture(
+        "corpus-truth/aisi-network-mission-statement-2024.html.txt",
+    ))
+    .unwrap();
+    assert_eq!(text_of(b, page).trim_end(), truth.trim_end());
+}
+
+#[test]
+fn every_document_has_its_text_file() {
+    let b = batch();
+    for doc in &b.docs {
+        let p = b.out.join("text").join(format!("{doc}.txt"));
+        assert!(p.is_file(), "no {}", p.display());
+    }
+}
