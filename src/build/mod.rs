@@ -379,7 +379,7 @@ fn prose_clause(
                 rule.object_value.as_deref(),
                 rule.object_side,
                 trig,
-                rule.max_words,
+                rule.max_object_words.unwrap_or(rule.max_words),
             ),
             rule.objects,
         );
@@ -494,7 +494,11 @@ fn prose_clause(
             subjects = pick(subjects, rule.subjects);
         }
         let mut fallback_subject: Option<Target> = None;
-        if subjects.is_empty() && rule.subject_lookback > 0 {
+        // Only a full sentence that names no candidate at all refers back ("There are about
+        // 30 people."); a table cell or a far-off name does not.
+        let refers_back = sentence.trim_end().ends_with(['.', '!', '?'])
+            && !mentions.iter().any(|m| kind_matches(m, &rule.subject));
+        if subjects.is_empty() && rule.subject_lookback > 0 && refers_back {
             // The institute a passage is about, named shortly before this sentence.
             let from = s.start.saturating_sub(rule.subject_lookback);
             let before = doc.within(Span {
