@@ -4,10 +4,9 @@
 #
 #   bench/build-scaling.sh [N]
 #
-# Each corpus is run twice into the same output folder: the first run fills the cache, the
-# second re-extracts nothing, so its time is mostly build + reconcile + emit (plus reading
-# the cache). The `aisi run` summary line of each run is printed with the wall time.
-# Run from the project root; uses the release build.
+# Each corpus is run twice into the same output folder: the first run extracts and fills the
+# cache; the second finds every document in the cache, so its time is reading the cache plus
+# build + reconcile + emit. Run from the project root; uses the release build.
 set -euo pipefail
 n=${1:-100}
 cargo build --release --quiet
@@ -15,27 +14,28 @@ bin=$PWD/target/release/aisi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# The copies differ in name only; every copy is a separate document.
-mkdir -p "$work/x1" "$work/x$n"
+# The copies differ in folder only; every copy is a separate document.
+mkdir -p "$work/x1"
 cp -r corpus/seeds corpus/renderings "$work/x1/"
+mkdir -p "$work/x$n"
 for i in $(seq 1 "$n"); do
   mkdir -p "$work/x$n/c$i"
   cp -r corpus/seeds corpus/renderings "$work/x$n/c$i/"
 done
 
-run() {
-  local corpus=$1 out=$2
+# Prints the wall time of one run; the run's own summary line goes to stderr.
+timed() {
   local start end
   start=$(date +%s.%N)
-  "$bin" run --corpus "$corpus" --out "$out" --rules rules 2>/dev/null | tail -n 1
+  "$bin" run --quiet --corpus "$1" --out "$2" --rules rules >&2
   end=$(date +%s.%N)
   echo "$end - $start" | bc
 }
 
 for c in x1 "x$n"; do
   docs=$(find "$work/$c" -type f | wc -l)
-  cold=$(run "$work/$c" "$work/out-$c" | tee /dev/stderr | tail -n 1)
-  warm=$(run "$work/$c" "$work/out-$c" | tee /dev/stderr | tail -n 1)
+  cold=$(timed "$work/$c" "$work/out-$c")
+  warm=$(timed "$work/$c" "$work/out-$c")
   printf '%-6s %6d documents: first run %8.2f s, cached run %8.2f s (%.2f ms per document)\n' \
     "$c" "$docs" "$cold" "$warm" "$(echo "$warm * 1000 / $docs" | bc -l)"
 done

@@ -233,6 +233,9 @@ fn finish(doc: &Doc, mut claims: Vec<Claim>) -> Vec<Claim> {
 struct Cand<'m> {
     m: &'m Mention,
     gap: usize,
+    /// Before the trigger: loses ties ("announced in November 2023 and became operational
+    /// in early 2024": the date after the verb is its date).
+    before: bool,
     target: Target,
 }
 
@@ -285,7 +288,12 @@ fn candidates<'m>(
         {
             continue;
         }
-        out.push(Cand { m, gap, target: t });
+        out.push(Cand {
+            m,
+            gap,
+            before: sp.end <= trigger.start,
+            target: t,
+        });
     }
     out
 }
@@ -298,7 +306,7 @@ fn pick<'m>(mut c: Vec<Cand<'m>>, how: Pick) -> Vec<Cand<'m>> {
             c
         }
         Pick::Nearest => {
-            c.sort_by_key(|x| (x.gap, x.m.start));
+            c.sort_by_key(|x| (x.gap, x.before, x.m.start));
             c.truncate(1);
             c
         }
@@ -408,6 +416,7 @@ fn prose_clause(
                         objects.push(Cand {
                             m: sole[0],
                             gap: 0,
+                            before: true,
                             target: tg,
                         });
                     }
@@ -666,6 +675,7 @@ fn objects_implied(objects: &mut Vec<Cand<'_>>, id: String, name: String) {
     objects.push(Cand {
         m,
         gap: 0,
+        before: false,
         target: Target {
             value: Value::String(id.clone()),
             name: Some((id, name)),
