@@ -373,6 +373,17 @@ fn prose_clause(
         .into_iter()
         .filter(|m| target(rules, m).is_none_or(|t| !excluded(&t)))
         .collect();
+    // Most clauses lack a party the rule needs: skip them before running the trigger.
+    let may_have_subject = rule.subject_const.is_some()
+        || rule.subject_lookback > 0
+        || mentions.iter().any(|m| kind_matches(m, &rule.subject));
+    let may_have_object = rule.heading_object
+        || rule.object_implied
+        || rule.object_lookback > 0
+        || mentions.iter().any(|m| kind_matches(m, &rule.object));
+    if !may_have_subject || !may_have_object {
+        return;
+    }
     for t in rule.trigger.find_iter(sentence) {
         let trig = Span {
             start: c.start + t.start(),
