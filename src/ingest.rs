@@ -8,7 +8,7 @@
 
 use crate::explain::{read_jsonl, show_value};
 use crate::lock::OutputLock;
-use crate::model::{Dataset, Entity, Fact, FactStatus, Source, Status};
+use crate::model::{Dataset, Entity, Fact, FactStatus, Mention, Source, Status};
 use crate::pipeline::{self, Computed, RunOptions, Summary};
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -346,10 +346,13 @@ pub struct Outcome {
     pub summary: Summary,
     pub changes: Changes,
     pub entities: Vec<Entity>,
+    /// Mentions of the documents the changes cite, to mark the value inside each quote.
+    pub mentions: Vec<Mention>,
 }
 
 /// Copies the files in, refreshes the dataset and returns what changed.
 pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
+    let rules = crate::rules::RuleSet::load(&opts.run.rules)?;
     let lock = OutputLock::acquire(&opts.run.out)?;
     let copies = plan(opts)?;
     let before: Vec<Fact> = match crate::emit::current_set(&opts.run.out) {
@@ -364,7 +367,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
         .filter(|c| crate::corpus::format_of(&c.to).is_some() && !is_sidecar(&c.to))
         .map(|c| (doc_name(&opts.run.corpus, &c.to), !c.present))
         .collect();
-    match pipeline::compute(&opts.run, &lock)? {
+    match pipeline::compute(&opts.run, &rules, &lock)? {
         Computed::Unchanged(summary) => {
             let data = crate::explain::load(&opts.run.out).ok();
             let ingested = docs
@@ -392,17 +395,36 @@ pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
                     ..Default::default()
                 },
                 entities: data.map(|d| d.entities).unwrap_or_default(),
+                mentions: Vec::new(),
             })
         }
         Computed::Changed(refresh) => {
             let changes = changes_of(&refresh.data, &before, &docs);
             let json = serde_json::to_vec_pretty(&changes).context("cannot write changes")?;
             let entities = refresh.data.entities.clone();
+            let cited: BTreeSet<&str> = changes
+                .changes
+                .iter()
+                .flat_map(|c| {
+                    c.sources
+                        .iter()
+                        .chain(c.against.iter().flat_map(|a| &a.sources))
+                })
+                .map(|s| s.doc.as_str())
+                .collect();
+            let mentions = refresh
+                .data
+                .documents
+                .iter()
+                .filter(|d| cited.contains(d.record.doc.as_str()))
+                .flat_map(|d| d.mentions.iter().cloned())
+                .collect();
             let summary = pipeline::publish(*refresh, &[(CHANGES_FILE, json)])?;
             Ok(Outcome {
                 summary,
                 changes,
                 entities,
+                mentions,
             })
         }
     }
@@ -541,7 +563,11 @@ pub fn render(o: &Outcome, out: &Path, color: bool, per_kind: usize) -> String {
                 paint("2", &c.fact)
             );
             for src in c.sources.iter().take(2) {
-                let _ = writeln!(s, "      {}", quote_line(src));
+                let _ = writeln!(
+                    s,
+                    "      {}",
+                    quote_line(src, &c.object, &o.mentions, color)
+                );
             }
             if kind == ChangeKind::Contradicted {
                 for a in &c.against {
@@ -553,7 +579,11 @@ pub fn render(o: &Outcome, out: &Path, color: bool, per_kind: usize) -> String {
                         paint("2", &a.fact)
                     );
                     for src in a.sources.iter().take(2) {
-                        let _ = writeln!(s, "      {}", quote_line(src));
+                        let _ = writeln!(
+                            s,
+                            "      {}",
+                            quote_line(src, &a.object, &o.mentions, color)
+                        );
                     }
                 }
             }
@@ -570,17 +600,83 @@ pub fn render(o: &Outcome, out: &Path, color: bool, per_kind: usize) -> String {
     s
 }
 
-/// `“…quote…” — doc p.3` with the quote's whitespace collapsed and its length capped.
-fn quote_line(src: &Source) -> String {
-    let q: String = src.quote.split_whitespace().collect::<Vec<_>>().join(" ");
-    let q = if q.chars().count() > 110 {
-        let mut c: String = q.chars().take(110).collect();
-        c.push('…');
-        c
-    } else {
-        q
+/// `“…quote…” — doc p.3`, whitespace collapsed, cut to a window around the mention of
+/// the fact's value when one is inside the quote (marked `»…«`, or bold on a terminal).
+fn quote_line(src: &Source, object: &Value, mentions: &[Mention], color: bool) -> String {
+    const SIDE: usize = 50;
+    let collapse = |t: &str| t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let q = &src.quote;
+    let focus = mentions
+        .iter()
+        .filter(|m| m.doc == src.doc && m.start >= src.start && m.end <= src.end)
+        .find(|m| value_matches(&m.value, object))
+        .map(|m| (m.start - src.start, m.end - src.start))
+        .filter(|&(a, b)| b <= q.len() && q.is_char_boundary(a) && q.is_char_boundary(b));
+    let shown = match focus {
+        Some((a, b)) => {
+            let before: String = {
+                let chars: Vec<char> = q[..a].chars().collect();
+                let from = chars.len().saturating_sub(SIDE);
+                let t: String = chars[from..].iter().collect();
+                if from > 0 { format!("…{t}") } else { t }
+            };
+            let after: String = {
+                let t: String = q[b..].chars().take(SIDE).collect();
+                if q[b..].chars().count() > SIDE {
+                    format!("{t}…")
+                } else {
+                    t
+                }
+            };
+            let mid = collapse(&q[a..b]);
+            let mid = if color {
+                format!("\x1b[1m{mid}\x1b[22m")
+            } else {
+                format!("»{mid}«")
+            };
+            let lead = if before.ends_with(char::is_whitespace) {
+                " "
+            } else {
+                ""
+            };
+            let trail = if after.starts_with(char::is_whitespace) {
+                " "
+            } else {
+                ""
+            };
+            format!(
+                "{}{lead}{mid}{trail}{}",
+                collapse(&before),
+                collapse(&after)
+            )
+        }
+        None => {
+            let c = collapse(q);
+            if c.chars().count() > 2 * SIDE + 10 {
+                let mut t: String = c.chars().take(2 * SIDE + 10).collect();
+                t.push('…');
+                t
+            } else {
+                c
+            }
+        }
     };
-    format!("“{q}” — {} p.{}", src.doc, src.page)
+    format!("“{shown}” — {} p.{}", src.doc, src.page)
+}
+
+/// Whether a mention's value is the fact's object: the same value, or the value that
+/// names the object entity (`US` for `institute:US`, a name whose slug ends its id).
+fn value_matches(mention: &Value, object: &Value) -> bool {
+    if mention == object {
+        return true;
+    }
+    match (mention.as_str(), object.as_str()) {
+        (Some(v), Some(id)) if !v.is_empty() => match id.split_once(':') {
+            Some((_, key)) => key == v || key == crate::model::slug(v),
+            None => false,
+        },
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -675,5 +771,106 @@ mod tests {
         let d = diff(&old, &old[..1]);
         assert_eq!(kinds(&d), [(ChangeKind::Removed, "f2")]);
         assert!(diff(&old, &old).is_empty());
+    }
+
+    #[test]
+    fn the_terminal_report_groups_by_kind_with_values_quotes_and_both_sides() {
+        let old = vec![fact("f1", "launched", "2024-11-20", vec![src("a", 0)])];
+        let mut a = old[0].clone();
+        a.conflicts_with = Some(vec!["f2".into()]);
+        let mut b = fact("f2", "launched", "2024-11-21", vec![src("new.txt", 0)]);
+        b.conflicts_with = Some(vec!["f1".into()]);
+        let added = fact("f3", "funding", "x", vec![src("new.txt", 40)]);
+        let o = Outcome {
+            summary: Summary::default(),
+            changes: Changes {
+                ingested: vec![Ingested {
+                    doc: "new.txt".into(),
+                    copied: true,
+                    status: Some(Status::Ok),
+                    error: None,
+                    mentions: 7,
+                }],
+                counts: BTreeMap::new(),
+                changes: diff(&old, &[a, b, added]),
+            },
+            entities: vec![Entity {
+                id: "institute:NETWORK".into(),
+                kind: "institute".into(),
+                name: "The Network".into(),
+                aliases: Vec::new(),
+                code: Some("NETWORK".into()),
+            }],
+            mentions: Vec::new(),
+        };
+        let text = render(&o, Path::new("out"), false, 20);
+        assert!(
+            text.contains("new.txt — added to the corpus; 7 mentions"),
+            "{text}"
+        );
+        let added_at = text.find("added 1 fact(s)").expect(&text);
+        let contra_at = text.find("contradicted 1 fact(s)").expect(&text);
+        assert!(added_at < contra_at, "{text}");
+        assert!(text.contains("+ The Network funding x  f3"), "{text}");
+        assert!(
+            text.contains("! The Network launched 2024-11-21  f2"),
+            "{text}"
+        );
+        assert!(text.contains("vs 2024-11-20  f1"), "{text}");
+        assert!(text.contains("“quote” — new.txt p.1"), "{text}");
+        assert!(!text.contains('\x1b'), "no colours off a terminal");
+        let short = render(&o, Path::new("out"), true, 0);
+        assert!(
+            short.contains("… and 1 more (all in out/changes.json)"),
+            "{short}"
+        );
+    }
+
+    #[test]
+    fn a_long_quote_is_cut_around_the_mention_of_the_value_and_marks_it() {
+        let quote = format!(
+            "{} launched in San Francisco on 20 November 2024. {}",
+            "x ".repeat(80),
+            "y ".repeat(80)
+        );
+        let start = 1000;
+        let at = quote.find("20 November 2024").unwrap();
+        let source = Source {
+            doc: "d".into(),
+            page: 2,
+            start,
+            end: start + quote.len(),
+            quote: quote.clone(),
+            rule: "r".into(),
+        };
+        let m = Mention {
+            id: "m".into(),
+            doc: "d".into(),
+            kind: crate::model::MentionKind::Date,
+            text: "20 November 2024".into(),
+            start: start + at,
+            end: start + at + 16,
+            page: 2,
+            rule: "r".into(),
+            value: Value::String("2024-11-20".into()),
+            extra: BTreeMap::new(),
+        };
+        let line = quote_line(&source, &Value::String("2024-11-20".into()), &[m], false);
+        assert!(
+            line.contains("launched in San Francisco on »20 November 2024«. y y"),
+            "{line}"
+        );
+        assert!(
+            line.starts_with("“…") && line.ends_with("…” — d p.2"),
+            "{line}"
+        );
+        assert!(value_matches(
+            &Value::String("US".into()),
+            &Value::String("institute:US".into())
+        ));
+        assert!(value_matches(
+            &Value::String("San Francisco".into()),
+            &Value::String("location:san-francisco".into())
+        ));
     }
 }

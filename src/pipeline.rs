@@ -80,8 +80,10 @@ impl std::fmt::Display for Summary {
 /// Runs every stage over the corpus and writes the dataset, reusing the output folder's
 /// cache for documents that did not change. Holds the output folder's lock throughout.
 pub fn run(opts: &RunOptions) -> Result<Summary> {
+    // Bad rules stop the run before the output folder is touched.
+    let rules = RuleSet::load(&opts.rules)?;
     let lock = OutputLock::acquire(&opts.out)?;
-    match compute(opts, &lock)? {
+    match compute(opts, &rules, &lock)? {
         Computed::Unchanged(summary) => Ok(summary),
         Computed::Changed(refresh) => publish(*refresh, &[]),
     }
@@ -108,10 +110,9 @@ pub struct Refresh {
 /// Runs every stage into memory, taking unchanged documents from the cache; returns
 /// [`Computed::Unchanged`] without building anything when nothing changed at all.
 /// The lock is taken as a witness that the caller holds the output folder.
-pub fn compute(opts: &RunOptions, lock: &OutputLock) -> Result<Computed> {
+pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<Computed> {
     let started = Instant::now();
     debug_assert_eq!(lock.out(), opts.out.as_path());
-    let rules = RuleSet::load(&opts.rules)?;
     let corpus = corpus::scan(&opts.corpus)?;
     // Shown even with --quiet: each is a mistake in the input that the user can fix.
     for w in corpus.warnings() {
@@ -126,7 +127,7 @@ pub fn compute(opts: &RunOptions, lock: &OutputLock) -> Result<Computed> {
     let cache = Cache::open(&opts.out);
 
     let hashed: Vec<Hashed> = pool.install(|| corpus.inputs.par_iter().map(hash_file).collect());
-    let fingerprint = fingerprint(&rules, &corpus.inputs, &hashed);
+    let fingerprint = fingerprint(rules, &corpus.inputs, &hashed);
     if let Some(state) = cache.state()
         && state.fingerprint == fingerprint
         && emit::current_set_name(&opts.out).as_deref() == Some(state.set.as_str())
@@ -147,7 +148,7 @@ pub fn compute(opts: &RunOptions, lock: &OutputLock) -> Result<Computed> {
 
     let progress = Progress::new(corpus.inputs.len(), opts.quiet);
     let work = Work {
-        rules: &rules,
+        rules,
         opts,
         cache: Some(&cache),
         progress: Some(&progress),

@@ -30,7 +30,8 @@ pub struct Glyph {
     /// Origin on the baseline.
     pub x: f32,
     pub y: f32,
-    /// Advance along the writing direction (device units, ≥ 0).
+    /// Width of the glyph itself along the writing direction (device units, ≥ 0), without
+    /// character or word spacing.
     pub w: f32,
     /// Font size in device units.
     pub size: f32,
@@ -386,8 +387,9 @@ impl<'a, 'c> Interpreter<'a, 'c> {
             // The origin with the rise applied: (0, rise) in text space.
             let x = c * rise + e;
             let y = d * rise + f;
+            let glyph_w = code.width * size * hs;
             let tx = (code.width * size + cs + if code.is_space_code { ws } else { 0.0 }) * hs;
-            let (dx, dy) = (a * tx, b * tx);
+            let scale = (a * a + b * b).sqrt();
             let dev_size = (size * (c * c + d * d).sqrt()).abs();
             let start = out.text.len() as u32;
             out.text.push_str(code.text);
@@ -396,7 +398,7 @@ impl<'a, 'c> Interpreter<'a, 'c> {
                 out.glyphs.push(Glyph {
                     x,
                     y,
-                    w: (dx * dx + dy * dy).sqrt(),
+                    w: (glyph_w * scale).abs(),
                     size: if dev_size.is_finite() { dev_size } else { 0.0 },
                     dir: direction(a, b),
                     start,

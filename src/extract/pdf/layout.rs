@@ -121,6 +121,9 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
             });
             pending_space = false;
         } else if let Some(l) = cur.as_mut() {
+            // Measured from the previous glyph's visible end, not from where its advance
+            // (with character spacing) ends: producers that position every glyph may leave
+            // a large stale `Tc` in place (Distiller), and a grid spaced by `Tc` is spaced.
             let gap = x - end;
             let sup = is_raised(y, size, l.y, l.size) && superscript(text).is_some();
             if gap > CELL_GAP * size {

@@ -98,6 +98,6 @@ fn is_encryption_error(e: &lopdf::Error) -> bool {
 
 fn describe(e: lopdf::Error) -> ExtractError {
     ExtractError::Damaged(format!(
-        "{e}; no usable cross-reference table and no objects found by scanning (the file may be truncated)"
+        "{e}; scanning the file for objects found no usable trailer or page tree either (the file may be truncated)"
     ))
 }
