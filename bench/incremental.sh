@@ -18,7 +18,7 @@ COPIES=${1:-100}
 REPEATS=${2:-3}
 
 cargo build --release --quiet
-AISI=$PWD/target/release/aisi
+AISI=${CARGO_TARGET_DIR:-$PWD/target}/release/aisi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/aisi-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
@@ -46,7 +46,10 @@ same() { # same dataset in two output folders
     diff -r -x '.*' -x changes.json "$1" "$2" >/dev/null ||
         { echo "DIFFERENT: $1 vs $2" >&2; diff -r -x '.*' -x changes.json "$1" "$2" | head >&2; exit 1; }
 }
-run() { "$AISI" run --quiet --corpus "$TMP/corpus" --rules "$RULES" --out "$1" 2>>"$TMP/log"; }
+run() {
+    "$AISI" run --quiet --corpus "$TMP/corpus" --rules "$RULES" --out "$1" 2>>"$TMP/log" ||
+        { echo "aisi run failed:" >&2; tail -5 "$TMP/log" >&2; exit 1; }
+}
 
 cold=(); rerun=(); ingest=()
 for r in $(seq 1 "$REPEATS"); do
