@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Bumped whenever the layout or meaning of entries changes.
-pub const CACHE_FORMAT: u32 = 2;
+pub const CACHE_FORMAT: u32 = 3;
 
 /// Name of the cache folder inside the output folder.
 pub const CACHE_DIR: &str = ".cache";
@@ -85,6 +85,8 @@ struct CachedClaim {
     object: Value,
     qualifiers: BTreeMap<String, Value>,
     source: Source,
+    #[serde(default)]
+    names: BTreeMap<String, String>,
 }
 
 /// What the build cache stores for one [`FindKey`].
@@ -344,6 +346,7 @@ impl Cache {
                     object: c.object,
                     qualifiers: c.qualifiers,
                     source: c.source,
+                    names: c.names,
                 })
                 .collect(),
         )
@@ -361,6 +364,7 @@ impl Cache {
                     object: c.object.clone(),
                     qualifiers: c.qualifiers.clone(),
                     source: c.source.clone(),
+                    names: c.names.clone(),
                 })
                 .collect(),
         };
