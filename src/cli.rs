@@ -30,6 +30,10 @@ pub enum Command {
     /// Show where a fact, entity, mention or document came from: every source with
     /// document, page, the quote in context and the rule that matched.
     Explain(ExplainArgs),
+    /// Extract the text of single files (pages separated by form feeds), for inspecting
+    /// and benchmarking the extractors; prints `status pages file [reason]` to stderr.
+    #[command(hide = true)]
+    Extract(ExtractArgs),
     /// Run the examples written inside the rule files and report what passed.
     Rules {
         #[command(subcommand)]
@@ -42,6 +46,19 @@ pub enum RulesCommand {
     /// Run every rule's must-match and must-not-match examples; exit 1 if any fails.
     Test {
         /// Folder of rule files.
+        #[arg(long, default_value = "rules")]
+        rules: PathBuf,
+        /// Show only the rules with a failing example.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// How often each rule fired in a written dataset (from its mentions.jsonl), and which
+    /// pattern rules never fired.
+    Stats {
+        /// Output folder of an `aisi run`.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+        /// Folder of rule files, to list the rules that never fired.
         #[arg(long, default_value = "rules")]
         rules: PathBuf,
     },
@@ -94,6 +111,22 @@ pub struct ExplainArgs {
     pub out: PathBuf,
 }
 
+#[derive(Args, Debug, Clone)]
+pub struct ExtractArgs {
+    /// Files to extract (format from the extension).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Write `<file name>.txt` here instead of printing the text.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Do not print the text (measure extraction alone).
+    #[arg(long)]
+    pub discard: bool,
+    /// Seconds one file may take.
+    #[arg(long, default_value_t = 60)]
+    pub doc_timeout: u64,
+}
+
 impl RunArgs {
     pub fn options(&self) -> RunOptions {
         RunOptions {
@@ -139,14 +172,40 @@ pub fn main(cli: Cli) -> Result<i32> {
             print!("{text}");
             Ok(0)
         }
+        Command::Extract(args) => extract_files(&args),
         Command::Rules {
-            command: RulesCommand::Test { rules },
+            command: RulesCommand::Test { rules, quiet },
         } => {
             let set = crate::rules::RuleSet::load(&rules)?;
-            let outcomes = crate::find::self_test(&set);
+            let mut outcomes = crate::find::self_test(&set);
+            outcomes.extend(crate::build::self_test(&set.facts));
             let failed = outcomes.iter().filter(|o| !o.passed).count();
-            for o in outcomes.iter().filter(|o| !o.passed) {
-                println!("FAIL {} [{}] {:?}: {}", o.rule, o.file, o.example, o.detail);
+            // One line per rule, in file order, then the failing examples under it.
+            let mut i = 0;
+            while i < outcomes.len() {
+                let first = &outcomes[i];
+                let n = outcomes[i..]
+                    .iter()
+                    .take_while(|o| o.rule == first.rule && o.file == first.file)
+                    .count();
+                let group = &outcomes[i..i + n];
+                let bad: Vec<_> = group.iter().filter(|o| !o.passed).collect();
+                if bad.is_empty() {
+                    if !quiet {
+                        println!("ok   {} [{}] {n} example(s)", first.rule, first.file);
+                    }
+                } else {
+                    println!(
+                        "FAIL {} [{}] {} of {n} example(s) failed",
+                        first.rule,
+                        first.file,
+                        bad.len()
+                    );
+                    for o in bad {
+                        println!("     {:?}: {}", o.example, o.detail);
+                    }
+                }
+                i += n;
             }
             println!(
                 "rule examples: {} passed, {} failed",
@@ -155,5 +214,65 @@ pub fn main(cli: Cli) -> Result<i32> {
             );
             Ok(if failed == 0 { 0 } else { 1 })
         }
+        Command::Rules {
+            command: RulesCommand::Stats { out, rules },
+        } => {
+            let set = crate::find::engine::PatternRules::load(&rules.join("patterns")).ok();
+            let stats = crate::find::stats::rule_stats(&out, set.as_ref())?;
+            println!(
+                "{:<36} {:<13} {:>8} {:>5}",
+                "rule", "kind", "mentions", "docs"
+            );
+            for s in &stats {
+                println!(
+                    "{:<36} {:<13} {:>8} {:>5}",
+                    s.rule, s.kind, s.mentions, s.docs
+                );
+            }
+            Ok(0)
+        }
     }
+}
+
+/// `aisi extract`: exit 1 if any file failed.
+fn extract_files(args: &ExtractArgs) -> Result<i32> {
+    use std::io::Write;
+    let mut failed = false;
+    let mut stdout = std::io::stdout().lock();
+    for path in &args.files {
+        let format = crate::corpus::format_of(path).unwrap_or(crate::model::Format::Text);
+        let result = std::fs::read(path)
+            .map_err(|e| format!("cannot read file: {e}"))
+            .and_then(|b| {
+                pipeline::extract_bounded(format, b, args.doc_timeout).map_err(|e| e.to_string())
+            });
+        match result {
+            Ok(x) => {
+                let text = crate::model::DocText::from_pages(&x.pages).text;
+                let status = if text.trim().is_empty() {
+                    "empty"
+                } else {
+                    "ok"
+                };
+                eprintln!(
+                    "{status}\t{}\t{}\t{}",
+                    x.pages.len(),
+                    path.display(),
+                    x.warnings.join("; ")
+                );
+                if let Some(dir) = &args.out {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy();
+                    std::fs::write(dir.join(format!("{name}.txt")), &text)?;
+                } else if !args.discard {
+                    stdout.write_all(text.as_bytes())?;
+                    stdout.write_all(b"\n")?;
+                }
+            }
+            Err(e) => {
+                failed = true;
+                eprintln!("error\t0\t{}\t{e}", path.display());
+            }
+        }
+    }
+    Ok(i32::from(failed))
 }

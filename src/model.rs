@@ -182,6 +182,9 @@ pub struct Claim {
     pub object: Value,
     pub qualifiers: BTreeMap<String, Value>,
     pub source: Source,
+    /// Display names of the entities this claim names (subject, entity objects), by id, as
+    /// the text stated them: reconciliation turns them into entities and aliases.
+    pub names: BTreeMap<String, String>,
 }
 
 /// How reconciliation judged a fact.

@@ -1,21 +1,849 @@
 //! The build stage: claims (subject, predicate, object, qualifiers, source) from the
 //! mentions and text of each document, by the fact rules in `rules/facts/`.
+//!
+//! Three rule families, all data (`rules::FactRules`, format in `docs/rules-facts.md`):
+//! prose rules (a trigger in a sentence, a subject mention and an object mention within a
+//! few words of it), table-row rules (a tab-separated table whose header row or column
+//! names institutes, and a label naming what a row holds) and pair lists (`A <> B` lines
+//! with collaboration types). The stage reads one document at a time and never invents a
+//! value: every object is a mention's normalised value, an entity named by a mention, or
+//! (for table cells a rule allows it) a cell's own text.
 
-use crate::model::{Claim, ProcessedDoc};
-use anyhow::Result;
-use std::path::Path;
+pub mod markup;
+pub mod rules;
+pub mod tables;
+pub mod text;
 
-/// The compiled fact rules.
-#[derive(Default)]
-pub struct FactRules {}
+use crate::find::ExampleOutcome;
+use crate::model::{Claim, Mention, MentionKind, ProcessedDoc, Source, slug};
+use rayon::prelude::*;
+pub use rules::FactRules;
+use rules::{Pick, ProseRule, Side};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use text::{Span, Words};
 
-impl FactRules {
-    pub fn load(_dir: &Path) -> Result<FactRules> {
-        Ok(FactRules {})
+/// Longest quote a prose source carries; longer sentences are cut down to the words
+/// around the subject, trigger and object.
+const MAX_QUOTE: usize = 400;
+
+/// Claims of every document, in document order (documents in parallel).
+pub fn claims(rules: &FactRules, docs: &[ProcessedDoc]) -> Vec<Claim> {
+    docs.par_iter()
+        .map(|d| {
+            doc_claims(
+                rules,
+                &Doc {
+                    name: &d.record.doc,
+                    text: &d.text.text,
+                    page_starts: &d.text.page_starts,
+                    mentions: &d.mentions,
+                    published: d.record.published.as_deref(),
+                },
+            )
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// What the rules see of one document.
+pub struct Doc<'a> {
+    pub name: &'a str,
+    pub text: &'a str,
+    pub page_starts: &'a [usize],
+    /// Sorted by start.
+    pub mentions: &'a [Mention],
+    pub published: Option<&'a str>,
+}
+
+impl Doc<'_> {
+    fn page_of(&self, at: usize) -> usize {
+        self.page_starts.partition_point(|&s| s <= at).max(1)
+    }
+
+    /// Mentions inside `span`, allowing white space at either edge of a mention to lie
+    /// outside it (a money mention that starts at a table cell's tab is in that cell).
+    fn within(&self, span: Span) -> Vec<&Mention> {
+        let blank =
+            |a: usize, b: usize| a >= b || self.text.get(a..b).is_some_and(|t| t.trim().is_empty());
+        // Mentions are sorted by start; look a little before the span for leading blanks.
+        let from = self.mentions.partition_point(|m| m.start + 8 < span.start);
+        self.mentions[from..]
+            .iter()
+            .take_while(|m| m.start < span.end)
+            .filter(|m| {
+                m.end > m.start
+                    && m.end > span.start
+                    && (m.start >= span.start || blank(m.start, span.start))
+                    && (m.end <= span.end || blank(span.end, m.end))
+            })
+            .collect()
+    }
+
+    fn source(&self, span: Span, rule: &str) -> Source {
+        let (start, end) = (
+            span.start.min(self.text.len()),
+            span.end.min(self.text.len()),
+        );
+        Source {
+            doc: self.name.to_string(),
+            page: self.page_of(start),
+            start,
+            end,
+            quote: self.text.get(start..end).unwrap_or("").to_string(),
+            rule: rule.to_string(),
+        }
     }
 }
 
-/// Claims of every document, in document order.
-pub fn claims(_rules: &FactRules, _docs: &[ProcessedDoc]) -> Vec<Claim> {
-    Vec::new()
+/// What a mention stands for in a claim: an entity (id and name as stated) or a value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Target {
+    pub value: Value,
+    pub name: Option<(String, String)>,
+}
+
+impl Target {
+    fn key(&self) -> String {
+        self.value.to_string()
+    }
+}
+
+/// The id of an institute entity.
+pub fn institute_id(code: &str) -> String {
+    format!("institute:{code}")
+}
+
+/// The id of a named entity of another kind.
+pub fn entity_id(kind: &str, name: &str) -> String {
+    format!("{kind}:{}", slug(name))
+}
+
+fn str_value(m: &Mention) -> Option<&str> {
+    m.value
+        .as_str()
+        .or_else(|| m.value.get("name").and_then(Value::as_str))
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// The claim target of a mention; countries stand for their institutes (rules only allow
+/// that where the text speaks of institutes, e.g. members of the Network).
+pub fn target(rules: &FactRules, m: &Mention) -> Option<Target> {
+    let entity = |kind: &str, name: &str| {
+        let id = entity_id(kind, name);
+        Target {
+            value: Value::String(id.clone()),
+            name: Some((id, name.to_string())),
+        }
+    };
+    Some(match m.kind {
+        MentionKind::Institute | MentionKind::Country => {
+            let code = str_value(m)?;
+            let name = rules
+                .institutes
+                .get(code)
+                .map_or_else(|| m.text.clone(), |i| i.name.clone());
+            Target {
+                value: Value::String(institute_id(code)),
+                name: Some((institute_id(code), name)),
+            }
+        }
+        MentionKind::Organization => entity("organization", str_value(m)?),
+        MentionKind::Event => entity("event", str_value(m)?),
+        MentionKind::Person => entity("person", str_value(m).unwrap_or(&m.text)),
+        MentionKind::Location => Target {
+            value: Value::String(str_value(m).unwrap_or(&m.text).to_string()),
+            name: None,
+        },
+        MentionKind::Date | MentionKind::Money | MentionKind::Quantity => {
+            if m.value.is_null() {
+                return None;
+            }
+            Target {
+                value: m.value.clone(),
+                name: None,
+            }
+        }
+    })
+}
+
+fn kind_matches(m: &Mention, kinds: &[String]) -> bool {
+    kinds.iter().any(|k| k == m.kind.as_str())
+}
+
+fn span_of(m: &Mention) -> Span {
+    Span {
+        start: m.start,
+        end: m.end,
+    }
+}
+
+fn contains(outer: Span, inner: Span) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end
+}
+
+/// Claims of one document by every rule.
+pub fn doc_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
+    let words = Words::new(doc.text);
+    let sentences = text::sentences(doc.text);
+    let mut out = Vec::new();
+    for (i, s) in sentences.iter().enumerate() {
+        // Table rows are the table rules' business.
+        if doc.text[s.start..s.end].contains('\t') {
+            continue;
+        }
+        let prev = i.checked_sub(1).map(|j| sentences[j]);
+        for rule in &rules.prose {
+            prose_rule(rules, rule, doc, &words, *s, prev, &mut out);
+        }
+    }
+    out.extend(tables::table_claims(rules, doc));
+    out.extend(tables::pair_claims(rules, doc));
+    finish(doc, out)
+}
+
+/// A document states a claim once: the same (subject, predicate, object, qualifiers) by
+/// the same rule is kept at its first place.
+fn finish(doc: &Doc, mut claims: Vec<Claim>) -> Vec<Claim> {
+    for c in &mut claims {
+        if c.predicate == "staff" && !c.qualifiers.contains_key("as_of") {
+            // Staff counts change: a count holds as of the document's date unless the text
+            // says otherwise, which makes later counts a succession, not a conflict.
+            if let Some(p) = doc.published {
+                c.qualifiers
+                    .insert("as_of".into(), Value::String(p.to_string()));
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    claims.retain(|c| {
+        seen.insert((
+            c.subject.clone(),
+            c.predicate.clone(),
+            c.object.to_string(),
+            serde_json::to_string(&c.qualifiers).unwrap_or_default(),
+        ))
+    });
+    claims
+}
+
+/// A candidate mention with its distance in words from the trigger.
+struct Cand<'m> {
+    m: &'m Mention,
+    gap: usize,
+    /// Before the trigger: loses ties ("announced in November 2023 and became operational
+    /// in early 2024": the date after the verb is its date).
+    before: bool,
+    target: Target,
+}
+
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename them
+fn candidates<'m>(
+    rules: &FactRules,
+    words: &Words,
+    mentions: &[&'m Mention],
+    kinds: &[String],
+    value: Option<&str>,
+    side: Side,
+    trigger: Span,
+    max_words: usize,
+) -> Vec<Cand<'m>> {
+    let pool: Vec<&'m Mention> = mentions
+        .iter()
+        .copied()
+        .filter(|m| kind_matches(m, kinds))
+        .collect();
+    let mut out = Vec::new();
+    for m in &pool {
+        let sp = span_of(m);
+        // A mention that is the trigger's own word is not a party to it; one that holds
+        // the trigger ("about 30 people", "AI Action Summit in Paris") is.
+        if contains(trigger, sp) {
+            continue;
+        }
+        // A country inside an institute's name ("Japan AI Safety Institute") is that name.
+        if pool
+            .iter()
+            .any(|o| !std::ptr::eq(*o, *m) && contains(span_of(o), sp) && span_of(o) != sp)
+        {
+            continue;
+        }
+        let ok_side = match side {
+            Side::Before => sp.end <= trigger.start,
+            Side::After => sp.start >= trigger.end,
+            Side::Any => true,
+        };
+        if !ok_side {
+            continue;
+        }
+        let gap = words.gap(sp, trigger);
+        if gap > max_words {
+            continue;
+        }
+        let Some(t) = target(rules, m) else { continue };
+        if let Some(v) = value
+            && t.value.as_str().map(|s| s.rsplit(':').next() == Some(v)) != Some(true)
+        {
+            continue;
+        }
+        out.push(Cand {
+            m,
+            gap,
+            before: sp.end <= trigger.start,
+            target: t,
+        });
+    }
+    out
+}
+
+fn pick<'m>(mut c: Vec<Cand<'m>>, how: Pick) -> Vec<Cand<'m>> {
+    match how {
+        Pick::All => {
+            let mut seen = BTreeSet::new();
+            c.retain(|x| seen.insert(x.target.key()));
+            c
+        }
+        Pick::Nearest => {
+            c.sort_by_key(|x| (x.gap, x.before, x.m.start));
+            c.truncate(1);
+            c
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn prose_rule(
+    rules: &FactRules,
+    rule: &ProseRule,
+    doc: &Doc,
+    words: &Words,
+    s: Span,
+    prev: Option<Span>,
+    out: &mut Vec<Claim>,
+) {
+    let whole = &doc.text[s.start..s.end];
+    // Clauses: "Kenya is a member, while Germany and Italy are not" is two statements.
+    let mut clauses = Vec::new();
+    let mut at = 0;
+    if let Some(split) = &rule.clause_split {
+        for m in split.find_iter(whole) {
+            clauses.push(Span {
+                start: s.start + at,
+                end: s.start + m.start(),
+            });
+            at = m.end();
+        }
+    }
+    clauses.push(Span {
+        start: s.start + at,
+        end: s.end,
+    });
+    for c in clauses {
+        prose_clause(rules, rule, doc, words, s, c, prev, out);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn prose_clause(
+    rules: &FactRules,
+    rule: &ProseRule,
+    doc: &Doc,
+    words: &Words,
+    s: Span,
+    c: Span,
+    prev: Option<Span>,
+    out: &mut Vec<Claim>,
+) {
+    let sentence = &doc.text[c.start..c.end];
+    if rule.exclude.as_ref().is_some_and(|x| x.is_match(sentence)) {
+        return;
+    }
+    let excluded = |t: &Target| {
+        t.value.as_str().is_some_and(|v| {
+            let key = v.rsplit(':').next().unwrap_or(v);
+            rule.exclude_values
+                .iter()
+                .any(|x| x == key || slug(x) == key)
+        })
+    };
+    let mentions: Vec<&Mention> = doc
+        .within(c)
+        .into_iter()
+        .filter(|m| target(rules, m).is_none_or(|t| !excluded(&t)))
+        .collect();
+    // Most clauses lack a party the rule needs: skip them before running the trigger.
+    let may_have_subject = rule.subject_const.is_some()
+        || rule.subject_lookback > 0
+        || mentions.iter().any(|m| kind_matches(m, &rule.subject));
+    let may_have_object = rule.heading_object
+        || rule.object_implied
+        || rule.object_lookback > 0
+        || mentions.iter().any(|m| kind_matches(m, &rule.object));
+    if !may_have_subject || !may_have_object {
+        return;
+    }
+    for t in rule.trigger.find_iter(sentence) {
+        let trig = Span {
+            start: c.start + t.start(),
+            end: c.start + t.end(),
+        };
+        let mut objects = pick(
+            candidates(
+                rules,
+                words,
+                &mentions,
+                &rule.object,
+                rule.object_value.as_deref(),
+                rule.object_side,
+                trig,
+                rule.max_object_words.unwrap_or(rule.max_words),
+            ),
+            rule.objects,
+        );
+        let mut object_span: Option<Span> = objects.first().map(|o| span_of(o.m));
+        let mut heading: Option<Span> = None;
+        if objects.is_empty() && rule.heading_object {
+            // A dateline such as "FEBRUARY 14, 2024" above the sentence it dates.
+            if let Some(p) = prev {
+                let ms = doc.within(p);
+                let sole = ms
+                    .iter()
+                    .copied()
+                    .filter(|m| kind_matches(m, &rule.object))
+                    .collect::<Vec<_>>();
+                let covered: usize = sole.iter().map(|m| m.end - m.start).sum();
+                let len = doc.text[p.start..p.end]
+                    .trim_matches(|c: char| c.is_whitespace() || "*:_#".contains(c))
+                    .len();
+                if sole.len() == 1
+                    && len <= covered + 2
+                    && let Some(tg) = target(rules, sole[0])
+                {
+                    {
+                        heading = Some(p);
+                        object_span = Some(span_of(sole[0]));
+                        objects.push(Cand {
+                            m: sole[0],
+                            gap: 0,
+                            before: true,
+                            target: tg,
+                        });
+                    }
+                }
+            }
+        }
+        if objects.is_empty() && rule.object_lookback > 0 {
+            // The object named shortly before ("the Network ... This network includes").
+            let from = s.start.saturating_sub(rule.object_lookback);
+            let found = doc
+                .within(Span {
+                    start: from,
+                    end: s.start,
+                })
+                .iter()
+                .rev()
+                .filter(|m| kind_matches(m, &rule.object))
+                .filter_map(|m| target(rules, m))
+                .find(|t| {
+                    rule.object_value.as_deref().is_none_or(|v| {
+                        t.value.as_str().and_then(|s| s.rsplit(':').next()) == Some(v)
+                    })
+                });
+            if let Some(t) = found {
+                let (id, name) = t.name.clone().unwrap_or_default();
+                objects_implied(&mut objects, id, name);
+                if let Some(o) = objects.last_mut() {
+                    o.target = t;
+                }
+            }
+        }
+        let implied = objects.is_empty() && rule.object_implied;
+        if implied && let Some(v) = &rule.object_value {
+            {
+                let id = if rule.object.iter().any(|k| k == "institute") {
+                    institute_id(v)
+                } else {
+                    entity_id(
+                        rule.object.first().map_or("organization", String::as_str),
+                        v,
+                    )
+                };
+                let name = rules
+                    .institutes
+                    .get(v)
+                    .map_or_else(|| v.clone(), |i| i.name.clone());
+                objects_implied(&mut objects, id, name);
+            }
+        }
+        let mut subjects: Vec<Cand> = candidates(
+            rules,
+            words,
+            &mentions,
+            &rule.subject,
+            None,
+            rule.subject_side,
+            trig,
+            rule.max_words,
+        )
+        .into_iter()
+        // A party inside the other's name ("Japan AI Safety Institute", "AI Seoul Summit")
+        // is part of that name, not a party of its own.
+        .filter(|c| object_span.is_none_or(|o| !contains(o, span_of(c.m)) || objects.len() > 1))
+        .filter(|c| {
+            rule.subject_not_after.as_ref().is_none_or(|r| {
+                let from = floor_boundary(doc.text, c.m.start.saturating_sub(40));
+                !r.is_match(&doc.text[from..c.m.start])
+            })
+        })
+        .filter(|c| objects.iter().all(|o| o.target.value != c.target.value) || objects.len() > 1)
+        .collect();
+        // Two parties and no object ("the UK and Singapore AISIs announced a partnership").
+        let pairing = rule.pair_subjects && objects.is_empty() && subjects.len() >= 2;
+        if pairing {
+            // The two parties nearest the trigger, named together ("the UK and Singapore").
+            subjects.sort_by_key(|x| (x.gap, x.m.start));
+            subjects.truncate(2);
+            if words.gap(span_of(subjects[0].m), span_of(subjects[1].m)) > 2
+                || subjects[0].target.value == subjects[1].target.value
+            {
+                subjects.clear();
+            }
+        } else {
+            subjects = pick(subjects, rule.subjects);
+        }
+        let mut fallback_subject: Option<Target> = None;
+        // Only a full sentence that names no candidate at all refers back ("There are about
+        // 30 people."); a table cell or a far-off name does not.
+        let refers_back = sentence.trim_end().ends_with(['.', '!', '?'])
+            && !mentions.iter().any(|m| kind_matches(m, &rule.subject));
+        if subjects.is_empty() && rule.subject_lookback > 0 && refers_back {
+            // The institute a passage is about, named shortly before this sentence.
+            let from = s.start.saturating_sub(rule.subject_lookback);
+            let before = doc.within(Span {
+                start: from,
+                end: s.start,
+            });
+            fallback_subject = before
+                .iter()
+                .copied()
+                .rev()
+                .filter(|m| kind_matches(m, &rule.subject))
+                .find_map(|m| target(rules, m));
+        }
+        if let Some((kind, name)) = &rule.subject_const {
+            // The trigger names the subject itself ("the inaugural network meeting").
+            subjects.clear();
+            let ctx_ok = rule.subject_context.as_ref().is_none_or(|r| {
+                r.is_match(sentence) || prev.is_some_and(|p| r.is_match(&doc.text[p.start..p.end]))
+            });
+            fallback_subject = ctx_ok.then(|| {
+                let id = if kind == "institute" {
+                    institute_id(name)
+                } else {
+                    entity_id(kind, name)
+                };
+                Target {
+                    value: Value::String(id.clone()),
+                    name: Some((id, name.clone())),
+                }
+            });
+        }
+        let mut pairs: Vec<(Target, Target)> = Vec::new();
+        if objects.is_empty() {
+            if pairing && subjects.len() == 2 {
+                pairs.push((subjects[1].target.clone(), subjects[0].target.clone()));
+            }
+        } else {
+            let subs: Vec<Target> = if subjects.is_empty() {
+                fallback_subject.into_iter().collect()
+            } else {
+                subjects.iter().map(|c| c.target.clone()).collect()
+            };
+            let sub_spans: Vec<Option<Span>> = if subjects.is_empty() {
+                vec![None]
+            } else {
+                subjects.iter().map(|c| Some(span_of(c.m))).collect()
+            };
+            for (sub, sspan) in subs.iter().zip(sub_spans) {
+                for o in &objects {
+                    // "AI Seoul Summit" does not place the summit in Seoul; "AI Action
+                    // Summit in Paris", with the trigger inside the name, does.
+                    if let Some(sp) = sspan
+                        && o.m.end > 0
+                        && contains(sp, span_of(o.m))
+                        && !(contains(sp, trig) && trig.end <= o.m.start)
+                    {
+                        continue;
+                    }
+                    let near = match (rule.max_pair_words, sspan) {
+                        (Some(n), Some(sp)) if o.m.end > 0 => words.gap(sp, span_of(o.m)) <= n,
+                        _ => true,
+                    };
+                    if near && sub.value != o.target.value {
+                        pairs.push((sub.clone(), o.target.clone()));
+                    }
+                }
+            }
+        }
+        if pairs.is_empty() {
+            continue;
+        }
+        // Qualifiers and predicate changes.
+        let mut predicate = rule.predicate.clone();
+        let mut q: BTreeMap<String, Value> = rule.qualifiers.clone();
+        for mk in &rule.marks {
+            if mk.pattern.is_match(sentence) {
+                if let Some(p) = &mk.predicate {
+                    predicate = p.clone();
+                }
+                if let Some(k) = &mk.key {
+                    q.insert(k.clone(), mk.value.clone().unwrap_or(Value::Bool(true)));
+                }
+            }
+        }
+        if let Some(k) = &rule.trigger_qualifier {
+            let tq = t.as_str().split_whitespace().collect::<Vec<_>>().join(" ");
+            q.entry(k.clone())
+                .or_insert(Value::String(tq.to_lowercase()));
+        }
+        if let Some(k) = &rule.date_qualifier
+            && !rule.object.iter().any(|o| o == "date")
+        {
+            let d = mentions
+                .iter()
+                .filter(|m| m.kind == MentionKind::Date)
+                .min_by_key(|m| words.gap(span_of(m), trig));
+            if let Some(d) = d {
+                q.entry(k.clone()).or_insert(d.value.clone());
+            }
+        }
+        // The source: the sentence (with its dateline), cut to the claim when long.
+        let mut span = s;
+        if let Some(h) = heading {
+            span.start = h.start;
+        }
+        if span.end - span.start > MAX_QUOTE {
+            let mut lo = trig.start;
+            let mut hi = trig.end;
+            for c in subjects.iter().chain(objects.iter()) {
+                if c.m.end > 0 {
+                    lo = lo.min(c.m.start);
+                    hi = hi.max(c.m.end);
+                }
+            }
+            span = Span {
+                start: lo.max(span.start),
+                end: hi.min(span.end),
+            };
+        }
+        for (sub, obj) in pairs {
+            let mut names = BTreeMap::new();
+            for t in [&sub, &obj] {
+                if let Some((id, n)) = &t.name {
+                    names.insert(id.clone(), n.clone());
+                }
+            }
+            let Some(subject) = sub.value.as_str() else {
+                continue;
+            };
+            out.push(Claim {
+                subject: subject.to_string(),
+                predicate: predicate.clone(),
+                object: obj.value.clone(),
+                qualifiers: q.clone(),
+                source: doc.source(span, &rule.id),
+                names,
+            });
+        }
+    }
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// An object the trigger itself names ("members of the Network" with the Network named a
+/// sentence earlier).
+fn objects_implied(objects: &mut Vec<Cand<'_>>, id: String, name: String) {
+    static NONE: std::sync::OnceLock<Mention> = std::sync::OnceLock::new();
+    let m = NONE.get_or_init(|| Mention {
+        id: String::new(),
+        doc: String::new(),
+        kind: MentionKind::Institute,
+        text: String::new(),
+        start: 0,
+        end: 0,
+        page: 1,
+        rule: String::new(),
+        value: Value::Null,
+        extra: BTreeMap::new(),
+    });
+    objects.push(Cand {
+        m,
+        gap: 0,
+        before: false,
+        target: Target {
+            value: Value::String(id.clone()),
+            name: Some((id, name)),
+        },
+    });
+}
+
+/// Runs the examples written inside the fact rules: each rule alone on its examples' text
+/// must give exactly the claims listed.
+pub fn self_test(rules: &FactRules) -> Vec<ExampleOutcome> {
+    let mut out = Vec::new();
+    let mut run = |file: &str, id: &str, ex: &rules::Example, only: FactRules| {
+        let (text, mentions) = markup::parse(&ex.text);
+        let doc = Doc {
+            name: "example",
+            text: &text,
+            page_starts: &[0],
+            mentions: &mentions,
+            published: ex.published.as_deref(),
+        };
+        let got: BTreeSet<String> = doc_claims(&only, &doc)
+            .iter()
+            .map(markup::show_claim)
+            .collect();
+        let want: BTreeSet<String> = ex.facts.iter().cloned().collect();
+        let passed = got == want;
+        out.push(ExampleOutcome {
+            file: file.to_string(),
+            rule: id.to_string(),
+            example: text.chars().take(80).collect(),
+            passed,
+            detail: if passed {
+                String::new()
+            } else {
+                format!("expected {want:?}, found {got:?}")
+            },
+        });
+    };
+    let base = FactRules {
+        institutes: rules.institutes.clone(),
+        ..FactRules::default()
+    };
+    for r in &rules.prose {
+        for ex in &r.examples {
+            let mut only = base.clone();
+            only.prose.push(r.clone());
+            run(&r.file, &r.id, ex, only);
+        }
+    }
+    for r in &rules.rows {
+        for ex in &r.examples {
+            let mut only = base.clone();
+            only.rows.push(r.clone());
+            run(&r.file, &r.id, ex, only);
+        }
+    }
+    for r in &rules.pairs {
+        for ex in &r.examples {
+            let mut only = base.clone();
+            only.pairs.push(r.clone());
+            run(&r.file, &r.id, ex, only);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn every_example_in_the_fact_rules_passes() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/facts");
+        let rules = FactRules::load(&dir).expect("fact rules load");
+        let outcomes = self_test(&rules);
+        assert!(outcomes.len() >= 20, "examples are run: {}", outcomes.len());
+        let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).collect();
+        assert!(failed.is_empty(), "failing examples: {failed:#?}");
+    }
+
+    #[test]
+    fn a_broken_example_fails() {
+        let mut rules = FactRules::default();
+        rules
+            .add_file(
+                "facts/t.toml",
+                r#"
+[[prose]]
+id = "est"
+predicate = "established"
+subject = ["institute"]
+object = ["date"]
+trigger = 'established'
+[[prose.example]]
+text = "[JP AISI](institute:JP) was established in [2024](date:2024)."
+facts = ["JP established 2025"]
+"#,
+            )
+            .unwrap();
+        let o = self_test(&rules);
+        assert_eq!(o.len(), 1);
+        assert!(!o[0].passed);
+        assert!(o[0].detail.contains("JP established 2024"));
+    }
+
+    #[test]
+    fn a_place_inside_an_event_name_is_not_its_location() {
+        let mut rules = FactRules::default();
+        rules
+            .add_file(
+                "facts/t.toml",
+                "[[prose]]\nid='loc'\npredicate='event_location'\nsubject=['event']\nobject=['location']\ntrigger='\\bat\\b'\nobject_side='after'\n",
+            )
+            .unwrap();
+        let (text, mut mentions) =
+            markup::parse("as agreed at the [AI Seoul Summit](event:AI Seoul Summit) in May");
+        let (mut seoul, _) = (mentions[0].clone(), ());
+        seoul.kind = MentionKind::Location;
+        seoul.start += 3;
+        seoul.end = seoul.start + 5;
+        seoul.value = Value::String("Seoul".into());
+        mentions.push(seoul);
+        mentions.sort_by_key(|m| m.start);
+        let doc = Doc {
+            name: "d",
+            text: &text,
+            page_starts: &[0],
+            mentions: &mentions,
+            published: None,
+        };
+        assert!(doc_claims(&rules, &doc).is_empty());
+    }
+
+    #[test]
+    fn claims_cite_the_sentence_and_page_they_come_from() {
+        let mut rules = FactRules::default();
+        rules
+            .add_file(
+                "facts/t.toml",
+                "[[prose]]\nid='est'\npredicate='established'\nsubject=['institute']\nobject=['date']\ntrigger='established'\n",
+            )
+            .unwrap();
+        let (text, mentions) = markup::parse(
+            "Intro.\u{c}The [JP AISI](institute:JP) was established in [2024](date:2024). Other.",
+        );
+        let doc = Doc {
+            name: "d.txt",
+            text: &text,
+            page_starts: &[0, 7],
+            mentions: &mentions,
+            published: None,
+        };
+        let c = doc_claims(&rules, &doc);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].source.page, 2);
+        assert_eq!(c[0].source.quote, "The JP AISI was established in 2024.");
+        assert_eq!(c[0].subject, "institute:JP");
+    }
 }

@@ -20,6 +20,9 @@
 //! file names at the top stay valid links throughout. See `docs/operations.md`.
 
 pub mod jsonl;
+pub mod report;
+pub mod sqlite;
+pub mod tables;
 
 use crate::model::Dataset;
 use anyhow::{Context, Result};
@@ -40,6 +43,9 @@ pub fn write_all(data: &Dataset, out: &Path) -> Result<()> {
     jsonl::write_mentions(data, out)?;
     jsonl::write_entities(data, out)?;
     jsonl::write_facts(data, out)?;
+    tables::write_csvs(data, out)?;
+    sqlite::write_sqlite(data, out)?;
+    report::write_report(data, out)?;
     Ok(())
 }
 

@@ -4,8 +4,14 @@
 //! Rules are data (`rules/`); this module runs them. It never changes the text and never
 //! looks at other documents: one document in, its mentions out.
 
+pub mod dates;
 pub mod engine;
 pub mod entities;
+pub mod money;
+pub mod quantity;
+pub mod rulefile;
+pub mod stats;
+pub mod table;
 
 use crate::model::{DocText, Mention, stable_id};
 use crate::rules::RuleSet;

@@ -1,0 +1,490 @@
+//! The fact rule files (`rules/facts/*.toml`): their format, and compiling them.
+//! The format is described for rule writers in `docs/rules-facts.md`.
+
+use anyhow::{Context, Result, bail};
+use regex::Regex;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// One file as written.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileSpec {
+    #[serde(default)]
+    prose: Vec<ProseSpec>,
+    #[serde(default)]
+    table_row: Vec<RowSpec>,
+    #[serde(default)]
+    pair_list: Vec<PairSpec>,
+    /// Reference data on institutes by code: name, country name, currency.
+    #[serde(default)]
+    institute: BTreeMap<String, InstituteInfo>,
+}
+
+/// What the rules know of an institute by its code.
+#[derive(Deserialize, Clone, Debug, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct InstituteInfo {
+    pub name: String,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub currency: Option<String>,
+}
+
+/// A worked example: text with mentions marked `[text](kind:value)` and the claims the rule
+/// must produce from it, each written `SUBJECT predicate OBJECT` (see `markup::show_claim`).
+#[derive(Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    pub text: String,
+    #[serde(default)]
+    pub facts: Vec<String>,
+    /// Publication date of the imagined document (for `as_of` defaults).
+    #[serde(default)]
+    pub published: Option<String>,
+}
+
+#[derive(Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Side {
+    Before,
+    After,
+    #[default]
+    Any,
+}
+
+#[derive(Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Pick {
+    #[default]
+    Nearest,
+    All,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProseSpec {
+    id: String,
+    predicate: String,
+    subject: Vec<String>,
+    object: Vec<String>,
+    #[serde(default)]
+    object_value: Option<String>,
+    #[serde(default)]
+    object_lookback: usize,
+    #[serde(default)]
+    object_implied: bool,
+    trigger: String,
+    #[serde(default)]
+    exclude: Option<String>,
+    #[serde(default)]
+    subjects: Pick,
+    #[serde(default)]
+    objects: Pick,
+    #[serde(default)]
+    subject_side: Side,
+    #[serde(default)]
+    object_side: Side,
+    #[serde(default = "default_words")]
+    max_words: usize,
+    #[serde(default)]
+    subject_lookback: usize,
+    #[serde(default)]
+    heading_object: bool,
+    #[serde(default)]
+    pair_subjects: bool,
+    #[serde(default)]
+    subject_not_after: Option<String>,
+    #[serde(default)]
+    exclude_values: Vec<String>,
+    #[serde(default)]
+    subject_const: Option<String>,
+    #[serde(default)]
+    subject_context: Option<String>,
+    #[serde(default)]
+    clause_split: Option<String>,
+    #[serde(default)]
+    max_pair_words: Option<usize>,
+    #[serde(default)]
+    max_object_words: Option<usize>,
+    #[serde(default)]
+    qualifiers: BTreeMap<String, toml::Value>,
+    #[serde(default)]
+    date_qualifier: Option<String>,
+    #[serde(default)]
+    trigger_qualifier: Option<String>,
+    #[serde(default)]
+    marks: Vec<MarkSpec>,
+    #[serde(default)]
+    example: Vec<Example>,
+}
+
+fn default_words() -> usize {
+    30
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct MarkSpec {
+    pattern: String,
+    #[serde(default)]
+    predicate: Option<String>,
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    value: Option<toml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RowSpec {
+    id: String,
+    label: String,
+    predicate: String,
+    object: String,
+    #[serde(default)]
+    fallback_text: bool,
+    #[serde(default)]
+    local_currency: Option<String>,
+    #[serde(default)]
+    date_qualifier: Option<String>,
+    #[serde(default)]
+    marks: Vec<MarkSpec>,
+    #[serde(default)]
+    example: Vec<Example>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PairSpec {
+    id: String,
+    separator: String,
+    predicate: String,
+    #[serde(default = "default_type_key")]
+    type_key: String,
+    sides: Vec<String>,
+    #[serde(default)]
+    example: Vec<Example>,
+}
+
+fn default_type_key() -> String {
+    "type".to_string()
+}
+
+/// A pattern in a cell or sentence that changes the claim: another predicate (a cell marked
+/// "(Announced)") or a qualifier (`type = "planned"`).
+#[derive(Clone, Debug)]
+pub struct Mark {
+    pub pattern: Regex,
+    pub predicate: Option<String>,
+    pub key: Option<String>,
+    pub value: Option<Value>,
+}
+
+/// A rule over sentences: a trigger, a subject mention and an object mention near it.
+#[derive(Clone, Debug)]
+pub struct ProseRule {
+    pub id: String,
+    pub file: String,
+    pub predicate: String,
+    pub subject: Vec<String>,
+    pub object: Vec<String>,
+    pub object_value: Option<String>,
+    pub object_lookback: usize,
+    pub object_implied: bool,
+    pub trigger: Regex,
+    pub exclude: Option<Regex>,
+    pub subjects: Pick,
+    pub objects: Pick,
+    pub subject_side: Side,
+    pub object_side: Side,
+    pub max_words: usize,
+    pub subject_lookback: usize,
+    pub heading_object: bool,
+    pub pair_subjects: bool,
+    /// The text just before a subject must not match this (`with the` makes it an object).
+    pub subject_not_after: Option<Regex>,
+    /// Entity values (codes or names) never a party for this rule.
+    pub exclude_values: Vec<String>,
+    /// A subject the trigger itself names, as (kind, name or code): `event:...`.
+    pub subject_const: Option<(String, String)>,
+    /// The sentence (or the one before) must match this for `subject_const` to apply.
+    pub subject_context: Option<Regex>,
+    /// Where a sentence splits into clauses; subject, trigger and object share one.
+    pub clause_split: Option<Regex>,
+    /// Most words between subject and object.
+    pub max_pair_words: Option<usize>,
+    /// Most words between trigger and object, when it differs from `max_words`.
+    pub max_object_words: Option<usize>,
+    pub qualifiers: BTreeMap<String, Value>,
+    pub date_qualifier: Option<String>,
+    pub trigger_qualifier: Option<String>,
+    pub marks: Vec<Mark>,
+    pub examples: Vec<Example>,
+}
+
+/// A rule over table rows: a row whose label matches gives one claim per institute column.
+#[derive(Clone, Debug)]
+pub struct RowRule {
+    pub id: String,
+    pub file: String,
+    pub label: Regex,
+    pub predicate: String,
+    pub object: String,
+    pub fallback_text: bool,
+    pub local_currency: Option<Regex>,
+    pub date_qualifier: Option<String>,
+    pub marks: Vec<Mark>,
+    pub examples: Vec<Example>,
+}
+
+/// A rule over pair lists: `A <> B<TAB>type` lines, further types on lines that start with
+/// a tab.
+#[derive(Clone, Debug)]
+pub struct PairRule {
+    pub id: String,
+    pub file: String,
+    pub separator: Regex,
+    pub predicate: String,
+    pub type_key: String,
+    pub sides: Vec<String>,
+    pub examples: Vec<Example>,
+}
+
+/// The compiled fact rules.
+#[derive(Clone, Debug, Default)]
+pub struct FactRules {
+    pub prose: Vec<ProseRule>,
+    pub rows: Vec<RowRule>,
+    pub pairs: Vec<PairRule>,
+    pub institutes: BTreeMap<String, InstituteInfo>,
+}
+
+fn regex(file: &str, rule: &str, what: &str, pattern: &str) -> Result<Regex> {
+    regex::RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .build()
+        .with_context(|| format!("{file}: rule {rule}: bad {what} pattern"))
+}
+
+fn json(v: &toml::Value) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+fn marks(file: &str, rule: &str, specs: &[MarkSpec]) -> Result<Vec<Mark>> {
+    specs
+        .iter()
+        .map(|m| {
+            if m.predicate.is_none() && m.key.is_none() {
+                bail!("{file}: rule {rule}: a mark needs `predicate` or `key`");
+            }
+            Ok(Mark {
+                pattern: regex(file, rule, "mark", &m.pattern)?,
+                predicate: m.predicate.clone(),
+                key: m.key.clone(),
+                value: m.value.as_ref().map(json),
+            })
+        })
+        .collect()
+}
+
+const KINDS: &[&str] = &[
+    "date",
+    "money",
+    "quantity",
+    "institute",
+    "organization",
+    "country",
+    "person",
+    "event",
+    "location",
+];
+
+fn check_kind(file: &str, rule: &str, kind: &str) -> Result<()> {
+    if !KINDS.contains(&kind) {
+        bail!(
+            "{file}: rule {rule}: unknown mention kind `{kind}` (one of {})",
+            KINDS.join(", ")
+        );
+    }
+    Ok(())
+}
+
+impl FactRules {
+    /// Loads every `.toml` file under `dir`. A missing folder gives no rules; a bad file
+    /// is an error naming the file and rule.
+    pub fn load(dir: &Path) -> Result<FactRules> {
+        let mut rules = FactRules::default();
+        for (rel, path) in crate::rules::toml_files(dir)? {
+            let src = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read fact rules {}", path.display()))?;
+            rules
+                .add_file(&format!("facts/{rel}"), &src)
+                .with_context(|| format!("in {}", path.display()))?;
+        }
+        Ok(rules)
+    }
+
+    /// Adds the rules of one file's source; `file` names it in errors and examples.
+    pub fn add_file(&mut self, file: &str, src: &str) -> Result<()> {
+        let spec: FileSpec = toml::from_str(src).with_context(|| format!("{file}: not valid"))?;
+        for p in spec.prose {
+            for k in &p.subject {
+                check_kind(file, &p.id, k)?;
+            }
+            for k in &p.object {
+                check_kind(file, &p.id, k)?;
+            }
+            let subject_not_after = p
+                .subject_not_after
+                .as_deref()
+                .map(|e| regex(file, &p.id, "subject_not_after", &format!("(?:{e})$")))
+                .transpose()?;
+            let clause_split = p
+                .clause_split
+                .as_deref()
+                .map(|e| regex(file, &p.id, "clause_split", e))
+                .transpose()?;
+            let subject_const = match p.subject_const.as_deref() {
+                None => None,
+                Some(c) => {
+                    let Some((k, n)) = c.split_once(':') else {
+                        bail!("{file}: rule {}: subject_const is `kind:name`", p.id);
+                    };
+                    check_kind(file, &p.id, k)?;
+                    Some((k.to_string(), n.trim().to_string()))
+                }
+            };
+            let subject_context = p
+                .subject_context
+                .as_deref()
+                .map(|e| regex(file, &p.id, "subject_context", e))
+                .transpose()?;
+            self.prose.push(ProseRule {
+                file: file.to_string(),
+                subject_not_after,
+                subject_const,
+                subject_context,
+                clause_split,
+                exclude_values: p.exclude_values.clone(),
+                trigger: regex(file, &p.id, "trigger", &p.trigger)?,
+                exclude: p
+                    .exclude
+                    .as_deref()
+                    .map(|e| regex(file, &p.id, "exclude", e))
+                    .transpose()?,
+                qualifiers: p
+                    .qualifiers
+                    .iter()
+                    .map(|(k, v)| (k.clone(), json(v)))
+                    .collect(),
+                marks: marks(file, &p.id, &p.marks)?,
+                id: p.id,
+                predicate: p.predicate,
+                subject: p.subject,
+                object: p.object,
+                object_value: p.object_value,
+                object_lookback: p.object_lookback,
+                object_implied: p.object_implied,
+                subjects: p.subjects,
+                objects: p.objects,
+                subject_side: p.subject_side,
+                object_side: p.object_side,
+                max_words: p.max_words,
+                subject_lookback: p.subject_lookback,
+                heading_object: p.heading_object,
+                pair_subjects: p.pair_subjects,
+                max_pair_words: p.max_pair_words,
+                max_object_words: p.max_object_words,
+                date_qualifier: p.date_qualifier,
+                trigger_qualifier: p.trigger_qualifier,
+                examples: p.example,
+            });
+        }
+        for r in spec.table_row {
+            check_kind(file, &r.id, &r.object)?;
+            self.rows.push(RowRule {
+                file: file.to_string(),
+                label: regex(file, &r.id, "label", &r.label)?,
+                local_currency: r
+                    .local_currency
+                    .as_deref()
+                    .map(|e| regex(file, &r.id, "local_currency", e))
+                    .transpose()?,
+                marks: marks(file, &r.id, &r.marks)?,
+                id: r.id,
+                predicate: r.predicate,
+                object: r.object,
+                fallback_text: r.fallback_text,
+                date_qualifier: r.date_qualifier,
+                examples: r.example,
+            });
+        }
+        for p in spec.pair_list {
+            for k in &p.sides {
+                check_kind(file, &p.id, k)?;
+            }
+            self.pairs.push(PairRule {
+                file: file.to_string(),
+                separator: regex(file, &p.id, "separator", &p.separator)?,
+                id: p.id,
+                predicate: p.predicate,
+                type_key: p.type_key,
+                sides: p.sides,
+                examples: p.example,
+            });
+        }
+        for (code, info) in spec.institute {
+            self.institutes.insert(code, info);
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for id in self
+            .prose
+            .iter()
+            .map(|r| &r.id)
+            .chain(self.rows.iter().map(|r| &r.id))
+            .chain(self.pairs.iter().map(|r| &r.id))
+        {
+            if !seen.insert(id.clone()) {
+                bail!("{file}: rule id `{id}` is used twice; ids name rules in the output");
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_patterns_and_kinds_are_errors_naming_file_and_rule() {
+        let mut r = FactRules::default();
+        let e = r
+            .add_file(
+                "facts/x.toml",
+                "[[prose]]\nid='a'\npredicate='p'\nsubject=['institute']\nobject=['date']\ntrigger='('\n",
+            )
+            .unwrap_err();
+        assert!(format!("{e:#}").contains("facts/x.toml: rule a: bad trigger"));
+        let e = r
+            .add_file(
+                "facts/y.toml",
+                "[[prose]]\nid='b'\npredicate='p'\nsubject=['thing']\nobject=['date']\ntrigger='x'\n",
+            )
+            .unwrap_err();
+        assert!(format!("{e:#}").contains("unknown mention kind `thing`"));
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let mut r = FactRules::default();
+        assert!(
+            r.add_file("facts/z.toml", "[[prose]]\nid='a'\ntrigers='x'\n")
+                .is_err()
+        );
+    }
+}

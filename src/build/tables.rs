@@ -1,0 +1,389 @@
+//! Claims from tables in the text: tab-separated lines.
+//!
+//! A table is a run of lines holding tabs. Its header is the first row with at least two
+//! cells that name institutes (an institute or country mention); its label column is the
+//! first cell of each row, matched against the table-row rules' labels ("Established",
+//! "Housed Under", "Funding ..."). The transposed layout — institutes down the first
+//! column, labels across the header — is read the same way. Nothing here depends on row
+//! numbers or on one table's shape.
+//!
+//! Pair lists (`US <> Singapore<TAB>Joint Research Projects`, further types on lines that
+//! start with a tab) give one claim per pair and type.
+
+use super::rules::RowRule;
+use super::text::Span;
+use super::{Doc, FactRules, Target, target};
+use crate::model::{Claim, MentionKind};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One line of a table: its span and its cells' spans (trimmed; empty cells kept).
+struct Row {
+    cells: Vec<Span>,
+}
+
+fn split_cells(text: &str, line: Span) -> Row {
+    let mut cells = Vec::new();
+    let mut start = line.start;
+    let s = &text[line.start..line.end];
+    for (i, _) in s.match_indices('\t') {
+        cells.push(trim(text, start, line.start + i));
+        start = line.start + i + 1;
+    }
+    cells.push(trim(text, start, line.end));
+    Row { cells }
+}
+
+fn trim(text: &str, s: usize, e: usize) -> Span {
+    let seg = &text[s..e];
+    let lead = seg.len() - seg.trim_start().len();
+    let t = seg.trim();
+    Span {
+        start: s + lead,
+        end: s + lead + t.len(),
+    }
+}
+
+/// Lines of the text with their spans.
+fn lines(text: &str) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c == '\n' || c == '\u{c}' {
+            out.push(Span { start, end: i });
+            start = i + 1;
+        }
+    }
+    out.push(Span {
+        start,
+        end: text.len(),
+    });
+    out
+}
+
+/// Runs of consecutive lines that hold a tab.
+fn tables(text: &str) -> Vec<Vec<Row>> {
+    let mut out = Vec::new();
+    let mut cur: Vec<Row> = Vec::new();
+    for l in lines(text) {
+        if text[l.start..l.end].contains('\t') {
+            cur.push(split_cells(text, l));
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// The institute a cell names: the first institute mention in it, else a country.
+fn institute_in(rules: &FactRules, doc: &Doc, cell: Span) -> Option<Target> {
+    let ms = doc.within(cell);
+    ms.iter()
+        .find(|m| m.kind == MentionKind::Institute)
+        .or_else(|| ms.iter().find(|m| m.kind == MentionKind::Country))
+        .and_then(|m| target(rules, m))
+}
+
+fn row_rule<'r>(rules: &'r FactRules, label: &str) -> Option<&'r RowRule> {
+    if label.is_empty() {
+        return None;
+    }
+    rules.rows.iter().find(|r| r.label.is_match(label))
+}
+
+/// Claims from every table of the document.
+pub fn table_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
+    let mut out = Vec::new();
+    if rules.rows.is_empty() {
+        return out;
+    }
+    for table in tables(doc.text) {
+        // Institutes across the header, labels down the first column.
+        let labelled = |rows: &[Row]| {
+            rows.iter()
+                .any(|r| row_rule(rules, &doc.text[r.cells[0].start..r.cells[0].end]).is_some())
+        };
+        // The header's first cell is a corner (empty or a caption), never an institute: a
+        // row that starts with one is a fragment of a table whose lines were broken.
+        if let Some(h) = table.iter().enumerate().position(|(i, r)| {
+            institute_in(rules, doc, r.cells[0]).is_none()
+                && r.cells
+                    .iter()
+                    .skip(1)
+                    .any(|c| institute_in(rules, doc, *c).is_some())
+                && labelled(&table[i + 1..])
+        }) {
+            let cols: Vec<Option<Target>> = table[h]
+                .cells
+                .iter()
+                .map(|c| institute_in(rules, doc, *c))
+                .collect();
+            for row in &table[h + 1..] {
+                let label_span = row.cells[0];
+                let label = &doc.text[label_span.start..label_span.end];
+                let Some(rule) = row_rule(rules, label) else {
+                    continue;
+                };
+                for (j, cell) in row.cells.iter().enumerate().skip(1) {
+                    if let Some(Some(inst)) = cols.get(j) {
+                        cell_claims(rules, rule, doc, inst, label, *cell, &mut out);
+                    }
+                }
+            }
+            continue;
+        }
+        // Labels across the header, institutes down the first column.
+        if let Some(h) = table.iter().enumerate().position(|(i, r)| {
+            r.cells
+                .iter()
+                .skip(1)
+                .any(|c| row_rule(rules, &doc.text[c.start..c.end]).is_some())
+                && table[i + 1..]
+                    .iter()
+                    .any(|r| institute_in(rules, doc, r.cells[0]).is_some())
+        }) {
+            let heads: Vec<(&str, Option<&RowRule>)> = table[h]
+                .cells
+                .iter()
+                .map(|c| {
+                    let l = &doc.text[c.start..c.end];
+                    (l, row_rule(rules, l))
+                })
+                .collect();
+            for row in &table[h + 1..] {
+                let Some(inst) = institute_in(rules, doc, row.cells[0]) else {
+                    continue;
+                };
+                for (j, cell) in row.cells.iter().enumerate().skip(1) {
+                    if let Some((label, Some(rule))) = heads.get(j) {
+                        cell_claims(rules, rule, doc, &inst, label, *cell, &mut out);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn in_parentheses(text: &str, cell: Span, at: usize) -> bool {
+    let before = &text[cell.start..at];
+    before.matches('(').count() > before.matches(')').count()
+}
+
+fn cell_claims(
+    rules: &FactRules,
+    rule: &RowRule,
+    doc: &Doc,
+    inst: &Target,
+    label: &str,
+    cell: Span,
+    out: &mut Vec<Claim>,
+) {
+    if cell.end <= cell.start {
+        return;
+    }
+    let cell_text = &doc.text[cell.start..cell.end];
+    let ms = doc.within(cell);
+    let mut predicate = rule.predicate.clone();
+    let mut q: BTreeMap<String, Value> = BTreeMap::new();
+    for mk in &rule.marks {
+        if mk.pattern.is_match(cell_text) {
+            if let Some(p) = &mk.predicate {
+                predicate = p.clone();
+            }
+            if let Some(k) = &mk.key {
+                q.insert(k.clone(), mk.value.clone().unwrap_or(Value::Bool(true)));
+            }
+        }
+    }
+    let objects: Vec<&crate::model::Mention> = ms
+        .iter()
+        .copied()
+        .filter(|m| m.kind.as_str() == rule.object)
+        .collect();
+    if let Some(k) = &rule.date_qualifier
+        && rule.object != "date"
+    {
+        // A date in the cell that is not part of an object ("(FY24)", "2024-2030").
+        if let Some(d) = ms.iter().find(|m| {
+            m.kind == MentionKind::Date
+                && objects
+                    .iter()
+                    .all(|o| !(o.start <= m.start && m.end <= o.end))
+        }) {
+            q.insert(k.clone(), d.value.clone());
+        }
+    }
+    let subject = inst.value.as_str().unwrap_or_default().to_string();
+    let code = subject.strip_prefix("institute:").unwrap_or("");
+    let local = rule
+        .local_currency
+        .as_ref()
+        .is_some_and(|r| r.is_match(label));
+    let mut targets: Vec<Target> = Vec::new();
+    for (i, m) in objects.iter().enumerate() {
+        let Some(mut t) = target(rules, m) else {
+            continue;
+        };
+        // Under "Funding (USD & Foreign Currency)" a bracketed second amount in dollars is
+        // the column's own currency (Singapore's "($10 million/year)" is SGD).
+        if local && i > 0 && in_parentheses(doc.text, cell, m.start) {
+            let own = rules.institutes.get(code).and_then(|x| x.currency.clone());
+            if let (Some(own), Some(obj)) = (own, t.value.as_object_mut())
+                && obj.get("currency").and_then(Value::as_str) == Some("USD")
+                && own != "USD"
+            {
+                obj.insert("currency".into(), Value::String(own));
+            }
+        }
+        targets.push(t);
+    }
+    if targets.is_empty() && rule.fallback_text && rule.object == "organization" {
+        // The cell is a name the gazetteers do not know: take it as written.
+        let name = cell_text
+            .split('(')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_end_matches(['.', ',', ';'])
+            .trim();
+        if name.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+            let id = super::entity_id("organization", name);
+            targets.push(Target {
+                value: Value::String(id.clone()),
+                name: Some((id, name.to_string())),
+            });
+        }
+    }
+    for t in targets {
+        let mut names = BTreeMap::new();
+        for x in [inst, &t] {
+            if let Some((id, n)) = &x.name {
+                names.insert(id.clone(), n.clone());
+            }
+        }
+        out.push(Claim {
+            subject: subject.clone(),
+            predicate: predicate.clone(),
+            object: t.value,
+            qualifiers: q.clone(),
+            source: doc.source(cell, &rule.id),
+            names,
+        });
+    }
+}
+
+/// The party a side of a pair names: an institute, a country's institute or an
+/// organisation, by the kinds the rule allows.
+fn party(rules: &FactRules, doc: &Doc, side: Span, kinds: &[String]) -> Option<Target> {
+    let ms = doc.within(side);
+    for k in kinds {
+        if let Some(m) = ms.iter().find(|m| m.kind.as_str() == k) {
+            return target(rules, m);
+        }
+    }
+    None
+}
+
+/// Claims from `A <> B` pair lists.
+pub fn pair_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
+    let mut out = Vec::new();
+    if rules.pairs.is_empty() {
+        return out;
+    }
+    let ls = lines(doc.text);
+    for rule in &rules.pairs {
+        let mut i = 0;
+        while i < ls.len() {
+            let l = ls[i];
+            let line = &doc.text[l.start..l.end];
+            i += 1;
+            let first = line.split('\t').next().unwrap_or("");
+            let Some(sep) = rule.separator.find(first) else {
+                continue;
+            };
+            let left = trim(doc.text, l.start, l.start + sep.start());
+            let right = trim(doc.text, l.start + sep.end(), l.start + first.len());
+            let (Some(a), Some(b)) = (
+                party(rules, doc, left, &rule.sides),
+                party(rules, doc, right, &rule.sides),
+            ) else {
+                continue;
+            };
+            // Partnerships are written only where an institute is one side.
+            let is_inst = |t: &Target| {
+                t.value
+                    .as_str()
+                    .is_some_and(|s| s.starts_with("institute:"))
+            };
+            if !(is_inst(&a) || is_inst(&b)) || a.value == b.value {
+                continue;
+            }
+            let mut types: Vec<Span> = Vec::new();
+            if line.len() > first.len() {
+                types.push(trim(doc.text, l.start + first.len() + 1, l.end));
+            }
+            let mut end = l.end;
+            // Further types: lines that start with a tab; or, where the text lost its tabs
+            // (PDF), short capitalised lines up to the next pair or blank line.
+            let tabbed = line.len() > first.len();
+            while i < ls.len() {
+                let n = ls[i];
+                let nl = &doc.text[n.start..n.end];
+                let t = nl.trim();
+                let more = if tabbed {
+                    nl.starts_with('\t')
+                } else {
+                    !nl.contains('\t')
+                        && t.split_whitespace().count() <= 8
+                        && t.chars().next().is_some_and(char::is_uppercase)
+                };
+                if more && !rule.separator.is_match(nl) && !t.is_empty() {
+                    types.push(trim(doc.text, n.start, n.end));
+                    end = n.end;
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            let mut names = BTreeMap::new();
+            for x in [&a, &b] {
+                if let Some((id, n)) = &x.name {
+                    names.insert(id.clone(), n.clone());
+                }
+            }
+            let subject = a.value.as_str().unwrap_or_default().to_string();
+            let mut emit = |q: BTreeMap<String, Value>, upto: usize| {
+                out.push(Claim {
+                    subject: subject.clone(),
+                    predicate: rule.predicate.clone(),
+                    object: b.value.clone(),
+                    qualifiers: q,
+                    source: doc.source(
+                        Span {
+                            start: left.start,
+                            end: upto,
+                        },
+                        &rule.id,
+                    ),
+                    names: names.clone(),
+                });
+            };
+            let types: Vec<Span> = types.into_iter().filter(|t| t.end > t.start).collect();
+            if types.is_empty() {
+                emit(BTreeMap::new(), end.max(right.end));
+            }
+            for t in types {
+                let ty = doc.text[t.start..t.end].to_string();
+                emit(
+                    BTreeMap::from([(rule.type_key.clone(), Value::String(ty))]),
+                    t.end,
+                );
+            }
+        }
+    }
+    out
+}

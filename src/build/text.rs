@@ -1,0 +1,250 @@
+//! Text structure the fact rules reason over: sentences (and heading lines), tab-separated
+//! table lines, and word positions from the `tokenizers` whitespace pre-tokenizer, so that
+//! distances between a trigger and a mention are counted in words, not bytes.
+//!
+//! Never allocates per byte and never fails: odd text (no punctuation, one huge line) only
+//! yields longer segments.
+
+use tokenizers::tokenizer::{OffsetReferential, OffsetType, PreTokenizedString, PreTokenizer};
+
+/// A byte span of the document text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Sentences of prose: split after `.`/`!`/`?` followed by white space and an upper-case
+/// letter, digit, quote or markup, at blank lines, at form feeds and at lines that hold a
+/// tab (table rows are read by `tables`, never as prose). A line break inside a paragraph
+/// does not end a sentence, since PDF text wraps lines mid-sentence.
+pub fn sentences(text: &str) -> Vec<Span> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    let push = |out: &mut Vec<Span>, s: usize, e: usize| {
+        let (s, e) = trim(text, s, e);
+        if e > s {
+            out.push(Span { start: s, end: e });
+        }
+    };
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\n' || c == b'\x0c' {
+            // Blank line, form feed, or a table line: hard boundaries.
+            let next_line_end = text[i + 1..].find('\n').map_or(b.len(), |k| i + 1 + k);
+            let line_start = text[..i].rfind('\n').map_or(0, |k| k + 1);
+            let this_line_is_table = text[line_start..i].contains('\t');
+            let next_line = &text[i + 1..next_line_end];
+            let next_blank = next_line.trim().is_empty();
+            if c == b'\x0c'
+                || next_blank
+                || this_line_is_table
+                || next_line.contains('\t')
+                || is_list_item(next_line)
+                || ends_heading(text, line_start, i, next_line)
+            {
+                push(&mut out, start, i);
+                start = i + 1;
+            }
+        } else if (c == b'.' || c == b'!' || c == b'?') && i + 1 < b.len() {
+            let rest = &text[i + 1..];
+            let ws = rest.len() - rest.trim_start_matches([' ', '\t', '\n', '\r']).len();
+            if ws > 0 {
+                let after = rest[ws..].chars().next().unwrap_or(' ');
+                if (after.is_uppercase() || after.is_ascii_digit() || "\"“*_[(#-".contains(after))
+                    && !is_abbreviation(&text[start..i + 1])
+                {
+                    push(&mut out, start, i + 1);
+                    start = i + 1;
+                }
+            }
+        }
+        i += 1;
+    }
+    push(&mut out, start, b.len());
+    out
+}
+
+fn trim(text: &str, s: usize, e: usize) -> (usize, usize) {
+    let seg = &text[s..e];
+    let lead = seg.len() - seg.trim_start().len();
+    let tail = seg.len() - seg.trim_end().len();
+    if lead + tail >= seg.len() {
+        return (s, s);
+    }
+    (s + lead, e - tail)
+}
+
+fn is_list_item(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with('#')
+}
+
+/// A short line without final punctuation that starts a block (a heading, a dateline such
+/// as "FEBRUARY 14, 2024") ends where it ends. A short line inside a paragraph — PDF text
+/// wraps anywhere — does not: its block started on an earlier line.
+fn ends_heading(text: &str, line_start: usize, line_end: usize, next_line: &str) -> bool {
+    let line = &text[line_start..line_end];
+    let before = text[..line_start].trim_end_matches([' ', '\t', '\r']);
+    let starts_block = line_start == 0
+        || before.ends_with('\n')
+        || before.ends_with('\u{c}')
+        || before.is_empty()
+        || before.ends_with(['.', '!', '?', ':']);
+    let next_starts = next_line
+        .trim_start()
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "*_#[\"“".contains(c));
+    let t = line.trim();
+    starts_block
+        && next_starts
+        && !t.is_empty()
+        && t.split_whitespace().count() <= 8
+        && !t.ends_with([',', ';', ':', '-'])
+        && !t.ends_with(char::is_lowercase)
+}
+
+/// "U.S.", "Dr.", "e.g." and initials do not end a sentence.
+fn is_abbreviation(upto_dot: &str) -> bool {
+    let word = upto_dot
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
+    let core = word.trim_end_matches('.');
+    if core.contains('.') {
+        return true; // U.S., e.g., i.e.
+    }
+    let len = core.chars().count();
+    (len == 1 && core.chars().all(char::is_uppercase))
+        || matches!(
+            core,
+            "Dr" | "Mr"
+                | "Ms"
+                | "Mrs"
+                | "Prof"
+                | "No"
+                | "Nos"
+                | "vs"
+                | "etc"
+                | "Inc"
+                | "Ltd"
+                | "Co"
+                | "Corp"
+                | "St"
+                | "Jan"
+                | "Feb"
+                | "Mar"
+                | "Apr"
+                | "Jun"
+                | "Jul"
+                | "Aug"
+                | "Sep"
+                | "Sept"
+                | "Oct"
+                | "Nov"
+                | "Dec"
+                | "approx"
+                | "c"
+        )
+}
+
+/// Word start offsets of a text, from the `tokenizers` whitespace pre-tokenizer (which
+/// splits on white space and between word characters and punctuation).
+pub struct Words {
+    starts: Vec<usize>,
+}
+
+impl Words {
+    pub fn new(text: &str) -> Words {
+        let mut pre = PreTokenizedString::from(text);
+        let ok = tokenizers::pre_tokenizers::whitespace::WhitespaceSplit
+            .pre_tokenize(&mut pre)
+            .is_ok();
+        let starts = if ok {
+            pre.get_splits(OffsetReferential::Original, OffsetType::Byte)
+                .into_iter()
+                .map(|(_, (s, _), _)| s)
+                .collect()
+        } else {
+            // The pre-tokenizer never fails on a str; counting spaces is the fallback.
+            text.split_whitespace()
+                .map(|w| w.as_ptr() as usize - text.as_ptr() as usize)
+                .collect()
+        };
+        Words { starts }
+    }
+
+    /// Index of the word that holds byte offset `at` (or the word before it).
+    pub fn index(&self, at: usize) -> usize {
+        self.starts.partition_point(|&s| s <= at).saturating_sub(1)
+    }
+
+    /// Words strictly between two spans, whichever comes first.
+    pub fn gap(&self, a: Span, b: Span) -> usize {
+        let (first, second) = if a.start <= b.start { (a, b) } else { (b, a) };
+        let i = self.index(first.end.saturating_sub(1));
+        let j = self.index(second.start);
+        j.saturating_sub(i + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(t: &str) -> Vec<&str> {
+        sentences(t).iter().map(|s| &t[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn sentences_end_at_full_stops_but_not_at_abbreviations() {
+        let t = "The U.S. AISI was set up. It is under NIST. Dr. Kelly leads it.";
+        assert_eq!(
+            texts(t),
+            vec![
+                "The U.S. AISI was set up.",
+                "It is under NIST.",
+                "Dr. Kelly leads it."
+            ]
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_stay_one_sentence_but_blank_lines_and_tables_split() {
+        let t = "J-AISI was established\non February 14, 2024.\n\nNext para\nA\tB\tC\nmore text";
+        assert_eq!(
+            texts(t),
+            vec![
+                "J-AISI was established\non February 14, 2024.",
+                "Next para",
+                "A\tB\tC",
+                "more text"
+            ]
+        );
+    }
+
+    #[test]
+    fn datelines_are_their_own_segment() {
+        let t = "FEBRUARY 14, 2024\nJapan launches its AI safety institute.";
+        assert_eq!(
+            texts(t),
+            vec![
+                "FEBRUARY 14, 2024",
+                "Japan launches its AI safety institute."
+            ]
+        );
+    }
+
+    #[test]
+    fn word_gaps_count_words_between_spans() {
+        let t = "JP was established on 14 Feb";
+        let w = Words::new(t);
+        let jp = Span { start: 0, end: 2 };
+        let date = Span { start: 22, end: 28 };
+        assert_eq!(w.gap(jp, date), 3);
+        assert_eq!(w.gap(date, jp), 3);
+    }
+}

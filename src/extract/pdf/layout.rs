@@ -1,0 +1,661 @@
+//! From positioned glyphs to the text of a page: words, lines, reading order.
+//!
+//! Reading order is content-stream order. Producers write text in reading order
+//! (pdfTeX/XeTeX write a two-column page column by column; browsers and office suites
+//! write cell after cell), and clustering into layout columns is what breaks poppler's
+//! default mode on two-column pages, so glyphs are only grouped, never sorted: a glyph
+//! continues the current line when it sits on the same baseline and to the right of the
+//! previous one; anything else starts a line. The one reordering is for pages whose
+//! stream interleaves two columns line by line ([`untangle_columns`]).
+//!
+//! Within a line a word break is an explicit space glyph or a gap wider than
+//! [`WORD_GAP`] of the font size; a gap wider than [`CELL_GAP`] becomes a TAB (table
+//! cells kept on one line). Glyphs written twice at the same spot (fake bold) are kept once.
+//! Ligature characters become their letters. A line-end hyphen is removed and the word
+//! rejoined only when a lowercase letter starts the next line.
+
+use super::content::{Glyph, PageGlyphs};
+use std::collections::HashSet;
+use unicode_normalization::UnicodeNormalization;
+
+/// Gap between glyphs, in font sizes, above which a word break is assumed. Tuned on the
+/// corpus renderings (Chromium kerning stays below 0.1 em, groff/gropdf word spaces
+/// written as moves are ≥ 0.2 em); pdf-extract's 0.1 splits words on Chromium output.
+const WORD_GAP: f32 = 0.15;
+/// Gap, in font sizes, above which two runs on one baseline are separate table cells.
+const CELL_GAP: f32 = 1.5;
+/// Baseline difference, in font sizes, still on the same line (sub- and superscripts).
+const SAME_LINE: f32 = 0.5;
+/// How far, in font sizes, a glyph may step back (negative kerning, overhang) and still
+/// continue the line.
+const BACKSTEP: f32 = 0.6;
+
+/// One line of a page, with its position in the line's writing-direction frame.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub text: String,
+    /// Baseline (larger is higher on the page).
+    pub y: f32,
+    pub x0: f32,
+    pub x1: f32,
+    pub size: f32,
+    /// Writing direction (quarter turns), as in [`Glyph::dir`].
+    pub dir: u8,
+}
+
+/// Lays out one page into lines in reading order, page number dropped.
+pub fn page_lines(page: &PageGlyphs) -> Vec<Line> {
+    let lines = lines(page);
+    let mut lines = untangle_columns(lines);
+    drop_page_number(&mut lines);
+    lines
+}
+
+/// Groups the page's glyphs into lines, dominant writing direction first.
+pub fn lines(page: &PageGlyphs) -> Vec<Line> {
+    let mut count = [0usize; 4];
+    for g in &page.glyphs {
+        if g.len > 0 {
+            count[g.dir as usize & 3] += 1;
+        }
+    }
+    let mut dirs: Vec<u8> = (0..4u8).filter(|d| count[*d as usize] > 0).collect();
+    dirs.sort_by_key(|d| std::cmp::Reverse(count[*d as usize]));
+    let mut out = Vec::new();
+    for dir in dirs {
+        build(page, dir, &mut out);
+    }
+    out
+}
+
+/// A glyph's position in the frame where its direction reads left to right.
+fn frame(g: &Glyph) -> (f32, f32) {
+    match g.dir & 3 {
+        0 => (g.x, g.y),
+        1 => (g.y, -g.x),
+        2 => (-g.x, -g.y),
+        _ => (-g.y, g.x),
+    }
+}
+
+fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
+    let mut cur: Option<Line> = None;
+    // End of the previous glyph on the current line, and whether a space glyph followed it.
+    let mut end = 0f32;
+    let mut pending_space = false;
+    let mut last: Option<(f32, f32, &str)> = None;
+    // Start of the previous glyph, and a spacing accent waiting for the letter it sits on.
+    let mut start = 0f32;
+    let mut accent: Option<Accent> = None;
+    for g in page.glyphs.iter().filter(|g| g.dir == dir && g.len > 0) {
+        let text = page.text_of(g);
+        let (x, y) = frame(g);
+        let size = if g.size > 0.1 { g.size } else { 1.0 };
+        if text.chars().all(|c| c.is_whitespace()) {
+            if cur.is_some() {
+                pending_space = true;
+                end = end.max(x + g.w);
+            }
+            continue;
+        }
+        // The same glyph again at (almost) the same spot: overprinted (fake) bold.
+        if let Some((lx, ly, lt)) = last
+            && lt == text
+            && (lx - x).abs() < 0.1 * size
+            && (ly - y).abs() < 0.1 * size
+        {
+            continue;
+        }
+        last = Some((x, y, text));
+        let continues = cur.as_ref().is_some_and(|l| {
+            let tol = SAME_LINE * size.max(l.size);
+            (y - l.y).abs() <= tol && x >= end - BACKSTEP * size
+        });
+        let mark = combining_mark(text);
+        if !continues {
+            if let Some(mut l) = cur.take() {
+                if let Some(a) = accent.take() {
+                    l.text.push(a.spacing);
+                }
+                out.push(l);
+            }
+            cur = Some(Line {
+                text: String::new(),
+                y,
+                x0: x,
+                x1: x,
+                size,
+                dir,
+            });
+            pending_space = false;
+            if let Some(m) = mark {
+                accent = Some(Accent {
+                    mark: m,
+                    spacing: text.chars().next().unwrap_or(' '),
+                    center: x + g.w / 2.0,
+                });
+                continue;
+            }
+        } else if let (Some(m), Some(l)) = (mark, cur.as_mut()) {
+            // A spacing accent drawn over the previous letter (TeX's OT1 fonts place it
+            // after or before the letter): it becomes a combining mark on that letter.
+            let center = x + g.w / 2.0;
+            if !l.text.is_empty() && center >= start && center <= end + 0.05 * size {
+                l.text.push(m);
+            } else {
+                if let Some(a) = accent.take() {
+                    l.text.push(a.spacing);
+                }
+                accent = Some(Accent {
+                    mark: m,
+                    spacing: text.chars().next().unwrap_or(' '),
+                    center,
+                });
+            }
+            continue;
+        } else if let Some(l) = cur.as_mut() {
+            // Measured from the previous glyph's visible end, not from where its advance
+            // (with character spacing) ends: producers that position every glyph may leave
+            // a large stale `Tc` in place (Distiller), and a grid spaced by `Tc` is spaced.
+            let gap = x - end;
+            let sup = is_raised(y, size, l.y, l.size) && superscript(text).is_some();
+            if gap > CELL_GAP * size {
+                l.text.push('\t');
+            } else if pending_space || (gap > WORD_GAP * size && !sup) {
+                l.text.push(' ');
+            }
+            pending_space = false;
+            if sup {
+                l.text.extend(text.chars().filter_map(superscript_char));
+                end = x + g.w;
+                l.x1 = l.x1.max(end);
+                continue;
+            }
+        }
+        if let Some(l) = cur.as_mut() {
+            // A line that starts with a footnote mark: the mark was read as the baseline.
+            if is_raised(l.y, l.size, y, size)
+                && l.text.chars().count() <= 3
+                && let Some(sup) = superscript(&l.text)
+            {
+                l.text = sup;
+            }
+            let on_this = accent
+                .as_ref()
+                .map(|a| a.center >= x - 0.05 * size && a.center <= x + g.w + 0.05 * size);
+            if on_this == Some(false)
+                && let Some(a) = accent.take()
+            {
+                l.text.push(a.spacing);
+            }
+            push_clean(&mut l.text, text);
+            if on_this == Some(true)
+                && let Some(a) = accent.take()
+            {
+                l.text.push(a.mark);
+            }
+            start = x;
+            // A superscript does not move the line's baseline; a larger glyph does.
+            if size > l.size {
+                l.size = size;
+                l.y = y;
+            }
+            end = x + g.w;
+            l.x1 = l.x1.max(end);
+        }
+    }
+    if let Some(mut l) = cur {
+        if let Some(a) = accent.take() {
+            l.text.push(a.spacing);
+        }
+        out.push(l);
+    }
+    out.retain(|l| !l.text.trim().is_empty());
+    for l in out.iter_mut() {
+        if l.text.chars().any(|c| ('\u{300}'..='\u{36f}').contains(&c)) {
+            l.text = l.text.nfc().collect();
+        }
+    }
+}
+
+/// A spacing accent seen before the letter it is drawn on.
+struct Accent {
+    mark: char,
+    spacing: char,
+    center: f32,
+}
+
+/// The combining mark of a glyph that is only a spacing accent (`´` of `B´ezier`).
+fn combining_mark(text: &str) -> Option<char> {
+    let mut it = text.chars();
+    let c = it.next()?;
+    if it.next().is_some() {
+        return None;
+    }
+    Some(match c {
+        '\u{b4}' => '\u{301}',
+        '`' => '\u{300}',
+        '\u{2c6}' => '\u{302}',
+        '\u{2dc}' => '\u{303}',
+        '\u{a8}' => '\u{308}',
+        '\u{af}' => '\u{304}',
+        '\u{2d8}' => '\u{306}',
+        '\u{2d9}' => '\u{307}',
+        '\u{2da}' => '\u{30a}',
+        '\u{b8}' => '\u{327}',
+        '\u{2c7}' => '\u{30c}',
+        '\u{2dd}' => '\u{30b}',
+        '\u{2db}' => '\u{328}',
+        _ => return None,
+    })
+}
+
+/// A glyph at least a fifth of the line's size above its baseline and clearly smaller:
+/// a superscript (footnote mark, exponent).
+fn is_raised(y: f32, size: f32, line_y: f32, line_size: f32) -> bool {
+    y - line_y > 0.2 * line_size && size < 0.85 * line_size
+}
+
+/// Digits and signs written as superscript characters (`10²⁵`, `advancement.¹`), so a
+/// footnote mark does not read as a number of the text; `None` for anything else.
+fn superscript(text: &str) -> Option<String> {
+    let mut out = String::new();
+    for c in text.chars() {
+        out.push(superscript_char(c)?);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn superscript_char(c: char) -> Option<char> {
+    Some(match c {
+        '0' => '⁰',
+        '1' => '¹',
+        '2' => '²',
+        '3' => '³',
+        '4' => '⁴',
+        '5' => '⁵',
+        '6' => '⁶',
+        '7' => '⁷',
+        '8' => '⁸',
+        '9' => '⁹',
+        '+' => '⁺',
+        '-' | '\u{2212}' => '⁻',
+        _ => return None,
+    })
+}
+
+/// Appends glyph text with ligatures expanded and control characters dropped.
+fn push_clean(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '\u{fb00}' => out.push_str("ff"),
+            '\u{fb01}' => out.push_str("fi"),
+            '\u{fb02}' => out.push_str("fl"),
+            '\u{fb03}' => out.push_str("ffi"),
+            '\u{fb04}' => out.push_str("ffl"),
+            '\u{fb05}' | '\u{fb06}' => out.push_str("st"),
+            '\u{a0}' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+}
+
+/// Reorders a page whose stream alternates between a left and a right column line by
+/// line (some word processors write a two-column page row by row): when most consecutive
+/// pairs of lines sit on one baseline with the second starting right of where the first
+/// ends, the page is read as the left lines, then the right lines. Anything else is
+/// returned untouched.
+pub fn untangle_columns(lines: Vec<Line>) -> Vec<Line> {
+    if lines.len() < 8 {
+        return lines;
+    }
+    let paired = lines
+        .windows(2)
+        .filter(|w| {
+            (w[0].y - w[1].y).abs() < 0.2 * w[0].size && w[1].x0 > w[0].x1 + 1.5 * w[0].size
+        })
+        .count();
+    // Every pair counts once in the windows of an interleaved page: about half of them.
+    if paired * 3 < lines.len() {
+        return lines;
+    }
+    let xs: Vec<f32> = lines.iter().map(|l| l.x0).collect();
+    let split = {
+        let mut v = xs.clone();
+        v.sort_by(f32::total_cmp);
+        // The widest gap between left edges separates the columns.
+        let mut best = (0f32, v[0]);
+        for w in v.windows(2) {
+            if w[1] - w[0] > best.0 {
+                best = (w[1] - w[0], (w[0] + w[1]) / 2.0);
+            }
+        }
+        best.1
+    };
+    let (left, right): (Vec<Line>, Vec<Line>) = lines.into_iter().partition(|l| l.x0 < split);
+    left.into_iter().chain(right).collect()
+}
+
+/// Drops a line holding only a page number (`12`, `- 12 -`, `xiv`, `Page 3`, `3 of 9`)
+/// when it is the page's first or last line in stream order and the highest or lowest on
+/// the page:
+/// producers print page numbers in headers and footers, and they are not document text.
+pub fn drop_page_number(lines: &mut Vec<Line>) {
+    if lines.len() < 2 {
+        return;
+    }
+    // Compared with lines of the same direction: a landscape page's number is upright
+    // while its body is rotated.
+    // Footers may be drawn before the body (ReportLab's page templates), so the first and
+    // the last line in stream order are candidates, at either edge.
+    let extreme = |l: &Line| {
+        let same = || lines.iter().filter(|o| o.dir == l.dir);
+        same().all(|o| o.y <= l.y) || same().all(|o| o.y >= l.y)
+    };
+    let last = lines.len() - 1;
+    if is_page_number(&lines[last].text) && extreme(&lines[last]) {
+        lines.pop();
+    } else if is_page_number(&lines[0].text) && extreme(&lines[0]) {
+        lines.remove(0);
+    }
+}
+
+fn is_page_number(s: &str) -> bool {
+    let t = s
+        .trim()
+        .trim_matches(|c: char| c == '-' || c == '–' || c.is_whitespace());
+    let t = t
+        .strip_prefix("Page ")
+        .or_else(|| t.strip_prefix("page "))
+        .unwrap_or(t);
+    let first = t.split([' ', '/']).next().unwrap_or("");
+    let rest_ok = {
+        let rest: Vec<&str> = t.split_whitespace().collect();
+        match rest.as_slice() {
+            [_] => true,
+            [_, "of", n] | [_, "/", n] => n.chars().all(|c| c.is_ascii_digit()),
+            _ => t.split('/').count() == 2 && t.chars().all(|c| c.is_ascii_digit() || c == '/'),
+        }
+    };
+    let numeric =
+        !first.is_empty() && first.len() <= 4 && first.chars().all(|c| c.is_ascii_digit());
+    let roman = !first.is_empty()
+        && first.len() <= 6
+        && first.chars().all(|c| matches!(c, 'i' | 'v' | 'x' | 'l'));
+    rest_ok && (numeric || roman)
+}
+
+/// How to read a hyphen at the end of a line.
+pub struct Hyphenation {
+    /// The producer breaks words with hyphens of its own (TeX, groff, typesetters); if
+    /// not (browsers, office suites by default), a line-end hyphen is part of the word.
+    pub producer_hyphenates: bool,
+    /// Lower-cased words of the whole document, to decide `cross-border` vs `crossborder`
+    /// by what the document writes elsewhere.
+    pub vocabulary: HashSet<String>,
+}
+
+impl Hyphenation {
+    /// Collects the vocabulary of all pages.
+    pub fn new(producer_hyphenates: bool, pages: &[Vec<Line>]) -> Self {
+        let mut vocabulary = HashSet::new();
+        for l in pages.iter().flatten() {
+            for w in l.text.split_whitespace() {
+                let w = word_core(w);
+                if w.chars().count() > 2 && !vocabulary.contains(w) {
+                    vocabulary.insert(w.to_lowercase());
+                }
+            }
+        }
+        Hyphenation {
+            producer_hyphenates,
+            vocabulary,
+        }
+    }
+
+    /// Whether `stem-` + `rest` is one word split by the typesetter (drop the hyphen).
+    fn drops_hyphen(&self, stem: &str, rest: &str) -> bool {
+        if !self.producer_hyphenates {
+            return false;
+        }
+        let stem_word = stem
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or(stem);
+        let hyphened = word_core(&format!("{stem_word}-{rest}")).to_lowercase();
+        if self.vocabulary.contains(&hyphened) {
+            return false;
+        }
+        // Neither form elsewhere: a typesetter's break is far more common than a compound.
+        true
+    }
+}
+
+/// A word without the punctuation around it.
+fn word_core(w: &str) -> &str {
+    w.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+/// Joins lines with `\n`: rejoins words split at a line end and writes list bullets as
+/// `- `.
+pub fn join(lines: &[Line], hy: &Hyphenation) -> String {
+    let mut texts: Vec<String> = lines.iter().map(|l| l.text.trim().to_string()).collect();
+    for i in 0..texts.len().saturating_sub(1) {
+        let Some(stem_len) = hyphen_stem(&texts[i]).map(str::len) else {
+            continue;
+        };
+        let next = &texts[i + 1];
+        if !next.chars().next().is_some_and(|c| c.is_lowercase()) {
+            continue;
+        }
+        // Move the rest of the word up: `inter-` + `national ...` → `international`,
+        // `red-` + `teaming` → `red-teaming`.
+        let word_end = next.find(char::is_whitespace).unwrap_or(next.len());
+        let word = next[..word_end].to_string();
+        let rest = next[word_end..].trim_start().to_string();
+        let soft = texts[i].ends_with('\u{ad}');
+        if soft || hy.drops_hyphen(&texts[i][..stem_len], &word) {
+            texts[i].truncate(stem_len);
+        }
+        texts[i].push_str(&word);
+        texts[i + 1] = rest;
+    }
+    let mut out = String::new();
+    for t in texts.iter().filter(|t| !t.is_empty()) {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        push_line(&mut out, t);
+    }
+    out
+}
+
+/// List markers a line may start with; written as `- `.
+const BULLETS: &[char] = &[
+    '•', '◦', '▪', '▫', '‣', '⁃', '●', '○', '■', '□', '∙', '·', '–', '\u{f0b7}', '\u{f0a7}',
+];
+
+fn push_line(out: &mut String, t: &str) {
+    let mut t = t;
+    if let Some(c) = t.chars().next()
+        && BULLETS.contains(&c)
+        && t[c.len_utf8()..].starts_with(char::is_whitespace)
+    {
+        out.push('-');
+        t = &t[c.len_utf8()..];
+    }
+    out.extend(t.chars().filter(|&c| c != '\u{ad}'));
+}
+
+/// The line without its final hyphen, when it ends in a letter and a hyphen.
+fn hyphen_stem(text: &str) -> Option<&str> {
+    let stem = text
+        .strip_suffix('-')
+        .or_else(|| text.strip_suffix('\u{ad}'))
+        .or_else(|| text.strip_suffix('\u{2010}'))?;
+    stem.chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphabetic())
+        .then_some(stem)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(text: &str, y: f32, x0: f32) -> Line {
+        Line {
+            text: text.into(),
+            y,
+            x0,
+            x1: x0 + 100.0,
+            size: 10.0,
+            dir: 0,
+        }
+    }
+
+    fn hy(hyphenates: bool, words: &[&str]) -> Hyphenation {
+        Hyphenation {
+            producer_hyphenates: hyphenates,
+            vocabulary: words.iter().map(|w| w.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn line_end_hyphen_rejoins_before_a_lowercase_letter_only() {
+        let l = [
+            line("the inter-", 100.0, 0.0),
+            line("national network and Anglo-", 88.0, 0.0),
+            line("American ties", 76.0, 0.0),
+        ];
+        assert_eq!(
+            join(&l, &hy(true, &[])),
+            "the international\nnetwork and Anglo-\nAmerican ties"
+        );
+    }
+
+    #[test]
+    fn line_end_hyphen_stays_when_the_document_or_producer_says_so() {
+        let l = [line("cross-", 100.0, 0.0), line("border work", 88.0, 0.0)];
+        assert_eq!(join(&l, &hy(true, &["cross-border"])), "cross-border\nwork");
+        assert_eq!(join(&l, &hy(false, &[])), "cross-border\nwork");
+        assert_eq!(join(&l, &hy(true, &[])), "crossborder\nwork");
+    }
+
+    #[test]
+    fn bullets_are_written_as_dashes() {
+        let l = [
+            line("• the Network\u{2019}s members", 100.0, 0.0),
+            line("•x", 90.0, 0.0),
+        ];
+        assert_eq!(
+            join(&l, &hy(true, &[])),
+            "- the Network\u{2019}s members\n•x"
+        );
+    }
+
+    #[test]
+    fn lone_page_number_at_the_bottom_is_dropped() {
+        let mut l = vec![line("Text", 700.0, 0.0), line("12", 40.0, 300.0)];
+        drop_page_number(&mut l);
+        assert_eq!(l.len(), 1);
+        let mut l = vec![line("Text", 700.0, 0.0), line("in 2024", 40.0, 300.0)];
+        drop_page_number(&mut l);
+        assert_eq!(l.len(), 2);
+        assert!(is_page_number("- 3 -"));
+        assert!(is_page_number("Page 3 of 10"));
+        assert!(is_page_number("xiv"));
+        assert!(!is_page_number("2024 budget"));
+    }
+
+    #[test]
+    fn interleaved_columns_are_read_left_then_right() {
+        let mut l = Vec::new();
+        for k in 0..6 {
+            let y = 700.0 - 12.0 * k as f32;
+            l.push(Line {
+                text: format!("L{k}"),
+                y,
+                x0: 50.0,
+                x1: 250.0,
+                size: 10.0,
+                dir: 0,
+            });
+            l.push(Line {
+                text: format!("R{k}"),
+                y,
+                x0: 300.0,
+                x1: 500.0,
+                size: 10.0,
+                dir: 0,
+            });
+        }
+        let order: Vec<String> = untangle_columns(l).into_iter().map(|l| l.text).collect();
+        assert_eq!(order[..3], ["L0", "L1", "L2"]);
+        assert_eq!(order[6], "R0");
+    }
+
+    #[test]
+    fn superscript_digits_are_written_as_superscripts() {
+        assert_eq!(superscript("25").as_deref(), Some("²⁵"));
+        assert_eq!(superscript("a1"), None);
+        assert!(is_raised(104.0, 7.0, 100.0, 10.0));
+        assert!(!is_raised(100.5, 10.0, 100.0, 10.0));
+    }
+
+    fn page(glyphs: &[(&str, f32, f32)]) -> PageGlyphs {
+        let mut p = PageGlyphs::default();
+        for &(t, x, w) in glyphs {
+            let start = p.text.len() as u32;
+            p.text.push_str(t);
+            p.glyphs.push(Glyph {
+                x,
+                y: 100.0,
+                w,
+                size: 10.0,
+                dir: 0,
+                start,
+                len: t.len() as u16,
+            });
+        }
+        p
+    }
+
+    #[test]
+    fn spacing_accents_combine_with_the_letter_under_them() {
+        // TeX draws the accent first, then the letter under it.
+        let p = page(&[
+            ("B", 0.0, 7.0),
+            ("\u{b4}", 8.0, 5.0),
+            ("e", 7.0, 5.0),
+            ("z", 12.0, 4.0),
+        ]);
+        assert_eq!(lines(&p)[0].text, "Bez".replace('e', "\u{e9}"));
+        // An accent standing alone keeps its spacing form.
+        let p = page(&[("a", 0.0, 5.0), ("\u{b4}", 20.0, 5.0), ("b", 40.0, 5.0)]);
+        let t = &lines(&p)[0].text;
+        assert!(t.starts_with('a') && t.ends_with("\u{b4}b"), "{t}");
+    }
+
+    #[test]
+    fn word_breaks_come_from_gaps_and_space_glyphs() {
+        let p = page(&[
+            ("a", 0.0, 5.0),
+            ("b", 5.2, 5.0),
+            ("c", 13.0, 5.0),
+            (" ", 18.0, 2.5),
+            ("d", 20.5, 5.0),
+        ]);
+        assert_eq!(lines(&p)[0].text, "ab c d");
+        let p = page(&[("a", 0.0, 5.0), ("b", 40.0, 5.0)]);
+        assert_eq!(lines(&p)[0].text, "a\tb");
+    }
+
+    #[test]
+    fn ligatures_become_letters() {
+        let mut s = String::new();
+        push_clean(&mut s, "\u{fb01}rst e\u{fb00}ort\u{c}");
+        assert_eq!(s, "first effort");
+    }
+}

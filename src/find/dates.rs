@@ -1,0 +1,904 @@
+//! Date normalisers: turn the named groups of a date rule into an ISO 8601 value at the
+//! precision the text states (`2024`, `2024-11`, `2024-11-20`, intervals `A/B`, ISO weeks).
+//!
+//! Year-less ("in May", "on November 20") and relative ("last year", "today", "Monday")
+//! expressions cannot be valued from their own text: their normalisers return a
+//! [`Pending`] that `engine` resolves once every dated mention of the document is known.
+//! Nothing here reads anything but the match, its neighbourhood and the reference date.
+
+use super::engine::{Found, Hit};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A calendar point at year, month or day precision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ymd {
+    pub y: i32,
+    pub m: Option<u32>,
+    pub d: Option<u32>,
+}
+
+impl Ymd {
+    pub fn year(y: i32) -> Ymd {
+        Ymd {
+            y,
+            m: None,
+            d: None,
+        }
+    }
+    pub fn month(y: i32, m: u32) -> Ymd {
+        Ymd {
+            y,
+            m: Some(m),
+            d: None,
+        }
+    }
+    pub fn day(y: i32, m: u32, d: u32) -> Ymd {
+        Ymd {
+            y,
+            m: Some(m),
+            d: Some(d),
+        }
+    }
+
+    /// Parses `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (a longer ISO stamp is cut to its date).
+    pub fn parse(s: &str) -> Option<Ymd> {
+        let s = s.get(..10.min(s.len()))?;
+        let mut it = s.split('-');
+        let y = it.next()?.parse().ok()?;
+        let m = it.next().map(|x| x.parse().ok()).unwrap_or(None);
+        let d = it.next().map(|x| x.parse().ok()).unwrap_or(None);
+        let r = Ymd { y, m, d };
+        r.valid().then_some(r)
+    }
+
+    pub fn valid(&self) -> bool {
+        match (self.m, self.d) {
+            (None, None) => true,
+            (Some(m), None) => (1..=12).contains(&m),
+            (Some(m), Some(d)) => (1..=12).contains(&m) && d >= 1 && d <= days_in_month(self.y, m),
+            (None, Some(_)) => false,
+        }
+    }
+
+    pub fn iso(&self) -> String {
+        match (self.m, self.d) {
+            (Some(m), Some(d)) => format!("{:04}-{m:02}-{d:02}", self.y),
+            (Some(m), None) => format!("{:04}-{m:02}", self.y),
+            _ => format!("{:04}", self.y),
+        }
+    }
+}
+
+/// An interval `a/b`, or a point when both ends are equal.
+pub fn interval(a: Ymd, b: Ymd) -> Option<String> {
+    if !a.valid() || !b.valid() {
+        return None;
+    }
+    if a == b {
+        return Some(a.iso());
+    }
+    // An end before its start is a misreading (a page range, a phone number).
+    let end_first =
+        (b.y, b.m.unwrap_or(12), b.d.unwrap_or(31)) < (a.y, a.m.unwrap_or(1), a.d.unwrap_or(1));
+    if end_first {
+        return None;
+    }
+    Some(format!("{}/{}", a.iso(), b.iso()))
+}
+
+pub fn is_leap(y: i32) -> bool {
+    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+}
+
+pub fn days_in_month(y: i32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(y) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Days since 1970-01-01 (proleptic Gregorian).
+pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y } as i64;
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = m as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146097 + doe - 719468
+}
+
+pub fn civil_from_days(z: i64) -> (i32, u32, u32) {
+    let z = z + 719468;
+    let era = if z >= 0 { z } else { z - 146096 } / 146097;
+    let doe = z - era * 146097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
+}
+
+/// ISO weekday, Monday = 1 .. Sunday = 7.
+pub fn weekday(y: i32, m: u32, d: u32) -> u32 {
+    // 1970-01-01 was a Thursday (4).
+    ((days_from_civil(y, m, d) + 3).rem_euclid(7) + 1) as u32
+}
+
+/// The ISO week (`2024-W47`) that holds a day.
+pub fn iso_week(y: i32, m: u32, d: u32) -> String {
+    let days = days_from_civil(y, m, d);
+    let thursday = days - weekday(y, m, d) as i64 + 4;
+    let (ty, _, _) = civil_from_days(thursday);
+    let week = (thursday - days_from_civil(ty, 1, 1)) / 7 + 1;
+    format!("{ty:04}-W{week:02}")
+}
+
+pub fn month_num(s: &str) -> Option<u32> {
+    let l = s.trim_end_matches('.').to_ascii_lowercase();
+    if let Ok(n) = l.parse::<u32>() {
+        return (1..=12).contains(&n).then_some(n);
+    }
+    let p = l.get(..3)?;
+    let m = match p {
+        "jan" => 1,
+        "feb" => 2,
+        "mar" => 3,
+        "apr" => 4,
+        "may" => 5,
+        "jun" => 6,
+        "jul" => 7,
+        "aug" => 8,
+        "sep" => 9,
+        "oct" => 10,
+        "nov" => 11,
+        "dec" => 12,
+        _ => return None,
+    };
+    Some(m)
+}
+
+/// Numbers written as words or digits ("two", "twelve", "3").
+pub fn small_number(s: &str) -> Option<i64> {
+    let l = s.trim().to_ascii_lowercase();
+    if let Ok(n) = l.replace(',', "").parse::<i64>() {
+        return Some(n);
+    }
+    const WORDS: [&str; 21] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+    ];
+    if let Some(i) = WORDS.iter().position(|w| *w == l) {
+        return Some(i as i64);
+    }
+    match l.as_str() {
+        "a" | "an" | "a single" => Some(1),
+        "thirty" => Some(30),
+        "forty" => Some(40),
+        "fifty" => Some(50),
+        "hundred" | "a hundred" | "one hundred" => Some(100),
+        _ => None,
+    }
+}
+
+fn year_of(s: &str) -> Option<i32> {
+    let y: i32 = s.parse().ok()?;
+    Some(if s.len() == 2 { 2000 + y } else { y })
+}
+
+/// A date the engine values after the whole document has been read.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pending {
+    /// A month (and day) without a year; the `*2` fields for ranges.
+    YearLess {
+        month: u32,
+        day: Option<u32>,
+        month2: Option<u32>,
+        day2: Option<u32>,
+    },
+    /// Relative to the reference date.
+    Relative(Relative),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Relative {
+    Day(i64),
+    Week(i64),
+    Month(i64),
+    Year(i64),
+    /// The most recent such weekday (1 = Monday) before the reference day, or the next
+    /// one when `future`.
+    Weekday {
+        day: u32,
+        future: bool,
+    },
+    /// "this November": that month in the reference year.
+    MonthOfYear {
+        month: u32,
+        offset: i64,
+    },
+}
+
+fn qualifier(hit: &Hit, extra: &mut BTreeMap<String, Value>) {
+    if let Some(q) = hit.get("qual") {
+        let q = q
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        extra.insert("qualifier".into(), Value::String(q));
+    }
+}
+
+fn ready(value: String, hit: &Hit) -> Option<Found> {
+    let mut extra = BTreeMap::new();
+    qualifier(hit, &mut extra);
+    Some(Found {
+        value: Value::String(value),
+        extra,
+        pending: None,
+    })
+}
+
+fn pending(p: Pending, hit: &Hit) -> Option<Found> {
+    let mut extra = BTreeMap::new();
+    qualifier(hit, &mut extra);
+    Some(Found {
+        value: Value::Null,
+        extra,
+        pending: Some(p),
+    })
+}
+
+/// Calendar dates, months, years and ranges of these, from the groups `year`, `month`,
+/// `day` and `year2`, `month2`, `day2` for the end of a range. Missing end fields are taken
+/// from the start and the other way round ("November 21 and 22, 2024", "from May to July
+/// 2024"). Without any year the date is left to the year-less resolution.
+pub fn date(hit: &Hit) -> Option<Found> {
+    if in_url(hit.text, hit.start) {
+        return None;
+    }
+    let num = |g: &str| {
+        hit.get(g)
+            .and_then(|s| s.trim_end_matches(char::is_alphabetic).parse::<u32>().ok())
+    };
+    let mon = |g: &str| hit.get(g).and_then(month_num);
+    let (y1, y2) = (
+        hit.get("year").and_then(year_of),
+        hit.get("year2").and_then(year_of),
+    );
+    let (m1, m2, d1, d2) = (mon("month"), mon("month2"), num("day"), num("day2"));
+    if hit.get("month").is_some() && m1.is_none() || hit.get("month2").is_some() && m2.is_none() {
+        return None;
+    }
+    let ranged = y2.is_some() || m2.is_some() || d2.is_some();
+    if y1.is_none() && y2.is_none() {
+        let month = m1.or(m2)?;
+        return pending(
+            Pending::YearLess {
+                month,
+                day: d1,
+                month2: m2.filter(|_| m1.is_some()),
+                day2: d2,
+            },
+            hit,
+        );
+    };
+    // "December–February 2025": a start month after the end month lies in the year before.
+    let start_y = match (y1, y2, m1, m2) {
+        (None, Some(y), Some(a), Some(b)) if a > b && d1.is_none() => y - 1,
+        _ => y1.or(y2)?,
+    };
+    let start = Ymd {
+        y: start_y,
+        m: m1.or(if d1.is_some() { m2 } else { None }),
+        d: d1,
+    };
+    if !ranged {
+        return start
+            .valid()
+            .then(|| start.iso())
+            .and_then(|v| ready(v, hit));
+    }
+    let end = Ymd {
+        y: y2.unwrap_or(start_y),
+        m: m2.or(if d2.is_some() || y2.is_none() {
+            m1
+        } else {
+            None
+        }),
+        d: d2,
+    };
+    // "May to July 2024": the start takes the end's year; "2023 to May 2024" stays a year.
+    interval(start, end).and_then(|v| ready(v, hit))
+}
+
+/// All-numeric dates (`20/11/2024`, `11/20/2024`, `20.11.2024`) where the reading is
+/// unambiguous: dots are day-first (European); slashes are read whichever way makes a valid
+/// date, and refused when both ways do and they differ.
+pub fn numeric_date(hit: &Hit) -> Option<Found> {
+    if in_url(hit.text, hit.start) {
+        return None;
+    }
+    let a: u32 = hit.get("a")?.parse().ok()?;
+    let b: u32 = hit.get("b")?.parse().ok()?;
+    let y = year_of(hit.get("year")?)?;
+    let (m, d) = if hit.get("sep") == Some(".") || (a > 12 && b <= 12) {
+        (b, a)
+    } else if (b > 12 && a <= 12) || a == b {
+        (a, b)
+    } else {
+        return None;
+    };
+    let v = Ymd::day(y, m, d);
+    v.valid().then(|| v.iso()).and_then(|v| ready(v, hit))
+}
+
+/// A bare four-digit year, refused where the digits belong to something else: an amount,
+/// an identifier (`42001:2023`), a URL or path, a count ("2000 staff").
+pub fn year(hit: &Hit) -> Option<Found> {
+    let y = year_of(hit.get("year")?)?;
+    let t = hit.text.as_bytes();
+    let (s, e) = (hit.start, hit.end);
+    let before = t.get(s.wrapping_sub(1)).copied().unwrap_or(b' ');
+    let after = t.get(e).copied().unwrap_or(b' ');
+    if before.is_ascii_alphanumeric() || after.is_ascii_alphanumeric() {
+        return None;
+    }
+    if matches!(
+        before,
+        b':' | b'/' | b'#' | b'$' | b'.' | b',' | b'_' | b'=' | b'-' | b'+' | b'\\'
+    ) || matches!(after, b'%' | b'/' | b'_' | b'=')
+    {
+        // "2023-11" and "2024-2030" are other rules' business; a lone hyphen joins an
+        // identifier ("ISO-2022"). "2024." and "2024," end sentences and stay dates.
+        return None;
+    }
+    if matches!(after, b'.' | b',' | b':' | b'-')
+        && t.get(e + 1).is_some_and(|c| c.is_ascii_digit())
+    {
+        return None;
+    }
+    if in_url(hit.text, s) {
+        return None;
+    }
+    let rest = &hit.text[e..floor_char(hit.text, (e + 24).min(hit.text.len())).max(e)];
+    let next_word: String = rest
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    const COUNTED: [&str; 22] = [
+        "million",
+        "billion",
+        "thousand",
+        "people",
+        "staff",
+        "employees",
+        "members",
+        "organizations",
+        "organisations",
+        "companies",
+        "participants",
+        "flops",
+        "flop",
+        "tokens",
+        "gpus",
+        "users",
+        "respondents",
+        "times",
+        "words",
+        "pages",
+        "km",
+        "kg",
+    ];
+    if COUNTED.contains(&next_word.as_str()) {
+        return None;
+    }
+    let prev = hit.text[..s].trim_end();
+    let prev_word: String = prev
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .chars()
+        .rev()
+        .collect::<String>()
+        .to_lowercase();
+    const NOT_YEAR_AFTER: [&str; 12] = [
+        "page",
+        "pages",
+        "p",
+        "pp",
+        "no",
+        "number",
+        "over",
+        "approximately",
+        "about",
+        "than",
+        "section",
+        "article",
+    ];
+    if NOT_YEAR_AFTER.contains(&prev_word.as_str()) && !prev.ends_with(')') {
+        return None;
+    }
+    ready(Ymd::year(y).iso(), hit)
+}
+
+/// Whether offset `at` lies inside a URL or e-mail-like token.
+pub fn in_url(text: &str, at: usize) -> bool {
+    let from = text[..at]
+        .rfind(|c: char| c.is_whitespace() || c == '<' || c == '(' || c == '"' || c == '[')
+        .map_or(0, |i| i + 1);
+    let token = &text[from..at];
+    token.contains("://") || token.starts_with("www.") || token.contains('/') || token.contains('@')
+}
+
+/// "Q1 2025", "the first quarter of 2025", "2025 Q3".
+pub fn quarter(hit: &Hit) -> Option<Found> {
+    let y = year_of(hit.get("year")?)?;
+    let q = ordinal(hit.get("quarter")?)?;
+    if !(1..=4).contains(&q) {
+        return None;
+    }
+    let m = (q - 1) * 3 + 1;
+    interval(Ymd::month(y, m), Ymd::month(y, m + 2)).and_then(|v| ready(v, hit))
+}
+
+/// "H1 2024", "the first half of 2024", "the second half of 2025".
+pub fn half(hit: &Hit) -> Option<Found> {
+    let y = year_of(hit.get("year")?)?;
+    let h = ordinal(hit.get("half").or(hit.get("half_w"))?)?;
+    let (a, b) = match h {
+        1 => (1, 6),
+        2 => (7, 12),
+        _ => return None,
+    };
+    interval(Ymd::month(y, a), Ymd::month(y, b)).and_then(|v| ready(v, hit))
+}
+
+fn ordinal(s: &str) -> Option<u32> {
+    let l = s.to_ascii_lowercase();
+    let l = l.trim_start_matches(['q', 'h']);
+    Some(match l {
+        "1" | "first" | "1st" => 1,
+        "2" | "second" | "2nd" => 2,
+        "3" | "third" | "3rd" => 3,
+        "4" | "fourth" | "4th" | "last" | "final" => 4,
+        _ => return None,
+    })
+}
+
+/// Northern-hemisphere seasons: spring March–May, summer June–August, autumn/fall
+/// September–November, winter December–February (of the next year).
+pub fn season(hit: &Hit) -> Option<Found> {
+    let y = year_of(hit.get("year")?)?;
+    let s = hit.get("season")?.to_ascii_lowercase();
+    let (a, b) = match s.as_str() {
+        "spring" => (Ymd::month(y, 3), Ymd::month(y, 5)),
+        "summer" => (Ymd::month(y, 6), Ymd::month(y, 8)),
+        "autumn" | "fall" => (Ymd::month(y, 9), Ymd::month(y, 11)),
+        "winter" => (Ymd::month(y, 12), Ymd::month(y + 1, 2)),
+        _ => return None,
+    };
+    interval(a, b).and_then(|v| ready(v, hit))
+}
+
+/// "the 1970s" → `1970/1979`.
+pub fn decade(hit: &Hit) -> Option<Found> {
+    let y: i32 = hit.get("decade")?.parse().ok()?;
+    if y % 10 != 0 {
+        return None;
+    }
+    ready(format!("{y:04}/{:04}", y + 9), hit)
+}
+
+/// Which fiscal calendar a fiscal year follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FiscalSystem {
+    /// US federal: October of the year before to September.
+    Us,
+    /// UK, Japan, India, Canada...: April to March of the next year.
+    AprilToMarch,
+}
+
+/// Fiscal years: "FY24", "FY 2025", "fiscal year 2025", "FY2024/25". The calendar follows
+/// the nearest country or currency cue around the expression; a two-year form
+/// ("FY2024/25", "2024-25") is April–March; the default is the US federal year.
+pub fn fiscal_year(hit: &Hit) -> Option<Found> {
+    let y = year_of(hit.get("fy")?)?;
+    if let Some(y2) = hit.get("fy2") {
+        let y2 = if y2.len() == 2 {
+            y / 100 * 100 + y2.parse::<i32>().ok()?
+        } else {
+            y2.parse().ok()?
+        };
+        if y2 != y + 1 {
+            return None;
+        }
+        return fiscal_value(FiscalSystem::AprilToMarch, y, hit);
+    }
+    let system = fiscal_system(hit.text, hit.start, hit.end);
+    // An April–March year is named after the year it starts in ("FY2024" of Japan runs
+    // April 2024 – March 2025); the US year after the year it ends in.
+    fiscal_value(system, y, hit)
+}
+
+fn fiscal_value(system: FiscalSystem, y: i32, hit: &Hit) -> Option<Found> {
+    let (a, b) = match system {
+        FiscalSystem::Us => (Ymd::month(y - 1, 10), Ymd::month(y, 9)),
+        FiscalSystem::AprilToMarch => (Ymd::month(y, 4), Ymd::month(y + 1, 3)),
+    };
+    let mut f = interval(a, b).and_then(|v| ready(v, hit))?;
+    let sys = match system {
+        FiscalSystem::Us => "us",
+        FiscalSystem::AprilToMarch => "april-march",
+    };
+    f.extra.insert("fiscal".into(), Value::String(sys.into()));
+    Some(f)
+}
+
+/// The fiscal calendar of a fiscal year: the country heading its table column, else the
+/// nearest country or currency cue before it (within a few lines), else one shortly after
+/// it, else the US federal year.
+pub fn fiscal_system(text: &str, start: usize, end: usize) -> FiscalSystem {
+    const US: [&str; 10] = [
+        "united states",
+        "u.s.",
+        "us ",
+        "u.s ",
+        "american",
+        "federal",
+        "congress",
+        "usd",
+        "nist",
+        "$",
+    ];
+    const AM: [&str; 14] = [
+        "japan",
+        "uk ",
+        "u.k.",
+        "united kingdom",
+        "britain",
+        "british",
+        "£",
+        "¥",
+        "yen",
+        "india",
+        "gbp",
+        "jpy",
+        "canada",
+        "cad",
+    ];
+    for cell in super::table::cells_above(text, start, 40) {
+        let c = cell.to_lowercase() + " ";
+        if US.iter().any(|k| c.starts_with(k)) {
+            return FiscalSystem::Us;
+        }
+        if AM.iter().any(|k| c.starts_with(k)) {
+            return FiscalSystem::AprilToMarch;
+        }
+    }
+    let lo = floor_char(text, start.saturating_sub(400));
+    let hi = floor_char(text, (end + 150).min(text.len()));
+    let before = text[lo..start].to_lowercase();
+    let after = text[end..hi].to_lowercase();
+    let last = |cues: &[&str]| cues.iter().filter_map(|c| before.rfind(c)).max();
+    match (last(&US), last(&AM)) {
+        (Some(u), Some(a)) => {
+            return if a > u {
+                FiscalSystem::AprilToMarch
+            } else {
+                FiscalSystem::Us
+            };
+        }
+        (Some(_), None) => return FiscalSystem::Us,
+        (None, Some(_)) => return FiscalSystem::AprilToMarch,
+        (None, None) => {}
+    }
+    let first = |cues: &[&str]| cues.iter().filter_map(|c| after.find(c)).min();
+    match (first(&US), first(&AM)) {
+        (None, Some(_)) => FiscalSystem::AprilToMarch,
+        (Some(u), Some(a)) if a < u => FiscalSystem::AprilToMarch,
+        _ => FiscalSystem::Us,
+    }
+}
+
+pub fn floor_char(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Relative expressions: "today", "yesterday", "last year", "next month", "this week",
+/// "two years ago", "Monday", "this November", "the end of the year".
+pub fn relative(hit: &Hit) -> Option<Found> {
+    let rel = hit.get("rel")?.to_ascii_lowercase();
+    // "over the last year", "in the next month" are durations, not calendar dates.
+    let prev = hit.text[..hit.start].trim_end().to_ascii_lowercase();
+    if (rel.starts_with("last") || rel.starts_with("next") || rel.starts_with("past"))
+        && (prev.ends_with(" the") || prev == "the")
+    {
+        return None;
+    }
+    let rel = rel.split_whitespace().collect::<Vec<_>>().join(" ");
+    let words: Vec<&str> = rel.split(' ').collect();
+    let r = match words.as_slice() {
+        ["today"] | ["tonight"] => Relative::Day(0),
+        ["yesterday"] => Relative::Day(-1),
+        ["tomorrow"] => Relative::Day(1),
+        [which, unit] if offset_word(which).is_some() => {
+            let o = offset_word(which)?;
+            match *unit {
+                "year" => Relative::Year(o),
+                "month" => Relative::Month(o),
+                "week" => Relative::Week(o),
+                u => {
+                    if let Some(m) = month_num(u).filter(|_| u.len() >= 3 && is_month_word(u)) {
+                        Relative::MonthOfYear {
+                            month: m,
+                            offset: o,
+                        }
+                    } else if let Some(d) = weekday_num(u) {
+                        match o {
+                            -1 => Relative::Weekday {
+                                day: d,
+                                future: false,
+                            },
+                            1 => Relative::Weekday {
+                                day: d,
+                                future: true,
+                            },
+                            _ => Relative::Weekday {
+                                day: d,
+                                future: false,
+                            },
+                        }
+                    } else {
+                        return None;
+                    }
+                }
+            }
+        }
+        [n, unit, "ago"] => {
+            let n = small_number(n)?;
+            match unit.trim_end_matches('s') {
+                "year" => Relative::Year(-n),
+                "month" => Relative::Month(-n),
+                "week" => Relative::Week(-n),
+                "day" => Relative::Day(-n),
+                _ => return None,
+            }
+        }
+        [w] if weekday_num(w).is_some() => Relative::Weekday {
+            day: weekday_num(w)?,
+            future: false,
+        },
+        _ => return None,
+    };
+    pending(Pending::Relative(r), hit)
+}
+
+fn is_month_word(w: &str) -> bool {
+    const M: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    M.contains(&w)
+}
+
+fn offset_word(w: &str) -> Option<i64> {
+    match w {
+        "this" | "current" | "the" => Some(0),
+        "last" | "past" | "previous" => Some(-1),
+        "next" | "coming" | "following" => Some(1),
+        _ => None,
+    }
+}
+
+fn weekday_num(w: &str) -> Option<u32> {
+    Some(match w {
+        "monday" => 1,
+        "tuesday" => 2,
+        "wednesday" => 3,
+        "thursday" => 4,
+        "friday" => 5,
+        "saturday" => 6,
+        "sunday" => 7,
+        _ => return None,
+    })
+}
+
+/// Values a relative expression against the reference date; `None` when the reference is
+/// not precise enough ("yesterday" of a document dated only by year).
+pub fn resolve_relative(r: Relative, reference: Ymd) -> Option<String> {
+    let y = reference.y;
+    match r {
+        Relative::Year(o) => Some(Ymd::year(y + o as i32).iso()),
+        Relative::Month(o) => {
+            let m = reference.m? as i64 - 1 + o;
+            Some(Ymd::month(y + m.div_euclid(12) as i32, (m.rem_euclid(12) + 1) as u32).iso())
+        }
+        Relative::MonthOfYear { month, offset } => Some(Ymd::month(y + offset as i32, month).iso()),
+        Relative::Day(o) => {
+            let z = days_from_civil(y, reference.m?, reference.d?) + o;
+            let (a, b, c) = civil_from_days(z);
+            Some(Ymd::day(a, b, c).iso())
+        }
+        Relative::Week(o) => {
+            let z = days_from_civil(y, reference.m?, reference.d?) + 7 * o;
+            let (a, b, c) = civil_from_days(z);
+            Some(iso_week(a, b, c))
+        }
+        Relative::Weekday { day, future } => {
+            let (m, d) = (reference.m?, reference.d?);
+            let today = weekday(y, m, d) as i64;
+            let base = days_from_civil(y, m, d);
+            let delta = if future {
+                let k = (day as i64 - today).rem_euclid(7);
+                if k == 0 { 7 } else { k }
+            } else {
+                let k = (today - day as i64).rem_euclid(7);
+                -k
+            };
+            let (a, b, c) = civil_from_days(base + delta);
+            Some(Ymd::day(a, b, c).iso())
+        }
+    }
+}
+
+/// Values a year-less month or day with `year`.
+pub fn resolve_yearless(p: &Pending, year: i32) -> Option<String> {
+    let Pending::YearLess {
+        month,
+        day,
+        month2,
+        day2,
+    } = *p
+    else {
+        return None;
+    };
+    let a = Ymd {
+        y: year,
+        m: Some(month),
+        d: day,
+    };
+    if month2.is_none() && day2.is_none() {
+        return a.valid().then(|| a.iso());
+    }
+    let m2 = month2.unwrap_or(month);
+    // "December 30 to January 2" crosses into the next year.
+    let y2 = if m2 < month { year + 1 } else { year };
+    interval(
+        a,
+        Ymd {
+            y: y2,
+            m: Some(m2),
+            d: day2,
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fiscal_year_us_runs_october_to_september() {
+        let t = "the United States’ fiscal year 2025 budget";
+        let s = t.find("fiscal").unwrap();
+        assert_eq!(fiscal_system(t, s, s + 16), FiscalSystem::Us);
+    }
+
+    #[test]
+    fn fiscal_year_of_japan_runs_april_to_march() {
+        let t = "Japan's government allocated ¥2 billion in FY2024 to the institute";
+        let s = t.find("FY").unwrap();
+        assert_eq!(fiscal_system(t, s, s + 6), FiscalSystem::AprilToMarch);
+    }
+
+    #[test]
+    fn fiscal_year_follows_its_table_column() {
+        let t = "\tUnited States\tUnited Kingdom\nFunding (USD)\t$10 million (FY24)\t£50 million";
+        let s = t.find("FY24").unwrap();
+        assert_eq!(fiscal_system(t, s, s + 4), FiscalSystem::Us);
+        let t = "\tUnited States\tJapan\nFunding\t$1\t¥2 (FY2024)";
+        let s = t.find("FY2024").unwrap();
+        assert_eq!(fiscal_system(t, s, s + 6), FiscalSystem::AprilToMarch);
+    }
+
+    #[test]
+    fn fiscal_year_defaults_to_us_without_cues() {
+        assert_eq!(
+            fiscal_system("budget for FY24 was", 11, 15),
+            FiscalSystem::Us
+        );
+    }
+
+    #[test]
+    fn weekdays_and_iso_weeks_follow_the_calendar() {
+        assert_eq!(weekday(2024, 11, 21), 4);
+        assert_eq!(iso_week(2024, 11, 21), "2024-W47");
+        assert_eq!(iso_week(2021, 1, 1), "2020-W53");
+        assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
+    }
+
+    #[test]
+    fn relative_dates_count_from_the_reference_day() {
+        let r = Ymd::day(2024, 11, 21);
+        assert_eq!(
+            resolve_relative(Relative::Day(-1), r).unwrap(),
+            "2024-11-20"
+        );
+        assert_eq!(resolve_relative(Relative::Year(-1), r).unwrap(), "2023");
+        assert_eq!(resolve_relative(Relative::Month(2), r).unwrap(), "2025-01");
+        assert_eq!(resolve_relative(Relative::Week(-1), r).unwrap(), "2024-W46");
+        // 2024-11-21 is a Thursday: "Monday" is the 18th, "next Monday" the 25th.
+        let mon = Relative::Weekday {
+            day: 1,
+            future: false,
+        };
+        assert_eq!(resolve_relative(mon, r).unwrap(), "2024-11-18");
+        let next = Relative::Weekday {
+            day: 1,
+            future: true,
+        };
+        assert_eq!(resolve_relative(next, r).unwrap(), "2024-11-25");
+        assert_eq!(resolve_relative(Relative::Day(0), Ymd::year(2024)), None);
+    }
+
+    #[test]
+    fn impossible_days_are_not_dates() {
+        assert!(!Ymd::day(2023, 2, 29).valid());
+        assert!(Ymd::day(2024, 2, 29).valid());
+        assert_eq!(interval(Ymd::year(2030), Ymd::year(2024)), None);
+    }
+
+    #[test]
+    fn year_less_ranges_cross_the_new_year() {
+        let p = Pending::YearLess {
+            month: 12,
+            day: Some(30),
+            month2: Some(1),
+            day2: Some(2),
+        };
+        assert_eq!(resolve_yearless(&p, 2024).unwrap(), "2024-12-30/2025-01-02");
+    }
+}

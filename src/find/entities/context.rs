@@ -1,0 +1,127 @@
+//! Context rules: what a generic or ambiguous match means in its document.
+//!
+//! - a generic institute name qualified by countries before it ("Japan's AI Safety
+//!   Institute", "the UK and U.S. AISIs") or after it ("AISIs of Japan and Singapore");
+//! - a list of three or more countries near a Network cue ("... from Australia, Canada, the
+//!   European Commission, ...") names each member's institute;
+//! - an ambiguous alias (CAISI) resolved by the document's own definition, then by cue
+//!   words nearby, then by which candidate the document names more often;
+//! - "the Institute" and an unqualified "the AISI" stand for the document's main institute
+//!   when one institute clearly dominates.
+
+use super::gazetteer::{Gazetteer, Raw, Role};
+use crate::model::MentionKind;
+
+/// Whether the text between two chained list items only separates them
+/// (", ", " and ", ", and the ", "'s and ", " & ").
+pub fn is_list_gap(gap: &str) -> bool {
+    if gap.len() > 24 {
+        return false;
+    }
+    let cleaned = gap.replace("'s", " ");
+    cleaned
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '&' || c == '/' || c == ';')
+        .filter(|w| !w.is_empty())
+        .all(|w| matches!(w, "and" | "or" | "the" | "as" | "well"))
+}
+
+/// Whether `gap` joins a country directly to the institute name after it: nothing, or a
+/// possessive ("Japan's AI Safety Institute").
+pub fn is_qualifier_gap(gap: &str) -> bool {
+    matches!(gap.trim(), "" | "'s" | "'" | "s'")
+}
+
+/// The country code a raw match can qualify an institute with, if any.
+pub fn country_code<'g>(g: &'g Gazetteer, r: &Raw) -> Option<&'g str> {
+    g.targets_of(r).find_map(|t| {
+        let e = g.entries.get(t.entry as usize)?;
+        match (t.role, e.kind) {
+            (Role::Name | Role::Adjective, MentionKind::Country) => Some(e.value.as_str()),
+            _ => None,
+        }
+    })
+}
+
+/// The institute code a raw match stands for as a listed Network member: a country, or
+/// an organisation with a `member_code` ("the European Commission").
+pub fn member_code<'g>(g: &'g Gazetteer, r: &Raw) -> Option<&'g str> {
+    country_code(g, r).or_else(|| {
+        g.targets_of(r).find_map(|t| {
+            let e = g.entries.get(t.entry as usize)?;
+            (t.role == Role::Name).then_some(e.member_code.as_deref()?)
+        })
+    })
+}
+
+pub fn has_role(g: &Gazetteer, r: &Raw, role: Role) -> bool {
+    g.targets_of(r).any(|t| t.role == role)
+}
+
+/// Counts of `needle` in `s[from..to]`, on word boundaries.
+pub fn count_word(s: &str, from: usize, to: usize, needle: &str) -> usize {
+    let (from, to) = (floor(s, from), floor(s, to));
+    let hay = &s[from..to];
+    hay.match_indices(needle)
+        .filter(|(i, _)| {
+            let before = hay[..*i].chars().next_back();
+            let after = hay[i + needle.len()..].chars().next();
+            !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+        })
+        .count()
+}
+
+/// Whether `s[a..b]` stays within one sentence: no full stop followed by a capital.
+pub fn same_sentence(s: &str, a: usize, b: usize) -> bool {
+    let (a, b) = (floor(s, a), floor(s, b));
+    let span = &s.as_bytes()[a..b];
+    !span
+        .windows(3)
+        .any(|w| matches!(w[0], b'.' | b'!' | b'?') && w[1] == b' ' && w[2].is_ascii_uppercase())
+}
+
+/// The largest char boundary at or below `i`.
+pub fn floor(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The one value that dominates `counts`: at least `min` mentions and two thirds of all.
+pub fn dominant<'a>(counts: &[(&'a str, usize)], min: usize) -> Option<&'a str> {
+    let total: usize = counts.iter().map(|c| c.1).sum();
+    let best = counts.iter().max_by_key(|c| c.1)?;
+    (best.1 >= min && best.1 * 3 >= total * 2).then_some(best.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_gaps_are_commas_and_conjunctions() {
+        assert!(is_list_gap(", "));
+        assert!(is_list_gap(", and the "));
+        assert!(is_list_gap("'s and "));
+        assert!(!is_list_gap(" signed with "));
+    }
+
+    #[test]
+    fn qualifier_gap_is_nothing_or_a_possessive() {
+        assert!(is_qualifier_gap(" "));
+        assert!(is_qualifier_gap("'s "));
+        assert!(!is_qualifier_gap(", the "));
+    }
+
+    #[test]
+    fn word_counts_respect_boundaries() {
+        assert_eq!(count_word("Canada and Canadian", 0, 19, "Canada"), 1);
+    }
+
+    #[test]
+    fn dominance_needs_two_thirds() {
+        assert_eq!(dominant(&[("JP", 6), ("US", 2)], 3), Some("JP"));
+        assert_eq!(dominant(&[("JP", 4), ("US", 3)], 3), None);
+    }
+}

@@ -1,0 +1,796 @@
+//! Gazetteers: the rule files of `rules/entities/` read, checked and compiled into one
+//! Aho-Corasick automaton, and the single pass of that automaton over a document.
+//!
+//! Matching runs over a normalised copy of the text ([`NormText`]: whitespace runs collapsed,
+//! curly apostrophes and odd hyphens made ASCII, ligatures split) so that a name broken
+//! across a PDF line still matches; every match maps back to exact byte offsets of the
+//! original. This module never decides what a match means in context: see `context.rs`.
+
+use crate::model::MentionKind;
+use aho_corasick::{AhoCorasick, Input, MatchKind};
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// One rule file as written.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileSpec {
+    /// What the entries are: institute, organization, country, event, location, person.
+    kind: String,
+    /// `exact` makes every alias of the file case-sensitive (country names: "Turkey",
+    /// "Chad"); the default matches names in any case and acronyms exactly.
+    #[serde(default)]
+    case: Option<String>,
+    #[serde(default)]
+    entry: Vec<toml::Spanned<EntrySpec>>,
+    #[serde(default)]
+    head: Option<toml::Spanned<HeadSpec>>,
+    #[serde(default)]
+    person: Option<toml::Spanned<PersonSpec>>,
+    #[serde(default)]
+    acronyms: Option<toml::Spanned<AcronymSpec>>,
+    /// Examples that concern the file's context rules rather than one entry.
+    #[serde(default)]
+    example: Vec<toml::Spanned<ExampleSpec>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntrySpec {
+    /// The mention value: institute code, canonical organisation name, country code...
+    value: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    /// Aliases matched case-sensitively even though they hold lowercase letters
+    /// ("Meta", "Amazon": ordinary words in lowercase).
+    #[serde(default)]
+    exact: Vec<String>,
+    /// Short acronyms that are often something else ("IPA", "AU"): they count only in a
+    /// document that also names the entry in full or defines the acronym.
+    #[serde(default)]
+    weak: Vec<String>,
+    /// Country adjectives ("Japanese", "Canadian"): they qualify an institute ("the
+    /// Canadian AISI") but are never country mentions themselves.
+    #[serde(default)]
+    adjectives: Vec<String>,
+    /// Words whose presence near an ambiguous alias points to this entry.
+    #[serde(default)]
+    cues: Vec<String>,
+    /// The institute code a listed member stands for in a list of Network members
+    /// ("the European Commission" → `EU`).
+    #[serde(default)]
+    member_code: Option<String>,
+    /// This organisation also acts as the institute with this code.
+    #[serde(default)]
+    institute: Option<String>,
+    /// Must-match examples; the value defaults to the entry's.
+    #[serde(default)]
+    examples: Vec<ExampleSpec>,
+    /// Must-not-match examples: no mention of this entry's value may come out.
+    #[serde(default)]
+    not: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HeadSpec {
+    /// Generic institute names that need a country to resolve ("AI Safety Institute").
+    names: Vec<String>,
+    #[serde(default)]
+    exact: Vec<String>,
+    /// Phrases that stand for the document's main institute ("the Institute").
+    #[serde(default)]
+    anaphora: Vec<String>,
+    /// Words that, near a list of countries, make it a list of Network members.
+    #[serde(default)]
+    list_cues: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PersonSpec {
+    /// Titles written before a name ("Dr.", "Professor").
+    titles: Vec<String>,
+    /// Phrases after which a name follows ("led by").
+    #[serde(default)]
+    before: Vec<String>,
+    /// Role words next to a name ("Director": "Director Jane Doe", "Jane Doe, Director").
+    #[serde(default)]
+    roles: Vec<String>,
+    /// Capitalised words that are never part of a name ("The", "AI").
+    #[serde(default)]
+    not_names: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AcronymSpec {
+    /// Words that make a defined full name an organisation ("Institute", "Agency").
+    org_heads: Vec<String>,
+    /// Lowercase words allowed inside a full name without an acronym letter.
+    #[serde(default)]
+    stopwords: Vec<String>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleSpec {
+    pub text: String,
+    /// Expected value; defaults to the entry's value.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// Expected kind; defaults to the file's kind.
+    #[serde(default)]
+    pub kind: Option<String>,
+    /// When set, the example must produce no mention of this kind and value.
+    #[serde(default)]
+    pub absent: bool,
+}
+
+/// What a pattern stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// A name of an entry: a mention of its kind and value.
+    Name,
+    /// A country adjective: qualifies institutes, no mention of its own.
+    Adjective,
+    /// A generic institute name.
+    Head,
+    /// "the Institute": the document's main institute.
+    Anaphor,
+    /// A word that makes a nearby country list a list of Network members.
+    ListCue,
+    PersonTitle,
+    PersonBefore,
+    PersonRoleWord,
+}
+
+/// One meaning of a pattern.
+pub struct Target {
+    /// A weak alias: kept only when the document also names the entry otherwise.
+    pub weak: bool,
+    /// Index into [`Gazetteer::entries`]; unused for roles without an entry.
+    pub entry: u32,
+    pub role: Role,
+    /// For case-sensitive aliases: the exact form (normalised) and its uppercase form.
+    exact: Option<(Box<str>, Box<str>)>,
+}
+
+/// One entry of a gazetteer, compiled.
+pub struct Entry {
+    pub kind: MentionKind,
+    pub value: String,
+    pub cues: Vec<String>,
+    pub member_code: Option<String>,
+    pub institute: Option<String>,
+    /// Rule id written on mentions: `entities/<file stem>`.
+    pub rule: String,
+}
+
+/// An example to run in the self-test.
+pub struct Example {
+    pub file: String,
+    pub rule: String,
+    pub text: String,
+    pub kind: MentionKind,
+    pub value: String,
+    pub absent: bool,
+}
+
+/// All gazetteers compiled into one automaton.
+#[derive(Default)]
+pub struct Gazetteer {
+    pub(super) ac: Option<AhoCorasick>,
+    pub targets: Vec<Vec<Target>>,
+    pub entries: Vec<Entry>,
+    pub examples: Vec<Example>,
+    pub org_heads: Vec<String>,
+    pub stopwords: Vec<String>,
+    pub not_names: Vec<String>,
+    /// Codes that have an institute entry: the only ones a member list can name.
+    pub institute_codes: Vec<String>,
+}
+
+pub fn parse_kind(s: &str) -> Option<MentionKind> {
+    Some(match s {
+        "institute" => MentionKind::Institute,
+        "organization" => MentionKind::Organization,
+        "country" => MentionKind::Country,
+        "event" => MentionKind::Event,
+        "location" => MentionKind::Location,
+        "person" => MentionKind::Person,
+        _ => return None,
+    })
+}
+
+/// Collects patterns while loading; identical patterns (ignoring ASCII case) share an id.
+struct Builder {
+    ids: HashMap<String, usize>,
+    patterns: Vec<String>,
+    targets: Vec<Vec<Target>>,
+}
+
+impl Builder {
+    /// Adds `alias` (and its OCR variants) for `entry`/`role`.
+    fn add(&mut self, alias: &str, entry: u32, role: Role, case_sensitive: bool) {
+        self.add_alias(alias, entry, role, case_sensitive, false);
+    }
+
+    fn add_alias(&mut self, alias: &str, entry: u32, role: Role, case_sensitive: bool, weak: bool) {
+        let norm = NormText::new(alias).s;
+        let norm = norm.trim();
+        if norm.is_empty() {
+            return;
+        }
+        let mut forms = ocr_variants(norm);
+        // A compound broken at a line end loses its hyphen when the line is joined
+        // ("Information-\ntechnology" → "Informationtechnology").
+        if norm.contains('-') {
+            let joined = dehyphenate(norm);
+            if joined != norm {
+                forms.extend(ocr_variants(&joined));
+            }
+        }
+        for form in forms {
+            let key = form.to_ascii_lowercase();
+            let id = *self.ids.entry(key.clone()).or_insert_with(|| {
+                self.patterns.push(key);
+                self.targets.push(Vec::new());
+                self.patterns.len() - 1
+            });
+            let exact = case_sensitive.then(|| {
+                (
+                    form.clone().into_boxed_str(),
+                    form.to_uppercase().into_boxed_str(),
+                )
+            });
+            let t = &mut self.targets[id];
+            if !t
+                .iter()
+                .any(|x| x.entry == entry && x.role == role && x.exact == exact && x.weak == weak)
+            {
+                t.push(Target {
+                    weak,
+                    entry,
+                    role,
+                    exact,
+                });
+            }
+        }
+    }
+}
+
+/// "AI" is often read as "Al" by OCR and some PDF fonts: every alias holding "AI" also
+/// matches with "Al" in its place (up to three occurrences, so at most eight forms).
+fn ocr_variants(alias: &str) -> Vec<String> {
+    let spots: Vec<usize> = alias.match_indices("AI").map(|(i, _)| i).take(3).collect();
+    let mut out = Vec::with_capacity(1 << spots.len());
+    for mask in 0..(1u32 << spots.len()) {
+        let mut b = alias.as_bytes().to_vec();
+        for (k, &at) in spots.iter().enumerate() {
+            if mask & (1 << k) != 0 {
+                b[at + 1] = b'l';
+            }
+        }
+        out.push(String::from_utf8(b).unwrap_or_else(|_| alias.to_string()));
+    }
+    out
+}
+
+/// An alias with its hyphens before lowercase letters dropped.
+fn dehyphenate(alias: &str) -> String {
+    let mut out = String::with_capacity(alias.len());
+    let mut chars = alias.chars().peekable();
+    while let Some(c) = chars.next() {
+        let joins = c == '-'
+            && out.ends_with(char::is_alphabetic)
+            && chars.peek().is_some_and(|n| n.is_lowercase());
+        if !joins {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// True when an alias is an acronym-like token: no lowercase letter ("NIST", "U.S.").
+fn is_acronym(alias: &str) -> bool {
+    !alias.chars().any(|c| c.is_lowercase())
+}
+
+fn line_of(src: &str, at: usize) -> usize {
+    src[..at.min(src.len())].matches('\n').count() + 1
+}
+
+impl Gazetteer {
+    /// Reads every `.toml` file under `dir` and compiles them. An error names the file,
+    /// the line and the entry.
+    pub fn load(dir: &Path) -> Result<Gazetteer> {
+        let mut b = Builder {
+            ids: HashMap::new(),
+            patterns: Vec::new(),
+            targets: Vec::new(),
+        };
+        let mut g = Gazetteer::default();
+        for (rel, path) in crate::rules::toml_files(dir)? {
+            let src = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read entity rules {}", path.display()))?;
+            let shown = format!("entities/{rel}");
+            g.load_file(&mut b, &shown, &src)?;
+        }
+        if !b.patterns.is_empty() {
+            // A full DFA: a few MB for the gazetteers, and the fastest scan.
+            let ac = AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .build(&b.patterns)
+                .context("cannot compile the entity gazetteers")?;
+            g.ac = Some(ac);
+        }
+        g.targets = b.targets;
+        Ok(g)
+    }
+
+    fn load_file(&mut self, b: &mut Builder, file: &str, src: &str) -> Result<()> {
+        let spec: FileSpec = toml::from_str(src).map_err(|e| {
+            let line = e.span().map(|s| line_of(src, s.start)).unwrap_or(0);
+            anyhow::anyhow!("{file}:{line}: {}", e.message())
+        })?;
+        let Some(kind) = parse_kind(&spec.kind) else {
+            bail!(
+                "{file}: unknown kind {:?} (use institute, organization, country, event, location or person)",
+                spec.kind
+            );
+        };
+        let all_exact = match spec.case.as_deref() {
+            None => false,
+            Some("exact") => true,
+            Some(other) => bail!("{file}: unknown case {other:?} (use \"exact\" or leave it out)"),
+        };
+        let stem = file
+            .trim_start_matches("entities/")
+            .trim_end_matches(".toml");
+        let rule = format!("entities/{stem}");
+        for e in &spec.entry {
+            let line = line_of(src, e.span().start);
+            let e = e.get_ref();
+            let here = || format!("{file}:{line}: entry {:?}", e.value);
+            if e.value.trim().is_empty() {
+                bail!("{file}:{line}: entry without a value");
+            }
+            if matches!(kind, MentionKind::Country | MentionKind::Institute) {
+                let ok = e.value == "NETWORK"
+                    || (e.value.len() == 2 && e.value.bytes().all(|c| c.is_ascii_uppercase()));
+                if !ok {
+                    bail!(
+                        "{}: value must be an ISO 3166-1 alpha-2 code (or NETWORK for the Network)",
+                        here()
+                    );
+                }
+            }
+            for code in e.member_code.iter().chain(e.institute.iter()) {
+                if code.len() != 2 || !code.bytes().all(|c| c.is_ascii_uppercase()) {
+                    bail!("{}: {code:?} is not an institute code", here());
+                }
+            }
+            if e.aliases
+                .iter()
+                .chain(&e.exact)
+                .chain(&e.weak)
+                .any(|a| a.trim().is_empty())
+            {
+                bail!("{}: empty alias", here());
+            }
+            if kind == MentionKind::Institute {
+                self.institute_codes.push(e.value.clone());
+            }
+            let idx = self.entries.len() as u32;
+            self.entries.push(Entry {
+                kind,
+                value: e.value.clone(),
+                cues: e.cues.clone(),
+                member_code: e.member_code.clone(),
+                institute: e.institute.clone(),
+                rule: rule.clone(),
+            });
+            // The value itself is a name unless it is a code.
+            let value_is_name = !matches!(kind, MentionKind::Country | MentionKind::Institute);
+            // The value is a name too, unless listed as exact or weak.
+            let value_is_name =
+                value_is_name && !e.exact.contains(&e.value) && !e.weak.contains(&e.value);
+            let names = value_is_name
+                .then_some(&e.value)
+                .into_iter()
+                .chain(&e.aliases);
+            for a in names {
+                b.add(a, idx, Role::Name, all_exact || is_acronym(a));
+            }
+            for a in &e.exact {
+                b.add(a, idx, Role::Name, true);
+            }
+            for a in &e.weak {
+                b.add_alias(a, idx, Role::Name, true, true);
+            }
+            for a in &e.adjectives {
+                b.add(a, idx, Role::Adjective, true);
+            }
+            for x in &e.examples {
+                self.examples.push(Example {
+                    file: file.to_string(),
+                    rule: format!("{rule}:{}", e.value),
+                    text: x.text.clone(),
+                    kind: match &x.kind {
+                        Some(k) => parse_kind(k)
+                            .with_context(|| format!("{}: unknown example kind {k:?}", here()))?,
+                        None => kind,
+                    },
+                    value: x.value.clone().unwrap_or_else(|| e.value.clone()),
+                    absent: x.absent,
+                });
+            }
+            for t in &e.not {
+                self.examples.push(Example {
+                    file: file.to_string(),
+                    rule: format!("{rule}:{}", e.value),
+                    text: t.clone(),
+                    kind,
+                    value: e.value.clone(),
+                    absent: true,
+                });
+            }
+        }
+        if let Some(h) = &spec.head {
+            let h = h.get_ref();
+            for a in &h.names {
+                b.add(a, u32::MAX, Role::Head, all_exact || is_acronym(a));
+            }
+            for a in &h.exact {
+                b.add(a, u32::MAX, Role::Head, true);
+            }
+            for a in &h.anaphora {
+                b.add(a, u32::MAX, Role::Anaphor, true);
+            }
+            for a in &h.list_cues {
+                b.add(a, u32::MAX, Role::ListCue, true);
+            }
+        }
+        if let Some(p) = &spec.person {
+            let p = p.get_ref();
+            for a in &p.titles {
+                b.add(a, u32::MAX, Role::PersonTitle, true);
+            }
+            for a in &p.before {
+                b.add(a, u32::MAX, Role::PersonBefore, false);
+            }
+            for a in &p.roles {
+                b.add(a, u32::MAX, Role::PersonRoleWord, true);
+            }
+            self.not_names.extend(p.not_names.iter().cloned());
+        }
+        if let Some(a) = &spec.acronyms {
+            let a = a.get_ref();
+            self.org_heads.extend(a.org_heads.iter().cloned());
+            self.stopwords.extend(a.stopwords.iter().cloned());
+        }
+        for x in &spec.example {
+            let line = line_of(src, x.span().start);
+            let x = x.get_ref();
+            let k = match &x.kind {
+                Some(k) => parse_kind(k)
+                    .with_context(|| format!("{file}:{line}: unknown example kind {k:?}"))?,
+                None => kind,
+            };
+            let Some(value) = &x.value else {
+                bail!("{file}:{line}: a file-level example needs a value");
+            };
+            self.examples.push(Example {
+                file: file.to_string(),
+                rule: format!("{rule}:context"),
+                text: x.text.clone(),
+                kind: k,
+                value: value.clone(),
+                absent: x.absent,
+            });
+        }
+        Ok(())
+    }
+
+    /// Every accepted match in `s`, leftmost-longest, with word boundaries and case rules
+    /// checked. A match that fails a check is retried one character further on, so a
+    /// shorter name inside a rejected longer one is still found.
+    pub fn scan(&self, s: &str, from: usize, to: usize, out: &mut Vec<Raw>) {
+        let Some(ac) = &self.ac else { return };
+        let mut pos = from;
+        while pos < to {
+            let Some(m) = ac.find(Input::new(s).span(pos..to)) else {
+                break;
+            };
+            match self.accept(s, m.start(), m.end(), m.pattern().as_usize()) {
+                Some(r) => {
+                    pos = r.end;
+                    out.push(r);
+                }
+                None => {
+                    pos = m.start() + s[m.start()..].chars().next().map_or(1, char::len_utf8);
+                }
+            }
+        }
+    }
+
+    fn accept(&self, s: &str, a: usize, b: usize, pid: usize) -> Option<Raw> {
+        if s[..a].chars().next_back().is_some_and(is_word_char) {
+            return None;
+        }
+        let mut end = b;
+        let mut next = s[b..].chars();
+        let mut plural = false;
+        match next.next() {
+            // "US$", "C$": a currency, not a name.
+            Some('$') => return None,
+            Some(c) if is_word_char(c) => {
+                // A plural ("AISIs") keeps the match; any other letter breaks it.
+                if c == 's' && !next.next().is_some_and(is_word_char) {
+                    end = b + 1;
+                    plural = true;
+                } else {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        let text = &s[a..b];
+        let mut mask = 0u32;
+        for (i, t) in self.targets[pid].iter().enumerate().take(32) {
+            let ok = match &t.exact {
+                None => true,
+                Some((form, upper)) => text == &**form || text == &**upper,
+            };
+            if ok {
+                mask |= 1 << i;
+            }
+        }
+        (mask != 0).then_some(Raw {
+            start: a,
+            end,
+            pid: pid as u32,
+            mask,
+            plural,
+        })
+    }
+
+    /// The targets of a raw match that passed their case check.
+    pub fn targets_of<'a>(&'a self, r: &Raw) -> impl Iterator<Item = &'a Target> + 'a {
+        let mask = r.mask;
+        self.targets[r.pid as usize]
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| *i < 32 && mask & (1 << i) != 0)
+            .map(|(_, t)| t)
+    }
+}
+
+/// One accepted automaton match, in normalised offsets.
+#[derive(Clone, Copy, Debug)]
+pub struct Raw {
+    pub start: usize,
+    pub end: usize,
+    pub pid: u32,
+    /// Which of the pattern's targets passed the case check.
+    pub mask: u32,
+    /// The match took a plural "s" ("AISIs").
+    pub plural: bool,
+}
+
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Whether the text after a hyphen is a line break inside a word: whitespace, then a
+/// lowercase letter.
+fn is_line_break_hyphen(rest: &str) -> bool {
+    let trimmed = rest.trim_start();
+    trimmed.len() < rest.len()
+        && rest.len() - trimmed.len() <= 4
+        && trimmed.starts_with(|c: char| c.is_lowercase())
+}
+
+/// Length of an inline markup tag at the start of `b` (`<u>`, `</i>`, `<sup>`).
+fn inline_tag_len(b: &[u8]) -> Option<usize> {
+    const TAGS: &[&[u8]] = &[
+        b"u", b"b", b"i", b"em", b"strong", b"sup", b"sub", b"span", b"a",
+    ];
+    let close = b.iter().take(10).position(|&c| c == b'>')?;
+    let inner = &b[1..close];
+    let name = inner.strip_prefix(b"/").unwrap_or(inner);
+    TAGS.contains(&name).then_some(close + 1)
+}
+
+/// An ASCII byte copied unchanged by [`NormText::new`].
+fn is_plain(b: u8) -> bool {
+    b < 0x80 && !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b'<' | b'-')
+}
+
+/// A normalised copy of a text and the way back to original offsets.
+pub struct NormText {
+    pub s: String,
+    /// (normalised offset, original − normalised) wherever that difference changes: the
+    /// normalised text is never longer than the original, so the difference only grows.
+    points: Vec<(u32, u32)>,
+}
+
+impl NormText {
+    pub fn new(t: &str) -> NormText {
+        let bytes = t.as_bytes();
+        let mut out: Vec<u8> = Vec::with_capacity(t.len());
+        let mut points: Vec<(u32, u32)> = vec![(0, 0)];
+        // Records that normalised offset `out.len()` stands for original offset `i`.
+        let mark = |points: &mut Vec<(u32, u32)>, out: &Vec<u8>, i: usize| {
+            let delta = (i - out.len()) as u32;
+            if points.last().is_none_or(|p| p.1 != delta) {
+                points.push((out.len() as u32, delta));
+            }
+        };
+        let mut in_space = false;
+        let mut last_alpha = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            // Runs of ordinary ASCII are copied as they are: most of any text.
+            // A single space after a non-space and a hyphen inside a word are ordinary.
+            let mut j = i;
+            while j < bytes.len() {
+                let b = bytes[j];
+                let ordinary = is_plain(b)
+                    || (b == b' '
+                        && if j == i {
+                            !in_space
+                        } else {
+                            bytes[j - 1] != b' '
+                        })
+                    || (b == b'-' && bytes.get(j + 1).is_some_and(|&n| is_plain(n)));
+                if !ordinary {
+                    break;
+                }
+                j += 1;
+            }
+            if j > i {
+                mark(&mut points, &out, i);
+                out.extend_from_slice(&bytes[i..j]);
+                last_alpha = bytes[j - 1].is_ascii_alphabetic();
+                in_space = bytes[j - 1] == b' ';
+                i = j;
+                continue;
+            }
+            let Some(c) = t[i..].chars().next() else {
+                break;
+            };
+            let n = c.len_utf8();
+            // Inline markup left in text (`<u>`, `</b>`) would split names.
+            if c == '<'
+                && let Some(len) = inline_tag_len(&bytes[i..])
+            {
+                i += len;
+                continue;
+            }
+            let rep: Option<&str> = match c {
+                c if c.is_whitespace() => {
+                    if !in_space {
+                        mark(&mut points, &out, i);
+                        out.push(b' ');
+                    }
+                    in_space = true;
+                    last_alpha = false;
+                    i += n;
+                    continue;
+                }
+                '\u{ad}' | '\u{200b}' => {
+                    i += n;
+                    continue;
+                }
+                // A word broken at a line end ("Ko- rea", "insti-\ntutes") is joined.
+                '-' if last_alpha && is_line_break_hyphen(&t[i + 1..]) => {
+                    i += 1 + t[i + 1..].len() - t[i + 1..].trim_start().len();
+                    continue;
+                }
+                '\u{2019}' | '\u{2018}' | '\u{2bc}' => Some("'"),
+                '\u{2010}' | '\u{2011}' => Some("-"),
+                '\u{fb00}' => Some("ff"),
+                '\u{fb01}' => Some("fi"),
+                '\u{fb02}' => Some("fl"),
+                '\u{fb03}' => Some("ffi"),
+                '\u{fb04}' => Some("ffl"),
+                '\u{fb05}' | '\u{fb06}' => Some("st"),
+                _ => None,
+            };
+            in_space = false;
+            mark(&mut points, &out, i);
+            match rep {
+                Some(r) => {
+                    out.extend_from_slice(r.as_bytes());
+                    last_alpha = r.ends_with(|x: char| x.is_alphabetic());
+                }
+                None => {
+                    out.extend_from_slice(&bytes[i..i + n]);
+                    last_alpha = c.is_alphabetic();
+                }
+            }
+            i += n;
+        }
+        mark(&mut points, &out, bytes.len());
+        // Only whole characters were copied, so this cannot fail; stay total anyway.
+        let s = String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        NormText { s, points }
+    }
+
+    fn orig_of(&self, at: usize) -> usize {
+        let k = self.points.partition_point(|p| p.0 as usize <= at);
+        at + self.points[k.saturating_sub(1)].1 as usize
+    }
+
+    /// Original offset of a normalised start offset.
+    pub fn orig_start(&self, orig: &str, at: usize) -> usize {
+        floor_boundary(orig, self.orig_of(at))
+    }
+
+    /// Original offset of a normalised end offset (exclusive): just after the original
+    /// character that holds the last byte of the span.
+    pub fn orig_end(&self, orig: &str, at: usize) -> usize {
+        if at == 0 {
+            return 0;
+        }
+        let mut e = (self.orig_of(at - 1) + 1).min(orig.len());
+        while !orig.is_char_boundary(e) {
+            e += 1;
+        }
+        e
+    }
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalised_text_maps_back_to_original_offsets() {
+        let t = "the  National\nInstitute’s ﬁle";
+        let n = NormText::new(t);
+        assert_eq!(n.s, "the National Institute's file");
+        assert_eq!(
+            NormText::new("Ko- rea and <u>Traﬃc</u>").s,
+            "Korea and Traffic"
+        );
+        let a = n.s.find("National").unwrap();
+        let b = a + "National Institute".len();
+        assert_eq!(
+            &t[n.orig_start(t, a)..n.orig_end(t, b)],
+            "National\nInstitute"
+        );
+        let f = n.s.find("file").unwrap();
+        assert_eq!(&t[n.orig_start(t, f)..n.orig_end(t, f + 4)], "ﬁle");
+        let q = n.s.find("Institute's").unwrap();
+        assert_eq!(&t[n.orig_start(t, q)..n.orig_end(t, q + 11)], "Institute’s");
+        let u = "the <u>Korea</u> and Ko- rea";
+        let n = NormText::new(u);
+        let k = n.s.find("Korea").unwrap();
+        assert_eq!(&u[n.orig_start(u, k)..n.orig_end(u, k + 5)], "Korea");
+        let k2 = n.s.rfind("Korea").unwrap();
+        assert_eq!(&u[n.orig_start(u, k2)..n.orig_end(u, k2 + 5)], "Ko- rea");
+    }
+
+    #[test]
+    fn ocr_variants_replace_ai_with_al() {
+        let v = ocr_variants("OpenAI");
+        assert_eq!(v, vec!["OpenAI".to_string(), "OpenAl".to_string()]);
+        assert_eq!(ocr_variants("NIST"), vec!["NIST".to_string()]);
+    }
+}

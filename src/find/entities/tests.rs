@@ -1,0 +1,228 @@
+//! Tests over the project's own rule files (`rules/entities`).
+
+use super::*;
+use crate::model::DocText;
+
+fn rules() -> EntityRules {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/entities");
+    EntityRules::load(&dir).expect("the shipped entity rules load")
+}
+
+fn run(rules: &EntityRules, text: &str) -> Vec<Mention> {
+    let t = DocText::from_text(text.to_string());
+    let ctx = DocContext {
+        doc: "t",
+        text: &t,
+        published: None,
+    };
+    find(rules, &ctx)
+}
+
+fn values(ms: &[Mention], kind: MentionKind) -> Vec<String> {
+    let mut v: Vec<String> = ms
+        .iter()
+        .filter(|m| m.kind == kind)
+        .filter_map(|m| m.value.as_str().map(str::to_string))
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+#[test]
+fn every_example_in_the_rule_files_passes() {
+    let r = rules();
+    let outcomes = self_test(&r);
+    assert!(outcomes.len() > 40, "too few examples: {}", outcomes.len());
+    let failed: Vec<String> = outcomes
+        .iter()
+        .filter(|o| !o.passed)
+        .map(|o| format!("{} {} {:?}: {}", o.file, o.rule, o.example, o.detail))
+        .collect();
+    assert!(failed.is_empty(), "{}", failed.join("\n"));
+}
+
+#[test]
+fn mention_text_is_the_exact_span_of_the_original() {
+    let r = rules();
+    let text = "The National Institute of\n  Standards and Technology and OpenAl met.";
+    let ms = run(&r, text);
+    assert!(!ms.is_empty());
+    for m in &ms {
+        assert_eq!(&text[m.start..m.end], m.text);
+    }
+    let orgs = values(&ms, MentionKind::Organization);
+    assert_eq!(
+        orgs,
+        vec!["National Institute of Standards and Technology", "OpenAI"]
+    );
+}
+
+#[test]
+fn caisi_is_resolved_by_the_document_definition() {
+    let r = rules();
+    let us = run(
+        &r,
+        "NIST renamed the U.S. AISI the Center for AI Standards and Innovation (CAISI). CAISI tests.",
+    );
+    assert_eq!(values(&us, MentionKind::Institute), vec!["US"]);
+    let ca = run(
+        &r,
+        "Canada launched the Canadian AI Safety Institute (CAISI). Later CAISI funded work.",
+    );
+    assert_eq!(values(&ca, MentionKind::Institute), vec!["CA"]);
+}
+
+#[test]
+fn an_undecidable_ambiguous_acronym_is_dropped() {
+    let r = rules();
+    let ms = run(&r, "CAISI published a report.");
+    assert!(values(&ms, MentionKind::Institute).is_empty());
+}
+
+#[test]
+fn countries_that_name_an_institute_are_not_country_mentions() {
+    let r = rules();
+    let ms = run(&r, "Japan's AI Safety Institute and France");
+    assert_eq!(values(&ms, MentionKind::Institute), vec!["JP"]);
+    assert_eq!(values(&ms, MentionKind::Country), vec!["FR"]);
+}
+
+#[test]
+fn institutes_after_of_are_qualified() {
+    let r = rules();
+    let ms = run(&r, "the AISIs of Japan and Singapore agreed");
+    assert_eq!(values(&ms, MentionKind::Institute), vec!["JP", "SG"]);
+}
+
+#[test]
+fn weak_acronyms_need_the_full_name_in_the_document() {
+    let r = rules();
+    let lone = run(&r, "We drank an IPA after the talk.");
+    assert!(values(&lone, MentionKind::Organization).is_empty());
+    let named = run(
+        &r,
+        "The Information-technology Promotion Agency hosts J-AISI. IPA staff help.",
+    );
+    assert_eq!(
+        values(&named, MentionKind::Organization),
+        vec!["Information-technology Promotion Agency"]
+    );
+}
+
+#[test]
+fn case_sensitive_aliases_do_not_match_ordinary_words() {
+    let r = rules();
+    let ms = run(
+        &r,
+        "metadata about the amazon and a digital agency in china",
+    );
+    assert!(values(&ms, MentionKind::Organization).is_empty());
+    assert!(values(&ms, MentionKind::Country).is_empty());
+}
+
+#[test]
+fn plural_and_possessive_forms_match() {
+    let r = rules();
+    let ms = run(&r, "NIST's work with the U.S. AISIs");
+    assert_eq!(values(&ms, MentionKind::Institute), vec!["US"]);
+    assert_eq!(
+        values(&ms, MentionKind::Organization),
+        vec!["National Institute of Standards and Technology"]
+    );
+}
+
+#[test]
+fn bad_rule_files_are_errors_that_name_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "kind = \"institute\"\n\n[[entry]]\nvalue = \"Japan\"\naliases = [\"J-AISI\"]\n",
+    )
+    .unwrap();
+    let err = EntityRules::load(dir.path())
+        .err()
+        .expect("a bad code is an error");
+    let msg = format!("{err:#}");
+    assert!(msg.contains("bad.toml:3"), "{msg}");
+    assert!(msg.contains("Japan"), "{msg}");
+
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "kind = \"institute\"\nentry = [ { value = \"US\", alias = [] } ]\n",
+    )
+    .unwrap();
+    let msg = format!("{:#}", EntityRules::load(dir.path()).err().unwrap());
+    assert!(msg.contains("bad.toml:2"), "{msg}");
+}
+
+#[test]
+fn empty_text_gives_no_mentions() {
+    let r = rules();
+    assert!(run(&r, "").is_empty());
+    assert!(run(&r, "(").is_empty());
+}
+
+#[test]
+fn arbitrary_text_never_panics_and_spans_are_exact() {
+    let r = rules();
+    let palette = [
+        "AI",
+        "Al",
+        "AISI",
+        "s",
+        " ",
+        "  ",
+        "\n",
+        "-",
+        "- ",
+        "(",
+        ")",
+        "'s",
+        "’",
+        "ﬃ",
+        "é",
+        "日本",
+        "<u>",
+        "</u>",
+        "Japan",
+        "U.S.",
+        "UK",
+        ",",
+        " and ",
+        "the ",
+        "Institute",
+        "NIST",
+        "CAISI",
+        "Safety",
+        "Network",
+        "Dr. ",
+        "Jane",
+        "Doe",
+        "Director",
+        "\u{ad}",
+        "\u{c}",
+        "$",
+        "IPA",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..300 {
+        let mut text = String::new();
+        for _ in 0..40 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push_str(palette[(seed >> 33) as usize % palette.len()]);
+        }
+        for m in run(&r, &text) {
+            assert_eq!(&text[m.start..m.end], m.text, "in {text:?}");
+        }
+    }
+}
+
+#[test]
+fn institutes_in_a_list_after_in_are_qualified() {
+    let r = rules();
+    let ms = run(&r, "AISIs in the UK, Canada and Japan share results");
+    assert_eq!(values(&ms, MentionKind::Institute), vec!["CA", "GB", "JP"]);
+}

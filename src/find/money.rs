@@ -1,0 +1,267 @@
+//! Money normaliser: amounts with their ISO 4217 currency, magnitude words applied, ranges
+//! as `min`/`max`, and the period they recur over (`per`). Hedges and bounds ("about",
+//! ">", "up to") go to `qualifier`, never into the value.
+
+use super::engine::{Found, Hit};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// Currency of a symbol, code or word; `None` when unknown.
+pub fn currency(s: &str) -> Option<&'static str> {
+    let l = s.trim().trim_start_matches('\\').to_lowercase();
+    let l = l.replace('\\', "");
+    Some(match l.as_str() {
+        "$" | "us$" | "usd" | "us dollars" | "u.s. dollars" | "dollars" | "dollar" | "us $" => {
+            "USD"
+        }
+        "c$" | "ca$" | "can$" | "cad" | "canadian dollars" => "CAD",
+        "s$" | "sgd" | "singapore dollars" => "SGD",
+        "a$" | "au$" | "aud" | "australian dollars" => "AUD",
+        "nz$" | "nzd" | "new zealand dollars" => "NZD",
+        "hk$" | "hkd" | "hong kong dollars" => "HKD",
+        "£" | "gbp" | "pounds" | "pound" | "pounds sterling" | "sterling" => "GBP",
+        "€" | "eur" | "euro" | "euros" => "EUR",
+        "¥" | "jpy" | "yen" | "円" => "JPY",
+        "₩" | "krw" | "won" => "KRW",
+        "cny" | "rmb" | "yuan" | "renminbi" | "cn¥" => "CNY",
+        "₹" | "inr" | "rupees" | "rupee" => "INR",
+        "chf" | "swiss francs" => "CHF",
+        _ => return None,
+    })
+}
+
+fn magnitude(s: &str) -> Option<f64> {
+    Some(
+        match s.trim().trim_end_matches('.').to_lowercase().as_str() {
+            "" => 1.0,
+            "k" | "thousand" => 1e3,
+            "m" | "mn" | "mil" | "million" | "millions" => 1e6,
+            "b" | "bn" | "billion" | "billions" => 1e9,
+            "t" | "tn" | "trillion" | "trillions" => 1e12,
+            _ => return None,
+        },
+    )
+}
+
+fn period(s: &str) -> Option<&'static str> {
+    let l = s.to_lowercase();
+    if l.contains("month") {
+        Some("month")
+    } else if l.contains("year")
+        || l.contains("yr")
+        || l.contains("annum")
+        || l.contains("annual")
+        || l.contains("p.a")
+    {
+        Some("year")
+    } else {
+        None
+    }
+}
+
+/// A JSON number for an amount: an integer when whole (to the cent).
+fn amount(x: f64) -> Value {
+    let r = (x * 100.0).round() / 100.0;
+    if r.fract() == 0.0 && r.abs() < 9e15 {
+        json!(r as i64)
+    } else {
+        json!(r)
+    }
+}
+
+fn number(s: &str) -> Option<f64> {
+    let s = s.replace([',', ' ', '\u{a0}', '\u{202f}'], "");
+    s.parse().ok()
+}
+
+/// Groups: `cur` (symbol or code before the number) or `word` (currency word after it),
+/// `num` and optional `num2` for a range, `mag`/`mag2` magnitude words, `per`, `qual`.
+pub fn money(hit: &Hit) -> Option<Found> {
+    let cur_text = hit.get("cur").or(hit.get("word")).or(hit.get("cur2"))?;
+    let mut cur = currency(cur_text)?;
+    let mag2 = hit.get("mag2").map(magnitude).unwrap_or(Some(1.0))?;
+    // "$7.2-14.4 million": one magnitude for both ends.
+    let mag1 = match hit.get("mag") {
+        Some(m) => magnitude(m)?,
+        None => mag2,
+    };
+    let a = number(hit.get("num")?)? * mag1;
+    let b = match hit.get("num2") {
+        Some(n) => Some(number(n)? * mag2),
+        None => None,
+    };
+    if cur == "USD"
+        && is_bare_dollar(cur_text)
+        && let Some(local) = local_dollar(hit.text, hit.start)
+    {
+        cur = local;
+    }
+    let per = hit
+        .get("per")
+        .and_then(period)
+        .or_else(|| period_nearby(hit.text, hit.start, hit.end));
+    let mut value = serde_json::Map::new();
+    match b {
+        Some(b) if b > a => {
+            value.insert("min".into(), amount(a));
+            value.insert("max".into(), amount(b));
+        }
+        Some(_) => return None,
+        None => {
+            value.insert("amount".into(), amount(a));
+        }
+    }
+    value.insert("currency".into(), json!(cur));
+    value.insert("per".into(), per.map_or(Value::Null, |p| json!(p)));
+    let mut extra = BTreeMap::new();
+    if let Some(q) = hit.get("qual") {
+        let q = q
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        extra.insert("qualifier".into(), Value::String(q));
+    }
+    Some(Found {
+        value: Value::Object(value),
+        extra,
+        pending: None,
+    })
+}
+
+/// The period of an amount stated beside it rather than right after it: after a bracketed
+/// conversion ("£50 million (\$65 million) per year" — for both amounts), or earlier in
+/// the clause ("annual budgets ... hover around \$10 million").
+fn period_nearby(text: &str, start: usize, end: usize) -> Option<&'static str> {
+    let mut rest = text[end..].trim_start();
+    if rest.starts_with('(')
+        && let Some(close) = rest[..rest.len().min(80)].find(')')
+    {
+        rest = rest[close + 1..].trim_start();
+    } else if let Some(r) = rest.strip_prefix(')') {
+        rest = r.trim_start();
+    }
+    let head: String = rest.chars().take(12).collect::<String>().to_lowercase();
+    const AFTER: [&str; 10] = [
+        "per year",
+        "per annum",
+        "a year",
+        "annually",
+        "/yr",
+        "/year",
+        "each year",
+        "every year",
+        "per month",
+        "a month",
+    ];
+    if let Some(p) = AFTER.iter().find(|p| head.starts_with(*p)) {
+        return period(p);
+    }
+    let from = super::dates::floor_char(text, start.saturating_sub(100));
+    let before = &text[from..start];
+    // Only within the same sentence and with no other amount in between.
+    let clause = before
+        .rsplit(['\n', ';'])
+        .next()
+        .unwrap_or(before)
+        .rsplit(". ")
+        .next()
+        .unwrap_or(before);
+    let lower = clause.to_lowercase();
+    let other_amount = lower.contains(['$', '£', '€', '¥', '₩'])
+        || lower.contains("million")
+        || lower.contains("billion");
+    if other_amount {
+        return None;
+    }
+    let annual = lower
+        .split(|c: char| !c.is_alphabetic())
+        .any(|w| matches!(w, "annual" | "yearly"));
+    annual.then_some("year")
+}
+
+fn is_bare_dollar(s: &str) -> bool {
+    matches!(s.trim_start_matches('\\'), "$")
+}
+
+/// A bare "$" amount in brackets right after another amount in the same table cell is the
+/// local-currency conversion of the first, so it is in the dollar of the column's country
+/// ("Singapore" over "\$7.5 million/yr (\$10 million/year)" makes the second SGD).
+fn local_dollar(text: &str, start: usize) -> Option<&'static str> {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let cell_start = text[line_start..start]
+        .rfind('\t')
+        .map_or(line_start, |i| line_start + i + 1);
+    let cell = &text[cell_start..start];
+    let open = cell.trim_end().trim_end_matches('\\');
+    let first = open.strip_suffix('(')?;
+    if !first.contains('$') {
+        return None;
+    }
+    // The header is the nearest cell above in that column that names a country.
+    super::table::cells_above(text, start, 40)
+        .into_iter()
+        .find_map(dollar_country)
+}
+
+fn dollar_country(name: &str) -> Option<&'static str> {
+    Some(match name.to_lowercase().as_str() {
+        "singapore" => "SGD",
+        "canada" => "CAD",
+        "australia" => "AUD",
+        "new zealand" => "NZD",
+        "hong kong" => "HKD",
+        "taiwan" => "TWD",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symbols_codes_and_words_map_to_iso_currencies() {
+        assert_eq!(currency("C\\$"), Some("CAD"));
+        assert_eq!(currency("US$"), Some("USD"));
+        assert_eq!(currency("₩"), Some("KRW"));
+        assert_eq!(currency("euros"), Some("EUR"));
+        assert_eq!(currency("florins"), None);
+    }
+
+    #[test]
+    fn amounts_are_whole_numbers_when_they_can_be() {
+        assert_eq!(amount(7.2 * 1e6), json!(7200000));
+        assert_eq!(amount(12.5), json!(12.5));
+    }
+
+    #[test]
+    fn bracketed_dollars_under_a_dollar_country_column_are_local() {
+        let t =
+            "\tUnited States\tSingapore\nFunding\t$1 million\t$7.5 million/yr ($10 million/year)";
+        let at = t.rfind("$10").unwrap();
+        assert_eq!(local_dollar(t, at), Some("SGD"));
+        let first = t.find("$7.5").unwrap();
+        assert_eq!(local_dollar(t, first), None);
+    }
+
+    #[test]
+    fn periods_stated_beside_an_amount_count() {
+        let t = "a budget of approximately £50 million (\\$65 million) per year, according";
+        let a = t.find("£50").unwrap();
+        assert_eq!(period_nearby(t, a, a + "£50 million".len()), Some("year"));
+        let t = "the annual budgets of members hover around $10 million, with";
+        let a = t.find('$').unwrap();
+        assert_eq!(period_nearby(t, a, a + 11), Some("year"));
+        let t = "the annual £5 million grant and $10 million.";
+        let a = t.find('$').unwrap();
+        assert_eq!(period_nearby(t, a, a + 11), None);
+    }
+
+    #[test]
+    fn periods_are_years_or_months() {
+        assert_eq!(period("/yr"), Some("year"));
+        assert_eq!(period("per annum"), Some("year"));
+        assert_eq!(period("a month"), Some("month"));
+    }
+}

@@ -1,0 +1,130 @@
+//! Quantity normaliser: the size of an organisation, network or programme — staff counts,
+//! member countries, member organisations — as `{"value"|"min","max", "unit", "approx"}`.
+//! The rules decide which nouns count; this module canonicalises the unit and reads
+//! units from a table row's label when the cell holds only a number ("c.20").
+
+use super::dates::small_number;
+use super::engine::{Found, Hit};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// The unit a counted noun stands for: people working somewhere are `staff`; other nouns
+/// keep their plural ("countries", "organizations", "ministries").
+pub fn unit(noun: &str) -> String {
+    let l = noun.trim().to_lowercase();
+    let last = l.rsplit([' ', '-']).next().unwrap_or(&l).to_string();
+    match last.as_str() {
+        "staff" | "people" | "employees" | "employee" | "person" | "persons" | "personnel"
+        | "staffers" | "researchers" | "members"
+            if l.contains("staff") || last != "members" =>
+        {
+            "staff".into()
+        }
+        "states" | "nations" | "countries" | "country" | "state" | "nation" => "countries".into(),
+        _ => plural(&last),
+    }
+}
+
+fn plural(w: &str) -> String {
+    if w.ends_with('s') {
+        w.to_string()
+    } else if let Some(stem) = w.strip_suffix('y') {
+        format!("{stem}ies")
+    } else {
+        format!("{w}s")
+    }
+}
+
+/// Groups: `num` (digits or a number word), optional `num2` for a range, `noun` for the
+/// unit (else the table row's label), `approx` for hedges ("c.", "about", "over",
+/// "minimum").
+pub fn quantity(hit: &Hit) -> Option<Found> {
+    let n = small_number(hit.get("num")?)?;
+    let n2 = match hit.get("num2") {
+        Some(s) => Some(small_number(s)?),
+        None => None,
+    };
+    let unit = match hit.get("noun") {
+        Some(noun) => unit(noun),
+        None => row_unit(hit.text, hit.start)?,
+    };
+    let approx = hit.get("approx").is_some();
+    let mut v = serde_json::Map::new();
+    match n2 {
+        Some(b) if b > n => {
+            v.insert("min".into(), json!(n));
+            v.insert("max".into(), json!(b));
+        }
+        Some(_) => return None,
+        None => {
+            if n == 0 {
+                return None;
+            }
+            v.insert("value".into(), json!(n));
+        }
+    }
+    v.insert("unit".into(), json!(unit));
+    v.insert("approx".into(), json!(approx));
+    Some(Found {
+        value: Value::Object(v),
+        extra: BTreeMap::new(),
+        pending: None,
+    })
+}
+
+/// The unit of a bare number in a table: the row's label ("Staff\tc.20\tc.50") or a
+/// bracketed note right after it ("c.20 (current core staff)").
+fn row_unit(text: &str, at: usize) -> Option<String> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    if line[..at - line_start].contains('\t') {
+        let label = line.split('\t').next().unwrap_or("").trim().to_lowercase();
+        if matches!(
+            label.as_str(),
+            "staff"
+                | "staffing"
+                | "employees"
+                | "headcount"
+                | "personnel"
+                | "team size"
+                | "staff size"
+        ) {
+            return Some("staff".into());
+        }
+    }
+    let after = &text[at..super::dates::floor_char(text, (at + 60).min(text.len())).max(at)];
+    if let Some(open) = after.find('(') {
+        let note = &after[open..after.find(')').unwrap_or(after.len()).max(open)];
+        if note.to_lowercase().contains("staff") {
+            return Some("staff".into());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_working_somewhere_are_staff() {
+        assert_eq!(unit("staff members"), "staff");
+        assert_eq!(unit("employees"), "staff");
+        assert_eq!(unit("people"), "staff");
+        assert_eq!(unit("member countries"), "countries");
+        assert_eq!(unit("government-affiliated organizations"), "organizations");
+        assert_eq!(unit("area"), "areas");
+        assert_eq!(unit("ministry"), "ministries");
+    }
+
+    #[test]
+    fn table_rows_lend_their_label_as_unit() {
+        let t = "Funding\t$1\nStaff\tc.20 (current)\tc.50 (planned)";
+        assert_eq!(
+            row_unit(t, t.find("c.50").unwrap()).as_deref(),
+            Some("staff")
+        );
+        assert_eq!(row_unit("about c.20 of them", 6), None);
+    }
+}

@@ -1,0 +1,42 @@
+//! Reading a table written as TAB-separated rows (how the extractors lay tables out):
+//! the cells above a position in its column, nearest first, so that a rule can take
+//! context from the column header ("Singapore" over a funding cell).
+
+/// The cells in the same column as byte offset `at`, on up to `max_lines` lines above it,
+/// nearest first. Empty when `at` is not inside a TAB-separated row or is in its first
+/// column (the row labels).
+pub fn cells_above(text: &str, at: usize, max_lines: usize) -> Vec<&str> {
+    let at = super::dates::floor_char(text, at.min(text.len()));
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..at].matches('\t').count();
+    let mut out = Vec::new();
+    if column == 0 || line_start == 0 {
+        return out;
+    }
+    let mut end = line_start - 1;
+    for _ in 0..max_lines {
+        let from = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        if let Some(cell) = text[from..end].split('\t').nth(column) {
+            out.push(cell.trim());
+        }
+        if from == 0 {
+            break;
+        }
+        end = from - 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_above_follow_the_column_nearest_first() {
+        let t = "\tUS\tJapan\nBudget\t$1\t¥2\nYear\tFY24\tFY2024";
+        let at = t.rfind("FY2024").unwrap();
+        assert_eq!(cells_above(t, at, 10), vec!["¥2", "Japan"]);
+        assert!(cells_above(t, t.rfind("Year").unwrap(), 10).is_empty());
+        assert!(cells_above("no table here", 3, 10).is_empty());
+    }
+}
