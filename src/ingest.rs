@@ -251,6 +251,12 @@ pub fn diff(old: &[Fact], new: &[Fact]) -> Vec<Change> {
 /// Plans the copies: every file must exist and be a supported input; a file of the same
 /// name in the destination must have the same bytes. Nothing is copied here.
 fn plan(opts: &IngestOptions) -> Result<Vec<Copy>> {
+    if !opts.run.corpus.is_dir() {
+        anyhow::bail!(
+            "nothing ingested: the corpus folder {} does not exist (use --corpus DIR)",
+            opts.run.corpus.display()
+        );
+    }
     let dest = opts.run.corpus.join(&opts.into);
     let mut copies: Vec<Copy> = Vec::new();
     let mut problems = Vec::new();
