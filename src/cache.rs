@@ -18,17 +18,15 @@
 //! differs from the one asked for, is a miss, never an error. `state.json` remembers the
 //! last published run so an unchanged corpus skips every stage.
 
-use crate::model::{Claim, Extraction, Format, Mention, Source};
+use crate::model::{Claim, Extraction, Format, Mention};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Bumped whenever the layout or meaning of entries changes.
-pub const CACHE_FORMAT: u32 = 3;
+pub const CACHE_FORMAT: u32 = 2;
 
 /// Name of the cache folder inside the output folder.
 pub const CACHE_DIR: &str = ".cache";
@@ -77,23 +75,11 @@ pub struct FindEntry {
     pub mentions: Vec<Mention>,
 }
 
-/// [`Claim`] in a serialisable form.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
-struct CachedClaim {
-    subject: String,
-    predicate: String,
-    object: Value,
-    qualifiers: BTreeMap<String, Value>,
-    source: Source,
-    #[serde(default)]
-    names: BTreeMap<String, String>,
-}
-
 /// What the build cache stores for one [`FindKey`].
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 struct BuildEntry {
     key: FindKey,
-    claims: Vec<CachedClaim>,
+    claims: Vec<Claim>,
 }
 
 /// The last run published into this output folder, for the no-change fast path.
@@ -337,36 +323,14 @@ impl Cache {
             return None;
         }
         self.mark(&p);
-        Some(
-            e.claims
-                .into_iter()
-                .map(|c| Claim {
-                    subject: c.subject,
-                    predicate: c.predicate,
-                    object: c.object,
-                    qualifiers: c.qualifiers,
-                    source: c.source,
-                    names: c.names,
-                })
-                .collect(),
-        )
+        Some(e.claims)
     }
 
     /// Stores claims, unless they would not read back exactly (see [`Cache::put_mentions`]).
     pub fn put_claims(&self, key: &FindKey, claims: &[Claim]) {
         let entry = BuildEntry {
             key: key.clone(),
-            claims: claims
-                .iter()
-                .map(|c| CachedClaim {
-                    subject: c.subject.clone(),
-                    predicate: c.predicate.clone(),
-                    object: c.object.clone(),
-                    qualifiers: c.qualifiers.clone(),
-                    source: c.source.clone(),
-                    names: c.names.clone(),
-                })
-                .collect(),
+            claims: claims.to_vec(),
         };
         let Ok(bytes) = serde_json::to_vec(&entry) else {
             return;
