@@ -103,7 +103,8 @@ fn row_unit(text: &str, at: usize) -> Option<String> {
         if l.is_empty() {
             break;
         }
-        if is_staff_label(&l) {
+        // The label alone, or the first cell of a row whose other cells wrapped.
+        if is_staff_label(l.split('\t').next().unwrap_or("").trim()) {
             return Some("staff".into());
         }
     }
@@ -143,6 +144,11 @@ mod tests {
         let lines = "Funding\n$1\nStaff\nc.20 (current\ncore staff)\nc.50 (planned,\nAI unit)";
         assert_eq!(
             row_unit(lines, lines.find("c.50").unwrap()).as_deref(),
+            Some("staff")
+        );
+        let wrapped = "Staff\tc.20 (current\ncore staff)\nc.50 (planned,";
+        assert_eq!(
+            row_unit(wrapped, wrapped.find("c.50").unwrap()).as_deref(),
             Some("staff")
         );
         let apart = "Staff\n\nThe text c.50 (planned)";
