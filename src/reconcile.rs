@@ -567,6 +567,62 @@ mod tests {
     }
 
     #[test]
+    fn entities_take_ids_from_codes_and_names_and_keep_every_alias() {
+        use crate::model::{DocText, DocumentRecord, Format, Mention, Status};
+        let mention = |kind: MentionKind, text: &str, value: &str| Mention {
+            id: String::new(),
+            doc: "a".into(),
+            kind,
+            text: text.into(),
+            start: 0,
+            end: text.len(),
+            page: 1,
+            rule: "r".into(),
+            value: json!(value),
+            extra: BTreeMap::new(),
+        };
+        let doc = ProcessedDoc {
+            record: DocumentRecord {
+                doc: "a".into(),
+                sha256: String::new(),
+                format: Format::Text,
+                title: None,
+                published: None,
+                pages: 1,
+                chars: 0,
+                status: Status::Ok,
+                error: None,
+            },
+            text: DocText::default(),
+            mentions: vec![
+                mention(MentionKind::Institute, "J-AISI", "JP"),
+                mention(MentionKind::Institute, "Japan  AISI", "JP"),
+                mention(
+                    MentionKind::Organization,
+                    "NIST",
+                    "National Institute of Standards and Technology",
+                ),
+                mention(MentionKind::Date, "2024", "2024"),
+            ],
+        };
+        let mut c = claim("a", "institute:JP", "established", json!("2024"));
+        c.names
+            .insert("institute:JP".into(), "Japan AI Safety Institute".into());
+        let e = entities(&[doc], &[c]);
+        assert_eq!(e.len(), 2, "dates are not entities");
+        let jp = e.iter().find(|x| x.id == "institute:JP").unwrap();
+        assert_eq!(jp.name, "Japan AI Safety Institute");
+        assert_eq!(jp.code.as_deref(), Some("JP"));
+        assert_eq!(jp.aliases, vec!["J-AISI", "Japan AISI"]);
+        let nist = e
+            .iter()
+            .find(|x| x.id == "organization:national-institute-of-standards-and-technology")
+            .unwrap();
+        assert_eq!(nist.name, "National Institute of Standards and Technology");
+        assert_eq!(nist.aliases, vec!["NIST"]);
+    }
+
+    #[test]
     fn date_ranges_cover_their_precision() {
         assert_eq!(date_range("2024"), Some(((2024, 1, 1), (2024, 12, 31))));
         assert_eq!(date_range("2024-11"), Some(((2024, 11, 1), (2024, 11, 31))));

@@ -233,6 +233,9 @@ fn finish(doc: &Doc, mut claims: Vec<Claim>) -> Vec<Claim> {
 struct Cand<'m> {
     m: &'m Mention,
     gap: usize,
+    /// Before the trigger: loses ties ("announced in November 2023 and became operational
+    /// in early 2024": the date after the verb is its date).
+    before: bool,
     target: Target,
 }
 
@@ -285,7 +288,12 @@ fn candidates<'m>(
         {
             continue;
         }
-        out.push(Cand { m, gap, target: t });
+        out.push(Cand {
+            m,
+            gap,
+            before: sp.end <= trigger.start,
+            target: t,
+        });
     }
     out
 }
@@ -298,7 +306,7 @@ fn pick<'m>(mut c: Vec<Cand<'m>>, how: Pick) -> Vec<Cand<'m>> {
             c
         }
         Pick::Nearest => {
-            c.sort_by_key(|x| (x.gap, x.m.start));
+            c.sort_by_key(|x| (x.gap, x.before, x.m.start));
             c.truncate(1);
             c
         }
@@ -365,6 +373,17 @@ fn prose_clause(
         .into_iter()
         .filter(|m| target(rules, m).is_none_or(|t| !excluded(&t)))
         .collect();
+    // Most clauses lack a party the rule needs: skip them before running the trigger.
+    let may_have_subject = rule.subject_const.is_some()
+        || rule.subject_lookback > 0
+        || mentions.iter().any(|m| kind_matches(m, &rule.subject));
+    let may_have_object = rule.heading_object
+        || rule.object_implied
+        || rule.object_lookback > 0
+        || mentions.iter().any(|m| kind_matches(m, &rule.object));
+    if !may_have_subject || !may_have_object {
+        return;
+    }
     for t in rule.trigger.find_iter(sentence) {
         let trig = Span {
             start: c.start + t.start(),
@@ -379,7 +398,7 @@ fn prose_clause(
                 rule.object_value.as_deref(),
                 rule.object_side,
                 trig,
-                rule.max_words,
+                rule.max_object_words.unwrap_or(rule.max_words),
             ),
             rule.objects,
         );
@@ -408,6 +427,7 @@ fn prose_clause(
                         objects.push(Cand {
                             m: sole[0],
                             gap: 0,
+                            before: true,
                             target: tg,
                         });
                     }
@@ -494,7 +514,11 @@ fn prose_clause(
             subjects = pick(subjects, rule.subjects);
         }
         let mut fallback_subject: Option<Target> = None;
-        if subjects.is_empty() && rule.subject_lookback > 0 {
+        // Only a full sentence that names no candidate at all refers back ("There are about
+        // 30 people."); a table cell or a far-off name does not.
+        let refers_back = sentence.trim_end().ends_with(['.', '!', '?'])
+            && !mentions.iter().any(|m| kind_matches(m, &rule.subject));
+        if subjects.is_empty() && rule.subject_lookback > 0 && refers_back {
             // The institute a passage is about, named shortly before this sentence.
             let from = s.start.saturating_sub(rule.subject_lookback);
             let before = doc.within(Span {
@@ -662,6 +686,7 @@ fn objects_implied(objects: &mut Vec<Cand<'_>>, id: String, name: String) {
     objects.push(Cand {
         m,
         gap: 0,
+        before: false,
         target: Target {
             value: Value::String(id.clone()),
             name: Some((id, name)),

@@ -109,6 +109,8 @@ struct ProseSpec {
     #[serde(default)]
     max_pair_words: Option<usize>,
     #[serde(default)]
+    max_object_words: Option<usize>,
+    #[serde(default)]
     qualifiers: BTreeMap<String, toml::Value>,
     #[serde(default)]
     date_qualifier: Option<String>,
@@ -215,6 +217,8 @@ pub struct ProseRule {
     pub clause_split: Option<Regex>,
     /// Most words between subject and object.
     pub max_pair_words: Option<usize>,
+    /// Most words between trigger and object, when it differs from `max_words`.
+    pub max_object_words: Option<usize>,
     pub qualifiers: BTreeMap<String, Value>,
     pub date_qualifier: Option<String>,
     pub trigger_qualifier: Option<String>,
@@ -394,6 +398,7 @@ impl FactRules {
                 heading_object: p.heading_object,
                 pair_subjects: p.pair_subjects,
                 max_pair_words: p.max_pair_words,
+                max_object_words: p.max_object_words,
                 date_qualifier: p.date_qualifier,
                 trigger_qualifier: p.trigger_qualifier,
                 examples: p.example,

@@ -106,11 +106,14 @@ pub fn table_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
             rows.iter()
                 .any(|r| row_rule(rules, &doc.text[r.cells[0].start..r.cells[0].end]).is_some())
         };
+        // The header's first cell is a corner (empty or a caption), never an institute: a
+        // row that starts with one is a fragment of a table whose lines were broken.
         if let Some(h) = table.iter().enumerate().position(|(i, r)| {
-            r.cells
-                .iter()
-                .skip(1)
-                .any(|c| institute_in(rules, doc, *c).is_some())
+            institute_in(rules, doc, r.cells[0]).is_none()
+                && r.cells
+                    .iter()
+                    .skip(1)
+                    .any(|c| institute_in(rules, doc, *c).is_some())
                 && labelled(&table[i + 1..])
         }) {
             let cols: Vec<Option<Target>> = table[h]

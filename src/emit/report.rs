@@ -379,7 +379,8 @@ fn network_svg(data: &Dataset, rows: &[tables::CollaborationRow]) -> String {
         .into_iter()
         .collect();
     nodes.sort_by_key(|n| (!n.starts_with("institute:"), *n));
-    let (w, hgt) = (900.0_f64, 620.0_f64);
+    // Wide enough for labels on both sides of the circle.
+    let (w, hgt) = (1200.0_f64, 620.0_f64);
     let (cx, cy, rad) = (w / 2.0, hgt / 2.0, 230.0);
     let pos: BTreeMap<&str, (f64, f64)> = nodes
         .iter()
@@ -460,7 +461,7 @@ fn network_svg(data: &Dataset, rows: &[tables::CollaborationRow]) -> String {
             esc(label),
             x + dx,
             y + dy,
-            esc(label)
+            esc(&short(label, 34))
         );
     }
     if nodes.is_empty() {

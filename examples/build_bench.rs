@@ -1,0 +1,73 @@
+//! Times the stages after find — build, reconcile, emit — on a dataset an `aisi run` wrote:
+//! reads its documents, texts and mentions back, then runs the three stages in-process and
+//! prints the time of each. Used by `bench/build-scaling.sh`.
+//!
+//!     cargo run --release --example build_bench -- OUTPUT_DIR [RULES_DIR]
+
+use aisi_tracker::model::{DocText, DocumentRecord, Mention, ProcessedDoc};
+use aisi_tracker::{build, emit, reconcile};
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let out = PathBuf::from(
+        args.next()
+            .context("usage: build_bench OUTPUT_DIR [RULES_DIR]")?,
+    );
+    let rules_dir = PathBuf::from(args.next().unwrap_or_else(|| "rules/facts".into()));
+    let rules = build::FactRules::load(&rules_dir)?;
+
+    let read = |name: &str| {
+        std::fs::read_to_string(out.join(name))
+            .with_context(|| format!("cannot read {}", out.join(name).display()))
+    };
+    let mut mentions: BTreeMap<String, Vec<Mention>> = BTreeMap::new();
+    for line in read("mentions.jsonl")?.lines() {
+        let m: Mention = serde_json::from_str(line)?;
+        mentions.entry(m.doc.clone()).or_default().push(m);
+    }
+    let mut docs = Vec::new();
+    for line in read("documents.jsonl")?.lines() {
+        let record: DocumentRecord = serde_json::from_str(line)?;
+        let text = std::fs::read_to_string(out.join("text").join(format!("{}.txt", record.doc)))
+            .unwrap_or_default();
+        docs.push(ProcessedDoc {
+            mentions: mentions.remove(&record.doc).unwrap_or_default(),
+            text: DocText::from_text(text),
+            record,
+        });
+    }
+    let n_mentions: usize = docs.iter().map(|d| d.mentions.len()).sum();
+
+    let t = Instant::now();
+    let claims = build::claims(&rules, &docs);
+    let t_build = t.elapsed().as_secs_f64();
+    let n_claims = claims.len();
+    let t = Instant::now();
+    let (entities, facts) = reconcile::reconcile(&docs, claims);
+    let t_reconcile = t.elapsed().as_secs_f64();
+    let data = aisi_tracker::model::Dataset {
+        documents: docs,
+        entities,
+        facts,
+    };
+    let tmp = tempfile::tempdir()?;
+    let t = Instant::now();
+    emit::write_all(&data, tmp.path())?;
+    let t_emit = t.elapsed().as_secs_f64();
+    println!(
+        "{} documents, {} mentions, {} claims, {} facts: build {:.3} s, reconcile {:.3} s, emit {:.3} s, total {:.3} s",
+        data.documents.len(),
+        n_mentions,
+        n_claims,
+        data.facts.len(),
+        t_build,
+        t_reconcile,
+        t_emit,
+        t_build + t_reconcile + t_emit
+    );
+    Ok(())
+}
