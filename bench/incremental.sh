@@ -11,14 +11,16 @@
 #   re-run   `aisi run` again, nothing changed
 #   ingest   `aisi ingest` of one new report into the cold run's folder
 # and checks that the re-run's and the ingest's datasets are byte-identical to a cold run's
-# (`diff -r`, leaving out the hidden cache/set folders and changes.json).
+# (`diff -r`, leaving out the hidden cache/set folders and changes.json): the re-run's
+# against the cold run's folder before the re-run, the ingest's against a cold run on the
+# corpus with the new report (one more, untimed, cold run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COPIES=${1:-100}
 REPEATS=${2:-3}
 
 cargo build --release --quiet
-AISI=$PWD/target/release/aisi
+AISI=${CARGO_TARGET_DIR:-$PWD/target}/release/aisi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/aisi-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
@@ -46,7 +48,10 @@ same() { # same dataset in two output folders
     diff -r -x '.*' -x changes.json "$1" "$2" >/dev/null ||
         { echo "DIFFERENT: $1 vs $2" >&2; diff -r -x '.*' -x changes.json "$1" "$2" | head >&2; exit 1; }
 }
-run() { "$AISI" run --quiet --corpus "$TMP/corpus" --rules "$RULES" --out "$1" 2>>"$TMP/log"; }
+run() {
+    "$AISI" run --quiet --corpus "$TMP/corpus" --rules "$RULES" --out "$1" 2>>"$TMP/log" ||
+        { echo "aisi run failed:" >&2; tail -5 "$TMP/log" >&2; exit 1; }
+}
 
 cold=(); rerun=(); ingest=()
 for r in $(seq 1 "$REPEATS"); do
@@ -55,13 +60,13 @@ for r in $(seq 1 "$REPEATS"); do
     cold+=("$(echo "$t1 - $t0" | bc)")
     [ "$r" -gt 1 ] && same "$TMP/cold1" "$TMP/cold$r"
 done
+cp -a "$TMP/cold1" "$TMP/before-rerun"
 for r in $(seq 1 "$REPEATS"); do
     t0=$(now); run "$TMP/cold1"; t1=$(now)
     rerun+=("$(echo "$t1 - $t0" | bc)")
 done
-rm -rf "$TMP/check"
-run "$TMP/check"
-same "$TMP/check" "$TMP/cold1"
+same "$TMP/before-rerun" "$TMP/cold1"
+rm -rf "$TMP/before-rerun"
 
 # One new report per repetition, into a copy of the cold run's folder (copying is not timed).
 NEW=$TMP/new

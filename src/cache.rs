@@ -7,6 +7,10 @@
 //! |---|---|---|
 //! | `extract/` | file sha256, format | the extraction or its error: a JSON line, then the text |
 //! | `find/` | doc, file sha256, format, rules hash, sidecar date | publication date, mentions |
+//! | `build/` | the same key as `find/` | the document's claims |
+//!
+//! A document's claims depend only on its own text, mentions and publication date and on
+//! the rules (`build::claims` maps each document on its own), so they share the find key.
 //!
 //! Both live under a folder named for the cache format and the program build, so a new
 //! build never reads another build's entries. Entries are written whole under a temporary
@@ -14,7 +18,7 @@
 //! differs from the one asked for, is a miss, never an error. `state.json` remembers the
 //! last published run so an unchanged corpus skips every stage.
 
-use crate::model::{Extraction, Format, Mention};
+use crate::model::{Claim, Extraction, Format, Mention};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -22,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Bumped whenever the layout or meaning of entries changes.
-pub const CACHE_FORMAT: u32 = 1;
+pub const CACHE_FORMAT: u32 = 3;
 
 /// Name of the cache folder inside the output folder.
 pub const CACHE_DIR: &str = ".cache";
@@ -69,6 +73,13 @@ pub struct FindEntry {
     /// The publication date the document was given (also used to resolve dates).
     pub published: Option<String>,
     pub mentions: Vec<Mention>,
+}
+
+/// What the build cache stores for one [`FindKey`].
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+struct BuildEntry {
+    key: FindKey,
+    claims: Vec<Claim>,
 }
 
 /// The last run published into this output folder, for the no-change fast path.
@@ -299,6 +310,37 @@ impl Cache {
         }
     }
 
+    fn build_path(&self, key: &FindKey) -> PathBuf {
+        let k = serde_json::to_vec(key).unwrap_or_default();
+        self.entry_path("build", &[&k])
+    }
+
+    /// The cached claims of the document with this key.
+    pub fn get_claims(&self, key: &FindKey) -> Option<Vec<Claim>> {
+        let p = self.build_path(key);
+        let e: BuildEntry = self.read(&p)?;
+        if &e.key != key {
+            return None;
+        }
+        self.mark(&p);
+        Some(e.claims)
+    }
+
+    /// Stores claims, unless they would not read back exactly (see [`Cache::put_mentions`]).
+    pub fn put_claims(&self, key: &FindKey, claims: &[Claim]) {
+        let entry = BuildEntry {
+            key: key.clone(),
+            claims: claims.to_vec(),
+        };
+        let Ok(bytes) = serde_json::to_vec(&entry) else {
+            return;
+        };
+        match serde_json::from_slice::<BuildEntry>(&bytes) {
+            Ok(back) if back == entry => self.write_bytes(&self.build_path(key), &bytes),
+            _ => {}
+        }
+    }
+
     fn state_path(&self) -> PathBuf {
         self.root.join("state.json")
     }
@@ -324,7 +366,7 @@ impl Cache {
             Ok(u) => u.clone(),
             Err(_) => return,
         };
-        for kind in ["extract", "find"] {
+        for kind in ["extract", "find", "build"] {
             let Ok(shards) = std::fs::read_dir(self.root.join(kind)) else {
                 continue;
             };

@@ -48,6 +48,19 @@ pub enum RulesCommand {
         /// Folder of rule files.
         #[arg(long, default_value = "rules")]
         rules: PathBuf,
+        /// Show only the rules with a failing example.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// How often each rule fired in a written dataset (from its mentions.jsonl), and which
+    /// pattern rules never fired.
+    Stats {
+        /// Output folder of an `aisi run`.
+        #[arg(long, default_value = "output")]
+        out: PathBuf,
+        /// Folder of rule files, to list the rules that never fired.
+        #[arg(long, default_value = "rules")]
+        rules: PathBuf,
     },
 }
 
@@ -161,14 +174,38 @@ pub fn main(cli: Cli) -> Result<i32> {
         }
         Command::Extract(args) => extract_files(&args),
         Command::Rules {
-            command: RulesCommand::Test { rules },
+            command: RulesCommand::Test { rules, quiet },
         } => {
             let set = crate::rules::RuleSet::load(&rules)?;
             let mut outcomes = crate::find::self_test(&set);
             outcomes.extend(crate::build::self_test(&set.facts));
             let failed = outcomes.iter().filter(|o| !o.passed).count();
-            for o in outcomes.iter().filter(|o| !o.passed) {
-                println!("FAIL {} [{}] {:?}: {}", o.rule, o.file, o.example, o.detail);
+            // One line per rule, in file order, then the failing examples under it.
+            let mut i = 0;
+            while i < outcomes.len() {
+                let first = &outcomes[i];
+                let n = outcomes[i..]
+                    .iter()
+                    .take_while(|o| o.rule == first.rule && o.file == first.file)
+                    .count();
+                let group = &outcomes[i..i + n];
+                let bad: Vec<_> = group.iter().filter(|o| !o.passed).collect();
+                if bad.is_empty() {
+                    if !quiet {
+                        println!("ok   {} [{}] {n} example(s)", first.rule, first.file);
+                    }
+                } else {
+                    println!(
+                        "FAIL {} [{}] {} of {n} example(s) failed",
+                        first.rule,
+                        first.file,
+                        bad.len()
+                    );
+                    for o in bad {
+                        println!("     {:?}: {}", o.example, o.detail);
+                    }
+                }
+                i += n;
             }
             println!(
                 "rule examples: {} passed, {} failed",
@@ -176,6 +213,23 @@ pub fn main(cli: Cli) -> Result<i32> {
                 failed
             );
             Ok(if failed == 0 { 0 } else { 1 })
+        }
+        Command::Rules {
+            command: RulesCommand::Stats { out, rules },
+        } => {
+            let set = crate::find::engine::PatternRules::load(&rules.join("patterns")).ok();
+            let stats = crate::find::stats::rule_stats(&out, set.as_ref())?;
+            println!(
+                "{:<36} {:<13} {:>8} {:>5}",
+                "rule", "kind", "mentions", "docs"
+            );
+            for s in &stats {
+                println!(
+                    "{:<36} {:<13} {:>8} {:>5}",
+                    s.rule, s.kind, s.mentions, s.docs
+                );
+            }
+            Ok(0)
         }
     }
 }

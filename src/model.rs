@@ -172,7 +172,8 @@ pub struct Source {
 }
 
 /// One claim read from one place of one document, before reconciliation.
-#[derive(Clone, Debug, PartialEq)]
+/// Serialisable so the incremental cache can keep a document's claims.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct Claim {
     /// Entity id of the subject.
     pub subject: String,

@@ -153,7 +153,7 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
         cache: Some(&cache),
         progress: Some(&progress),
     };
-    let processed: Vec<(ProcessedDoc, Reuse)> = pool.install(|| {
+    let processed: Vec<(ProcessedDoc, Reuse, FindKey)> = pool.install(|| {
         corpus
             .inputs
             .par_iter()
@@ -166,15 +166,17 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
         skipped: corpus.skipped.len(),
         ..Default::default()
     };
+    let mut keys = Vec::with_capacity(processed.len());
     let documents: Vec<ProcessedDoc> = processed
         .into_iter()
-        .map(|(d, reuse)| {
+        .map(|(d, reuse, key)| {
             summary.extracted += usize::from(!reuse.extraction);
             summary.matched += usize::from(!reuse.mentions);
+            keys.push(key);
             d
         })
         .collect();
-    let claims = build::claims(&rules.facts, &documents);
+    let claims = pool.install(|| claims_cached(rules, &documents, &keys, &cache));
     let (entities, facts) = reconcile::reconcile(&documents, claims);
     let data = Dataset {
         documents,
@@ -235,6 +237,30 @@ fn count(data: &Dataset, s: &mut Summary) {
         .iter()
         .filter(|f| f.status == crate::model::FactStatus::Conflict)
         .count();
+}
+
+/// The claims of every document, in document order: from the cache where the document's
+/// find key is unchanged, else from the build stage, one document at a time (the build
+/// stage reads each document on its own, so this equals one call over all documents).
+fn claims_cached(
+    rules: &RuleSet,
+    docs: &[ProcessedDoc],
+    keys: &[FindKey],
+    cache: &Cache,
+) -> Vec<crate::model::Claim> {
+    docs.par_iter()
+        .zip(keys.par_iter())
+        .map(|(d, key)| {
+            cache.get_claims(key).unwrap_or_else(|| {
+                let claims = build::claims(&rules.facts, std::slice::from_ref(d));
+                cache.put_claims(key, &claims);
+                claims
+            })
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 /// A file's identity, read once per run: the fast path compares these only.
@@ -315,7 +341,7 @@ pub fn process(input: &InputFile, rules: &RuleSet, opts: &RunOptions) -> Process
     process_with(input, &hash_file(input), &work).0
 }
 
-fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDoc, Reuse) {
+fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDoc, Reuse, FindKey) {
     let mut reuse = Reuse::default();
     let mut sha256 = hashed.sha256.clone();
     let cached = match (&hashed.read_error, work.cache) {
@@ -421,6 +447,7 @@ fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDo
             mentions,
         },
         reuse,
+        key,
     )
 }
 

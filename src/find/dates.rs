@@ -652,6 +652,9 @@ pub fn relative(hit: &Hit) -> Option<Found> {
     let words: Vec<&str> = rel.split(' ').collect();
     let r = match words.as_slice() {
         ["today"] | ["tonight"] => Relative::Day(0),
+        ["this", "morning" | "afternoon" | "evening"] => Relative::Day(0),
+        ["last", "night"] | ["yesterday", _] => Relative::Day(-1),
+        ["tomorrow", _] => Relative::Day(1),
         ["yesterday"] => Relative::Day(-1),
         ["tomorrow"] => Relative::Day(1),
         [which, unit] if offset_word(which).is_some() => {

@@ -10,6 +10,7 @@ pub mod entities;
 pub mod money;
 pub mod quantity;
 pub mod rulefile;
+pub mod stats;
 pub mod table;
 
 use crate::model::{DocText, Mention, stable_id};

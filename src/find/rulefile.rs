@@ -20,6 +20,13 @@ pub struct RuleSpec {
     pub normaliser: String,
     pub pattern: String,
     pub priority: i32,
+    /// Optional pattern the text just before the match must end with (a look-behind); its
+    /// named groups join the match's and it becomes part of the mention.
+    pub prefix: Option<String>,
+    /// Optional patterns the text just before the match must (not) end with; they only
+    /// filter, the mention does not grow.
+    pub preceded_by: Option<String>,
+    pub not_preceded_by: Option<String>,
     /// 1-based line of the rule's `id`.
     pub line: usize,
     pub examples: Vec<Example>,
@@ -56,6 +63,9 @@ struct RawRule {
     pattern: String,
     #[serde(default)]
     priority: i32,
+    prefix: Option<String>,
+    preceded_by: Option<String>,
+    not_preceded_by: Option<String>,
     #[serde(default, rename = "match")]
     examples: Vec<RawExample>,
     #[serde(default)]
@@ -103,9 +113,27 @@ pub fn parse(name: &str, source: &str) -> Result<Vec<RuleSpec>> {
         if let Some(prev) = seen.insert(id.clone(), line) {
             bail!("{at}: the id is already used at line {prev}; rule ids must be unique");
         }
-        let pattern = substitute(&r.pattern, &macros).map_err(|m| {
-            anyhow::anyhow!("{at}: unknown macro {{{m}}} in pattern; define it under [macros]")
-        })?;
+        let expand = |field: &str, p: &str| {
+            substitute(p, &macros).map_err(|m| {
+                anyhow::anyhow!("{at}: unknown macro {{{m}}} in {field}; define it under [macros]")
+            })
+        };
+        let pattern = expand("pattern", &r.pattern)?;
+        let prefix = r
+            .prefix
+            .as_deref()
+            .map(|p| expand("prefix", p))
+            .transpose()?;
+        let preceded_by = r
+            .preceded_by
+            .as_deref()
+            .map(|p| expand("preceded_by", p))
+            .transpose()?;
+        let not_preceded_by = r
+            .not_preceded_by
+            .as_deref()
+            .map(|p| expand("not_preceded_by", p))
+            .transpose()?;
         let examples = r
             .examples
             .into_iter()
@@ -127,6 +155,9 @@ pub fn parse(name: &str, source: &str) -> Result<Vec<RuleSpec>> {
             normaliser: r.normaliser,
             pattern,
             priority: r.priority,
+            prefix,
+            preceded_by,
+            not_preceded_by,
             line,
             examples,
             counter_examples: r.no_match,

@@ -377,9 +377,14 @@ fn load_simple(
                 }
             }
         }
+        // At most 255 bytes per code, cut at a character boundary.
+        let mut cut = scratch.len().min(255);
+        while !scratch.is_char_boundary(cut) {
+            cut -= 1;
+        }
         let start = text.len() as u32;
-        text.push_str(&scratch);
-        simple[code] = (start, (text.len() as u32 - start).min(255) as u8);
+        text.push_str(&scratch[..cut]);
+        simple[code] = (start, cut as u8);
     }
 
     let scale = if subtype == b"Type3" {
@@ -529,6 +534,30 @@ mod tests {
         assert_eq!(g("f_f_i"), "ffi");
         assert_eq!(g("a.sc"), "a");
         assert_eq!(g("g123"), "");
+    }
+
+    #[test]
+    fn a_very_long_glyph_name_is_cut_at_a_character_boundary() {
+        let long = vec!["uni00E9"; 200].join("_");
+        let doc = Document::new();
+        let mut dict = Dictionary::new();
+        dict.set("Subtype", Object::Name(b"Type1".to_vec()));
+        let mut enc = Dictionary::new();
+        enc.set(
+            "Differences",
+            Object::Array(vec![Object::Integer(65), Object::Name(long.into_bytes())]),
+        );
+        dict.set("Encoding", Object::Dictionary(enc));
+        let mut budget = Budget {
+            per_stream: 1 << 20,
+            doc_left: 1 << 20,
+            capped: false,
+        };
+        let font = load(&doc, &dict, &mut budget);
+        let mut got = String::new();
+        font.decode(b"A", &mut String::new(), |c| got.push_str(c.text));
+        assert_eq!(got.chars().count(), 127);
+        assert!(got.chars().all(|c| c == '\u{e9}'));
     }
 
     #[test]

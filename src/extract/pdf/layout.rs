@@ -16,6 +16,7 @@
 
 use super::content::{Glyph, PageGlyphs};
 use std::collections::HashSet;
+use unicode_normalization::UnicodeNormalization;
 
 /// Gap between glyphs, in font sizes, above which a word break is assumed. Tuned on the
 /// corpus renderings (Chromium kerning stays below 0.1 em, groff/gropdf word spaces
@@ -83,6 +84,9 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
     let mut end = 0f32;
     let mut pending_space = false;
     let mut last: Option<(f32, f32, &str)> = None;
+    // Start of the previous glyph, and a spacing accent waiting for the letter it sits on.
+    let mut start = 0f32;
+    let mut accent: Option<Accent> = None;
     for g in page.glyphs.iter().filter(|g| g.dir == dir && g.len > 0) {
         let text = page.text_of(g);
         let (x, y) = frame(g);
@@ -107,8 +111,12 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
             let tol = SAME_LINE * size.max(l.size);
             (y - l.y).abs() <= tol && x >= end - BACKSTEP * size
         });
+        let mark = combining_mark(text);
         if !continues {
-            if let Some(l) = cur.take() {
+            if let Some(mut l) = cur.take() {
+                if let Some(a) = accent.take() {
+                    l.text.push(a.spacing);
+                }
                 out.push(l);
             }
             cur = Some(Line {
@@ -120,6 +128,31 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
                 dir,
             });
             pending_space = false;
+            if let Some(m) = mark {
+                accent = Some(Accent {
+                    mark: m,
+                    spacing: text.chars().next().unwrap_or(' '),
+                    center: x + g.w / 2.0,
+                });
+                continue;
+            }
+        } else if let (Some(m), Some(l)) = (mark, cur.as_mut()) {
+            // A spacing accent drawn over the previous letter (TeX's OT1 fonts place it
+            // after or before the letter): it becomes a combining mark on that letter.
+            let center = x + g.w / 2.0;
+            if !l.text.is_empty() && center >= start && center <= end + 0.05 * size {
+                l.text.push(m);
+            } else {
+                if let Some(a) = accent.take() {
+                    l.text.push(a.spacing);
+                }
+                accent = Some(Accent {
+                    mark: m,
+                    spacing: text.chars().next().unwrap_or(' '),
+                    center,
+                });
+            }
+            continue;
         } else if let Some(l) = cur.as_mut() {
             // Measured from the previous glyph's visible end, not from where its advance
             // (with character spacing) ends: producers that position every glyph may leave
@@ -147,7 +180,21 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
             {
                 l.text = sup;
             }
+            let on_this = accent
+                .as_ref()
+                .map(|a| a.center >= x - 0.05 * size && a.center <= x + g.w + 0.05 * size);
+            if on_this == Some(false)
+                && let Some(a) = accent.take()
+            {
+                l.text.push(a.spacing);
+            }
             push_clean(&mut l.text, text);
+            if on_this == Some(true)
+                && let Some(a) = accent.take()
+            {
+                l.text.push(a.mark);
+            }
+            start = x;
             // A superscript does not move the line's baseline; a larger glyph does.
             if size > l.size {
                 l.size = size;
@@ -157,10 +204,50 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
             l.x1 = l.x1.max(end);
         }
     }
-    if let Some(l) = cur {
+    if let Some(mut l) = cur {
+        if let Some(a) = accent.take() {
+            l.text.push(a.spacing);
+        }
         out.push(l);
     }
     out.retain(|l| !l.text.trim().is_empty());
+    for l in out.iter_mut() {
+        if l.text.chars().any(|c| ('\u{300}'..='\u{36f}').contains(&c)) {
+            l.text = l.text.nfc().collect();
+        }
+    }
+}
+
+/// A spacing accent seen before the letter it is drawn on.
+struct Accent {
+    mark: char,
+    spacing: char,
+    center: f32,
+}
+
+/// The combining mark of a glyph that is only a spacing accent (`´` of `B´ezier`).
+fn combining_mark(text: &str) -> Option<char> {
+    let mut it = text.chars();
+    let c = it.next()?;
+    if it.next().is_some() {
+        return None;
+    }
+    Some(match c {
+        '\u{b4}' => '\u{301}',
+        '`' => '\u{300}',
+        '\u{2c6}' => '\u{302}',
+        '\u{2dc}' => '\u{303}',
+        '\u{a8}' => '\u{308}',
+        '\u{af}' => '\u{304}',
+        '\u{2d8}' => '\u{306}',
+        '\u{2d9}' => '\u{307}',
+        '\u{2da}' => '\u{30a}',
+        '\u{b8}' => '\u{327}',
+        '\u{2c7}' => '\u{30c}',
+        '\u{2dd}' => '\u{30b}',
+        '\u{2db}' => '\u{328}',
+        _ => return None,
+    })
 }
 
 /// A glyph at least a fifth of the line's size above its baseline and clearly smaller:
@@ -291,8 +378,9 @@ fn is_page_number(s: &str) -> bool {
             _ => t.split('/').count() == 2 && t.chars().all(|c| c.is_ascii_digit() || c == '/'),
         }
     };
+    // Three digits at most: a year alone on a cover's last line (`2024`) is not a page number.
     let numeric =
-        !first.is_empty() && first.len() <= 4 && first.chars().all(|c| c.is_ascii_digit());
+        !first.is_empty() && first.len() <= 3 && first.chars().all(|c| c.is_ascii_digit());
     let roman = !first.is_empty()
         && first.len() <= 6
         && first.chars().all(|c| matches!(c, 'i' | 'v' | 'x' | 'l'));
@@ -480,6 +568,7 @@ mod tests {
         assert!(is_page_number("Page 3 of 10"));
         assert!(is_page_number("xiv"));
         assert!(!is_page_number("2024 budget"));
+        assert!(!is_page_number("2024"));
     }
 
     #[test]
@@ -515,6 +604,54 @@ mod tests {
         assert_eq!(superscript("a1"), None);
         assert!(is_raised(104.0, 7.0, 100.0, 10.0));
         assert!(!is_raised(100.5, 10.0, 100.0, 10.0));
+    }
+
+    fn page(glyphs: &[(&str, f32, f32)]) -> PageGlyphs {
+        let mut p = PageGlyphs::default();
+        for &(t, x, w) in glyphs {
+            let start = p.text.len() as u32;
+            p.text.push_str(t);
+            p.glyphs.push(Glyph {
+                x,
+                y: 100.0,
+                w,
+                size: 10.0,
+                dir: 0,
+                start,
+                len: t.len() as u16,
+            });
+        }
+        p
+    }
+
+    #[test]
+    fn spacing_accents_combine_with_the_letter_under_them() {
+        // TeX draws the accent first, then the letter under it.
+        let p = page(&[
+            ("B", 0.0, 7.0),
+            ("\u{b4}", 8.0, 5.0),
+            ("e", 7.0, 5.0),
+            ("z", 12.0, 4.0),
+        ]);
+        assert_eq!(lines(&p)[0].text, "Bez".replace('e', "\u{e9}"));
+        // An accent standing alone keeps its spacing form.
+        let p = page(&[("a", 0.0, 5.0), ("\u{b4}", 20.0, 5.0), ("b", 40.0, 5.0)]);
+        let t = &lines(&p)[0].text;
+        assert!(t.starts_with('a') && t.ends_with("\u{b4}b"), "{t}");
+    }
+
+    #[test]
+    fn word_breaks_come_from_gaps_and_space_glyphs() {
+        let p = page(&[
+            ("a", 0.0, 5.0),
+            ("b", 5.2, 5.0),
+            ("c", 13.0, 5.0),
+            (" ", 18.0, 2.5),
+            ("d", 20.5, 5.0),
+        ]);
+        assert_eq!(lines(&p)[0].text, "ab c d");
+        let p = page(&[("a", 0.0, 5.0), ("b", 40.0, 5.0)]);
+        assert_eq!(lines(&p)[0].text, "a\tb");
     }
 
     #[test]

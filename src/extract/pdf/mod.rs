@@ -27,6 +27,8 @@ const MAX_PAGES: usize = 100_000;
 
 /// Extracts the text of every page, in page order.
 pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError> {
+    let started = std::time::Instant::now();
+    let timeout = || ExtractError::Timeout(started.elapsed().as_secs_f64().round() as u64);
     let loaded = load::open(bytes, limits)?;
     let doc = &loaded.doc;
     let mut warnings = loaded.warnings;
@@ -47,7 +49,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
     let (mut images, mut shows) = (0usize, 0usize);
     for &id in &page_ids {
         if limits.expired() {
-            return Err(ExtractError::Timeout(0));
+            return Err(timeout());
         }
         let Ok(page) = doc.get_dictionary(id) else {
             page_lines.push(Vec::new());
@@ -59,7 +61,11 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
             .unwrap_or_default();
         let resources = inherited(doc, page, b"Resources");
         let glyphs = content::Interpreter::new(doc, &mut fonts, &mut budget, limits)
-            .run_page(streams, resources)?;
+            .run_page(streams, resources)
+            .map_err(|e| match e {
+                ExtractError::Timeout(_) => timeout(),
+                e => e,
+            })?;
         images += glyphs.images;
         shows += glyphs.shows;
         page_lines.push(layout::page_lines(&glyphs));

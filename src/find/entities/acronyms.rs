@@ -148,16 +148,18 @@ fn initials_match(g: &Gazetteer, name: &str, acr: &str) -> bool {
     if letters.len() < 2 || ws.is_empty() || ws.len() > letters.len() + 4 {
         return false;
     }
+    // One word without a letter of its own may sit inside the name ("Global Center on AI
+    // Governance (GCG)"), but not at its start or end.
     let mut k = 0;
-    for (_, w) in &ws {
+    let mut skipped = 0;
+    let last = ws.len() - 1;
+    for (n, (_, w)) in ws.iter().enumerate() {
         if let Some(nk) = consume(w, &letters, k) {
             k = nk;
         } else if is_stop(g, w) || w.chars().all(|c| !c.is_alphanumeric()) {
             continue;
-        } else if k > 0 && k < letters.len() {
-            // A word without a letter of its own ("Network" in "AI Research Network (AIRN)"
-            // is fine, but an unrelated capitalised word is not).
-            return false;
+        } else if k > 0 && n < last && skipped == 0 && letters.len() >= 3 {
+            skipped += 1;
         } else {
             return false;
         }
@@ -271,6 +273,17 @@ mod tests {
     fn parentheses_that_do_not_spell_the_acronym_are_ignored() {
         assert!(definitions(&g(), "large language models (see Table 2)").is_empty());
         assert!(definitions(&g(), "the committee met in Paris (FR)").is_empty());
+    }
+
+    #[test]
+    fn one_inner_word_may_lack_a_letter() {
+        let s = "The Global Center on AI Governance (GCG) wrote";
+        let d = definitions(&g(), s);
+        assert_eq!(d.len(), 1);
+        assert_eq!(
+            &s[d[0].name_start..d[0].name_end],
+            "Global Center on AI Governance"
+        );
     }
 
     #[test]

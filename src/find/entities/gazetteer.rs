@@ -320,7 +320,9 @@ impl Gazetteer {
             g.load_file(&mut b, &shown, &src)?;
         }
         if !b.patterns.is_empty() {
+            // A full DFA: a few MB for the gazetteers, and the fastest scan.
             let ac = AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .match_kind(MatchKind::LeftmostLongest)
                 .ascii_case_insensitive(true)
                 .build(&b.patterns)
@@ -605,42 +607,92 @@ fn inline_tag_len(b: &[u8]) -> Option<usize> {
     TAGS.contains(&name).then_some(close + 1)
 }
 
+/// An ASCII byte copied unchanged by [`NormText::new`].
+fn is_plain(b: u8) -> bool {
+    b < 0x80 && !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b'<' | b'-')
+}
+
 /// A normalised copy of a text and the way back to original offsets.
 pub struct NormText {
     pub s: String,
-    /// Original byte offset of each byte of `s`.
-    map: Vec<u32>,
-    orig_len: usize,
+    /// (normalised offset, original − normalised) wherever that difference changes: the
+    /// normalised text is never longer than the original, so the difference only grows.
+    points: Vec<(u32, u32)>,
 }
 
 impl NormText {
     pub fn new(t: &str) -> NormText {
-        let mut s = String::with_capacity(t.len());
-        let mut map: Vec<u32> = Vec::with_capacity(t.len());
-        let mut in_space = false;
         let bytes = t.as_bytes();
-        let mut skip_to = 0;
-        for (i, c) in t.char_indices() {
-            if i < skip_to {
+        let mut out: Vec<u8> = Vec::with_capacity(t.len());
+        let mut points: Vec<(u32, u32)> = vec![(0, 0)];
+        // Records that normalised offset `out.len()` stands for original offset `i`.
+        let mark = |points: &mut Vec<(u32, u32)>, out: &Vec<u8>, i: usize| {
+            let delta = (i - out.len()) as u32;
+            if points.last().is_none_or(|p| p.1 != delta) {
+                points.push((out.len() as u32, delta));
+            }
+        };
+        let mut in_space = false;
+        let mut last_alpha = false;
+        let mut i = 0;
+        while i < bytes.len() {
+            // Runs of ordinary ASCII are copied as they are: most of any text.
+            // A single space after a non-space and a hyphen inside a word are ordinary.
+            let mut j = i;
+            while j < bytes.len() {
+                let b = bytes[j];
+                let ordinary = is_plain(b)
+                    || (b == b' '
+                        && if j == i {
+                            !in_space
+                        } else {
+                            bytes[j - 1] != b' '
+                        })
+                    || (b == b'-' && bytes.get(j + 1).is_some_and(|&n| is_plain(n)));
+                if !ordinary {
+                    break;
+                }
+                j += 1;
+            }
+            if j > i {
+                mark(&mut points, &out, i);
+                out.extend_from_slice(&bytes[i..j]);
+                last_alpha = bytes[j - 1].is_ascii_alphabetic();
+                in_space = bytes[j - 1] == b' ';
+                i = j;
                 continue;
             }
+            let Some(c) = t[i..].chars().next() else {
+                break;
+            };
+            let n = c.len_utf8();
             // Inline markup left in text (`<u>`, `</b>`) would split names.
             if c == '<'
-                && let Some(n) = inline_tag_len(&bytes[i..])
+                && let Some(len) = inline_tag_len(&bytes[i..])
             {
-                skip_to = i + n;
+                i += len;
                 continue;
             }
             let rep: Option<&str> = match c {
                 c if c.is_whitespace() => {
                     if !in_space {
-                        s.push(' ');
-                        map.push(i as u32);
+                        mark(&mut points, &out, i);
+                        out.push(b' ');
                     }
                     in_space = true;
+                    last_alpha = false;
+                    i += n;
                     continue;
                 }
-                '\u{ad}' | '\u{200b}' => continue,
+                '\u{ad}' | '\u{200b}' => {
+                    i += n;
+                    continue;
+                }
+                // A word broken at a line end ("Ko- rea", "insti-\ntutes") is joined.
+                '-' if last_alpha && is_line_break_hyphen(&t[i + 1..]) => {
+                    i += 1 + t[i + 1..].len() - t[i + 1..].trim_start().len();
+                    continue;
+                }
                 '\u{2019}' | '\u{2018}' | '\u{2bc}' => Some("'"),
                 '\u{2010}' | '\u{2011}' => Some("-"),
                 '\u{fb00}' => Some("ff"),
@@ -649,55 +701,59 @@ impl NormText {
                 '\u{fb03}' => Some("ffi"),
                 '\u{fb04}' => Some("ffl"),
                 '\u{fb05}' | '\u{fb06}' => Some("st"),
-                // A word broken at a line end ("Ko- rea", "insti-\ntutes") is joined.
-                '-' if s.ends_with(char::is_alphabetic) && is_line_break_hyphen(&t[i + 1..]) => {
-                    skip_to = i + 1 + t[i + 1..].len() - t[i + 1..].trim_start().len();
-                    continue;
-                }
                 _ => None,
             };
             in_space = false;
+            mark(&mut points, &out, i);
             match rep {
                 Some(r) => {
-                    s.push_str(r);
-                    map.extend(std::iter::repeat_n(i as u32, r.len()));
+                    out.extend_from_slice(r.as_bytes());
+                    last_alpha = r.ends_with(|x: char| x.is_alphabetic());
                 }
                 None => {
-                    let n = c.len_utf8();
-                    s.push(c);
-                    map.extend((0..n as u32).map(|k| i as u32 + k));
+                    out.extend_from_slice(&bytes[i..i + n]);
+                    last_alpha = c.is_alphabetic();
                 }
             }
+            i += n;
         }
-        NormText {
-            s,
-            map,
-            orig_len: t.len(),
-        }
+        mark(&mut points, &out, bytes.len());
+        // Only whole characters were copied, so this cannot fail; stay total anyway.
+        let s = String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        NormText { s, points }
+    }
+
+    fn orig_of(&self, at: usize) -> usize {
+        let k = self.points.partition_point(|p| p.0 as usize <= at);
+        at + self.points[k.saturating_sub(1)].1 as usize
     }
 
     /// Original offset of a normalised start offset.
-    pub fn orig_start(&self, at: usize) -> usize {
-        self.map.get(at).map_or(self.orig_len, |&x| x as usize)
+    pub fn orig_start(&self, orig: &str, at: usize) -> usize {
+        floor_boundary(orig, self.orig_of(at))
     }
 
-    /// Original offset of a normalised end offset (exclusive).
-    pub fn orig_end(&self, at: usize) -> usize {
+    /// Original offset of a normalised end offset (exclusive): just after the original
+    /// character that holds the last byte of the span.
+    pub fn orig_end(&self, orig: &str, at: usize) -> usize {
         if at == 0 {
             return 0;
         }
-        match self.map.get(at) {
-            Some(&x) if self.map[at - 1] != x => x as usize,
-            _ => {
-                // The end falls inside a replaced character: end after that character.
-                let mut k = at;
-                while k < self.map.len() && self.map[k] == self.map[at - 1] {
-                    k += 1;
-                }
-                self.map.get(k).map_or(self.orig_len, |&x| x as usize)
-            }
+        let mut e = (self.orig_of(at - 1) + 1).min(orig.len());
+        while !orig.is_char_boundary(e) {
+            e += 1;
         }
+        e
     }
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -715,9 +771,20 @@ mod tests {
         );
         let a = n.s.find("National").unwrap();
         let b = a + "National Institute".len();
-        assert_eq!(&t[n.orig_start(a)..n.orig_end(b)], "National\nInstitute");
+        assert_eq!(
+            &t[n.orig_start(t, a)..n.orig_end(t, b)],
+            "National\nInstitute"
+        );
         let f = n.s.find("file").unwrap();
-        assert_eq!(&t[n.orig_start(f)..n.orig_end(f + 4)], "ﬁle");
+        assert_eq!(&t[n.orig_start(t, f)..n.orig_end(t, f + 4)], "ﬁle");
+        let q = n.s.find("Institute's").unwrap();
+        assert_eq!(&t[n.orig_start(t, q)..n.orig_end(t, q + 11)], "Institute’s");
+        let u = "the <u>Korea</u> and Ko- rea";
+        let n = NormText::new(u);
+        let k = n.s.find("Korea").unwrap();
+        assert_eq!(&u[n.orig_start(u, k)..n.orig_end(u, k + 5)], "Korea");
+        let k2 = n.s.rfind("Korea").unwrap();
+        assert_eq!(&u[n.orig_start(u, k2)..n.orig_end(u, k2 + 5)], "Ko- rea");
     }
 
     #[test]

@@ -73,8 +73,8 @@ pub fn find(rules: &EntityRules, ctx: &DocContext) -> Vec<Mention> {
     found
         .into_iter()
         .filter_map(|f| {
-            let start = norm.orig_start(f.start);
-            let end = norm.orig_end(f.end);
+            let start = norm.orig_start(orig, f.start);
+            let end = norm.orig_end(orig, f.end);
             let text = orig.get(start..end)?;
             Some(Mention {
                 id: String::new(),
@@ -205,7 +205,8 @@ fn names_of<'a>(
     while k < kinds.len() {
         let kind = kinds[k].0;
         let n = kinds[k..].iter().take_while(|x| x.0 == kind).count();
-        if n == 1 {
+        // "AI Safety Summits" is a series, not one event.
+        if n == 1 && !(kind == MentionKind::Event && r.plural) {
             out.push(Found {
                 start: r.start,
                 end: r.end,
@@ -215,7 +216,7 @@ fn names_of<'a>(
                 raw: Some(i),
                 weak: kinds[k].3,
             });
-        } else {
+        } else if n > 1 {
             ambiguous.push((i, kind));
         }
         k += n;
@@ -287,7 +288,7 @@ fn qualify_head<'a>(
         }
         return true;
     }
-    // "AI Safety Institute of Japan", "AISIs of Japan and Singapore"
+    // "AI Safety Institute of Japan", "AISIs of Japan and Singapore", "AISIs in the UK"
     let mut left = head.end;
     for (k, r) in raws.iter().enumerate().skip(i + 1) {
         if r.start < left {
@@ -295,7 +296,10 @@ fn qualify_head<'a>(
         }
         let gap = &s[left..r.start];
         let ok = if chain.is_empty() {
-            matches!(gap, " of " | " of the ")
+            matches!(
+                gap,
+                " of " | " of the " | " in " | " in the " | " from " | " from the "
+            )
         } else {
             context::is_list_gap(gap)
         };
@@ -462,9 +466,11 @@ fn apply_learned<'a>(
             continue;
         }
         if let Some((kind, value)) = lookup(&raws[i]) {
-            f.kind = *kind;
-            f.value = value.clone();
-            f.rule = Cow::Borrowed(RULE_LEARNED);
+            if f.kind != *kind || f.value != *value {
+                f.kind = *kind;
+                f.value = value.clone();
+                f.rule = Cow::Borrowed(RULE_LEARNED);
+            }
             f.weak = false;
         }
     }
@@ -492,23 +498,22 @@ fn apply_learned<'a>(
     if unseen.is_empty() {
         return;
     }
-    let Ok(ac) = aho_corasick::AhoCorasick::builder()
-        .match_kind(aho_corasick::MatchKind::LeftmostLongest)
-        .build(&unseen)
-    else {
-        return;
-    };
-    for m in ac.find_iter(s) {
-        let before = s[..m.start()].chars().next_back();
-        let after = s[m.end()..].chars().next();
-        if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+    // Few acronyms per document: one substring search each.
+    for acr in unseen {
+        let Some((kind, value)) = learned.get(acr) else {
             continue;
-        }
-        let acr = unseen[m.pattern().as_usize()];
-        if let Some((kind, value)) = learned.get(acr) {
+        };
+        for (at, _) in s.match_indices(acr) {
+            let end = at + acr.len();
+            let before = s[..at].chars().next_back();
+            let after = s[end..].chars().next();
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
             out.push(Found {
-                start: m.start(),
-                end: m.end(),
+                start: at,
+                end,
                 kind: *kind,
                 value: value.clone(),
                 rule: Cow::Borrowed(RULE_LEARNED),

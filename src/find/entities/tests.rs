@@ -162,3 +162,67 @@ fn empty_text_gives_no_mentions() {
     assert!(run(&r, "").is_empty());
     assert!(run(&r, "(").is_empty());
 }
+
+#[test]
+fn arbitrary_text_never_panics_and_spans_are_exact() {
+    let r = rules();
+    let palette = [
+        "AI",
+        "Al",
+        "AISI",
+        "s",
+        " ",
+        "  ",
+        "\n",
+        "-",
+        "- ",
+        "(",
+        ")",
+        "'s",
+        "’",
+        "ﬃ",
+        "é",
+        "日本",
+        "<u>",
+        "</u>",
+        "Japan",
+        "U.S.",
+        "UK",
+        ",",
+        " and ",
+        "the ",
+        "Institute",
+        "NIST",
+        "CAISI",
+        "Safety",
+        "Network",
+        "Dr. ",
+        "Jane",
+        "Doe",
+        "Director",
+        "\u{ad}",
+        "\u{c}",
+        "$",
+        "IPA",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for _ in 0..300 {
+        let mut text = String::new();
+        for _ in 0..40 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.push_str(palette[(seed >> 33) as usize % palette.len()]);
+        }
+        for m in run(&r, &text) {
+            assert_eq!(&text[m.start..m.end], m.text, "in {text:?}");
+        }
+    }
+}
+
+#[test]
+fn institutes_in_a_list_after_in_are_qualified() {
+    let r = rules();
+    let ms = run(&r, "AISIs in the UK, Canada and Japan share results");
+    assert_eq!(values(&ms, MentionKind::Institute), vec!["CA", "GB", "JP"]);
+}
