@@ -261,12 +261,14 @@ impl Explainer<'_> {
             self.line(format!("{ind}qualifiers {}", q.join(", ")));
         }
         self.line(format!("{ind}sources    {}", f.sources.len()));
+        let focus = [Value::String(f.subject.clone()), f.object.clone()];
         for (i, s) in f.sources.iter().enumerate() {
-            self.source(i + 1, s, ind);
+            self.source(i + 1, s, ind, &focus);
         }
     }
 
-    fn source(&mut self, n: usize, s: &Source, ind: &str) {
+    /// One source; `focus` holds the values (subject, object) whose mentions come first.
+    fn source(&mut self, n: usize, s: &Source, ind: &str, focus: &[Value]) {
         let title = self
             .data
             .documents
@@ -280,15 +282,31 @@ impl Explainer<'_> {
             s.doc, s.page, s.start, s.end, s.rule
         ));
         self.context(&s.doc, s.start, s.end, &s.quote, &format!("{ind}   "));
-        let inside: Vec<Mention> = self
+        let mut inside: Vec<Mention> = self
             .data
             .mentions
             .iter()
             .filter(|m| m.doc == s.doc && m.start >= s.start && m.end <= s.end)
             .cloned()
             .collect();
-        for m in &inside {
+        // The mentions that name the fact's subject or object first, in text order; of the
+        // others only a few, so a long quote does not bury them.
+        let relevant = |m: &Mention| {
+            focus
+                .iter()
+                .any(|v| crate::ingest::value_matches(&m.value, v))
+        };
+        inside.sort_by_key(|m| (!relevant(m), m.start));
+        let shown = inside.iter().filter(|m| relevant(m)).count() + 3;
+        for m in inside.iter().take(shown) {
             self.mention_line(m, &format!("{ind}   "));
+        }
+        if inside.len() > shown {
+            let more = format!(
+                "{ind}   (+{} more mentions in this span)",
+                inside.len() - shown
+            );
+            self.line(self.style.dim(&more));
         }
     }
 

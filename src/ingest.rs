@@ -251,6 +251,12 @@ pub fn diff(old: &[Fact], new: &[Fact]) -> Vec<Change> {
 /// Plans the copies: every file must exist and be a supported input; a file of the same
 /// name in the destination must have the same bytes. Nothing is copied here.
 fn plan(opts: &IngestOptions) -> Result<Vec<Copy>> {
+    if !opts.run.corpus.is_dir() {
+        anyhow::bail!(
+            "nothing ingested: the corpus folder {} does not exist (use --corpus DIR)",
+            opts.run.corpus.display()
+        );
+    }
     let dest = opts.run.corpus.join(&opts.into);
     let mut copies: Vec<Copy> = Vec::new();
     let mut problems = Vec::new();
@@ -609,7 +615,15 @@ fn quote_line(src: &Source, object: &Value, mentions: &[Mention], color: bool) -
     let focus = mentions
         .iter()
         .filter(|m| m.doc == src.doc && m.start >= src.start && m.end <= src.end)
-        .find(|m| value_matches(&m.value, object))
+        .filter(|m| value_matches(&m.value, object))
+        // The most explicit wording: a date stated in full over "today" resolved to it.
+        .max_by_key(|m| {
+            (
+                !m.extra.contains_key("anchor"),
+                m.end - m.start,
+                std::cmp::Reverse(m.start),
+            )
+        })
         .map(|m| (m.start - src.start, m.end - src.start))
         .filter(|&(a, b)| b <= q.len() && q.is_char_boundary(a) && q.is_char_boundary(b));
     let shown = match focus {
@@ -666,7 +680,7 @@ fn quote_line(src: &Source, object: &Value, mentions: &[Mention], color: bool) -
 
 /// Whether a mention's value is the fact's object: the same value, or the value that
 /// names the object entity (`US` for `institute:US`, a name whose slug ends its id).
-fn value_matches(mention: &Value, object: &Value) -> bool {
+pub fn value_matches(mention: &Value, object: &Value) -> bool {
     if mention == object {
         return true;
     }

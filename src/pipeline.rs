@@ -104,6 +104,8 @@ pub struct Refresh {
     out: PathBuf,
     fingerprint: String,
     cache: Cache,
+    /// The run's worker threads (`--jobs`), for publishing too.
+    pool: rayon::ThreadPool,
     started: Instant,
 }
 
@@ -177,7 +179,7 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
         })
         .collect();
     let claims = pool.install(|| claims_cached(rules, &documents, &keys, &cache));
-    let (entities, facts) = reconcile::reconcile(&documents, claims);
+    let (entities, facts) = pool.install(|| reconcile::reconcile(&documents, claims));
     let data = Dataset {
         documents,
         entities,
@@ -190,6 +192,7 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
         out: opts.out.clone(),
         fingerprint,
         cache,
+        pool,
         started,
     })))
 }
@@ -203,10 +206,11 @@ pub fn publish(refresh: Refresh, extras: &[(&str, Vec<u8>)]) -> Result<Summary> 
         out,
         fingerprint,
         cache,
+        pool,
         started,
     } = refresh;
     cache.clear_state();
-    let set = emit::publish(&data, extras, &out)?;
+    let set = pool.install(|| emit::publish(&data, extras, &out))?;
     cache.put_state(&State {
         fingerprint,
         set,

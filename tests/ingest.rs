@@ -216,6 +216,24 @@ fn unsupported_or_missing_files_stop_the_ingest_before_anything_is_copied() {
     assert!(err.contains("notes.tsv: not a supported report"), "{err}");
     assert!(err.contains("report.pdf: no such file"), "{err}");
     assert!(!s.corpus.join("ingested").exists(), "nothing copied");
+
+    let typo = aisi(&[
+        "ingest",
+        held.to_str().unwrap(),
+        "--corpus",
+        s.t.join("corpsu").to_str().unwrap(),
+        "--rules",
+        s.rules.to_str().unwrap(),
+        "--out",
+        s.out.to_str().unwrap(),
+    ]);
+    assert!(!typo.status.success());
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        err.contains("corpsu does not exist (use --corpus DIR)"),
+        "{err}"
+    );
+    assert!(!s.t.join("corpsu").exists());
 }
 
 #[test]
