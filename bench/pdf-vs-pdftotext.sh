@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# pdf-vs-pdftotext.sh [--jobs N] [--rounds N] [--timeout S] [--keep DIR] PDF_DIR
+# pdf-vs-pdftotext.sh [--jobs N] [--rounds N] [--timeout S] [--keep DIR] [--raw] PDF_DIR
 #
 # Compares the PDF extractor of `aisi` with poppler's `pdftotext` on every *.pdf in
 # PDF_DIR (for example the corpus bench/pdf-corpus.sh builds):
@@ -11,7 +11,8 @@
 #   RSS      peak resident memory per file (max and median), from a separate run.
 #   fidelity word similarity of our text to pdftotext's (difflib ratio over words,
 #            page by page, weighted by words): median and mean as written and folded
-#            (NFKC, list bullets dropped), and the worst 10.
+#            (NFKC, list bullets dropped), and the worst 10. With --raw, also against
+#            `pdftotext -raw` (content-stream order, the order this extractor keeps).
 # Needs: a release build (made if missing), poppler-utils (pdftotext, pdfinfo), python3,
 # GNU time (/usr/bin/time).
 set -euo pipefail
@@ -20,19 +21,21 @@ JOBS=2
 ROUNDS=2
 TIMEOUT=60
 KEEP=
+RAW=
 while [ $# -gt 0 ]; do
   case $1 in
     --jobs) JOBS=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --timeout) TIMEOUT=$2; shift 2 ;;
     --keep) KEEP=$2; shift 2 ;;
+    --raw) RAW=1; shift ;;
     -h|--help) sed -n '2,/^set -e/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
 done
 if [ $# -ne 1 ]; then
-  echo "usage: $0 [--jobs N] [--rounds N] [--timeout S] [--keep DIR] PDF_DIR" >&2
+  echo "usage: $0 [--jobs N] [--rounds N] [--timeout S] [--keep DIR] [--raw] PDF_DIR" >&2
   exit 2
 fi
 DIR=$(cd "$1" && pwd)
@@ -46,7 +49,7 @@ if [ -z "${AISI_NO_BUILD:-}" ]; then
 fi
 
 WORK=${KEEP:-$(mktemp -d)}
-mkdir -p "$WORK/ours" "$WORK/poppler"
+mkdir -p "$WORK/ours" "$WORK/poppler" "$WORK/raw"
 [ -n "$KEEP" ] || trap 'rm -rf "$WORK"' EXIT
 find "$DIR" -maxdepth 1 -name '*.pdf' -type f | sort >"$WORK/files"
 NFILES=$(wc -l <"$WORK/files")
@@ -98,6 +101,9 @@ while read -r f; do
     "$AISI" extract --doc-timeout "$TIMEOUT" --out "$WORK/ours" "$f" 2>"$WORK/ours/$b.err" || true
   /usr/bin/time -f '%M' -o "$WORK/poppler/$b.rss" timeout -s KILL "$TIMEOUT" \
     pdftotext -q -enc UTF-8 "$f" "$WORK/poppler/$b.txt" 2>/dev/null || true
+  if [ -n "$RAW" ]; then
+    timeout -s KILL "$TIMEOUT" pdftotext -q -raw -enc UTF-8 "$f" "$WORK/raw/$b.txt" 2>/dev/null || true
+  fi
 done <"$WORK/files"
 
 JOBS=$JOBS python3 - "$WORK" <<'PY'
@@ -158,10 +164,11 @@ BULLETS = {"•", "◦", "▪", "‣", "●", "∙", "-", "–", "·"}
 def norm(words):
     return [w for w in (unicodedata.normalize("NFKC", w) for w in words) if w not in BULLETS]
 
+REF = "poppler"
 def similarity(b):
     try:
         got = open(f"{work}/ours/{b}.txt", encoding="utf-8", errors="replace").read()
-        ref = open(f"{work}/poppler/{b}.txt", encoding="utf-8", errors="replace").read()
+        ref = open(f"{work}/{REF}/{b}.txt", encoding="utf-8", errors="replace").read()
     except FileNotFoundError:
         return None
     gp, rp = got.split('\f'), ref.rstrip('\f').split('\f')
@@ -180,15 +187,19 @@ def similarity(b):
         out.append(num / den if den else 1.0)
     return (out[0], out[1], b, len(ref.split()))
 
-with multiprocessing.Pool(int(os.environ.get("JOBS", "2"))) as pool:
-    sims = [r for r in pool.map(similarity, sorted(ours)) if r]
-if sims:
+for REF, label in (("poppler", "pdftotext"), ("raw", "pdftotext -raw")):
+    if not any(os.scandir(f"{work}/{REF}")):
+        continue
+    with multiprocessing.Pool(int(os.environ.get("JOBS", "2"))) as pool:
+        sims = [r for r in pool.map(similarity, sorted(ours)) if r]
+    if not sims:
+        continue
     raw = [s for s, _, _, _ in sims]
     folded = [s for _, s, _, _ in sims]
-    print(f"\nword similarity to pdftotext over {len(sims)} files (difflib ratio, page by page):")
+    print(f"\nword similarity to {label} over {len(sims)} files (difflib ratio, page by page):")
     print(f"  as written: median {statistics.median(raw):.3f}, mean {statistics.mean(raw):.3f}")
     print(f"  folded (NFKC, bullets dropped): median {statistics.median(folded):.3f}, mean {statistics.mean(folded):.3f}")
     print("worst 10 (folded):")
     for r, s, b, n in sorted(sims, key=lambda x: x[1])[:10]:
-        print(f"  {s:.3f}  {b}  ({n} words in pdftotext's text)")
+        print(f"  {s:.3f}  {b}  ({n} words in the reference)")
 PY

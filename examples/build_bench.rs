@@ -2,7 +2,10 @@
 //! reads its documents, texts and mentions back, then runs the three stages in-process and
 //! prints the time of each. Used by `bench/build-scaling.sh`.
 //!
-//!     cargo run --release --example build_bench -- OUTPUT_DIR [RULES_DIR]
+//!     cargo run --release --example build_bench -- OUTPUT_DIR [RULES_DIR] [COPIES]
+//!
+//! COPIES (default 1) repeats every document under `c<i>/` as if the corpus had been copied
+//! that many times, without extracting it again.
 
 use aisi_tracker::model::{DocText, DocumentRecord, Mention, ProcessedDoc};
 use aisi_tracker::{build, emit, reconcile};
@@ -18,6 +21,7 @@ fn main() -> Result<()> {
             .context("usage: build_bench OUTPUT_DIR [RULES_DIR]")?,
     );
     let rules_dir = PathBuf::from(args.next().unwrap_or_else(|| "rules/facts".into()));
+    let copies: usize = args.next().map_or(Ok(1), |c| c.parse())?;
     let rules = build::FactRules::load(&rules_dir)?;
 
     let read = |name: &str| {
@@ -39,6 +43,20 @@ fn main() -> Result<()> {
             text: DocText::from_text(text),
             record,
         });
+    }
+    if copies > 1 {
+        let one = std::mem::take(&mut docs);
+        for i in 1..=copies {
+            for d in &one {
+                let mut d = d.clone();
+                let name = format!("c{i}/{}", d.record.doc);
+                for m in &mut d.mentions {
+                    m.doc = name.clone();
+                }
+                d.record.doc = name;
+                docs.push(d);
+            }
+        }
     }
     let n_mentions: usize = docs.iter().map(|d| d.mentions.len()).sum();
 

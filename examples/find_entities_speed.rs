@@ -2,20 +2,29 @@
 //! repeated to about 50 MB and prints MB/s on one core, by wall clock and by the CPU
 //! time of this thread (Linux; the two differ on a busy machine).
 //!
-//!     cargo run --release --example find_entities_speed [RULES_DIR] [CORPUS_SEEDS_DIR]
+//! With `--all`, the whole find stage (pattern rules too) is measured instead.
+//!
+//!     cargo run --release --example find_entities_speed [--all] [RULES_DIR] [SEEDS_DIR]
 
 use aisi_tracker::find::DocContext;
 use aisi_tracker::find::entities::{EntityRules, find};
 use aisi_tracker::model::DocText;
+use aisi_tracker::rules::RuleSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
-    let mut args = std::env::args().skip(1);
-    let rules_dir = PathBuf::from(args.next().unwrap_or_else(|| "rules/entities".into()));
+    let all = std::env::args().any(|a| a == "--all");
+    let mut args = std::env::args().skip(1).filter(|a| a != "--all");
+    let default_rules = if all { "rules" } else { "rules/entities" };
+    let rules_dir = PathBuf::from(args.next().unwrap_or_else(|| default_rules.into()));
     let seeds = PathBuf::from(args.next().unwrap_or_else(|| "corpus/seeds".into()));
     let t0 = Instant::now();
-    let rules = EntityRules::load(&rules_dir)?;
+    let (rules, set) = if all {
+        (None, Some(RuleSet::load(&rules_dir)?))
+    } else {
+        (Some(EntityRules::load(&rules_dir)?), None)
+    };
     println!("load: {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
     let mut texts = Vec::new();
     for e in std::fs::read_dir(&seeds)? {
@@ -37,7 +46,11 @@ fn main() -> anyhow::Result<()> {
                 text,
                 published: None,
             };
-            mentions += find(&rules, &ctx).len();
+            mentions += match (&rules, &set) {
+                (Some(r), _) => find(r, &ctx).len(),
+                (_, Some(s)) => aisi_tracker::find::find(s, &ctx).len(),
+                _ => 0,
+            };
             bytes += text.text.len();
         }
     }

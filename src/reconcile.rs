@@ -317,18 +317,20 @@ fn judge(facts: &mut [Fact]) {
             .or_default()
             .push(i);
     }
+    // Documents per fact, once: a fact of a large corpus has many sources.
+    let docsets: Vec<BTreeSet<&str>> = facts.iter().map(docs_of).collect();
     let mut verdicts: Vec<(FactStatus, Option<Vec<String>>)> = Vec::new();
     for (i, f) in facts.iter().enumerate() {
         let group = &by_group[&(f.subject.clone(), f.predicate.clone())];
         let mut conflicts = Vec::new();
-        let mut docs = docs_of(f);
+        let mut docs = docsets[i].clone();
         for &j in group {
             if j == i {
                 continue;
             }
             match relate(f, &facts[j]) {
                 Relation::Conflict => conflicts.push(facts[j].id.clone()),
-                Relation::Compatible => docs.extend(docs_of(&facts[j])),
+                Relation::Compatible => docs.extend(docsets[j].iter().copied()),
                 Relation::Unrelated => {}
             }
         }

@@ -186,15 +186,19 @@ fn contains(outer: Span, inner: Span) -> bool {
 
 /// Claims of one document by every rule.
 pub fn doc_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
-    let words = Words::new(doc.text);
     let sentences = text::sentences(doc.text);
     let mut out = Vec::new();
     for (i, s) in sentences.iter().enumerate() {
-        // Table rows are the table rules' business.
-        if doc.text[s.start..s.end].contains('\t') {
+        let prev = i.checked_sub(1).map(|j| sentences[j]);
+        // Table rows are the table rules' business; a sentence without mentions, under a
+        // line without any (no dateline), gives nothing to any rule.
+        if doc.text[s.start..s.end].contains('\t')
+            || (doc.within(*s).is_empty() && prev.is_none_or(|p| doc.within(p).is_empty()))
+        {
             continue;
         }
-        let prev = i.checked_sub(1).map(|j| sentences[j]);
+        // Word positions of the sentence only: words are counted within a sentence.
+        let words = Words::at(doc.text, *s);
         for rule in &rules.prose {
             prose_rule(rules, rule, doc, &words, *s, prev, &mut out);
         }
@@ -371,7 +375,9 @@ fn prose_clause(
     let mentions: Vec<&Mention> = doc
         .within(c)
         .into_iter()
-        .filter(|m| target(rules, m).is_none_or(|t| !excluded(&t)))
+        .filter(|m| {
+            rule.exclude_values.is_empty() || target(rules, m).is_none_or(|t| !excluded(&t))
+        })
         .collect();
     // Most clauses lack a party the rule needs: skip them before running the trigger.
     let may_have_subject = rule.subject_const.is_some()

@@ -151,13 +151,23 @@ fn is_abbreviation(upto_dot: &str) -> bool {
         )
 }
 
-/// Word start offsets of a text, from the `tokenizers` whitespace pre-tokenizer (which
-/// splits on white space and between word characters and punctuation).
+/// Word start offsets of a text, from the `tokenizers` whitespace-split pre-tokenizer
+/// (words are what white space separates: "U.S.", "(NIST)" and "**operational**" are one
+/// word each, as a reader counts them).
 pub struct Words {
     starts: Vec<usize>,
 }
 
 impl Words {
+    /// The words of `span` of `text`, with offsets into `text`.
+    pub fn at(text: &str, span: Span) -> Words {
+        let mut w = Words::new(&text[span.start..span.end]);
+        for s in &mut w.starts {
+            *s += span.start;
+        }
+        w
+    }
+
     pub fn new(text: &str) -> Words {
         let mut pre = PreTokenizedString::from(text);
         let ok = tokenizers::pre_tokenizers::whitespace::WhitespaceSplit

@@ -462,12 +462,23 @@ pub fn in_url(text: &str, at: usize) -> bool {
 
 /// "Q1 2025", "the first quarter of 2025", "2025 Q3".
 pub fn quarter(hit: &Hit) -> Option<Found> {
-    let y = year_of(hit.get("year")?)?;
     let q = ordinal(hit.get("quarter")?)?;
     if !(1..=4).contains(&q) {
         return None;
     }
     let m = (q - 1) * 3 + 1;
+    // "the third quarter" takes its year like a year-less month.
+    let Some(y) = hit.get("year").and_then(year_of) else {
+        return pending(
+            Pending::YearLess {
+                month: m,
+                day: None,
+                month2: Some(m + 2),
+                day2: None,
+            },
+            hit,
+        );
+    };
     interval(Ymd::month(y, m), Ymd::month(y, m + 2)).and_then(|v| ready(v, hit))
 }
 
@@ -652,6 +663,9 @@ pub fn relative(hit: &Hit) -> Option<Found> {
     let words: Vec<&str> = rel.split(' ').collect();
     let r = match words.as_slice() {
         ["today"] | ["tonight"] => Relative::Day(0),
+        ["this", "morning" | "afternoon" | "evening"] => Relative::Day(0),
+        ["last", "night"] | ["yesterday", _] => Relative::Day(-1),
+        ["tomorrow", _] => Relative::Day(1),
         ["yesterday"] => Relative::Day(-1),
         ["tomorrow"] => Relative::Day(1),
         [which, unit] if offset_word(which).is_some() => {

@@ -135,7 +135,7 @@ pub fn money(hit: &Hit) -> Option<Found> {
 fn period_nearby(text: &str, start: usize, end: usize) -> Option<&'static str> {
     let mut rest = text[end..].trim_start();
     if rest.starts_with('(')
-        && let Some(close) = rest[..rest.len().min(80)].find(')')
+        && let Some(close) = rest[..super::dates::floor_char(rest, rest.len().min(80))].find(')')
     {
         rest = rest[close + 1..].trim_start();
     } else if let Some(r) = rest.strip_prefix(')') {
@@ -256,6 +256,12 @@ mod tests {
         let t = "the annual £5 million grant and $10 million.";
         let a = t.find('$').unwrap();
         assert_eq!(period_nearby(t, a, a + 11), None);
+    }
+
+    #[test]
+    fn a_long_bracket_of_wide_characters_does_not_break_the_period_search() {
+        let t = format!("$5 ({})", "€".repeat(40));
+        assert_eq!(period_nearby(&t, 0, 2), None);
     }
 
     #[test]

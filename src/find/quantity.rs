@@ -72,6 +72,17 @@ pub fn quantity(hit: &Hit) -> Option<Found> {
     })
 }
 
+/// How far above a cell (bytes) its row label may stand when a table is read one cell per
+/// line: the staff row of the corpus's overview table spans about 200 bytes.
+const ROW_LABEL_REACH: usize = 300;
+
+fn is_staff_label(l: &str) -> bool {
+    matches!(
+        l,
+        "staff" | "staffing" | "employees" | "headcount" | "personnel" | "team size" | "staff size"
+    )
+}
+
 /// The unit of a bare number in a table: the row's label ("Staff\tc.20\tc.50") or a
 /// bracketed note right after it ("c.20 (current core staff)").
 fn row_unit(text: &str, at: usize) -> Option<String> {
@@ -80,16 +91,20 @@ fn row_unit(text: &str, at: usize) -> Option<String> {
     let line = &line[..line.find('\n').unwrap_or(line.len())];
     if line[..at - line_start].contains('\t') {
         let label = line.split('\t').next().unwrap_or("").trim().to_lowercase();
-        if matches!(
-            label.as_str(),
-            "staff"
-                | "staffing"
-                | "employees"
-                | "headcount"
-                | "personnel"
-                | "team size"
-                | "staff size"
-        ) {
+        if is_staff_label(&label) {
+            return Some("staff".into());
+        }
+    }
+    // A table read row by row, one cell per line: the row's label is a line of its own a
+    // few lines above ("Staff" / "c.20 (current" / "core staff)" / "c.50 (planned, ...").
+    let from = super::dates::floor_char(text, at.saturating_sub(ROW_LABEL_REACH));
+    for line in text[from.min(line_start)..line_start].lines().rev() {
+        let l = line.trim().to_lowercase();
+        if l.is_empty() {
+            break;
+        }
+        // The label alone, or the first cell of a row whose other cells wrapped.
+        if is_staff_label(l.split('\t').next().unwrap_or("").trim()) {
             return Some("staff".into());
         }
     }
@@ -126,5 +141,17 @@ mod tests {
             Some("staff")
         );
         assert_eq!(row_unit("about c.20 of them", 6), None);
+        let lines = "Funding\n$1\nStaff\nc.20 (current\ncore staff)\nc.50 (planned,\nAI unit)";
+        assert_eq!(
+            row_unit(lines, lines.find("c.50").unwrap()).as_deref(),
+            Some("staff")
+        );
+        let wrapped = "Staff\tc.20 (current\ncore staff)\nc.50 (planned,";
+        assert_eq!(
+            row_unit(wrapped, wrapped.find("c.50").unwrap()).as_deref(),
+            Some("staff")
+        );
+        let apart = "Staff\n\nThe text c.50 (planned)";
+        assert_eq!(row_unit(apart, apart.find("c.50").unwrap()), None);
     }
 }

@@ -378,8 +378,9 @@ fn is_page_number(s: &str) -> bool {
             _ => t.split('/').count() == 2 && t.chars().all(|c| c.is_ascii_digit() || c == '/'),
         }
     };
+    // Three digits at most: a year alone on a cover's last line (`2024`) is not a page number.
     let numeric =
-        !first.is_empty() && first.len() <= 4 && first.chars().all(|c| c.is_ascii_digit());
+        !first.is_empty() && first.len() <= 3 && first.chars().all(|c| c.is_ascii_digit());
     let roman = !first.is_empty()
         && first.len() <= 6
         && first.chars().all(|c| matches!(c, 'i' | 'v' | 'x' | 'l'));
@@ -567,6 +568,7 @@ mod tests {
         assert!(is_page_number("Page 3 of 10"));
         assert!(is_page_number("xiv"));
         assert!(!is_page_number("2024 budget"));
+        assert!(!is_page_number("2024"));
     }
 
     #[test]

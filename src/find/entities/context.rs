@@ -28,7 +28,12 @@ pub fn is_list_gap(gap: &str) -> bool {
 /// Whether `gap` joins a country directly to the institute name after it: nothing, or a
 /// possessive ("Japan's AI Safety Institute").
 pub fn is_qualifier_gap(gap: &str) -> bool {
-    matches!(gap.trim(), "" | "'s" | "'" | "s'")
+    let g = gap.trim();
+    let g = g
+        .strip_suffix("government's")
+        .or_else(|| g.strip_suffix("Government's"))
+        .map_or(g, str::trim);
+    matches!(g, "" | "'s" | "'" | "s'")
 }
 
 /// The country code a raw match can qualify an institute with, if any.
@@ -111,6 +116,7 @@ mod tests {
     fn qualifier_gap_is_nothing_or_a_possessive() {
         assert!(is_qualifier_gap(" "));
         assert!(is_qualifier_gap("'s "));
+        assert!(is_qualifier_gap(" government's "));
         assert!(!is_qualifier_gap(", the "));
     }
 

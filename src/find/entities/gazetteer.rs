@@ -206,6 +206,7 @@ pub fn parse_kind(s: &str) -> Option<MentionKind> {
 }
 
 /// Collects patterns while loading; identical patterns (ignoring ASCII case) share an id.
+#[derive(Default)]
 struct Builder {
     ids: HashMap<String, usize>,
     patterns: Vec<String>,
@@ -225,6 +226,12 @@ impl Builder {
             return;
         }
         let mut forms = ocr_variants(norm);
+        // Names are written with "and" and with "&" alike ("Standards & Technology").
+        for (from, to) in [(" and ", " & "), (" & ", " and ")] {
+            if norm.contains(from) {
+                forms.extend(ocr_variants(&norm.replace(from, to)));
+            }
+        }
         // A compound broken at a line end loses its hyphen when the line is joined
         // ("Information-\ntechnology" → "Informationtechnology").
         if norm.contains('-') {
@@ -785,6 +792,14 @@ mod tests {
         assert_eq!(&u[n.orig_start(u, k)..n.orig_end(u, k + 5)], "Korea");
         let k2 = n.s.rfind("Korea").unwrap();
         assert_eq!(&u[n.orig_start(u, k2)..n.orig_end(u, k2 + 5)], "Ko- rea");
+    }
+
+    #[test]
+    fn ampersand_and_and_are_the_same_name() {
+        let mut b = Builder::default();
+        b.add("Department of Science and Technology", 0, Role::Name, false);
+        assert!(b.ids.contains_key("department of science & technology"));
+        assert!(b.ids.contains_key("department of science and technology"));
     }
 
     #[test]
