@@ -2,7 +2,8 @@
 //!
 //! The operating system releases the lock when the process ends, however it ends (kill -9
 //! included), so a stale lock file never blocks the next run. The file holds the writer's
-//! pid only to name it in the message a second writer gets; it is never trusted for locking.
+//! pid only to name it in the message a second writer gets; it is never trusted for locking,
+//! and is emptied when the run ends.
 
 use anyhow::{Context, Result};
 use std::fs::{File, OpenOptions, TryLockError};
@@ -15,8 +16,16 @@ pub const LOCK_FILE: &str = ".lock";
 /// The held lock; released when dropped (or when the process dies).
 #[derive(Debug)]
 pub struct OutputLock {
-    _file: File,
+    file: File,
     out: PathBuf,
+}
+
+impl Drop for OutputLock {
+    /// Empties the file before the lock goes, so that a finished run leaves the same
+    /// output folder whatever its pid was (two runs compare byte for byte).
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+    }
 }
 
 impl OutputLock {
@@ -58,7 +67,7 @@ impl OutputLock {
         let _ = write!(file, "{}", std::process::id());
         let _ = file.flush();
         Ok(OutputLock {
-            _file: file,
+            file,
             out: out.to_path_buf(),
         })
     }
