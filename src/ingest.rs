@@ -198,11 +198,21 @@ pub fn diff(old: &[Fact], new: &[Fact]) -> Vec<Change> {
                     .filter(|s| !known.contains(s))
                     .cloned()
                     .collect();
-                if !gained.is_empty() {
-                    out.push(change(ChangeKind::Confirmed, n, gained.clone(), Vec::new()));
-                }
-                if !fresh.is_empty() {
-                    out.push(change(ChangeKind::Contradicted, n, gained, fresh));
+                // A new source for one side of a conflict takes that side against the
+                // others: the analyst needs to see both, not a plain confirmation.
+                let against: Vec<Side> = if gained.is_empty() {
+                    fresh
+                } else {
+                    n.conflicts_with
+                        .iter()
+                        .flatten()
+                        .filter_map(|c| new_by_id.get(c.as_str()).map(|f| side(f)))
+                        .collect()
+                };
+                if !against.is_empty() {
+                    out.push(change(ChangeKind::Contradicted, n, gained, against));
+                } else if !gained.is_empty() {
+                    out.push(change(ChangeKind::Confirmed, n, gained, Vec::new()));
                 }
             }
             None => {
@@ -774,6 +784,22 @@ mod tests {
         let d = diff(&old, &[a, b]);
         assert_eq!(kinds(&d), [(ChangeKind::Contradicted, "f2")]);
         assert_eq!(d[0].against[0].fact, "f1");
+    }
+
+    #[test]
+    fn a_new_source_for_one_side_of_a_known_conflict_contradicts_the_other_side() {
+        let mut a = fact("f1", "event_date", "2024-11-20", vec![src("a", 0)]);
+        a.status = FactStatus::Conflict;
+        a.conflicts_with = Some(vec!["f2".into()]);
+        let mut b = fact("f2", "event_date", "2024-11-21", vec![src("b", 0)]);
+        b.status = FactStatus::Conflict;
+        b.conflicts_with = Some(vec!["f1".into()]);
+        let old = vec![a.clone(), b.clone()];
+        a.sources.push(src("c", 3));
+        let d = diff(&old, &[a, b]);
+        assert_eq!(kinds(&d), [(ChangeKind::Contradicted, "f1")]);
+        assert_eq!(d[0].sources, [src("c", 3)]);
+        assert_eq!(d[0].against[0].fact, "f2");
     }
 
     #[test]
