@@ -87,6 +87,9 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
     // Start of the previous glyph, and a spacing accent waiting for the letter it sits on.
     let mut start = 0f32;
     let mut accent: Option<Accent> = None;
+    // Word and cell breaks written into the current line, where a glyph drawn later may
+    // fill them.
+    let mut holes: Vec<Hole> = Vec::new();
     for g in page.glyphs.iter().filter(|g| g.dir == dir && g.len > 0) {
         let text = page.text_of(g);
         let (x, y) = frame(g);
@@ -107,6 +110,17 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
             continue;
         }
         last = Some((x, y, text));
+        // A glyph drawn after the rest of its line into a gap left for it (LibreOffice
+        // writes a currency sign it takes from a fallback font after the number, over a
+        // kerned gap): it goes where it is drawn, as poppler's x-sorted lines have it.
+        if combining_mark(text).is_none()
+            && let Some(l) = cur.as_mut()
+            && (y - l.y).abs() <= SAME_LINE * size.max(l.size)
+            && x < end - BACKSTEP * size
+            && fill_hole(&mut l.text, &mut holes, x, x + g.w, text, size)
+        {
+            continue;
+        }
         let continues = cur.as_ref().is_some_and(|l| {
             let tol = SAME_LINE * size.max(l.size);
             (y - l.y).abs() <= tol && x >= end - BACKSTEP * size
@@ -128,6 +142,7 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
                 dir,
             });
             pending_space = false;
+            holes.clear();
             if let Some(m) = mark {
                 accent = Some(Accent {
                     mark: m,
@@ -159,10 +174,21 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
             // a large stale `Tc` in place (Distiller), and a grid spaced by `Tc` is spaced.
             let gap = x - end;
             let sup = is_raised(y, size, l.y, l.size) && superscript(text).is_some();
-            if gap > CELL_GAP * size {
-                l.text.push('\t');
+            let sep = if gap > CELL_GAP * size {
+                Some('\t')
             } else if pending_space || (gap > WORD_GAP * size && !sup) {
-                l.text.push(' ');
+                Some(' ')
+            } else {
+                None
+            };
+            if let Some(sep) = sep {
+                holes.push(Hole {
+                    at: l.text.len(),
+                    sep,
+                    from: end,
+                    to: x,
+                });
+                l.text.push(sep);
             }
             pending_space = false;
             if sup {
@@ -216,6 +242,55 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
             l.text = l.text.nfc().collect();
         }
     }
+}
+
+/// A word or cell break in a line being built: the separator at byte `at` of the text
+/// stands for the empty stretch `from..to` of the baseline.
+struct Hole {
+    at: usize,
+    sep: char,
+    from: f32,
+    to: f32,
+}
+
+/// Writes `text`, drawn over `x0..x1`, into the break of the line it falls in, keeping a
+/// separator on either side only where a word gap remains. False when no break holds it.
+fn fill_hole(
+    line: &mut String,
+    holes: &mut Vec<Hole>,
+    x0: f32,
+    x1: f32,
+    text: &str,
+    size: f32,
+) -> bool {
+    let slack = WORD_GAP * size;
+    let Some(i) = holes
+        .iter()
+        .position(|h| x0 >= h.from - slack && x1 <= h.to + slack)
+    else {
+        return false;
+    };
+    let h = holes.remove(i);
+    let mut with = String::new();
+    // A side keeps the hole's own break (an explicit space) or one as wide as it is left.
+    let sep = |gap: f32| {
+        if gap > CELL_GAP * size {
+            Some('\t')
+        } else if gap > WORD_GAP * size {
+            Some(' ')
+        } else {
+            None
+        }
+    };
+    with.extend(sep(x0 - h.from));
+    push_clean(&mut with, text);
+    with.extend(sep(h.to - x1));
+    let old = h.sep.len_utf8();
+    line.replace_range(h.at..h.at + old, &with);
+    for later in holes.iter_mut().filter(|l| l.at > h.at) {
+        later.at = later.at + with.len() - old;
+    }
+    true
 }
 
 /// A spacing accent seen before the letter it is drawn on.
@@ -622,6 +697,27 @@ mod tests {
             });
         }
         p
+    }
+
+    #[test]
+    fn a_glyph_drawn_late_into_a_gap_goes_where_it_is_drawn() {
+        // "(" then a kerned gap, "10", and the currency sign drawn last into the gap.
+        let p = page(&[
+            ("(", 0.0, 4.0),
+            ("1", 11.0, 5.0),
+            ("0", 16.0, 5.0),
+            ("₩", 4.0, 7.0),
+        ]);
+        let texts: Vec<String> = lines(&p).into_iter().map(|l| l.text).collect();
+        assert_eq!(texts, ["(₩10"]);
+        // Into a wider gap it keeps the word breaks around it.
+        let p = page(&[("a", 0.0, 5.0), ("b", 30.0, 5.0), ("x", 15.0, 5.0)]);
+        let texts: Vec<String> = lines(&p).into_iter().map(|l| l.text).collect();
+        assert_eq!(texts, ["a x b"]);
+        // A glyph that steps back over drawn text still starts a line of its own.
+        let p = page(&[("a", 0.0, 5.0), ("b", 8.0, 5.0), ("c", 1.0, 5.0)]);
+        let texts: Vec<String> = lines(&p).into_iter().map(|l| l.text).collect();
+        assert_eq!(texts, ["a b", "c"]);
     }
 
     #[test]
