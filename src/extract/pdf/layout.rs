@@ -697,7 +697,7 @@ fn split_at_edges(c: Cell, edges: &[f32], size: f32) -> Vec<Cell> {
             text: rest.text[at..].to_string(),
             breaks: rest.breaks[k + 1..]
                 .iter()
-                .map(|&(b, bx)| (b - at, bx))
+                .map(|&(b, bx)| (b.saturating_sub(at), bx))
                 .collect(),
         };
         rest.text.truncate(at);
@@ -1066,6 +1066,27 @@ mod tests {
         assert_eq!(
             join(&l, &hy(false, &[])),
             "Intro\n\tUnited States\tSingapore\tCanada\nFunding\t$1 million\t\tC$2 million)\nAfter the table."
+        );
+    }
+
+    #[test]
+    fn a_row_label_read_together_with_its_first_cell_is_split_at_the_column_edge() {
+        // "Staff 20" on one baseline closer than a cell gap; other rows start a cell at 40.
+        let mut staff = cell_line("Staff 20", 150.0, 0.0);
+        staff.breaks = vec![(6, 40.0)];
+        staff.x1 = 50.0;
+        staff.cells = vec![(0.0, 50.0)];
+        let l = [
+            cell_line("Name\tUS\tSG\tKR", 205.0, 0.0),
+            staff,
+            cell_line("30", 150.0, 80.0),
+            cell_line("staff", 138.0, 80.0),
+            cell_line("planned", 150.0, 120.0),
+            cell_line("Budget\t$1\t$2\t$3", 100.0, 0.0),
+        ];
+        assert_eq!(
+            join(&l, &hy(false, &[])),
+            "Name\tUS\tSG\tKR\nStaff\t20\t30 staff\tplanned\nBudget\t$1\t$2\t$3"
         );
     }
 
