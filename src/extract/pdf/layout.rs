@@ -10,7 +10,9 @@
 //!
 //! Within a line a word break is an explicit space glyph or a gap wider than
 //! [`WORD_GAP`] of the font size; a gap wider than [`CELL_GAP`] becomes a TAB (table
-//! cells kept on one line). Glyphs written twice at the same spot (fake bold) are kept once.
+//! cells kept on one line). A table written cell after cell with wrapped cells is joined
+//! into one line per row, a TAB per column ([`join`]). Glyphs written twice at the same
+//! spot (fake bold) are kept once; a glyph drawn late into a gap of its line is put there.
 //! Ligature characters become their letters. A line-end hyphen is removed and the word
 //! rejoined only when a lowercase letter starts the next line.
 
