@@ -10,7 +10,9 @@
 //!
 //! Within a line a word break is an explicit space glyph or a gap wider than
 //! [`WORD_GAP`] of the font size; a gap wider than [`CELL_GAP`] becomes a TAB (table
-//! cells kept on one line). Glyphs written twice at the same spot (fake bold) are kept once.
+//! cells kept on one line). A table written cell after cell with wrapped cells is joined
+//! into one line per row, a TAB per column ([`join`]). Glyphs written twice at the same
+//! spot (fake bold) are kept once; a glyph drawn late into a gap of its line is put there.
 //! Ligature characters become their letters. A line-end hyphen is removed and the word
 //! rejoined only when a lowercase letter starts the next line.
 
@@ -41,6 +43,10 @@ pub struct Line {
     pub size: f32,
     /// Writing direction (quarter turns), as in [`Glyph::dir`].
     pub dir: u8,
+    /// Left and right ends of each TAB-separated part of the text, in order.
+    pub cells: Vec<(f32, f32)>,
+    /// Word breaks: the byte offset in `text` after a space, and where the next word starts.
+    pub breaks: Vec<(usize, f32)>,
 }
 
 /// Lays out one page into lines in reading order, page number dropped.
@@ -87,6 +93,9 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
     // Start of the previous glyph, and a spacing accent waiting for the letter it sits on.
     let mut start = 0f32;
     let mut accent: Option<Accent> = None;
+    // Word and cell breaks written into the current line, where a glyph drawn later may
+    // fill them.
+    let mut holes: Vec<Hole> = Vec::new();
     for g in page.glyphs.iter().filter(|g| g.dir == dir && g.len > 0) {
         let text = page.text_of(g);
         let (x, y) = frame(g);
@@ -107,6 +116,17 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
             continue;
         }
         last = Some((x, y, text));
+        // A glyph drawn after the rest of its line into a gap left for it (LibreOffice
+        // writes a currency sign it takes from a fallback font after the number, over a
+        // kerned gap): it goes where it is drawn, as poppler's x-sorted lines have it.
+        if combining_mark(text).is_none()
+            && let Some(l) = cur.as_mut()
+            && (y - l.y).abs() <= SAME_LINE * size.max(l.size)
+            && x < end - BACKSTEP * size
+            && fill_hole(&mut l.text, &mut holes, x, x + g.w, text, size)
+        {
+            continue;
+        }
         let continues = cur.as_ref().is_some_and(|l| {
             let tol = SAME_LINE * size.max(l.size);
             (y - l.y).abs() <= tol && x >= end - BACKSTEP * size
@@ -126,8 +146,11 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
                 x1: x,
                 size,
                 dir,
+                cells: vec![(x, x)],
+                breaks: Vec::new(),
             });
             pending_space = false;
+            holes.clear();
             if let Some(m) = mark {
                 accent = Some(Accent {
                     mark: m,
@@ -159,10 +182,26 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
             // a large stale `Tc` in place (Distiller), and a grid spaced by `Tc` is spaced.
             let gap = x - end;
             let sup = is_raised(y, size, l.y, l.size) && superscript(text).is_some();
-            if gap > CELL_GAP * size {
-                l.text.push('\t');
+            let sep = if gap > CELL_GAP * size {
+                Some('\t')
             } else if pending_space || (gap > WORD_GAP * size && !sup) {
-                l.text.push(' ');
+                Some(' ')
+            } else {
+                None
+            };
+            if let Some(sep) = sep {
+                holes.push(Hole {
+                    at: l.text.len(),
+                    sep,
+                    from: end,
+                    to: x,
+                });
+                l.text.push(sep);
+                if sep == '\t' {
+                    l.cells.push((x, x));
+                } else {
+                    l.breaks.push((l.text.len(), x));
+                }
             }
             pending_space = false;
             if sup {
@@ -202,6 +241,9 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
             }
             end = x + g.w;
             l.x1 = l.x1.max(end);
+            if let Some(c) = l.cells.last_mut() {
+                c.1 = c.1.max(end);
+            }
         }
     }
     if let Some(mut l) = cur {
@@ -216,6 +258,55 @@ fn build(page: &PageGlyphs, dir: u8, out: &mut Vec<Line>) {
             l.text = l.text.nfc().collect();
         }
     }
+}
+
+/// A word or cell break in a line being built: the separator at byte `at` of the text
+/// stands for the empty stretch `from..to` of the baseline.
+struct Hole {
+    at: usize,
+    sep: char,
+    from: f32,
+    to: f32,
+}
+
+/// Writes `text`, drawn over `x0..x1`, into the break of the line it falls in, keeping a
+/// separator on either side only where a word gap remains. False when no break holds it.
+fn fill_hole(
+    line: &mut String,
+    holes: &mut Vec<Hole>,
+    x0: f32,
+    x1: f32,
+    text: &str,
+    size: f32,
+) -> bool {
+    let slack = WORD_GAP * size;
+    let Some(i) = holes
+        .iter()
+        .position(|h| x0 >= h.from - slack && x1 <= h.to + slack)
+    else {
+        return false;
+    };
+    let h = holes.remove(i);
+    let mut with = String::new();
+    // A side keeps the hole's own break (an explicit space) or one as wide as it is left.
+    let sep = |gap: f32| {
+        if gap > CELL_GAP * size {
+            Some('\t')
+        } else if gap > WORD_GAP * size {
+            Some(' ')
+        } else {
+            None
+        }
+    };
+    with.extend(sep(x0 - h.from));
+    push_clean(&mut with, text);
+    with.extend(sep(h.to - x1));
+    let old = h.sep.len_utf8();
+    line.replace_range(h.at..h.at + old, &with);
+    for later in holes.iter_mut().filter(|l| l.at > h.at) {
+        later.at = later.at + with.len() - old;
+    }
+    true
 }
 
 /// A spacing accent seen before the letter it is drawn on.
@@ -441,7 +532,18 @@ fn word_core(w: &str) -> &str {
 /// Joins lines with `\n`: rejoins words split at a line end and writes list bullets as
 /// `- `.
 pub fn join(lines: &[Line], hy: &Hyphenation) -> String {
-    let mut texts: Vec<String> = lines.iter().map(|l| l.text.trim().to_string()).collect();
+    let mut texts = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    for (rows, text) in table_rows(lines, hy) {
+        texts.extend(
+            lines[i..rows.start]
+                .iter()
+                .map(|l| l.text.trim().to_string()),
+        );
+        texts.push(text);
+        i = rows.end;
+    }
+    texts.extend(lines[i..].iter().map(|l| l.text.trim().to_string()));
     for i in 0..texts.len().saturating_sub(1) {
         let Some(stem_len) = hyphen_stem(&texts[i]).map(str::len) else {
             continue;
@@ -470,6 +572,306 @@ pub fn join(lines: &[Line], hy: &Hyphenation) -> String {
         push_line(&mut out, t);
     }
     out
+}
+
+/// Line spacing, in font sizes, up to which a line right under another continues its
+/// table cell (or paragraph).
+const CELL_LEADING: f32 = 1.8;
+
+/// A run of lines written one under another (a table cell, or a paragraph): `lines` of
+/// the page, the horizontal extent, and the top and bottom of the text.
+struct Block {
+    lines: std::ops::Range<usize>,
+    x0: f32,
+    x1: f32,
+    top: f32,
+    bottom: f32,
+}
+
+fn blocks(lines: &[Line]) -> Vec<Block> {
+    let mut out: Vec<Block> = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        if let Some(b) = out.last_mut() {
+            let prev = &lines[i - 1];
+            let drop = prev.y - l.y;
+            let size = prev.size.max(l.size);
+            if l.dir == prev.dir
+                && drop > 0.3 * size
+                && drop <= CELL_LEADING * size
+                && l.x0 < b.x1
+                && l.x1 > b.x0
+            {
+                b.lines.end = i + 1;
+                b.x0 = b.x0.min(l.x0);
+                b.x1 = b.x1.max(l.x1);
+                b.bottom = b.bottom.min(l.y - 0.25 * l.size);
+                continue;
+            }
+        }
+        out.push(Block {
+            lines: i..i + 1,
+            x0: l.x0,
+            x1: l.x1,
+            top: l.y + 0.8 * l.size,
+            bottom: l.y - 0.25 * l.size,
+        });
+    }
+    out
+}
+
+/// One cell of a table row: where it starts and ends across the page, and its text.
+struct Cell {
+    x0: f32,
+    x1: f32,
+    text: String,
+    /// Word breaks on the cell's first line: byte offset in `text`, start of the next word.
+    breaks: Vec<(usize, f32)>,
+}
+
+/// The cells of a block: its first line's TAB-separated parts (cells on one baseline),
+/// the lines under it continuing the last of them.
+fn block_cells(lines: &[Line], b: &Block, hy: &Hyphenation) -> Vec<Cell> {
+    let first = &lines[b.lines.start];
+    let parts: Vec<&str> = first.text.split('\t').collect();
+    let mut cells: Vec<Cell> = if parts.len() == first.cells.len() {
+        let mut from = 0;
+        parts
+            .iter()
+            .zip(&first.cells)
+            .map(|(t, &(x0, x1))| {
+                let cell = cell_of(t, from, &first.breaks, x0, x1);
+                from += t.len() + 1;
+                cell
+            })
+            .collect()
+    } else {
+        vec![Cell {
+            x0: first.x0,
+            x1: first.x1,
+            text: first.text.replace('\t', " ").trim().to_string(),
+            breaks: Vec::new(),
+        }]
+    };
+    if let Some(last) = cells.last_mut() {
+        for l in &lines[b.lines.start + 1..b.lines.end] {
+            last.x1 = last.x1.max(l.x1);
+            glue(&mut last.text, l.text.replace('\t', " ").trim(), hy);
+        }
+    }
+    cells.retain(|c| !c.text.is_empty());
+    cells
+}
+
+/// A cell from the part `t` of a line starting at byte `from`, with the line's word
+/// breaks that fall inside it (only those still after a space: a glyph written into a
+/// break later may have moved them).
+fn cell_of(t: &str, from: usize, breaks: &[(usize, f32)], x0: f32, x1: f32) -> Cell {
+    let lead = t.len() - t.trim_start().len();
+    let text = t.trim();
+    let breaks = breaks
+        .iter()
+        .filter(|&&(at, _)| at > from + lead && at < from + lead + text.len())
+        .map(|&(at, x)| (at - from - lead, x))
+        .filter(|&(at, _)| text.is_char_boundary(at) && text[..at].ends_with(' '))
+        .collect();
+    Cell {
+        x0,
+        x1,
+        text: text.to_string(),
+        breaks,
+    }
+}
+
+/// Splits a cell at each word break that starts a word on one of `edges` (the left edges
+/// of columns): cells on one baseline closer than a cell gap were read as one.
+fn split_at_edges(c: Cell, edges: &[f32], size: f32) -> Vec<Cell> {
+    let mut out = Vec::new();
+    let mut rest = c;
+    while let Some(k) = rest.breaks.iter().position(|&(_, x)| {
+        edges
+            .iter()
+            .any(|&e| (x - e).abs() <= 0.5 * size && e > rest.x0 + size)
+    }) {
+        let (at, x) = rest.breaks[k];
+        let tail = Cell {
+            x0: x,
+            x1: rest.x1,
+            text: rest.text[at..].to_string(),
+            breaks: rest.breaks[k + 1..]
+                .iter()
+                .map(|&(b, bx)| (b.saturating_sub(at), bx))
+                .collect(),
+        };
+        rest.text.truncate(at);
+        rest.text.truncate(rest.text.trim_end().len());
+        rest.x1 = x;
+        rest.breaks.truncate(k);
+        out.push(std::mem::replace(&mut rest, tail));
+    }
+    out.push(rest);
+    out
+}
+
+/// Appends the next line of a cell: a word split by a line-end hyphen is rejoined, a
+/// line that starts with closing punctuation or continues after a hyphen (`2023-`
+/// `2027`, `Dual-` `Use`) is attached, anything else follows a space.
+fn glue(text: &mut String, next: &str, hy: &Hyphenation) {
+    let starts = next.chars().next();
+    if let Some(stem) = hyphen_stem(text).map(str::len)
+        && starts.is_some_and(|c| c.is_lowercase())
+    {
+        let word_end = next.find(char::is_whitespace).unwrap_or(next.len());
+        if text.ends_with('\u{ad}') || hy.drops_hyphen(&text[..stem], &next[..word_end]) {
+            text.truncate(stem);
+        }
+    } else {
+        let attached = text.is_empty()
+            || (text.ends_with('-') && starts.is_some_and(|c| c.is_alphanumeric()))
+            || starts.is_some_and(|c| matches!(c, ')' | ']' | ',' | '.' | ';' | ':'));
+        if !attached {
+            text.push(' ');
+        }
+    }
+    text.push_str(next);
+}
+
+/// Tables whose cells are written one after another, each wrapped over several lines
+/// (browsers, office suites, ReportLab, LaTeX `p{}` columns), as one line per row with a
+/// TAB between columns, like a table that fits on single lines: the line ranges of the
+/// rows and their text, in page order.
+///
+/// A row is a run of blocks, each to the right of the one before and overlapping it
+/// vertically, with three cells or more; a table is a run of such rows, at least one of
+/// them wrapped. Its columns are where the cells of all rows overlap across the page, as
+/// pdfplumber and tabula find them, so an empty cell keeps its place (a header row with
+/// an empty corner starts with a TAB). Text is never reordered, only its breaks change.
+fn table_rows(lines: &[Line], hy: &Hyphenation) -> Vec<(std::ops::Range<usize>, String)> {
+    let blocks = blocks(lines);
+    // Rows as ranges of blocks; `true` when made of several blocks (wrapped cells).
+    let mut rows: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
+    let mut i = 0;
+    while i < blocks.len() {
+        let (mut top, mut bottom) = (blocks[i].top, blocks[i].bottom);
+        let mut j = i + 1;
+        while j < blocks.len() {
+            let (p, b) = (&blocks[j - 1], &blocks[j]);
+            let l = &lines[b.lines.start];
+            if l.dir != lines[p.lines.start].dir
+                || b.x0 < p.x1 - 0.5 * l.size
+                || b.bottom >= top
+                || b.top <= bottom
+            {
+                break;
+            }
+            top = top.max(b.top);
+            bottom = bottom.min(b.bottom);
+            j += 1;
+        }
+        let cells: usize = blocks[i..j]
+            .iter()
+            .map(|b| lines[b.lines.start].text.matches('\t').count() + 1)
+            .sum();
+        if cells >= 3 {
+            rows.push((i..j, j - i > 1));
+        }
+        i = j;
+    }
+    let mut out = Vec::new();
+    let mut r = 0;
+    while r < rows.len() {
+        // A table: rows that follow one another with no other block between.
+        let mut end = r + 1;
+        while end < rows.len() && rows[end].0.start == rows[end - 1].0.end {
+            end += 1;
+        }
+        let table = &rows[r..end];
+        r = end;
+        if !table.iter().any(|(_, wrapped)| *wrapped) {
+            continue;
+        }
+        let row_cells: Vec<Vec<Cell>> = table
+            .iter()
+            .map(|(bs, _)| {
+                blocks[bs.clone()]
+                    .iter()
+                    .flat_map(|b| block_cells(lines, b, hy))
+                    .collect()
+            })
+            .collect();
+        let size = lines[blocks[table[0].0.start].lines.start].size;
+        let edges = edges(&row_cells, size);
+        let row_cells: Vec<Vec<Cell>> = row_cells
+            .into_iter()
+            .map(|cells| {
+                cells
+                    .into_iter()
+                    .flat_map(|c| split_at_edges(c, &edges, size))
+                    .collect()
+            })
+            .collect();
+        let columns = columns(row_cells.iter().flatten());
+        for ((bs, _), cells) in table.iter().zip(row_cells) {
+            let line_range = blocks[bs.start].lines.start..blocks[bs.end - 1].lines.end;
+            let text = if columns.len() >= 3 {
+                let mut slots = vec![String::new(); columns.len()];
+                for c in cells {
+                    let k = columns.iter().rposition(|&x| x <= c.x0).unwrap_or(0);
+                    if !slots[k].is_empty() {
+                        slots[k].push(' ');
+                    }
+                    slots[k].push_str(&c.text);
+                }
+                slots.join("\t")
+            } else {
+                cells
+                    .into_iter()
+                    .map(|c| c.text)
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            };
+            out.push((line_range, text));
+        }
+    }
+    out
+}
+
+/// Left edges where cells of two rows or more start (within half a font size): where a
+/// column starts when its cells are left-aligned.
+fn edges(rows: &[Vec<Cell>], size: f32) -> Vec<f32> {
+    let mut starts: Vec<(f32, usize)> = rows
+        .iter()
+        .enumerate()
+        .flat_map(|(r, cells)| cells.iter().map(move |c| (c.x0, r)))
+        .collect();
+    starts.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < starts.len() {
+        let mut j = i + 1;
+        while j < starts.len() && starts[j].0 - starts[j - 1].0 <= 0.5 * size {
+            j += 1;
+        }
+        let rows: HashSet<usize> = starts[i..j].iter().map(|s| s.1).collect();
+        if rows.len() >= 2 {
+            out.push(starts[i].0);
+        }
+        i = j;
+    }
+    out
+}
+
+/// Left edges of a table's columns: the cells' extents merged where they overlap.
+fn columns<'a>(cells: impl Iterator<Item = &'a Cell>) -> Vec<f32> {
+    let mut spans: Vec<(f32, f32)> = cells.map(|c| (c.x0, c.x1)).collect();
+    spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut merged: Vec<(f32, f32)> = Vec::new();
+    for (x0, x1) in spans {
+        match merged.last_mut() {
+            Some(m) if x0 < m.1 => m.1 = m.1.max(x1),
+            _ => merged.push((x0, x1)),
+        }
+    }
+    merged.into_iter().map(|m| m.0).collect()
 }
 
 /// List markers a line may start with; written as `- `.
@@ -513,6 +915,8 @@ mod tests {
             x1: x0 + 100.0,
             size: 10.0,
             dir: 0,
+            cells: vec![(x0, x0 + 100.0)],
+            breaks: Vec::new(),
         }
     }
 
@@ -583,6 +987,8 @@ mod tests {
                 x1: 250.0,
                 size: 10.0,
                 dir: 0,
+                cells: vec![(50.0, 250.0)],
+                breaks: Vec::new(),
             });
             l.push(Line {
                 text: format!("R{k}"),
@@ -591,6 +997,8 @@ mod tests {
                 x1: 500.0,
                 size: 10.0,
                 dir: 0,
+                cells: vec![(300.0, 500.0)],
+                breaks: Vec::new(),
             });
         }
         let order: Vec<String> = untangle_columns(l).into_iter().map(|l| l.text).collect();
@@ -622,6 +1030,102 @@ mod tests {
             });
         }
         p
+    }
+
+    /// A line at `y` from `x0`, its TAB-separated parts 40 units apart, each 30 wide.
+    fn cell_line(text: &str, y: f32, x0: f32) -> Line {
+        let cells: Vec<(f32, f32)> = (0..text.split('\t').count())
+            .map(|k| (x0 + 40.0 * k as f32, x0 + 40.0 * k as f32 + 30.0))
+            .collect();
+        Line {
+            text: text.into(),
+            y,
+            x0,
+            x1: cells.last().map_or(x0, |c| c.1),
+            size: 10.0,
+            dir: 0,
+            cells,
+            breaks: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn wrapped_table_cells_written_one_after_another_become_one_row_per_line() {
+        // Header row: empty corner, then "United States" wrapped, "Singapore", "Canada";
+        // body row: label, a wrapped amount, nothing under Singapore, a wrapped amount.
+        let l = [
+            cell_line("Intro", 300.0, 0.0),
+            cell_line("United", 205.0, 40.0),
+            cell_line("States", 193.0, 40.0),
+            cell_line("Singapore\tCanada", 199.0, 80.0),
+            cell_line("Funding", 150.0, 0.0),
+            cell_line("$1", 155.0, 40.0),
+            cell_line("million", 143.0, 40.0),
+            cell_line("C$2", 155.0, 120.0),
+            cell_line("million)", 143.0, 120.0),
+            cell_line("After the table.", 100.0, 0.0),
+        ];
+        assert_eq!(
+            join(&l, &hy(false, &[])),
+            "Intro\n\tUnited States\tSingapore\tCanada\nFunding\t$1 million\t\tC$2 million)\nAfter the table."
+        );
+    }
+
+    #[test]
+    fn a_row_label_read_together_with_its_first_cell_is_split_at_the_column_edge() {
+        // "Staff 20" on one baseline closer than a cell gap; other rows start a cell at 40.
+        let mut staff = cell_line("Staff 20", 150.0, 0.0);
+        staff.breaks = vec![(6, 40.0)];
+        staff.x1 = 50.0;
+        staff.cells = vec![(0.0, 50.0)];
+        let l = [
+            cell_line("Name\tUS\tSG\tKR", 205.0, 0.0),
+            staff,
+            cell_line("30", 150.0, 80.0),
+            cell_line("staff", 138.0, 80.0),
+            cell_line("planned", 150.0, 120.0),
+            cell_line("Budget\t$1\t$2\t$3", 100.0, 0.0),
+        ];
+        assert_eq!(
+            join(&l, &hy(false, &[])),
+            "Name\tUS\tSG\tKR\nStaff\t20\t30 staff\tplanned\nBudget\t$1\t$2\t$3"
+        );
+    }
+
+    #[test]
+    fn paragraphs_side_by_side_are_not_a_table() {
+        // Two columns of text: each column is a block, and two blocks are no row.
+        let l = [
+            cell_line("left one", 200.0, 0.0),
+            cell_line("left two", 188.0, 0.0),
+            cell_line("right one", 200.0, 100.0),
+            cell_line("right two", 188.0, 100.0),
+        ];
+        assert_eq!(
+            join(&l, &hy(false, &[])),
+            "left one\nleft two\nright one\nright two"
+        );
+    }
+
+    #[test]
+    fn a_glyph_drawn_late_into_a_gap_goes_where_it_is_drawn() {
+        // "(" then a kerned gap, "10", and the currency sign drawn last into the gap.
+        let p = page(&[
+            ("(", 0.0, 4.0),
+            ("1", 11.0, 5.0),
+            ("0", 16.0, 5.0),
+            ("₩", 4.0, 7.0),
+        ]);
+        let texts: Vec<String> = lines(&p).into_iter().map(|l| l.text).collect();
+        assert_eq!(texts, ["(₩10"]);
+        // Into a wider gap it keeps the word breaks around it.
+        let p = page(&[("a", 0.0, 5.0), ("b", 30.0, 5.0), ("x", 15.0, 5.0)]);
+        let texts: Vec<String> = lines(&p).into_iter().map(|l| l.text).collect();
+        assert_eq!(texts, ["a x b"]);
+        // A glyph that steps back over drawn text still starts a line of its own.
+        let p = page(&[("a", 0.0, 5.0), ("b", 8.0, 5.0), ("c", 1.0, 5.0)]);
+        let texts: Vec<String> = lines(&p).into_iter().map(|l| l.text).collect();
+        assert_eq!(texts, ["a b", "c"]);
     }
 
     #[test]
