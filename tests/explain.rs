@@ -1,11 +1,11 @@
 //! `aisi explain ID`: every source of a fact, entity or mention with its document, page,
 //! quote in context, rule and normalisation; helpful errors for unknown ids.
 
-mod ops_support;
+mod support;
 
-use ops_support::*;
 use serde_json::json;
 use std::path::Path;
+use support::*;
 
 const DOC_A: &str = "Preface\nThe Network was launched on 20 November 2024 in San Francisco.\nIt has ten members.\n";
 const DOC_B: &str = "Cover\u{c}Page two\nThe network launched on 21 November 2024.\nEnd\n";
