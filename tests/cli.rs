@@ -9,15 +9,8 @@ use support::*;
 /// `aisi run` over `corpus` into `out`, with `extra` arguments; must succeed.
 fn run_watched(corpus: &Path, out: &Path, tmp: &Path, extra: &[&str]) -> Run {
     let rules = project_rules(tmp);
-    let mut args = vec![
-        "run",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--rules",
-        rules.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
+    let mut args = vec!["run"];
+    args.extend(folders(corpus, &rules, out));
     args.extend(extra);
     let r = aisi_watched(&args, tmp);
     assert!(r.status.success(), "exit {:?}\n{}", r.status, r.stderr);
@@ -84,15 +77,7 @@ fn a_missing_corpus_fails_and_names_the_folder() {
     let rules = project_rules(tmp.path());
     let out = tmp.path().join("out");
     let r = aisi_watched(
-        &[
-            "run",
-            "--corpus",
-            missing.to_str().unwrap(),
-            "--rules",
-            rules.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
+        &[&["run"][..], &folders(&missing, &rules, &out)].concat(),
         tmp.path(),
     );
     assert!(!r.status.success());

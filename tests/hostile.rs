@@ -95,16 +95,7 @@ fn batch() -> &'static Batch {
         // Extraction is what is under test; the find stage still runs over every text.
         let rules = project_rules(tmp.path());
         let run = aisi_watched(
-            &[
-                "run",
-                "--quiet",
-                "--corpus",
-                corpus.to_str().unwrap(),
-                "--rules",
-                rules.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ],
+            &[&["run", "--quiet"][..], &folders(&corpus, &rules, &out)].concat(),
             tmp.path(),
         );
         Batch {

@@ -38,14 +38,7 @@ fn setup() -> (Setup, PathBuf) {
 fn ingest(s: &Setup, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["ingest"];
     args.extend_from_slice(extra);
-    args.extend_from_slice(&[
-        "--corpus",
-        s.corpus.to_str().unwrap(),
-        "--rules",
-        s.rules.to_str().unwrap(),
-        "--out",
-        s.out.to_str().unwrap(),
-    ]);
+    args.extend(folders(&s.corpus, &s.rules, &s.out));
     aisi(&args)
 }
 
@@ -206,16 +199,13 @@ fn unsupported_or_missing_files_stop_the_ingest_before_anything_is_copied() {
     assert!(err.contains("report.pdf: no such file"), "{err}");
     assert!(!s.corpus.join("ingested").exists(), "nothing copied");
 
-    let typo = aisi(&[
-        "ingest",
-        held.to_str().unwrap(),
-        "--corpus",
-        s.t.join("corpsu").to_str().unwrap(),
-        "--rules",
-        s.rules.to_str().unwrap(),
-        "--out",
-        s.out.to_str().unwrap(),
-    ]);
+    let typo = aisi(
+        &[
+            &["ingest", held.to_str().unwrap()][..],
+            &folders(&s.t.join("corpsu"), &s.rules, &s.out),
+        ]
+        .concat(),
+    );
     assert!(!typo.status.success());
     let err = String::from_utf8_lossy(&typo.stderr);
     assert!(

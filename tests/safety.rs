@@ -141,14 +141,7 @@ fn a_second_writer_is_refused_with_a_clear_message_and_the_dataset_is_untouched(
         "In 2024 the institute was founded.\n",
     )
     .unwrap();
-    let args = [
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--rules",
-        rules.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
+    let args = folders(&corpus, &rules, &out);
     let run = aisi(&[&["run"][..], &args].concat());
     assert!(!run.status.success());
     let err = String::from_utf8_lossy(&run.stderr);

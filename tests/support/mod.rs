@@ -113,18 +113,22 @@ pub fn aisi(args: &[&str]) -> Output {
         .expect("the aisi binary runs")
 }
 
-/// `aisi run` over `corpus` with `rules` into `out`; panics with its stderr if it fails,
-/// else returns that stderr.
-pub fn run_ok(corpus: &Path, rules: &Path, out: &Path) -> String {
-    let o = aisi(&[
-        "run",
+/// `--corpus CORPUS --rules RULES --out OUT`, the folders `run` and `ingest` take.
+pub fn folders<'a>(corpus: &'a Path, rules: &'a Path, out: &'a Path) -> [&'a str; 6] {
+    [
         "--corpus",
         corpus.to_str().unwrap(),
         "--rules",
         rules.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ]
+}
+
+/// `aisi run` over `corpus` with `rules` into `out`; panics with its stderr if it fails,
+/// else returns that stderr.
+pub fn run_ok(corpus: &Path, rules: &Path, out: &Path) -> String {
+    let o = aisi(&[&["run"][..], &folders(corpus, rules, out)].concat());
     assert!(
         o.status.success(),
         "aisi run failed: {}",
