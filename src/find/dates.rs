@@ -7,6 +7,7 @@
 //! Nothing here reads anything but the match, its neighbourhood and the reference date.
 
 use super::engine::{Found, Hit};
+use super::qualifier;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -242,17 +243,6 @@ pub enum Relative {
         month: u32,
         offset: i64,
     },
-}
-
-fn qualifier(hit: &Hit, extra: &mut BTreeMap<String, Value>) {
-    if let Some(q) = hit.get("qual") {
-        let q = q
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
-        extra.insert("qualifier".into(), Value::String(q));
-    }
 }
 
 fn ready(value: String, hit: &Hit) -> Option<Found> {

@@ -15,6 +15,21 @@ pub mod table;
 
 use crate::model::{DocText, Mention, stable_id};
 use crate::rules::RuleSet;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A rule's `qual` capture ("early", "the end of", "up to"), its spaces folded and lower-cased,
+/// as the mention's `qualifier`; nothing when the rule captured none.
+pub(crate) fn qualifier(hit: &engine::Hit, extra: &mut BTreeMap<String, Value>) {
+    if let Some(q) = hit.get("qual") {
+        let q = q
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        extra.insert("qualifier".into(), Value::String(q));
+    }
+}
 
 /// The outcome of one example written in a rule file (`aisi rules test`).
 #[derive(Clone, Debug, PartialEq)]

@@ -3,6 +3,7 @@
 //! ">", "up to") go to `qualifier`, never into the value.
 
 use super::engine::{Found, Hit};
+use super::qualifier;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
@@ -114,14 +115,7 @@ pub fn money(hit: &Hit) -> Option<Found> {
     value.insert("currency".into(), json!(cur));
     value.insert("per".into(), per.map_or(Value::Null, |p| json!(p)));
     let mut extra = BTreeMap::new();
-    if let Some(q) = hit.get("qual") {
-        let q = q
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
-        extra.insert("qualifier".into(), Value::String(q));
-    }
+    qualifier(hit, &mut extra);
     Some(Found {
         value: Value::Object(value),
         extra,
