@@ -18,9 +18,10 @@ use crate::rules::RuleSet;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// A rule's `qual` capture ("early", "the end of", "up to"), its spaces folded and lower-cased,
-/// as the mention's `qualifier`; nothing when the rule captured none.
-pub(crate) fn qualifier(hit: &engine::Hit, extra: &mut BTreeMap<String, Value>) {
+/// A found `value`, with the rule's `qual` capture ("early", "the end of", "up to"), its
+/// spaces folded and lower-cased, as the mention's `qualifier` when there is one.
+pub(crate) fn found(value: Value, hit: &engine::Hit) -> engine::Found {
+    let mut extra = BTreeMap::new();
     if let Some(q) = hit.get("qual") {
         let q = q
             .split_whitespace()
@@ -28,6 +29,11 @@ pub(crate) fn qualifier(hit: &engine::Hit, extra: &mut BTreeMap<String, Value>) 
             .join(" ")
             .to_lowercase();
         extra.insert("qualifier".into(), Value::String(q));
+    }
+    engine::Found {
+        value,
+        extra,
+        pending: None,
     }
 }
 

@@ -3,9 +3,8 @@
 //! ">", "up to") go to `qualifier`, never into the value.
 
 use super::engine::{Found, Hit};
-use super::qualifier;
+use super::found;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 /// Currency of a symbol, code or word; `None` when unknown.
 pub fn currency(s: &str) -> Option<&'static str> {
@@ -114,13 +113,7 @@ pub fn money(hit: &Hit) -> Option<Found> {
     }
     value.insert("currency".into(), json!(cur));
     value.insert("per".into(), per.map_or(Value::Null, |p| json!(p)));
-    let mut extra = BTreeMap::new();
-    qualifier(hit, &mut extra);
-    Some(Found {
-        value: Value::Object(value),
-        extra,
-        pending: None,
-    })
+    Some(found(Value::Object(value), hit))
 }
 
 /// The period of an amount stated beside it rather than right after it: after a bracketed
