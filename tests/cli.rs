@@ -1,97 +1,20 @@
 //! The command line from the outside: help texts, sidecars overriding what files say,
 //! unsupported files left out, and output that does not depend on the run.
 
-use serde_json::Value;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus};
-use std::time::{Duration, Instant};
+mod support;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-/// Far beyond any normal run: only a hang reaches it.
-const WATCHDOG: Duration = Duration::from_secs(600);
-
-struct Run {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `aisi` with `args`, killing it if it has not finished within [`WATCHDOG`].
-/// Output goes to files in `logs` so that a full pipe can never block the child.
-fn aisi(args: &[&str], logs: &Path) -> Run {
-    let out = std::fs::File::create(logs.join("stdout")).unwrap();
-    let err = std::fs::File::create(logs.join("stderr")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aisi"))
-        .args(args)
-        .stdout(out)
-        .stderr(err)
-        .spawn()
-        .expect("the aisi binary starts");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > WATCHDOG {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("aisi {args:?} did not finish within {WATCHDOG:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    Run {
-        status,
-        stdout: std::fs::read_to_string(logs.join("stdout")).unwrap(),
-        stderr: std::fs::read_to_string(logs.join("stderr")).unwrap(),
-    }
-}
-
-/// The project's rules when they exist, else an empty rule set.
-fn rules(tmp: &Path) -> PathBuf {
-    let project = Path::new(ROOT).join("rules");
-    if project.is_dir() {
-        return project;
-    }
-    let empty = tmp.join("rules");
-    for sub in ["patterns", "entities", "facts"] {
-        std::fs::create_dir_all(empty.join(sub)).unwrap();
-    }
-    empty
-}
+use std::path::Path;
+use support::*;
 
 /// `aisi run` over `corpus` into `out`, with `extra` arguments; must succeed.
-fn run_ok(corpus: &Path, out: &Path, tmp: &Path, extra: &[&str]) -> Run {
-    let rules = rules(tmp);
-    let mut args = vec![
-        "run",
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--rules",
-        rules.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
+fn run_watched(corpus: &Path, out: &Path, tmp: &Path, extra: &[&str]) -> Run {
+    let rules = project_rules(tmp);
+    let mut args = vec!["run"];
+    args.extend(folders(corpus, &rules, out));
     args.extend(extra);
-    let r = aisi(&args, tmp);
+    let r = aisi_watched(&args, tmp);
     assert!(r.status.success(), "exit {:?}\n{}", r.status, r.stderr);
     r
-}
-
-fn documents(out: &Path) -> Vec<Value> {
-    std::fs::read_to_string(out.join("documents.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn record<'a>(records: &'a [Value], doc: &str) -> &'a Value {
-    records
-        .iter()
-        .find(|r| r["doc"] == doc)
-        .unwrap_or_else(|| panic!("{doc} is not in documents.jsonl"))
 }
 
 /// Every option must come with a sentence saying what it does.
@@ -116,7 +39,7 @@ fn assert_explained(help: &str, options: &[&str]) {
 #[test]
 fn help_lists_the_commands_and_what_they_do() {
     let tmp = tempfile::tempdir().unwrap();
-    let r = aisi(&["--help"], tmp.path());
+    let r = aisi_watched(&["--help"], tmp.path());
     assert!(r.status.success());
     assert!(r.stdout.contains("Usage: aisi"), "{}", r.stdout);
     assert_explained(&r.stdout, &["run", "ingest", "explain", "rules"]);
@@ -125,7 +48,7 @@ fn help_lists_the_commands_and_what_they_do() {
 #[test]
 fn run_help_explains_every_option() {
     let tmp = tempfile::tempdir().unwrap();
-    let r = aisi(&["run", "--help"], tmp.path());
+    let r = aisi_watched(&["run", "--help"], tmp.path());
     assert!(r.status.success());
     assert_explained(
         &r.stdout,
@@ -151,18 +74,10 @@ fn run_help_explains_every_option() {
 fn a_missing_corpus_fails_and_names_the_folder() {
     let tmp = tempfile::tempdir().unwrap();
     let missing = tmp.path().join("no-such-corpus");
-    let rules = rules(tmp.path());
+    let rules = project_rules(tmp.path());
     let out = tmp.path().join("out");
-    let r = aisi(
-        &[
-            "run",
-            "--corpus",
-            missing.to_str().unwrap(),
-            "--rules",
-            rules.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ],
+    let r = aisi_watched(
+        &[&["run"][..], &folders(&missing, &rules, &out)].concat(),
         tmp.path(),
     );
     assert!(!r.status.success());
@@ -193,7 +108,7 @@ fn sidecars_override_title_and_date_and_are_not_documents() {
     )
     .unwrap();
     let out = tmp.path().join("out");
-    run_ok(&corpus, &out, tmp.path(), &["--quiet"]);
+    run_watched(&corpus, &out, tmp.path(), &["--quiet"]);
 
     let docs = documents(&out);
     let names: Vec<&str> = docs.iter().map(|r| r["doc"].as_str().unwrap()).collect();
@@ -227,7 +142,7 @@ fn a_broken_sidecar_is_reported_and_its_document_still_processed() {
     .unwrap();
     let out = tmp.path().join("out");
     // Warnings about the input show even with --quiet.
-    let r = run_ok(&corpus, &out, tmp.path(), &["--quiet"]);
+    let r = run_watched(&corpus, &out, tmp.path(), &["--quiet"]);
 
     assert!(
         r.stderr
@@ -270,7 +185,7 @@ fn unsupported_files_are_skipped_not_listed() {
     std::fs::write(corpus.join("README"), "about this folder").unwrap();
     std::fs::write(corpus.join(".hidden.txt"), "not part of the corpus").unwrap();
     let out = tmp.path().join("out");
-    run_ok(&corpus, &out, tmp.path(), &["--quiet"]);
+    run_watched(&corpus, &out, tmp.path(), &["--quiet"]);
 
     let docs = documents(&out);
     let names: Vec<&str> = docs.iter().map(|r| r["doc"].as_str().unwrap()).collect();
@@ -279,31 +194,13 @@ fn unsupported_files_are_skipped_not_listed() {
     assert!(!out.join("text/figure.png.txt").exists());
 }
 
-/// Every file under `dir`, relative path → bytes.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn output_is_byte_identical_across_runs_and_thread_counts() {
     let tmp = tempfile::tempdir().unwrap();
-    let corpus = Path::new(ROOT).join("corpus");
+    let corpus = root().join("corpus");
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
-    run_ok(&corpus, &a, tmp.path(), &["--quiet", "--jobs", "1"]);
-    run_ok(&corpus, &b, tmp.path(), &["--quiet", "--jobs", "3"]);
+    run_watched(&corpus, &a, tmp.path(), &["--quiet", "--jobs", "1"]);
+    run_watched(&corpus, &b, tmp.path(), &["--quiet", "--jobs", "3"]);
 
     let (da, db) = (documents(&a), documents(&b));
     assert!(da.len() >= 10, "the project corpus has its reports");

@@ -12,8 +12,11 @@ use aisi_tracker::model::{
 use aisi_tracker::{emit, reconcile};
 use serde_json::Value;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
+
+mod support;
+
+use support::*;
 
 const CONTRACT_FILES: &[&str] = &[
     "documents.jsonl",
@@ -27,42 +30,8 @@ const CONTRACT_FILES: &[&str] = &[
     "dataset.sqlite",
 ];
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn run(corpus: &Path, out: &Path) {
-    let status = Command::new(env!("CARGO_BIN_EXE_aisi"))
-        .args(["run", "--corpus"])
-        .arg(corpus)
-        .arg("--rules")
-        .arg(root().join("rules"))
-        .arg("--out")
-        .arg(out)
-        .output()
-        .expect("aisi runs");
-    assert!(
-        status.status.success(),
-        "aisi run failed: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-}
-
-fn jsonl(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect()
-}
-
-fn seeds_corpus() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for e in std::fs::read_dir(root().join("corpus/seeds")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
-    }
-    dir
+    run_ok(corpus, &root().join("rules"), out);
 }
 
 /// The checks of the contract that a reader of the output relies on.
@@ -106,17 +75,17 @@ fn check_contract(out: &Path) {
         ),
     ];
     for (file, keys) in fields {
-        for (n, row) in jsonl(&out.join(file)).iter().enumerate() {
+        for (n, row) in read_jsonl(&out.join(file)).iter().enumerate() {
             for k in *keys {
                 assert!(row.get(k).is_some(), "{file}:{}: no field {k}", n + 1);
             }
         }
     }
-    let docs: BTreeSet<String> = jsonl(&out.join("documents.jsonl"))
+    let docs: BTreeSet<String> = read_jsonl(&out.join("documents.jsonl"))
         .iter()
         .map(|d| d["doc"].as_str().unwrap().to_string())
         .collect();
-    let mentions = jsonl(&out.join("mentions.jsonl"));
+    let mentions = read_jsonl(&out.join("mentions.jsonl"));
     let order: Vec<(String, u64)> = mentions
         .iter()
         .map(|m| {
@@ -143,11 +112,11 @@ fn check_contract(out: &Path) {
             m["id"]
         );
     }
-    let entities: BTreeSet<String> = jsonl(&out.join("entities.jsonl"))
+    let entities: BTreeSet<String> = read_jsonl(&out.join("entities.jsonl"))
         .iter()
         .map(|e| e["id"].as_str().unwrap().to_string())
         .collect();
-    let facts = jsonl(&out.join("facts.jsonl"));
+    let facts = read_jsonl(&out.join("facts.jsonl"));
     let keys: Vec<(String, String)> = facts
         .iter()
         .map(|f| {

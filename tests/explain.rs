@@ -1,11 +1,11 @@
 //! `aisi explain ID`: every source of a fact, entity or mention with its document, page,
 //! quote in context, rule and normalisation; helpful errors for unknown ids.
 
-mod ops_support;
+mod support;
 
-use ops_support::*;
 use serde_json::json;
 use std::path::Path;
+use support::*;
 
 const DOC_A: &str = "Preface\nThe Network was launched on 20 November 2024 in San Francisco.\nIt has ten members.\n";
 const DOC_B: &str = "Cover\u{c}Page two\nThe network launched on 21 November 2024.\nEnd\n";
@@ -176,15 +176,12 @@ fn an_unknown_id_lists_the_closest_ids() {
 
 #[test]
 fn explain_reads_a_real_run_and_needs_one() {
-    let tmp = tempfile::tempdir().unwrap();
-    let t = tmp.path();
-    let (ok, _, err) = explain(&t.join("nowhere"), "x");
+    let (tmp, corpus, rules, out) = workspace();
+    let (ok, _, err) = explain(&tmp.path().join("nowhere"), "x");
     assert!(!ok);
     assert!(err.contains("no dataset in"), "{err}");
-    let corpus = small_corpus(t);
-    let rules = rules_copy(t);
-    run_ok(&corpus, &rules, &t.join("out"));
-    let (ok, out, err) = explain(&t.join("out"), "seeds/003_6114a4dacce96781.txt");
+    run_ok(&corpus, &rules, &out);
+    let (ok, out, err) = explain(&out, "seeds/003_6114a4dacce96781.txt");
     assert!(ok, "{err}");
     assert!(
         out.contains("document seeds/003_6114a4dacce96781.txt"),

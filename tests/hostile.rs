@@ -7,74 +7,10 @@
 //! is tested with the PDF extractor; here only the batch contract and the format-independent
 //! cases (text decoding, HTML payloads) are asserted.
 
-use serde_json::Value;
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus};
-use std::time::{Duration, Instant};
-
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-/// Far beyond any normal run: only a hang reaches it.
-const WATCHDOG: Duration = Duration::from_secs(600);
-
-struct Run {
-    status: ExitStatus,
-    stderr: String,
-}
-
-/// Runs `aisi` with `args`, killing it if it has not finished within [`WATCHDOG`].
-fn aisi(args: &[&str], logs: &Path) -> Run {
-    let out = std::fs::File::create(logs.join("stdout")).unwrap();
-    let err = std::fs::File::create(logs.join("stderr")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_aisi"))
-        .args(args)
-        .stdout(out)
-        .stderr(err)
-        .spawn()
-        .expect("the aisi binary starts");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > WATCHDOG {
-            child.kill().ok();
-            child.wait().ok();
-            panic!("aisi {args:?} did not finish within {WATCHDOG:?}: killed");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    Run {
-        status,
-        stderr: std::fs::read_to_string(logs.join("stderr")).unwrap(),
-    }
-}
-
-/// The project's rules when they exist, else an empty rule set (extraction is what is
-/// under test; the find stage still runs over every text).
-fn rules(tmp: &Path) -> PathBuf {
-    let project = Path::new(ROOT).join("rules");
-    if project.is_dir() {
-        return project;
-    }
-    let empty = tmp.join("rules");
-    for sub in ["patterns", "entities", "facts"] {
-        std::fs::create_dir_all(empty.join(sub)).unwrap();
-    }
-    empty
-}
-
-fn read_jsonl(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
-}
-
-fn fixture(rel: &str) -> PathBuf {
-    Path::new(ROOT).join("tests/fixtures").join(rel)
-}
+use support::*;
 
 /// Builds the corpus; returns the names of the documents it holds, sorted.
 fn hostile_corpus(corpus: &Path) -> Vec<String> {
@@ -126,12 +62,12 @@ fn hostile_corpus(corpus: &Path) -> Vec<String> {
     // Two good documents, processed as usual beside the hostile ones.
     std::fs::create_dir_all(corpus.join("good")).unwrap();
     std::fs::copy(
-        Path::new(ROOT).join("corpus/seeds/002_c3207fa994725179.txt"),
+        root().join("corpus/seeds/002_c3207fa994725179.txt"),
         corpus.join("good/002_c3207fa994725179.txt"),
     )
     .unwrap();
     std::fs::copy(
-        Path::new(ROOT).join("corpus/renderings/aisi-network-mission-statement-2024.html"),
+        root().join("corpus/renderings/aisi-network-mission-statement-2024.html"),
         corpus.join("good/aisi-network-mission-statement-2024.html"),
     )
     .unwrap();
@@ -156,18 +92,10 @@ fn batch() -> &'static Batch {
         let corpus = tmp.path().join("corpus");
         let out = tmp.path().join("out");
         let docs = hostile_corpus(&corpus);
-        let rules = rules(tmp.path());
-        let run = aisi(
-            &[
-                "run",
-                "--quiet",
-                "--corpus",
-                corpus.to_str().unwrap(),
-                "--rules",
-                rules.to_str().unwrap(),
-                "--out",
-                out.to_str().unwrap(),
-            ],
+        // Extraction is what is under test; the find stage still runs over every text.
+        let rules = project_rules(tmp.path());
+        let run = aisi_watched(
+            &[&["run", "--quiet"][..], &folders(&corpus, &rules, &out)].concat(),
             tmp.path(),
         );
         Batch {
@@ -177,13 +105,6 @@ fn batch() -> &'static Batch {
             run,
         }
     })
-}
-
-fn record<'a>(records: &'a [Value], doc: &str) -> &'a Value {
-    records
-        .iter()
-        .find(|r| r["doc"] == doc)
-        .unwrap_or_else(|| panic!("{doc} is not in documents.jsonl"))
 }
 
 fn text_of(b: &Batch, doc: &str) -> String {
@@ -209,7 +130,7 @@ fn the_run_exits_zero_without_any_panic() {
 #[test]
 fn every_file_is_exactly_one_line_in_corpus_order() {
     let b = batch();
-    let records = read_jsonl(&b.out.join("documents.jsonl"));
+    let records = documents(&b.out);
     let docs: Vec<&str> = records.iter().map(|r| r["doc"].as_str().unwrap()).collect();
     assert_eq!(docs, b.docs);
 }
@@ -217,7 +138,7 @@ fn every_file_is_exactly_one_line_in_corpus_order() {
 #[test]
 fn failed_and_empty_documents_say_why_in_words() {
     let b = batch();
-    for r in read_jsonl(&b.out.join("documents.jsonl")) {
+    for r in documents(&b.out) {
         let doc = r["doc"].as_str().unwrap();
         let status = r["status"].as_str().unwrap();
         assert!(
@@ -245,7 +166,7 @@ fn failed_and_empty_documents_say_why_in_words() {
 #[test]
 fn empty_inputs_are_empty_not_errors() {
     let b = batch();
-    let records = read_jsonl(&b.out.join("documents.jsonl"));
+    let records = documents(&b.out);
     for doc in ["made/empty.txt", "made/blank.html"] {
         assert_eq!(record(&records, doc)["status"], "empty", "{doc}");
     }
@@ -262,7 +183,7 @@ fn utf16_text_is_decoded_exactly() {
     let b = batch();
     let truth = std::fs::read_to_string(fixture("corpus-truth/hostile/utf16.txt.txt")).unwrap();
     assert_eq!(text_of(b, "hostile/utf16.txt"), truth);
-    let records = read_jsonl(&b.out.join("documents.jsonl"));
+    let records = documents(&b.out);
     assert_eq!(record(&records, "hostile/utf16.txt")["status"], "ok");
 }
 
@@ -296,7 +217,7 @@ fn an_html_payload_is_kept_as_text_and_scripts_are_not() {
     ] {
         assert!(!text.contains(unseen), "{unseen:?} leaked into\n{text}");
     }
-    let records = read_jsonl(&b.out.join("documents.jsonl"));
+    let records = documents(&b.out);
     let r = record(&records, "hostile/xss.html");
     assert_eq!(r["status"], "ok");
     assert_eq!(
@@ -309,7 +230,7 @@ fn an_html_payload_is_kept_as_text_and_scripts_are_not() {
 #[test]
 fn absurd_nesting_is_refused_with_its_reason() {
     let b = batch();
-    let records = read_jsonl(&b.out.join("documents.jsonl"));
+    let records = documents(&b.out);
     let r = record(&records, "made/abyss.html");
     assert_eq!(r["status"], "error");
     assert!(r["error"].as_str().unwrap().contains("nested"), "{r}");
@@ -328,12 +249,11 @@ fn malformed_html_still_yields_its_text() {
 #[test]
 fn good_documents_beside_hostile_ones_are_processed_normally() {
     let b = batch();
-    let records = read_jsonl(&b.out.join("documents.jsonl"));
+    let records = documents(&b.out);
     let seed = "good/002_c3207fa994725179.txt";
     assert_eq!(record(&records, seed)["status"], "ok");
     let original =
-        std::fs::read_to_string(Path::new(ROOT).join("corpus/seeds/002_c3207fa994725179.txt"))
-            .unwrap();
+        std::fs::read_to_string(root().join("corpus/seeds/002_c3207fa994725179.txt")).unwrap();
     assert_eq!(
         text_of(b, seed),
         original,

@@ -1,9 +1,9 @@
 //! Incremental runs give exactly the output of a cold run, and reuse what did not change.
 
-mod ops_support;
+mod support;
 
-use ops_support::*;
 use std::path::Path;
+use support::*;
 
 /// Runs cold into a fresh folder and checks the incremental folder holds the same bytes.
 fn check_against_cold(tmp: &Path, corpus: &Path, rules: &Path, incr: &Path, step: &str) {
@@ -15,11 +15,8 @@ fn check_against_cold(tmp: &Path, corpus: &Path, rules: &Path, incr: &Path, step
 
 #[test]
 fn every_kind_of_change_gives_the_output_of_a_cold_run() {
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, corpus, rules, out) = workspace();
     let t = tmp.path();
-    let corpus = small_corpus(t);
-    let rules = rules_copy(t);
-    let out = t.join("out");
 
     let first = run_ok(&corpus, &rules, &out);
     assert!(first.contains(" extracted"), "{first}");
@@ -77,30 +74,21 @@ fn every_kind_of_change_gives_the_output_of_a_cold_run() {
 
 #[test]
 fn corrupt_or_truncated_cache_entries_are_recomputed_not_fatal() {
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, corpus, rules, out) = workspace();
     let t = tmp.path();
-    let corpus = small_corpus(t);
-    let rules = rules_copy(t);
-    let out = t.join("out");
     run_ok(&corpus, &rules, &out);
     let mut damaged = 0;
-    let mut stack = vec![out.join(".cache")];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "json") {
-                let bytes = std::fs::read(&p).unwrap();
-                // Alternate between garbage and a truncated entry.
-                let broken = if damaged % 2 == 0 {
-                    b"\x00not json".to_vec()
-                } else {
-                    bytes[..bytes.len() / 2].to_vec()
-                };
-                std::fs::write(&p, broken).unwrap();
-                damaged += 1;
-            }
+    for p in files_below(&out.join(".cache")) {
+        if p.extension().is_some_and(|x| x == "json") {
+            let bytes = std::fs::read(&p).unwrap();
+            // Alternate between garbage and a truncated entry.
+            let broken = if damaged % 2 == 0 {
+                b"\x00not json".to_vec()
+            } else {
+                bytes[..bytes.len() / 2].to_vec()
+            };
+            std::fs::write(&p, broken).unwrap();
+            damaged += 1;
         }
     }
     assert!(damaged > 0, "the first run left a cache");
@@ -116,10 +104,8 @@ fn corrupt_or_truncated_cache_entries_are_recomputed_not_fatal() {
 
 #[test]
 fn a_fresh_output_folder_is_a_cold_run() {
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, corpus, rules, _) = workspace();
     let t = tmp.path();
-    let corpus = small_corpus(t);
-    let rules = rules_copy(t);
     run_ok(&corpus, &rules, &t.join("a"));
     let log = run_ok(&corpus, &rules, &t.join("b"));
     assert!(!log.contains("nothing changed"), "{log}");

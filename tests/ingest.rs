@@ -1,10 +1,10 @@
 //! `aisi ingest`: copies reports into the corpus without ever overwriting, refreshes the
 //! dataset as a run would, and reports the changes in the terminal and in changes.json.
 
-mod ops_support;
+mod support;
 
-use ops_support::*;
 use std::path::{Path, PathBuf};
+use support::*;
 
 struct Setup {
     _tmp: tempfile::TempDir,
@@ -16,11 +16,8 @@ struct Setup {
 
 /// A corpus of the seeds but one; the one left out is returned for ingesting.
 fn setup() -> (Setup, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
+    let (tmp, corpus, rules, out) = workspace();
     let t = tmp.path().to_path_buf();
-    let corpus = small_corpus(&t);
-    let rules = rules_copy(&t);
-    let out = t.join("out");
     let name = "003_6114a4dacce96781.txt";
     let held = t.join("new").join(name);
     std::fs::create_dir_all(held.parent().unwrap()).unwrap();
@@ -41,14 +38,7 @@ fn setup() -> (Setup, PathBuf) {
 fn ingest(s: &Setup, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["ingest"];
     args.extend_from_slice(extra);
-    args.extend_from_slice(&[
-        "--corpus",
-        s.corpus.to_str().unwrap(),
-        "--rules",
-        s.rules.to_str().unwrap(),
-        "--out",
-        s.out.to_str().unwrap(),
-    ]);
+    args.extend(folders(&s.corpus, &s.rules, &s.out));
     aisi(&args)
 }
 
@@ -57,15 +47,9 @@ fn read_json(p: &Path) -> serde_json::Value {
 }
 
 fn fact_ids(out: &Path) -> std::collections::BTreeSet<String> {
-    std::fs::read_to_string(out.join("facts.jsonl"))
-        .unwrap()
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
+    read_jsonl(&out.join("facts.jsonl"))
+        .iter()
+        .map(|f| f["id"].as_str().unwrap().to_string())
         .collect()
 }
 
@@ -188,10 +172,8 @@ fn sidecars_come_along_and_into_chooses_the_folder() {
             .join("003_6114a4dacce96781.txt.meta.json")
             .is_file()
     );
-    let docs = std::fs::read_to_string(s.out.join("documents.jsonl")).unwrap();
-    let rec = docs
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    let rec = documents(&s.out)
+        .into_iter()
         .find(|v| v["doc"] == "003_6114a4dacce96781.txt")
         .expect("ingested at the corpus root");
     assert_eq!(rec["title"], "Seed three");
@@ -217,16 +199,13 @@ fn unsupported_or_missing_files_stop_the_ingest_before_anything_is_copied() {
     assert!(err.contains("report.pdf: no such file"), "{err}");
     assert!(!s.corpus.join("ingested").exists(), "nothing copied");
 
-    let typo = aisi(&[
-        "ingest",
-        held.to_str().unwrap(),
-        "--corpus",
-        s.t.join("corpsu").to_str().unwrap(),
-        "--rules",
-        s.rules.to_str().unwrap(),
-        "--out",
-        s.out.to_str().unwrap(),
-    ]);
+    let typo = aisi(
+        &[
+            &["ingest", held.to_str().unwrap()][..],
+            &folders(&s.t.join("corpsu"), &s.rules, &s.out),
+        ]
+        .concat(),
+    );
     assert!(!typo.status.success());
     let err = String::from_utf8_lossy(&typo.stderr);
     assert!(

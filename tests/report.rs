@@ -2,36 +2,18 @@
 //! browser (headless Chromium, when installed) with its tables, timeline and network drawn
 //! and its own script run to the end.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+mod support;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+use support::*;
 
 /// Seeds plus the hostile HTML page, through the real binary.
 fn report(out: &Path) -> String {
-    let corpus = tempfile::tempdir().unwrap();
-    for e in std::fs::read_dir(root().join("corpus/seeds")).unwrap() {
-        let p = e.unwrap().path();
-        std::fs::copy(&p, corpus.path().join(p.file_name().unwrap())).unwrap();
-    }
-    std::fs::copy(
-        root().join("tests/fixtures/hostile/xss.html"),
-        corpus.path().join("xss.html"),
-    )
-    .unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_aisi"))
-        .args(["run", "--corpus"])
-        .arg(corpus.path())
-        .arg("--rules")
-        .arg(root().join("rules"))
-        .arg("--out")
-        .arg(out)
-        .output()
-        .expect("aisi runs");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let corpus = seeds_corpus();
+    std::fs::copy(fixture("hostile/xss.html"), corpus.path().join("xss.html")).unwrap();
+    run_ok(corpus.path(), &root().join("rules"), out);
     std::fs::read_to_string(out.join("report.html")).unwrap()
 }
 
@@ -81,19 +63,7 @@ fn run_with_limit(cmd: &mut Command, limit: Duration) -> Option<String> {
         let _ = stdout.read_to_string(&mut s);
         s
     });
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if started.elapsed() > limit => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(100)),
-            Err(_) => return None,
-        }
-    }
+    wait_or_kill(&mut child, limit).ok().flatten()?;
     reader.join().ok()
 }
 

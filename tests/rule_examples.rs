@@ -1,17 +1,14 @@
 //! The examples written inside the rule files hold: every must-match snippet yields its
 //! expected text and value, no must-not-match snippet yields a mention of the rule's kind.
 
+mod support;
+
 use aisi_tracker::rules::RuleSet;
-use std::path::Path;
+use support::*;
 
 #[test]
 fn every_rule_example_in_the_rules_folder_passes() {
-    let rules = RuleSet::load(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("rules")
-            .as_path(),
-    )
-    .expect("the rules folder loads");
+    let rules = RuleSet::load(&root().join("rules")).expect("the rules folder loads");
     let outcomes = aisi_tracker::find::self_test(&rules);
     assert!(
         outcomes.len() > 50,
@@ -44,15 +41,7 @@ fn a_bad_rule_file_stops_the_run_before_any_output() {
     std::fs::create_dir_all(&corpus).unwrap();
     std::fs::write(corpus.join("a.txt"), "On May 21, 2024 the summit met.").unwrap();
     let out = dir.path().join("out");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_aisi"))
-        .args(["run", "-q", "--corpus"])
-        .arg(&corpus)
-        .arg("--rules")
-        .arg(&rules)
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = aisi(&[&["run", "-q"][..], &folders(&corpus, &rules, &out)].concat());
     assert!(!run.status.success());
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(err.contains("bad.toml, line 2, rule \"broken\""), "{err}");

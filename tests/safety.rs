@@ -1,12 +1,12 @@
 //! A run never loses the dataset: killed at any moment (SIGKILL) it leaves the previous
 //! complete dataset readable and the cache usable; two runs never write one folder at once.
 
-mod ops_support;
+mod support;
 
-use ops_support::*;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
+use support::*;
 
 /// `copies` copies of the small corpus without its PDFs (the unoptimised test build
 /// extracts them slowly; what matters here is many documents), each file made unique by a
@@ -17,19 +17,13 @@ fn large_corpus(dir: &Path, name: &str, copies: usize) -> PathBuf {
     for i in 0..copies {
         let c = to.join(format!("copy{i:03}"));
         copy_tree(&src, &c);
-        let mut stack = vec![c];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "pdf") {
-                    std::fs::remove_file(&p).unwrap();
-                } else if !p.to_string_lossy().ends_with(".meta.json") {
-                    let mut bytes = std::fs::read(&p).unwrap();
-                    bytes.extend_from_slice(format!("\n{name} copy {i}\n").as_bytes());
-                    std::fs::write(&p, bytes).unwrap();
-                }
+        for p in files_below(&c) {
+            if p.extension().is_some_and(|x| x == "pdf") {
+                std::fs::remove_file(&p).unwrap();
+            } else if !p.to_string_lossy().ends_with(".meta.json") {
+                let mut bytes = std::fs::read(&p).unwrap();
+                bytes.extend_from_slice(format!("\n{name} copy {i}\n").as_bytes());
+                std::fs::write(&p, bytes).unwrap();
             }
         }
     }
@@ -129,11 +123,7 @@ fn a_run_killed_at_any_moment_leaves_the_previous_dataset_and_the_next_run_succe
 
 #[test]
 fn a_second_writer_is_refused_with_a_clear_message_and_the_dataset_is_untouched() {
-    let tmp = tempfile::tempdir().unwrap();
-    let t = tmp.path();
-    let corpus = small_corpus(t);
-    let rules = rules_copy(t);
-    let out = t.join("out");
+    let (_tmp, corpus, rules, out) = workspace();
     run_ok(&corpus, &rules, &out);
     let before = std::fs::read(out.join("documents.jsonl")).unwrap();
 
@@ -151,14 +141,7 @@ fn a_second_writer_is_refused_with_a_clear_message_and_the_dataset_is_untouched(
         "In 2024 the institute was founded.\n",
     )
     .unwrap();
-    let args = [
-        "--corpus",
-        corpus.to_str().unwrap(),
-        "--rules",
-        rules.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
+    let args = folders(&corpus, &rules, &out);
     let run = aisi(&[&["run"][..], &args].concat());
     assert!(!run.status.success());
     let err = String::from_utf8_lossy(&run.stderr);
@@ -191,11 +174,7 @@ fn a_second_writer_is_refused_with_a_clear_message_and_the_dataset_is_untouched(
 
 #[test]
 fn a_stale_lock_file_of_a_dead_run_does_not_block() {
-    let tmp = tempfile::tempdir().unwrap();
-    let t = tmp.path();
-    let corpus = small_corpus(t);
-    let rules = rules_copy(t);
-    let out = t.join("out");
+    let (_tmp, corpus, rules, out) = workspace();
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join(".lock"), "999999").unwrap();
     run_ok(&corpus, &rules, &out);

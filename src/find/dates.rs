@@ -7,8 +7,8 @@
 //! Nothing here reads anything but the match, its neighbourhood and the reference date.
 
 use super::engine::{Found, Hit};
+use super::found;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// A calendar point at year, month or day precision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -244,34 +244,14 @@ pub enum Relative {
     },
 }
 
-fn qualifier(hit: &Hit, extra: &mut BTreeMap<String, Value>) {
-    if let Some(q) = hit.get("qual") {
-        let q = q
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
-        extra.insert("qualifier".into(), Value::String(q));
-    }
-}
-
 fn ready(value: String, hit: &Hit) -> Option<Found> {
-    let mut extra = BTreeMap::new();
-    qualifier(hit, &mut extra);
-    Some(Found {
-        value: Value::String(value),
-        extra,
-        pending: None,
-    })
+    Some(found(Value::String(value), hit))
 }
 
 fn pending(p: Pending, hit: &Hit) -> Option<Found> {
-    let mut extra = BTreeMap::new();
-    qualifier(hit, &mut extra);
     Some(Found {
-        value: Value::Null,
-        extra,
         pending: Some(p),
+        ..found(Value::Null, hit)
     })
 }
 

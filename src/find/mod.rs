@@ -15,6 +15,27 @@ pub mod table;
 
 use crate::model::{DocText, Mention, stable_id};
 use crate::rules::RuleSet;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A found `value`, with the rule's `qual` capture ("early", "the end of", "up to"), its
+/// spaces folded and lower-cased, as the mention's `qualifier` when there is one.
+pub(crate) fn found(value: Value, hit: &engine::Hit) -> engine::Found {
+    let mut extra = BTreeMap::new();
+    if let Some(q) = hit.get("qual") {
+        let q = q
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        extra.insert("qualifier".into(), Value::String(q));
+    }
+    engine::Found {
+        value,
+        extra,
+        pending: None,
+    }
+}
 
 /// The outcome of one example written in a rule file (`aisi rules test`).
 #[derive(Clone, Debug, PartialEq)]

@@ -3,8 +3,8 @@
 //! ">", "up to") go to `qualifier`, never into the value.
 
 use super::engine::{Found, Hit};
+use super::found;
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
 
 /// Currency of a symbol, code or word; `None` when unknown.
 pub fn currency(s: &str) -> Option<&'static str> {
@@ -113,20 +113,7 @@ pub fn money(hit: &Hit) -> Option<Found> {
     }
     value.insert("currency".into(), json!(cur));
     value.insert("per".into(), per.map_or(Value::Null, |p| json!(p)));
-    let mut extra = BTreeMap::new();
-    if let Some(q) = hit.get("qual") {
-        let q = q
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase();
-        extra.insert("qualifier".into(), Value::String(q));
-    }
-    Some(Found {
-        value: Value::Object(value),
-        extra,
-        pending: None,
-    })
+    Some(found(Value::Object(value), hit))
 }
 
 /// The period of an amount stated beside it rather than right after it: after a bracketed
