@@ -45,6 +45,11 @@ pub struct DocumentRecord {
     pub chars: usize,
     pub status: Status,
     pub error: Option<String>,
+    /// What a reviewer should know about a document that was read (a recovered
+    /// cross-reference table, text cut at a size cap, a guessed encoding). Not in the
+    /// contract's list; omitted when there is none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// What an extractor returns for one file: the text of each page and what the file says

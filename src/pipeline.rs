@@ -378,7 +378,8 @@ fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDo
         p.extracted(reuse.extraction);
     }
     let sidecar = input.sidecar.clone().unwrap_or_default();
-    let (text, status, error, meta_title, meta_published, meta_created) = match extracted {
+    let (text, status, error, meta_title, meta_published, meta_created, warnings) = match extracted
+    {
         Ok(x) => {
             let text = DocText::from_pages(&x.pages);
             let status = if text.text.trim().is_empty() {
@@ -387,7 +388,21 @@ fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDo
                 Status::Ok
             };
             let error = (status == Status::Empty).then(|| empty_reason(input.format, &x));
-            (text, status, error, x.title, x.published, x.created)
+            // The reason for an empty document is its error already.
+            let warnings = x
+                .warnings
+                .into_iter()
+                .filter(|w| error.as_deref() != Some(w.as_str()))
+                .collect();
+            (
+                text,
+                status,
+                error,
+                x.title,
+                x.published,
+                x.created,
+                warnings,
+            )
         }
         Err(e) => (
             DocText::from_pages::<&str>(&[]),
@@ -396,6 +411,7 @@ fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDo
             None,
             None,
             None,
+            Vec::new(),
         ),
     };
     let known_published = sidecar.published.clone().or(meta_published);
@@ -443,6 +459,7 @@ fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDo
         chars: text.text.chars().count(),
         status,
         error,
+        warnings,
     };
     (
         ProcessedDoc {

@@ -594,6 +594,7 @@ mod tests {
                 chars: 0,
                 status: Status::Ok,
                 error: None,
+                warnings: Vec::new(),
             },
             text: DocText::default(),
             mentions: vec![

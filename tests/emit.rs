@@ -243,6 +243,7 @@ fn fixture() -> Dataset {
                     chars: text.chars().count(),
                     status: Status::Ok,
                     error: None,
+                    warnings: Vec::new(),
                 },
                 text: DocText::from_text(text),
                 mentions,

@@ -199,11 +199,12 @@ fn empty_file_is_an_error() {
 }
 
 #[test]
-fn run_records_metadata_title_and_the_empty_reason() {
+fn run_records_metadata_title_warnings_and_the_empty_reason() {
     let corpus = tempfile::tempdir().unwrap();
     for f in [
         "corpus/renderings/aisi-network-mission-statement-2024.xetex.pdf",
         "tests/fixtures/hostile/scanned.pdf",
+        "tests/fixtures/hostile/bomb.pdf",
     ] {
         let src = root().join(f);
         std::fs::copy(&src, corpus.path().join(src.file_name().unwrap())).unwrap();
@@ -228,13 +229,21 @@ fn run_records_metadata_title_and_the_empty_reason() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
+    // Documents are in name order: aisi-network…, bomb, scanned.
     let xetex = &docs[0];
     assert_eq!(
         xetex["title"],
         "International Network of AI Safety Institutes: Mission Statement"
     );
     assert_eq!(xetex["status"], "ok");
-    let scanned = &docs[1];
+    assert!(xetex.get("warnings").is_none(), "{xetex}");
+    let bomb = &docs[1];
+    assert_eq!(bomb["status"], "ok");
+    assert!(
+        bomb["warnings"][0].as_str().unwrap().contains("capped"),
+        "a capped stream is reported on its document: {bomb}"
+    );
+    let scanned = &docs[2];
     assert_eq!(scanned["status"], "empty");
     assert!(
         scanned["error"]

@@ -361,6 +361,7 @@ mod tests {
                         chars: 1,
                         status: Status::Ok,
                         error: None,
+                        warnings: Vec::new(),
                     },
                     text: DocText::from_text(format!("text of {d}")),
                     mentions: Vec::new(),

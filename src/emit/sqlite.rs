@@ -215,6 +215,7 @@ mod tests {
                     chars: 4,
                     status: Status::Ok,
                     error: None,
+                    warnings: Vec::new(),
                 },
                 text: DocText::from_text("text".into()),
                 mentions: vec![],
