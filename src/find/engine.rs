@@ -93,7 +93,7 @@ pub struct PatternRules {
     pub rules: Vec<Rule>,
     /// All patterns in one set: one pass over a document tells which rules can match at
     /// all, so the others are not run. On the corpus texts this takes the whole find stage
-    /// from about 31 to about 39 MB/s of CPU time (`cargo bench --bench find`).
+    /// from about 31 to about 38 MB/s of CPU time (`cargo bench --bench find`).
     set: Option<regex::RegexSet>,
 }
 
