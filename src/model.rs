@@ -258,8 +258,9 @@ pub fn stable_id(prefix: &str, parts: &[&str]) -> String {
         }
         h.update(p.as_bytes());
     }
+    // Six bytes are twelve hex digits: only those are encoded.
     let digest = h.finalize();
-    format!("{prefix}-{}", &hex::encode(digest)[..12])
+    format!("{prefix}-{}", hex::encode(&digest[..6]))
 }
 
 /// A slug for ids derived from names: lowercase ASCII letters and digits joined by `-`.

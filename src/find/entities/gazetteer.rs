@@ -505,8 +505,8 @@ impl Gazetteer {
     }
 
     /// Every accepted match in `s`, leftmost-longest, with word boundaries and case rules
-    /// checked. A match that fails a check is retried one character further on, so a
-    /// shorter name inside a rejected longer one is still found.
+    /// checked. A match that fails a check is retried at the next word start, so a shorter
+    /// name inside a rejected longer one is still found.
     pub fn scan(&self, s: &str, from: usize, to: usize, out: &mut Vec<Raw>) {
         let Some(ac) = &self.ac else { return };
         let mut pos = from;
@@ -519,9 +519,10 @@ impl Gazetteer {
                     pos = r.end;
                     out.push(r);
                 }
-                None => {
-                    pos = m.start() + s[m.start()..].chars().next().map_or(1, char::len_utf8);
-                }
+                // Every match is checked for a word boundary before it, so none can be
+                // accepted inside the rest of this word: go on at the next word start
+                // instead of rescanning each position of the word.
+                None => pos = next_word_start(s, m.start(), to),
             }
         }
     }
@@ -576,6 +577,18 @@ impl Gazetteer {
             .filter(move |(i, _)| *i < 32 && mask & (1 << i) != 0)
             .map(|(_, t)| t)
     }
+}
+
+/// The first offset after `at` (and at most `to`) that follows a non-word character: the
+/// next place where [`Gazetteer::accept`] can take a match.
+fn next_word_start(s: &str, at: usize, to: usize) -> usize {
+    for (i, c) in s[at..].char_indices() {
+        let next = at + i + c.len_utf8();
+        if next >= to || !is_word_char(c) {
+            return next;
+        }
+    }
+    to.max(at + 1)
 }
 
 /// One accepted automaton match, in normalised offsets.
@@ -800,6 +813,17 @@ mod tests {
         b.add("Department of Science and Technology", 0, Role::Name, false);
         assert!(b.ids.contains_key("department of science & technology"));
         assert!(b.ids.contains_key("department of science and technology"));
+    }
+
+    #[test]
+    fn next_word_start_skips_the_rest_of_a_word() {
+        let s = "thus US-led, Étatsé x";
+        assert_eq!(next_word_start(s, 1, s.len()), 5);
+        assert_eq!(next_word_start(s, 5, s.len()), 8);
+        assert_eq!(next_word_start(s, 4, s.len()), 5);
+        let e = s.find('É').unwrap();
+        assert_eq!(&s[next_word_start(s, e, s.len())..], "x");
+        assert_eq!(next_word_start(s, 0, 3), 3);
     }
 
     #[test]
