@@ -14,7 +14,9 @@
 //! into one line per row, a TAB per column ([`join`]). Glyphs written twice at the same
 //! spot (fake bold) are kept once; a glyph drawn late into a gap of its line is put there.
 //! Ligature characters become their letters. A line-end hyphen is removed and the word
-//! rejoined only when a lowercase letter starts the next line.
+//! rejoined only when a lowercase letter starts the next line. In a wrapped table cell, a
+//! word broken without a hyphen is rejoined when the document's vocabulary says it is one
+//! word (`Hyphenation::joins_broken_word`).
 
 use super::content::{Glyph, PageGlyphs};
 use std::collections::HashSet;
@@ -486,24 +488,58 @@ pub struct Hyphenation {
     /// Lower-cased words of the whole document, to decide `cross-border` vs `crossborder`
     /// by what the document writes elsewhere.
     pub vocabulary: HashSet<String>,
+    /// Lower-cased words the document writes inside a line (not last on it, or in a cell
+    /// of it): words of their own, not pieces left by a break inside a word.
+    pub inner: HashSet<String>,
 }
 
 impl Hyphenation {
     /// Collects the vocabulary of all pages.
     pub fn new(producer_hyphenates: bool, pages: &[Vec<Line>]) -> Self {
         let mut vocabulary = HashSet::new();
+        let mut inner = HashSet::new();
         for l in pages.iter().flatten() {
             for w in l.text.split_whitespace() {
                 let w = word_core(w);
-                if w.chars().count() > 2 && !vocabulary.contains(w) {
+                if w.chars().count() > 2 {
                     vocabulary.insert(w.to_lowercase());
+                }
+            }
+            for part in l.text.split('\t') {
+                let words: Vec<&str> = part.split_whitespace().collect();
+                for w in words.iter().rev().skip(1) {
+                    let w = word_core(w);
+                    if !w.is_empty() {
+                        inner.insert(w.to_lowercase());
+                    }
                 }
             }
         }
         Hyphenation {
             producer_hyphenates,
             vocabulary,
+            inner,
         }
+    }
+
+    /// Whether `before` (last word of a line) and `after` (first word of the next) are
+    /// one word broken without a hyphen, as browsers break a word too long for a narrow
+    /// table cell: the document writes the joined word elsewhere and never the first
+    /// piece as a word of its own. A capital after the break starts a word (`Co` `Ltd`).
+    fn joins_broken_word(&self, before: &str, after: &str) -> bool {
+        let ends_in_letter = before.chars().next_back().is_some_and(char::is_alphabetic);
+        let continues = after.chars().next().is_some_and(char::is_lowercase);
+        if !ends_in_letter || !continues {
+            return false;
+        }
+        // In a compound the break falls in its last part: `Information-Tec` `hnology`.
+        let core = word_core(before).to_lowercase();
+        let piece = core.rsplit('-').next().unwrap_or(&core);
+        if piece.is_empty() || self.inner.contains(piece) || self.inner.contains(&core) {
+            return false;
+        }
+        let joined = word_core(&format!("{piece}{after}")).to_lowercase();
+        self.vocabulary.contains(&joined)
     }
 
     /// Whether `stem-` + `rest` is one word split by the typesetter (drop the hyphen).
@@ -713,8 +749,10 @@ fn split_at_edges(c: Cell, edges: &[f32], size: f32) -> Vec<Cell> {
 }
 
 /// Appends the next line of a cell: a word split by a line-end hyphen is rejoined, a
-/// line that starts with closing punctuation or continues after a hyphen (`2023-`
-/// `2027`, `Dual-` `Use`) is attached, anything else follows a space.
+/// line that starts with closing punctuation, continues after a hyphen (`2023-`
+/// `2027`, `Dual-` `Use`) or finishes a word broken without a hyphen (`Communica`
+/// `tions`, see [`Hyphenation::joins_broken_word`]) is attached, anything else follows
+/// a space.
 fn glue(text: &mut String, next: &str, hy: &Hyphenation) {
     let starts = next.chars().next();
     if let Some(stem) = hyphen_stem(text).map(str::len)
@@ -725,8 +763,11 @@ fn glue(text: &mut String, next: &str, hy: &Hyphenation) {
             text.truncate(stem);
         }
     } else {
+        let before = text.rsplit(char::is_whitespace).next().unwrap_or("");
+        let after = next.split(char::is_whitespace).next().unwrap_or("");
         let attached = text.is_empty()
             || (text.ends_with('-') && starts.is_some_and(|c| c.is_alphanumeric()))
+            || hy.joins_broken_word(before, after)
             || starts.is_some_and(|c| matches!(c, ')' | ']' | ',' | '.' | ';' | ':'));
         if !attached {
             text.push(' ');
@@ -924,6 +965,7 @@ mod tests {
         Hyphenation {
             producer_hyphenates: hyphenates,
             vocabulary: words.iter().map(|w| w.to_string()).collect(),
+            inner: HashSet::new(),
         }
     }
 
@@ -1068,6 +1110,52 @@ mod tests {
         assert_eq!(
             join(&l, &hy(false, &[])),
             "Intro\n\tUnited States\tSingapore\tCanada\nFunding\t$1 million\t\tC$2 million)\nAfter the table."
+        );
+    }
+
+    /// A table row whose second cell wraps from `first` to `second`, then a line of prose;
+    /// the joined row and the vocabulary the document gives.
+    fn wrapped_cell_row(first: &str, second: &str, prose: &str) -> String {
+        let l = [
+            cell_line("Body", 205.0, 0.0),
+            cell_line(first, 205.0, 40.0),
+            cell_line(second, 193.0, 40.0),
+            cell_line("Korea\tCanada", 199.0, 80.0),
+            line(prose, 100.0, 0.0),
+        ];
+        let hy = Hyphenation::new(false, &[l.to_vec()]);
+        join(&l, &hy)
+    }
+
+    #[test]
+    fn a_word_broken_without_hyphen_in_a_cell_joins_when_the_document_writes_it_whole() {
+        assert_eq!(
+            wrapped_cell_row("Communica", "tions", "Its communications office."),
+            "Body\tCommunications\tKorea\tCanada\nIts communications office."
+        );
+        assert_eq!(
+            wrapped_cell_row("(Information-Tec", "hnology)", "A technology agency."),
+            "Body\t(Information-Technology)\tKorea\tCanada\nA technology agency."
+        );
+    }
+
+    #[test]
+    fn a_cell_break_after_a_word_of_the_document_stays_a_space() {
+        assert_eq!(
+            wrapped_cell_row("data", "sets", "The datasets and data of the institute."),
+            "Body\tdata sets\tKorea\tCanada\nThe datasets and data of the institute."
+        );
+    }
+
+    #[test]
+    fn a_cell_break_before_a_capital_or_an_unknown_word_stays_a_space() {
+        assert_eq!(
+            wrapped_cell_row("Tele", "Communications", "Its telecommunications office."),
+            "Body\tTele Communications\tKorea\tCanada\nIts telecommunications office."
+        );
+        assert_eq!(
+            wrapped_cell_row("Communica", "tions", "No other word here."),
+            "Body\tCommunica tions\tKorea\tCanada\nNo other word here."
         );
     }
 
