@@ -4,17 +4,12 @@ compared with the hand annotations in tests/gold (renderings mapped to their see
 corpus/MANIFEST.tsv). Usage: bench/diff-mentions.py OUT [KIND...]"""
 import collections, json, os, sys
 
+from goldmap import GOLD_DIR as gold_dir, manifest as load_manifest, mentions_by_doc, seed_of
+
 out = sys.argv[1]
 kinds = sys.argv[2:] or ["date", "money"]
-gold_dir = "tests/gold"
-manifest = {}
-for line in open("corpus/MANIFEST.tsv", encoding="utf-8").read().splitlines()[1:]:
-    f = line.split("\t")
-    manifest[os.path.basename(f[0])] = f[1]
-ms = collections.defaultdict(list)
-for line in open(os.path.join(out, "mentions.jsonl"), encoding="utf-8"):
-    m = json.loads(line)
-    ms[m["doc"]].append(m)
+manifest = load_manifest()
+ms = mentions_by_doc(out)
 docs = [json.loads(l)["doc"] for l in open(os.path.join(out, "documents.jsonl"), encoding="utf-8")]
 
 def key(kind, v):
@@ -25,8 +20,7 @@ def key(kind, v):
 
 gold_field = {"date": "dates", "money": "money", "quantity": "quantities"}
 for doc in docs:
-    base = os.path.basename(doc)
-    seed = base if os.path.exists(os.path.join(gold_dir, base + ".json")) else manifest.get(base)
+    seed = seed_of(doc, manifest)
     if not seed:
         continue
     g = json.load(open(os.path.join(gold_dir, seed + ".json"), encoding="utf-8"))

@@ -6,16 +6,11 @@ Renderings are mapped to their seed through corpus/MANIFEST.tsv.
 Usage: bench/rule-precision.py OUT   (OUT: an `aisi run` output folder)"""
 import collections, json, os, sys
 
+from goldmap import manifest as load_manifest, mentions_by_doc, seed_of
+
 out = sys.argv[1] if len(sys.argv) > 1 else "output"
-manifest = {}
-for line in open("corpus/MANIFEST.tsv", encoding="utf-8").read().splitlines()[1:]:
-    f = line.split("\t")
-    manifest[os.path.basename(f[0])] = f[1]
-by_doc = collections.defaultdict(list)
-for line in open(os.path.join(out, "mentions.jsonl"), encoding="utf-8"):
-    m = json.loads(line)
-    if m["kind"] in ("date", "money", "quantity"):
-        by_doc[m["doc"]].append(m)
+manifest = load_manifest()
+by_doc = mentions_by_doc(out, ("date", "money", "quantity"))
 
 def vkey(kind, v):
     if kind == "date":
@@ -29,7 +24,7 @@ good = collections.Counter()
 kinds = {}
 for doc, ms in sorted(by_doc.items()):
     base = os.path.basename(doc)
-    seed = base if os.path.exists(f"tests/gold/{base}.json") else manifest.get(base)
+    seed = seed_of(doc, manifest)
     if not seed:
         continue
     g = json.load(open(f"tests/gold/{seed}.json", encoding="utf-8"))

@@ -333,18 +333,7 @@ struct Work<'a> {
     progress: Option<&'a Progress>,
 }
 
-/// One document through extract and find, without a cache. Never fails: problems become
-/// the record's error.
-pub fn process(input: &InputFile, rules: &RuleSet, opts: &RunOptions) -> ProcessedDoc {
-    let work = Work {
-        rules,
-        opts,
-        cache: None,
-        progress: None,
-    };
-    process_with(input, &hash_file(input), &work).0
-}
-
+/// One document through extract and find. Never fails: problems become the record's error.
 fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDoc, Reuse, FindKey) {
     let mut reuse = Reuse::default();
     let mut sha256 = hashed.sha256.clone();
