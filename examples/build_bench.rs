@@ -65,10 +65,15 @@ fn main() -> Result<()> {
     let t_build = t.elapsed().as_secs_f64();
     let n_claims = claims.len();
     let t = Instant::now();
-    let (entities, facts) = reconcile::reconcile(&docs, claims);
+    let names: Vec<_> = docs
+        .iter()
+        .map(|d| reconcile::entity_names(&d.mentions))
+        .collect();
+    let names: Vec<_> = names.iter().collect();
+    let (entities, facts) = reconcile::reconcile(&names, claims);
     let t_reconcile = t.elapsed().as_secs_f64();
     let data = aisi_tracker::model::Dataset {
-        documents: docs,
+        documents: docs.into_iter().map(Into::into).collect(),
         entities,
         facts,
     };

@@ -7,10 +7,14 @@
 //! |---|---|---|
 //! | `extract/` | file sha256, format | the extraction or its error: a JSON line, then the text |
 //! | `find/` | doc, file sha256, format, rules hash, sidecar date | publication date, mentions |
-//! | `build/` | the same key as `find/` | the document's claims |
+//! | `build/` | the same key as `find/` | the document's claims and entity names |
+//! | `work.sqlite` | — | the working database (`emit::workdb`) |
 //!
 //! A document's claims depend only on its own text, mentions and publication date and on
 //! the rules (`build::claims` maps each document on its own), so they share the find key.
+//! The working database holds the tables of `dataset.sqlite` and what the published set
+//! holds of each document, so that a run can keep unchanged documents without reading
+//! them (see `docs/operations.md`).
 //!
 //! Both live under a folder named for the cache format and the program build, so a new
 //! build never reads another build's entries. Entries are written whole under a temporary
@@ -18,7 +22,8 @@
 //! differs from the one asked for, is a miss, never an error. `state.json` remembers the
 //! last published run so an unchanged corpus skips every stage.
 
-use crate::model::{Claim, Extraction, Format, Mention};
+pub use crate::model::FindKey;
+use crate::model::{DocBuild, Extraction, Format, Mention};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -26,7 +31,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// Bumped whenever the layout or meaning of entries changes.
-pub const CACHE_FORMAT: u32 = 3;
+pub const CACHE_FORMAT: u32 = 4;
 
 /// Name of the cache folder inside the output folder.
 pub const CACHE_DIR: &str = ".cache";
@@ -55,17 +60,6 @@ struct ExtractHeader {
     warnings: Vec<String>,
 }
 
-/// What decides a document's mentions besides its text.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct FindKey {
-    pub doc: String,
-    pub sha256: String,
-    pub format: Format,
-    pub rules: String,
-    /// The publication date known before the find stage (sidecar or file metadata).
-    pub known_published: Option<String>,
-}
-
 /// What the find cache stores for one [`FindKey`].
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 pub struct FindEntry {
@@ -79,7 +73,7 @@ pub struct FindEntry {
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 struct BuildEntry {
     key: FindKey,
-    claims: Vec<Claim>,
+    build: DocBuild,
 }
 
 /// The last run published into this output folder, for the no-change fast path.
@@ -315,22 +309,31 @@ impl Cache {
         self.entry_path("build", &[&k])
     }
 
-    /// The cached claims of the document with this key.
-    pub fn get_claims(&self, key: &FindKey) -> Option<Vec<Claim>> {
+    /// Keeps the extraction and find entries of a document the run did not read (one
+    /// kept from the published set) from being pruned: a later change of its sidecar or
+    /// of the rules needs them.
+    pub fn retain(&self, key: &FindKey) {
+        self.mark(&self.extract_path(&key.sha256, key.format));
+        self.mark(&self.find_path(key));
+    }
+
+    /// The cached build output (claims, entity names) of the document with this key.
+    pub fn get_build(&self, key: &FindKey) -> Option<DocBuild> {
         let p = self.build_path(key);
         let e: BuildEntry = self.read(&p)?;
         if &e.key != key {
             return None;
         }
         self.mark(&p);
-        Some(e.claims)
+        Some(e.build)
     }
 
-    /// Stores claims, unless they would not read back exactly (see [`Cache::put_mentions`]).
-    pub fn put_claims(&self, key: &FindKey, claims: &[Claim]) {
+    /// Stores a build output, unless it would not read back exactly (see
+    /// [`Cache::put_mentions`]).
+    pub fn put_build(&self, key: &FindKey, build: &DocBuild) {
         let entry = BuildEntry {
             key: key.clone(),
-            claims: claims.to_vec(),
+            build: build.clone(),
         };
         let Ok(bytes) = serde_json::to_vec(&entry) else {
             return;
@@ -339,6 +342,11 @@ impl Cache {
             Ok(back) if back == entry => self.write_bytes(&self.build_path(key), &bytes),
             _ => {}
         }
+    }
+
+    /// The working database of this build (see `emit::workdb`).
+    pub fn work_path(&self) -> PathBuf {
+        self.root.join("work.sqlite")
     }
 
     fn state_path(&self) -> PathBuf {

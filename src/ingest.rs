@@ -8,7 +8,9 @@
 
 use crate::explain::{read_jsonl, show_value};
 use crate::lock::OutputLock;
-use crate::model::{Dataset, Entity, Fact, FactStatus, Mention, Source, Status};
+use crate::model::{
+    Content, Dataset, DatasetDoc, Entity, Fact, FactStatus, Mention, Source, Status,
+};
 use crate::pipeline::{self, Computed, RunOptions, Summary};
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -371,10 +373,7 @@ pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
     let rules = crate::rules::RuleSet::load(&opts.run.rules)?;
     let lock = OutputLock::acquire(&opts.run.out)?;
     let copies = plan(opts)?;
-    let before: Vec<Fact> = match crate::emit::current_set(&opts.run.out) {
-        Some(dir) => read_jsonl(&dir.join("facts.jsonl"))?,
-        None => Vec::new(),
-    };
+    let previous = crate::emit::current_set(&opts.run.out);
     for c in copies.iter().filter(|c| !c.present) {
         copy_in(c)?;
     }
@@ -383,7 +382,23 @@ pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
         .filter(|c| crate::corpus::format_of(&c.to).is_some() && !is_sidecar(&c.to))
         .map(|c| (doc_name(&opts.run.corpus, &c.to), !c.present))
         .collect();
-    match pipeline::compute(&opts.run, &rules, &lock)? {
+    // The facts before, read while the dataset is refreshed.
+    let (before, computed) = std::thread::scope(|s| {
+        let before = s.spawn(|| -> Result<Vec<Fact>> {
+            match &previous {
+                Some(dir) => read_jsonl(&dir.join("facts.jsonl")),
+                None => Ok(Vec::new()),
+            }
+        });
+        let computed = pipeline::compute(&opts.run, &rules, &lock);
+        let before = before
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the earlier facts failed")));
+        (before, computed)
+    });
+    let before = before?;
+    crate::timing::mark("earlier facts read");
+    match computed? {
         Computed::Unchanged(summary) => {
             let data = crate::explain::load(&opts.run.out).ok();
             let ingested = docs
@@ -432,9 +447,10 @@ pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
                 .data
                 .documents
                 .iter()
-                .filter(|d| cited.contains(d.record.doc.as_str()))
-                .flat_map(|d| d.mentions.iter().cloned())
+                .filter(|d| cited.contains(d.doc()))
+                .flat_map(|d| mentions_of(d, previous.as_deref()))
                 .collect();
+            crate::timing::mark("changes found");
             let summary = pipeline::publish(*refresh, &[(CHANGES_FILE, json)])?;
             Ok(Outcome {
                 summary,
@@ -444,6 +460,36 @@ pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
             })
         }
     }
+}
+
+/// A document's mentions: in memory, or its lines in the previous set's `mentions.jsonl`
+/// for a document kept from there (read before the new set replaces it).
+fn mentions_of(d: &DatasetDoc, previous: Option<&Path>) -> Vec<Mention> {
+    use std::io::{Read, Seek, SeekFrom};
+    if let Some(m) = d.mentions() {
+        return m.to_vec();
+    }
+    let Content::Kept {
+        lines: (start, end),
+    } = d.content
+    else {
+        return Vec::new();
+    };
+    let Some(dir) = previous else {
+        return Vec::new();
+    };
+    let mut buf = vec![0u8; end.saturating_sub(start) as usize];
+    let read = std::fs::File::open(dir.join("mentions.jsonl")).and_then(|mut f| {
+        f.seek(SeekFrom::Start(start))?;
+        f.read_exact(&mut buf)
+    });
+    if read.is_err() {
+        return Vec::new();
+    }
+    buf.split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .filter_map(|l| serde_json::from_slice(l).ok())
+        .collect()
 }
 
 fn changes_of(data: &Dataset, before: &[Fact], docs: &[(String, bool)]) -> Changes {
@@ -456,7 +502,7 @@ fn changes_of(data: &Dataset, before: &[Fact], docs: &[(String, bool)]) -> Chang
                 copied: *copied,
                 status: d.map(|d| d.record.status),
                 error: d.and_then(|d| d.record.error.clone()),
-                mentions: d.map(|d| d.mentions.len()).unwrap_or(0),
+                mentions: d.map(|d| d.mention_count).unwrap_or(0),
             }
         })
         .collect();

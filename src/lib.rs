@@ -33,3 +33,4 @@ pub mod pipeline;
 pub mod progress;
 pub mod reconcile;
 pub mod rules;
+pub mod timing;

@@ -11,11 +11,14 @@ use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// The input format of a document, as written to `documents.jsonl`.
-#[derive(Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Hash, PartialOrd, Ord)]
+#[derive(
+    Serialize, Deserialize, Clone, Copy, PartialEq, Eq, Debug, Hash, PartialOrd, Ord, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Pdf,
     Html,
+    #[default]
     Text,
 }
 
@@ -239,10 +242,115 @@ pub struct ProcessedDoc {
     pub mentions: Vec<Mention>,
 }
 
+/// What decides a document's mentions besides its text: the key of the find and build
+/// caches.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct FindKey {
+    pub doc: String,
+    pub sha256: String,
+    pub format: Format,
+    pub rules: String,
+    /// The publication date known before the find stage (sidecar or file metadata).
+    pub known_published: Option<String>,
+}
+
+/// The names one document gives an entity, gathered from its mentions: all that
+/// reconciliation needs of the mentions, so that it can run without reading them again.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct NamesOf {
+    /// The canonical name the last mention's value states (not for institutes, whose
+    /// value is a code).
+    pub canonical: Option<String>,
+    /// Each spelling (whitespace folded) and how often it occurs.
+    pub texts: BTreeMap<String, usize>,
+}
+
+/// [`NamesOf`] for every entity a document mentions, by entity id.
+pub type EntityNames = BTreeMap<String, NamesOf>;
+
+/// The build stage's output for one document, as the cache keeps it.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Default)]
+pub struct DocBuild {
+    pub claims: Vec<Claim>,
+    pub names: EntityNames,
+}
+
+/// Where a document's text and mentions are, for the emit stage.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Content {
+    /// In memory: extracted and matched this run, or read back from the cache.
+    Loaded {
+        text: DocText,
+        mentions: Vec<Mention>,
+    },
+    /// Unchanged since the published set, which holds its text file, its lines of
+    /// `mentions.jsonl` (this byte range) and its database rows: they are taken from there.
+    Kept { lines: (u64, u64) },
+}
+
+/// A document of the dataset.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DatasetDoc {
+    pub record: DocumentRecord,
+    /// Hash of everything the document's outputs derive from (name, bytes, format,
+    /// sidecar, rules): equal keys, equal outputs.
+    pub key: String,
+    pub find_key: FindKey,
+    pub mention_count: usize,
+    /// False when the outcome depended on the moment (a time-out, a read error): such a
+    /// document is processed again by the next run.
+    pub settled: bool,
+    pub content: Content,
+}
+
+impl DatasetDoc {
+    /// A document held in memory (tests, and documents processed this run).
+    pub fn loaded(d: ProcessedDoc, key: String, find_key: FindKey, settled: bool) -> DatasetDoc {
+        DatasetDoc {
+            record: d.record,
+            key,
+            find_key,
+            mention_count: d.mentions.len(),
+            settled,
+            content: Content::Loaded {
+                text: d.text,
+                mentions: d.mentions,
+            },
+        }
+    }
+
+    pub fn doc(&self) -> &str {
+        &self.record.doc
+    }
+
+    /// The mentions, when they are in memory.
+    pub fn mentions(&self) -> Option<&[Mention]> {
+        match &self.content {
+            Content::Loaded { mentions, .. } => Some(mentions),
+            Content::Kept { .. } => None,
+        }
+    }
+
+    /// The text, when it is in memory.
+    pub fn text(&self) -> Option<&DocText> {
+        match &self.content {
+            Content::Loaded { text, .. } => Some(text),
+            Content::Kept { .. } => None,
+        }
+    }
+}
+
+impl From<ProcessedDoc> for DatasetDoc {
+    fn from(d: ProcessedDoc) -> DatasetDoc {
+        let key = stable_id("doc", &[&d.record.doc, &d.record.sha256, &d.text.text]);
+        DatasetDoc::loaded(d, key, FindKey::default(), true)
+    }
+}
+
 /// Everything the emit stage writes.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
-    pub documents: Vec<ProcessedDoc>,
+    pub documents: Vec<DatasetDoc>,
     pub entities: Vec<Entity>,
     pub facts: Vec<Fact>,
 }

@@ -6,16 +6,21 @@
 
 use crate::cache::{Cache, FindKey, State};
 use crate::corpus::{self, InputFile};
+use crate::emit::workdb::{WorkDb, WorkDoc};
 use crate::extract::{self, ExtractError, Limits};
 use crate::find::{self, DocContext};
 use crate::lock::OutputLock;
-use crate::model::{Dataset, DocText, DocumentRecord, Extraction, Format, ProcessedDoc, Status};
+use crate::model::{
+    Claim, Content, Dataset, DatasetDoc, DocBuild, DocText, DocumentRecord, EntityNames,
+    Extraction, Format, ProcessedDoc, Status,
+};
 use crate::progress::Progress;
 use crate::rules::RuleSet;
 use crate::{build, emit, reconcile};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -104,6 +109,8 @@ pub struct Refresh {
     out: PathBuf,
     fingerprint: String,
     cache: Cache,
+    /// The cache's working database, when there is one worth updating.
+    work: Option<WorkDb>,
     /// The run's worker threads (`--jobs`), for publishing too.
     pool: rayon::ThreadPool,
     started: Instant,
@@ -115,7 +122,9 @@ pub struct Refresh {
 pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<Computed> {
     let started = Instant::now();
     debug_assert_eq!(lock.out(), opts.out.as_path());
+    crate::timing::mark("start");
     let corpus = corpus::scan(&opts.corpus)?;
+    crate::timing::mark("corpus scanned");
     // Shown even with --quiet: each is a mistake in the input that the user can fix.
     for w in corpus.warnings() {
         eprintln!("warning: {w}");
@@ -130,6 +139,7 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
 
     let hashed: Vec<Hashed> = pool.install(|| corpus.inputs.par_iter().map(hash_file).collect());
     let fingerprint = fingerprint(rules, &corpus.inputs, &hashed);
+    crate::timing::mark("files hashed");
     if let Some(state) = cache.state()
         && state.fingerprint == fingerprint
         && emit::current_set_name(&opts.out).as_deref() == Some(state.set.as_str())
@@ -148,6 +158,20 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
         }));
     }
 
+    // Documents the published set holds as they are now are kept without being read:
+    // the working database says what it holds of each, for the current set.
+    let mut work_db = WorkDb::open(&cache.work_path());
+    crate::timing::mark("working database opened");
+    let keepable = work_db.as_ref().is_some_and(|w| {
+        let current = emit::current_set(&opts.out);
+        w.set.is_some()
+            && w.set == emit::current_set_name(&opts.out)
+            && current
+                .and_then(|d| std::fs::metadata(d.join("mentions.jsonl")).ok())
+                .map(|m| m.len())
+                == w.mentions_len
+    });
+
     let progress = Progress::new(corpus.inputs.len(), opts.quiet);
     let work = Work {
         rules,
@@ -155,43 +179,61 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
         cache: Some(&cache),
         progress: Some(&progress),
     };
-    let processed: Vec<(ProcessedDoc, Reuse, FindKey)> = pool.install(|| {
+    let kept_from = work_db.as_ref().filter(|_| keepable).map(|w| &w.docs);
+    let processed: Vec<(DatasetDoc, DocBuild, Reuse)> = pool.install(|| {
         corpus
             .inputs
             .par_iter()
             .zip(hashed.par_iter())
-            .map(|(input, h)| process_with(input, h, &work))
+            .map(|(input, h)| {
+                let key = input_key(rules, input, h);
+                kept(input, h, &key, kept_from, &work)
+                    .unwrap_or_else(|| process_and_build(input, h, key, &work))
+            })
             .collect()
     });
     progress.finish();
+    crate::timing::mark("documents extracted, matched and built");
     let mut summary = Summary {
         skipped: corpus.skipped.len(),
         ..Default::default()
     };
-    let mut keys = Vec::with_capacity(processed.len());
-    let documents: Vec<ProcessedDoc> = processed
-        .into_iter()
-        .map(|(d, reuse, key)| {
-            summary.extracted += usize::from(!reuse.extraction);
-            summary.matched += usize::from(!reuse.mentions);
-            keys.push(key);
-            d
-        })
-        .collect();
-    let claims = pool.install(|| claims_cached(rules, &documents, &keys, &cache));
-    let (entities, facts) = pool.install(|| reconcile::reconcile(&documents, claims));
+    let mut documents = Vec::with_capacity(processed.len());
+    let mut builds = Vec::with_capacity(processed.len());
+    for (d, b, reuse) in processed {
+        summary.extracted += usize::from(!reuse.extraction);
+        summary.matched += usize::from(!reuse.mentions);
+        documents.push(d);
+        builds.push(b);
+    }
+    // A working database that holds none of these documents is filled anew (faster than
+    // replacing every row).
+    if work_db
+        .as_ref()
+        .is_some_and(|w| !documents.iter().any(|d| w.holds(d)))
+    {
+        work_db = None;
+        WorkDb::discard(&cache.work_path());
+    }
+    let (claims, names): (Vec<Vec<Claim>>, Vec<EntityNames>) =
+        builds.into_iter().map(|b| (b.claims, b.names)).unzip();
+    let claims: Vec<Claim> = claims.into_iter().flatten().collect();
+    let names: Vec<&EntityNames> = names.iter().collect();
+    let (entities, facts) = pool.install(|| reconcile::reconcile(&names, claims));
     let data = Dataset {
         documents,
         entities,
         facts,
     };
     count(&data, &mut summary);
+    crate::timing::mark("reconciled");
     Ok(Computed::Changed(Box::new(Refresh {
         data,
         summary,
         out: opts.out.clone(),
         fingerprint,
         cache,
+        work: work_db,
         pool,
         started,
     })))
@@ -206,11 +248,16 @@ pub fn publish(refresh: Refresh, extras: &[(&str, Vec<u8>)]) -> Result<Summary> 
         out,
         fingerprint,
         cache,
+        work,
         pool,
         started,
     } = refresh;
     cache.clear_state();
-    let set = pool.install(|| emit::publish(&data, extras, &out))?;
+    let work = match work {
+        Some(w) => emit::Work::Open(Box::new(w)),
+        None => emit::Work::New(cache.work_path()),
+    };
+    let set = pool.install(|| emit::publish(&data, extras, &out, work))?;
     cache.put_state(&State {
         fingerprint,
         set,
@@ -222,6 +269,7 @@ pub fn publish(refresh: Refresh, extras: &[(&str, Vec<u8>)]) -> Result<Summary> 
         conflicts: summary.conflicts,
     });
     cache.prune();
+    crate::timing::mark("published");
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
@@ -233,7 +281,7 @@ fn count(data: &Dataset, s: &mut Summary) {
             Status::Empty => s.empty += 1,
             Status::Error => s.failed += 1,
         }
-        s.mentions += d.mentions.len();
+        s.mentions += d.mention_count;
     }
     s.facts = data.facts.len();
     s.conflicts = data
@@ -241,30 +289,6 @@ fn count(data: &Dataset, s: &mut Summary) {
         .iter()
         .filter(|f| f.status == crate::model::FactStatus::Conflict)
         .count();
-}
-
-/// The claims of every document, in document order: from the cache where the document's
-/// find key is unchanged, else from the build stage, one document at a time (the build
-/// stage reads each document on its own, so this equals one call over all documents).
-fn claims_cached(
-    rules: &RuleSet,
-    docs: &[ProcessedDoc],
-    keys: &[FindKey],
-    cache: &Cache,
-) -> Vec<crate::model::Claim> {
-    docs.par_iter()
-        .zip(keys.par_iter())
-        .map(|(d, key)| {
-            cache.get_claims(key).unwrap_or_else(|| {
-                let claims = build::claims(&rules.facts, std::slice::from_ref(d));
-                cache.put_claims(key, &claims);
-                claims
-            })
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .flatten()
-        .collect()
 }
 
 /// A file's identity, read once per run: the fast path compares these only.
@@ -319,6 +343,89 @@ fn fingerprint(rules: &RuleSet, inputs: &[InputFile], hashed: &[Hashed]) -> Stri
     hex::encode(h.finalize())
 }
 
+/// Everything a document's outputs derive from besides the program: its name, format,
+/// bytes, sidecar and the rules. Equal keys give equal outputs.
+fn input_key(rules: &RuleSet, input: &InputFile, h: &Hashed) -> String {
+    let mut k = Sha256::new();
+    for part in [
+        input.doc.as_bytes(),
+        format!("{:?}", input.format).as_bytes(),
+        h.sha256.as_bytes(),
+        format!("{:?}", input.sidecar).as_bytes(),
+        rules.hash.as_bytes(),
+    ] {
+        k.update((part.len() as u64).to_le_bytes());
+        k.update(part);
+    }
+    hex::encode(k.finalize())
+}
+
+/// The document as the published set holds it, when it is unchanged and its build output
+/// is in the cache: nothing of it is read.
+fn kept(
+    input: &InputFile,
+    h: &Hashed,
+    key: &str,
+    from: Option<&HashMap<String, WorkDoc>>,
+    work: &Work,
+) -> Option<(DatasetDoc, DocBuild, Reuse)> {
+    if h.read_error.is_some() {
+        return None;
+    }
+    let w = from?.get(&input.doc)?;
+    if w.key != key || !w.settled {
+        return None;
+    }
+    let cache = work.cache?;
+    let build = cache.get_build(&w.find_key)?;
+    cache.retain(&w.find_key);
+    if let Some(p) = work.progress {
+        p.extracted(true);
+        p.matched();
+    }
+    let doc = DatasetDoc {
+        record: w.record.clone(),
+        key: key.to_string(),
+        find_key: w.find_key.clone(),
+        mention_count: w.mentions,
+        settled: true,
+        content: Content::Kept { lines: w.lines },
+    };
+    let reuse = Reuse {
+        extraction: true,
+        mentions: true,
+    };
+    Some((doc, build, reuse))
+}
+
+/// One document through extract, find and build, each from the cache where it can be.
+fn process_and_build(
+    input: &InputFile,
+    h: &Hashed,
+    key: String,
+    work: &Work,
+) -> (DatasetDoc, DocBuild, Reuse) {
+    let (doc, reuse, find_key, settled) = process_with(input, h, work);
+    let cache = work.cache.filter(|_| settled);
+    let build = cache
+        .and_then(|c| c.get_build(&find_key))
+        .unwrap_or_else(|| {
+            let b = DocBuild {
+                claims: build::claims(&work.rules.facts, std::slice::from_ref(&doc)),
+                names: reconcile::entity_names(&doc.mentions),
+            };
+            if let Some(c) = cache {
+                c.put_build(&find_key, &b);
+            }
+            b
+        });
+    (
+        DatasetDoc::loaded(doc, key, find_key, settled),
+        build,
+        reuse,
+    )
+}
+
 /// What one document took from the cache.
 #[derive(Clone, Copy, Debug, Default)]
 struct Reuse {
@@ -334,8 +441,15 @@ struct Work<'a> {
 }
 
 /// One document through extract and find. Never fails: problems become the record's error.
-fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDoc, Reuse, FindKey) {
+/// Also says whether the outcome is settled: not after a time-out, a read error or a file
+/// that changed while the run read it, whose outcome the next run must not take as final.
+fn process_with(
+    input: &InputFile,
+    hashed: &Hashed,
+    work: &Work,
+) -> (ProcessedDoc, Reuse, FindKey, bool) {
     let mut reuse = Reuse::default();
+    let mut settled = hashed.read_error.is_none();
     let mut sha256 = hashed.sha256.clone();
     let cached = match (&hashed.read_error, work.cache) {
         (None, Some(c)) => c.get_extraction(&sha256, input.format),
@@ -348,13 +462,18 @@ fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDo
             r
         }
         (None, None) => match std::fs::read(&input.path) {
-            Err(e) => Err(format!("cannot read file: {e}")),
+            Err(e) => {
+                settled = false;
+                Err(format!("cannot read file: {e}"))
+            }
             Ok(bytes) => {
                 // The file may have changed since it was hashed: key on what was read.
                 sha256 = hex::encode(Sha256::digest(&bytes));
+                settled &= sha256 == hashed.sha256;
                 let r = extract_bounded(input.format, bytes, work.opts.doc_timeout);
                 // A time-out depends on the machine's load, not on the file: never cached.
                 let cacheable = !matches!(r, Err(ExtractError::Timeout(_)));
+                settled &= cacheable;
                 let r = r.map_err(|e| e.to_string());
                 if cacheable && let Some(c) = work.cache {
                     c.put_extraction(&sha256, input.format, &r);
@@ -411,7 +530,8 @@ fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDo
         rules: work.rules.hash.clone(),
         known_published: known_published.clone(),
     };
-    let found = work.cache.and_then(|c| c.get_mentions(&key));
+    let cache = work.cache.filter(|_| settled);
+    let found = cache.and_then(|c| c.get_mentions(&key));
     reuse.mentions = found.is_some();
     let (published, mentions) = found.unwrap_or_else(|| {
         // Sidecar, then metadata that states a publication date, then what the text says
@@ -430,7 +550,7 @@ fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDo
         } else {
             Vec::new()
         };
-        if let Some(c) = work.cache {
+        if let Some(c) = cache {
             c.put_mentions(&key, &published, &mentions);
         }
         (published, mentions)
@@ -458,6 +578,7 @@ fn process_with(input: &InputFile, hashed: &Hashed, work: &Work) -> (ProcessedDo
         },
         reuse,
         key,
+        settled,
     )
 }
 

@@ -21,7 +21,9 @@
 //! and `single` when by one. Ids hash subject, predicate and canonical object, so they do not
 //! depend on which documents were read or in which order.
 
-use crate::model::{Claim, Entity, Fact, FactStatus, MentionKind, ProcessedDoc, Source, stable_id};
+use crate::model::{
+    Claim, Entity, EntityNames, Fact, FactStatus, Mention, MentionKind, Source, stable_id,
+};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,10 +36,14 @@ pub const MULTI_VALUED: &[&str] = &[
     "event_location",
 ];
 
-/// Entities and facts from the claims of all documents.
-pub fn reconcile(docs: &[ProcessedDoc], claims: Vec<Claim>) -> (Vec<Entity>, Vec<Fact>) {
-    let entities = entities(docs, &claims);
+/// Entities and facts from the entity names and claims of all documents (names in
+/// document order).
+pub fn reconcile(names: &[&EntityNames], claims: Vec<Claim>) -> (Vec<Entity>, Vec<Fact>) {
+    crate::timing::mark("reconcile: start");
+    let entities = entities(names, &claims);
+    crate::timing::mark("reconcile: entities");
     let facts = facts(claims);
+    crate::timing::mark("reconcile: facts");
     (entities, facts)
 }
 
@@ -52,29 +58,42 @@ fn entity_id_of(kind: MentionKind, value: &Value) -> Option<String> {
     })
 }
 
+/// The names a document's mentions give each entity they name.
+pub fn entity_names(mentions: &[Mention]) -> EntityNames {
+    let mut out = EntityNames::new();
+    for m in mentions {
+        let Some(id) = entity_id_of(m.kind, &m.value) else {
+            continue;
+        };
+        let n = out.entry(id).or_default();
+        if m.kind != MentionKind::Institute {
+            n.canonical = m.value.as_str().map(str::to_string);
+        }
+        let t = m.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        *n.texts.entry(t).or_default() += 1;
+    }
+    out
+}
+
 /// The canonical entities: every institute, organisation, person and event that a mention
 /// or a claim names, with the names the documents used for it as aliases.
-pub fn entities(docs: &[ProcessedDoc], claims: &[Claim]) -> Vec<Entity> {
+pub fn entities(names: &[&EntityNames], claims: &[Claim]) -> Vec<Entity> {
     #[derive(Default)]
     struct Acc {
         named: BTreeMap<String, usize>,
         canonical: Option<String>,
-        aliases: BTreeSet<String>,
         texts: BTreeMap<String, usize>,
     }
     let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
-    for d in docs {
-        for m in &d.mentions {
-            let Some(id) = entity_id_of(m.kind, &m.value) else {
-                continue;
-            };
-            let a = acc.entry(id).or_default();
-            if m.kind != MentionKind::Institute {
-                a.canonical = m.value.as_str().map(str::to_string);
+    for doc in names {
+        for (id, n) in doc.iter() {
+            let a = acc.entry(id.clone()).or_default();
+            if n.canonical.is_some() {
+                a.canonical.clone_from(&n.canonical);
             }
-            let t = m.text.split_whitespace().collect::<Vec<_>>().join(" ");
-            a.aliases.insert(t.clone());
-            *a.texts.entry(t).or_default() += 1;
+            for (t, k) in &n.texts {
+                *a.texts.entry(t.clone()).or_default() += k;
+            }
         }
     }
     for c in claims {
@@ -107,7 +126,7 @@ pub fn entities(docs: &[ProcessedDoc], claims: &[Claim]) -> Vec<Entity> {
             a.canonical.clone().or_else(|| most(&a.named))
         }
         .unwrap_or_else(|| key.clone());
-        let mut aliases: Vec<String> = a.aliases.into_iter().filter(|x| *x != name).collect();
+        let mut aliases: Vec<String> = a.texts.into_keys().filter(|x| *x != name).collect();
         aliases.sort();
         out.push(Entity {
             code: (kind == "institute").then(|| key.clone()),
@@ -221,7 +240,9 @@ pub fn facts(claims: Vec<Claim>) -> Vec<Fact> {
             }
         })
         .collect();
+    crate::timing::mark("reconcile: facts grouped");
     judge(&mut facts);
+    crate::timing::mark("reconcile: facts judged");
     facts.sort_by(|a, b| (&a.subject, &a.predicate, &a.id).cmp(&(&b.subject, &b.predicate, &b.id)));
     facts
 }
@@ -570,7 +591,6 @@ mod tests {
 
     #[test]
     fn entities_take_ids_from_codes_and_names_and_keep_every_alias() {
-        use crate::model::{DocText, DocumentRecord, Format, Mention, Status};
         let mention = |kind: MentionKind, text: &str, value: &str| Mention {
             id: String::new(),
             doc: "a".into(),
@@ -583,35 +603,20 @@ mod tests {
             value: json!(value),
             extra: BTreeMap::new(),
         };
-        let doc = ProcessedDoc {
-            record: DocumentRecord {
-                doc: "a".into(),
-                sha256: String::new(),
-                format: Format::Text,
-                title: None,
-                published: None,
-                pages: 1,
-                chars: 0,
-                status: Status::Ok,
-                error: None,
-                warnings: Vec::new(),
-            },
-            text: DocText::default(),
-            mentions: vec![
-                mention(MentionKind::Institute, "J-AISI", "JP"),
-                mention(MentionKind::Institute, "Japan  AISI", "JP"),
-                mention(
-                    MentionKind::Organization,
-                    "NIST",
-                    "National Institute of Standards and Technology",
-                ),
-                mention(MentionKind::Date, "2024", "2024"),
-            ],
-        };
+        let names = entity_names(&[
+            mention(MentionKind::Institute, "J-AISI", "JP"),
+            mention(MentionKind::Institute, "Japan  AISI", "JP"),
+            mention(
+                MentionKind::Organization,
+                "NIST",
+                "National Institute of Standards and Technology",
+            ),
+            mention(MentionKind::Date, "2024", "2024"),
+        ]);
         let mut c = claim("a", "institute:JP", "established", json!("2024"));
         c.names
             .insert("institute:JP".into(), "Japan AI Safety Institute".into());
-        let e = entities(&[doc], &[c]);
+        let e = entities(&[&names], &[c]);
         assert_eq!(e.len(), 2, "dates are not entities");
         let jp = e.iter().find(|x| x.id == "institute:JP").unwrap();
         assert_eq!(jp.name, "Japan AI Safety Institute");

@@ -251,9 +251,14 @@ fn fixture() -> Dataset {
         })
         .collect();
     let claims = build::claims(&rules, &documents);
-    let (entities, facts) = reconcile::reconcile(&documents, claims);
+    let names: Vec<_> = documents
+        .iter()
+        .map(|d| reconcile::entity_names(&d.mentions))
+        .collect();
+    let names: Vec<_> = names.iter().collect();
+    let (entities, facts) = reconcile::reconcile(&names, claims);
     Dataset {
-        documents,
+        documents: documents.into_iter().map(Into::into).collect(),
         entities,
         facts,
     }

@@ -1,9 +1,11 @@
 //! JSON Lines outputs and the per-document text files.
 
 use super::write_atomic;
-use crate::model::Dataset;
-use anyhow::Result;
+use crate::model::{Content, Dataset};
+use anyhow::{Context, Result};
+use rayon::prelude::*;
 use serde::Serialize;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 /// Serialises records one per line, in the order given (callers sort).
@@ -23,11 +25,100 @@ pub fn write_documents(data: &Dataset, out: &Path) -> Result<()> {
     )
 }
 
-pub fn write_mentions(data: &Dataset, out: &Path) -> Result<()> {
-    write_atomic(
-        &out.join("mentions.jsonl"),
-        &to_jsonl(data.documents.iter().flat_map(|d| &d.mentions)),
-    )
+/// The lines of `mentions.jsonl`, document by document: serialised here for documents in
+/// memory, or a byte range of the previous set's file for documents kept from it.
+pub struct MentionLines {
+    chunks: Vec<Chunk>,
+    /// Each document's byte range in the new file.
+    pub ranges: Vec<(u64, u64)>,
+    pub len: u64,
+}
+
+enum Chunk {
+    Bytes(Vec<u8>),
+    Previous(u64, u64),
+}
+
+impl MentionLines {
+    pub fn new(data: &Dataset) -> MentionLines {
+        let chunks: Vec<Chunk> = data
+            .documents
+            .par_iter()
+            .map(|d| match &d.content {
+                Content::Loaded { mentions, .. } => Chunk::Bytes(to_jsonl(mentions)),
+                Content::Kept { lines } => Chunk::Previous(lines.0, lines.1),
+            })
+            .collect();
+        let mut ranges = Vec::with_capacity(chunks.len());
+        let mut at = 0u64;
+        for c in &chunks {
+            let n = match c {
+                Chunk::Bytes(b) => b.len() as u64,
+                Chunk::Previous(a, b) => b.saturating_sub(*a),
+            };
+            ranges.push((at, at + n));
+            at += n;
+        }
+        MentionLines {
+            chunks,
+            ranges,
+            len: at,
+        }
+    }
+
+    /// Writes `out/mentions.jsonl` (atomically), copying kept documents' lines from
+    /// `previous` (the previous set's file) — runs of them in one in-kernel copy.
+    pub fn write(&self, out: &Path, previous: Option<&Path>) -> Result<()> {
+        let path = out.join("mentions.jsonl");
+        let tmp = out.join(format!(".mentions.jsonl.tmp-{}", std::process::id()));
+        let r = (|| -> Result<()> {
+            let mut prev = match previous {
+                Some(p) => Some(
+                    std::fs::File::open(p)
+                        .with_context(|| format!("cannot read {}", p.display()))?,
+                ),
+                None => None,
+            };
+            let f = std::fs::File::create(&tmp)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+            let mut i = 0;
+            while i < self.chunks.len() {
+                match &self.chunks[i] {
+                    Chunk::Bytes(b) => w.write_all(b)?,
+                    &Chunk::Previous(start, mut end) => {
+                        // Consecutive ranges of the old file are one copy.
+                        while let Some(Chunk::Previous(s, e)) = self.chunks.get(i + 1)
+                            && *s == end
+                        {
+                            end = *e;
+                            i += 1;
+                        }
+                        let Some(p) = prev.as_mut() else {
+                            anyhow::bail!("internal error: kept lines without a previous set");
+                        };
+                        w.flush()?;
+                        p.seek(SeekFrom::Start(start))?;
+                        let want = end - start;
+                        let n = std::io::copy(&mut Read::by_ref(p).take(want), w.get_mut())?;
+                        if n != want {
+                            anyhow::bail!(
+                                "the previous set's mentions.jsonl is shorter than recorded"
+                            );
+                        }
+                    }
+                }
+                i += 1;
+            }
+            w.flush()?;
+            Ok(())
+        })();
+        if let Err(e) = r {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(e.context(format!("cannot write {}", path.display())));
+        }
+        std::fs::rename(&tmp, &path).with_context(|| format!("cannot replace {}", path.display()))
+    }
 }
 
 pub fn write_entities(data: &Dataset, out: &Path) -> Result<()> {
@@ -35,18 +126,37 @@ pub fn write_entities(data: &Dataset, out: &Path) -> Result<()> {
 }
 
 pub fn write_facts(data: &Dataset, out: &Path) -> Result<()> {
-    write_atomic(&out.join("facts.jsonl"), &to_jsonl(&data.facts))
+    // A large corpus gives facts thousands of sources: serialised in parallel.
+    let lines: Vec<Vec<u8>> = data
+        .facts
+        .par_iter()
+        .map(|f| to_jsonl(std::iter::once(f)))
+        .collect();
+    write_atomic(&out.join("facts.jsonl"), &lines.concat())
 }
 
 /// `text/<doc>.txt` for every document, including failed ones (empty text), so that every
 /// line of `documents.jsonl` has its text file. A file already there with the same bytes
-/// (linked from the previous set by `publish`) is kept.
-pub fn write_text_files(data: &Dataset, out: &Path) -> Result<()> {
+/// (linked from the previous set by `publish`) is kept; a kept document's file must be
+/// there already, or is copied from `previous` (the previous set's folder).
+pub fn write_text_files(data: &Dataset, out: &Path, previous: Option<&Path>) -> Result<()> {
     for d in &data.documents {
-        super::write_if_changed(
-            &out.join("text").join(format!("{}.txt", d.record.doc)),
-            d.text.text.as_bytes(),
-        )?;
+        let rel = format!("{}.txt", d.record.doc);
+        let dest = out.join("text").join(&rel);
+        match &d.content {
+            Content::Loaded { text, .. } => super::write_if_changed(&dest, text.text.as_bytes())?,
+            Content::Kept { .. } => {
+                if dest.is_file() {
+                    continue;
+                }
+                let Some(prev) = previous else {
+                    anyhow::bail!("internal error: {} is kept without a previous set", rel);
+                };
+                let bytes = std::fs::read(prev.join("text").join(&rel))
+                    .with_context(|| format!("cannot read the previous text of {rel}"))?;
+                write_atomic(&dest, &bytes)?;
+            }
+        }
     }
     Ok(())
 }

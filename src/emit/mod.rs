@@ -23,30 +23,56 @@ pub mod jsonl;
 pub mod report;
 pub mod sqlite;
 pub mod tables;
+pub mod workdb;
 
 use crate::model::Dataset;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use workdb::WorkDb;
 
 /// Folder of the output sets, inside the output folder.
 pub const SETS_DIR: &str = ".sets";
 /// The link that names the current set.
 pub const CURRENT: &str = ".current";
 
-/// Writes every output file of the contract into `out`.
+/// Writes every output file of the contract into `out`, for a dataset held wholly in
+/// memory (`dataset.sqlite` through a temporary working database).
 pub fn write_all(data: &Dataset, out: &Path) -> Result<()> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create output folder {}", out.display()))?;
-    jsonl::write_text_files(data, out)?;
-    jsonl::write_documents(data, out)?;
-    jsonl::write_mentions(data, out)?;
-    jsonl::write_entities(data, out)?;
-    jsonl::write_facts(data, out)?;
-    tables::write_csvs(data, out)?;
-    sqlite::write_sqlite(data, out)?;
-    report::write_report(data, out)?;
+    write_files(data, out, None, &jsonl::MentionLines::new(data), &[])?;
+    sqlite::write_sqlite(data, out)
+}
+
+/// Every output file but `dataset.sqlite`, into `dir`; documents kept from the last run
+/// are taken from `previous` (the current set's folder).
+fn write_files(
+    data: &Dataset,
+    dir: &Path,
+    previous: Option<&Path>,
+    lines: &jsonl::MentionLines,
+    extras: &[(&str, Vec<u8>)],
+) -> Result<()> {
+    jsonl::write_text_files(data, dir, previous)?;
+    jsonl::write_documents(data, dir)?;
+    lines.write(dir, previous.map(|p| p.join("mentions.jsonl")).as_deref())?;
+    jsonl::write_entities(data, dir)?;
+    jsonl::write_facts(data, dir)?;
+    tables::write_csvs(data, dir)?;
+    report::write_report(data, dir)?;
+    for (file, bytes) in extras {
+        write_atomic(&dir.join(file), bytes)?;
+    }
     Ok(())
+}
+
+/// The working database a publish brings up to date and copies `dataset.sqlite` from.
+pub enum Work {
+    /// The cache's, opened by the run (it decided which documents to keep by it).
+    Open(Box<WorkDb>),
+    /// None yet: a new one is filled and left at this path.
+    New(PathBuf),
 }
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename.
@@ -123,9 +149,52 @@ pub fn current_set_name(out: &Path) -> Option<String> {
     out.join(SETS_DIR).join(&name).is_dir().then_some(name)
 }
 
+/// Brings the working database up to `data` (recording set `set`'s mention lines) and
+/// copies `dataset.sqlite` out of it into `dir`, flushed to disk. A working database that
+/// failed to update is removed: the next run builds it again.
+fn write_database(
+    data: &Dataset,
+    dir: &Path,
+    set: &str,
+    lines: &jsonl::MentionLines,
+    work: Work,
+) -> Result<()> {
+    let (mut w, path) = match work {
+        Work::Open(w) => {
+            let p = w.path().to_path_buf();
+            (*w, p)
+        }
+        Work::New(p) => (WorkDb::create(&p)?, p),
+    };
+    let r = w
+        .update_documents(data, set, &lines.ranges, lines.len)
+        .inspect(|()| crate::timing::mark("database: documents updated"))
+        .and_then(|()| w.update_facts(data))
+        .inspect(|()| crate::timing::mark("database: facts updated"))
+        .and_then(|()| sqlite::write_from(&w, dir));
+    crate::timing::mark("database: copied out");
+    if let Err(e) = r {
+        drop(w);
+        WorkDb::discard(&path);
+        return Err(e);
+    }
+    w.finish()?;
+    // Flushed here, while the other files are still being written.
+    let db = dir.join("dataset.sqlite");
+    std::fs::File::open(&db)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("cannot flush {} to disk", db.display()))
+}
+
 /// Writes `data` (and `extras`, further files as (name, bytes)) as a new set and makes it
-/// current. The caller holds the output lock. Returns the new set's name.
-pub fn publish(data: &Dataset, extras: &[(&str, Vec<u8>)], out: &Path) -> Result<String> {
+/// current, bringing the working database `work` up to date on the way. The caller holds
+/// the output lock. Returns the new set's name.
+pub fn publish(
+    data: &Dataset,
+    extras: &[(&str, Vec<u8>)],
+    out: &Path,
+    work: Work,
+) -> Result<String> {
     recover(out)?;
     let sets = out.join(SETS_DIR);
     std::fs::create_dir_all(&sets).with_context(|| format!("cannot create {}", sets.display()))?;
@@ -140,11 +209,25 @@ pub fn publish(data: &Dataset, extras: &[(&str, Vec<u8>)], out: &Path) -> Result
             .with_context(|| format!("cannot remove {}", partial.display()))?;
     }
     link_previous_texts(data, out, &partial);
-    write_all(data, &partial)?;
-    for (file, bytes) in extras {
-        write_atomic(&partial.join(file), bytes)?;
-    }
+    std::fs::create_dir_all(&partial)
+        .with_context(|| format!("cannot create {}", partial.display()))?;
+    let previous = current_set(out);
+    let lines = jsonl::MentionLines::new(data);
+    crate::timing::mark("mention lines serialised");
+    // The database on a thread of its own: it is the longest part, and the other files
+    // do not depend on it.
+    std::thread::scope(|s| -> Result<()> {
+        let db = s.spawn(|| write_database(data, &partial, &name, &lines, work));
+        let files = write_files(data, &partial, previous.as_deref(), &lines, extras);
+        crate::timing::mark("files written");
+        let db = db
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the database writer panicked")));
+        files.and(db)
+    })?;
+    crate::timing::mark("database written");
     sync_tree(&partial)?;
+    crate::timing::mark("set flushed");
     let complete = sets.join(&name);
     std::fs::rename(&partial, &complete)
         .with_context(|| format!("cannot rename {}", partial.display()))?;
@@ -344,27 +427,36 @@ fn symlink_file(target: &Path, link: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DocText, DocumentRecord, Format, ProcessedDoc, Status};
+    use crate::model::{Content, DocText, DocumentRecord, Format, ProcessedDoc, Status};
+
+    /// Publishes with a working database of its own, as a cold run does.
+    fn publish(data: &Dataset, extras: &[(&str, Vec<u8>)], out: &Path) -> Result<String> {
+        let work = out.join(".test-work").join("work.sqlite");
+        super::publish(data, extras, out, Work::New(work))
+    }
 
     fn dataset(docs: &[&str]) -> Dataset {
         Dataset {
             documents: docs
                 .iter()
-                .map(|d| ProcessedDoc {
-                    record: DocumentRecord {
-                        doc: d.to_string(),
-                        sha256: String::new(),
-                        format: Format::Text,
-                        title: None,
-                        published: None,
-                        pages: 1,
-                        chars: 1,
-                        status: Status::Ok,
-                        error: None,
-                        warnings: Vec::new(),
-                    },
-                    text: DocText::from_text(format!("text of {d}")),
-                    mentions: Vec::new(),
+                .map(|d| {
+                    ProcessedDoc {
+                        record: DocumentRecord {
+                            doc: d.to_string(),
+                            sha256: String::new(),
+                            format: Format::Text,
+                            title: None,
+                            published: None,
+                            pages: 1,
+                            chars: 1,
+                            status: Status::Ok,
+                            error: None,
+                            warnings: Vec::new(),
+                        },
+                        text: DocText::from_text(format!("text of {d}")),
+                        mentions: Vec::new(),
+                    }
+                    .into()
                 })
                 .collect(),
             ..Default::default()
@@ -411,7 +503,10 @@ mod tests {
         let held = dir.path().join("held");
         std::fs::hard_link(out.join(".sets/1/text/a.txt.txt"), &held).unwrap();
         let mut next = dataset(&["a.txt", "b.txt"]);
-        next.documents[0].text = DocText::from_text("new text of a".into());
+        next.documents[0].content = Content::Loaded {
+            text: DocText::from_text("new text of a".into()),
+            mentions: Vec::new(),
+        };
         publish(&next, &[], &out).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("text/a.txt.txt")).unwrap(),

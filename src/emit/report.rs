@@ -87,8 +87,31 @@ const SCRIPT: &str = "
 })();
 ";
 
-/// The page.
-pub fn render(data: &Dataset) -> String {
+/// The texts of the documents the evidence quotes, by name: from memory, or for documents
+/// kept from the last run, from their text files in `dir` (the set being written).
+pub fn quoted_texts(data: &Dataset, dir: &Path) -> BTreeMap<String, String> {
+    let quoted: std::collections::BTreeSet<&str> = data
+        .facts
+        .iter()
+        .flat_map(|f| f.sources.iter().take(MAX_SOURCES))
+        .map(|s| s.doc.as_str())
+        .collect();
+    data.documents
+        .iter()
+        .filter(|d| quoted.contains(d.doc()))
+        .filter_map(|d| {
+            let text = match d.text() {
+                Some(t) => t.text.clone(),
+                None => std::fs::read_to_string(dir.join("text").join(format!("{}.txt", d.doc())))
+                    .ok()?,
+            };
+            Some((d.doc().to_string(), text))
+        })
+        .collect()
+}
+
+/// The page; `texts` holds the documents' texts for the evidence's context.
+pub fn render(data: &Dataset, texts: &BTreeMap<String, String>) -> String {
     let mut h = String::new();
     let names = tables::names(data);
     let _ = write!(
@@ -206,11 +229,6 @@ pub fn render(data: &Dataset) -> String {
 
     // Every fact and its evidence.
     h.push_str("<h2>Facts and evidence</h2>\n<div class=\"evidence\">\n");
-    let texts: BTreeMap<&str, &str> = data
-        .documents
-        .iter()
-        .map(|d| (d.record.doc.as_str(), d.text.text.as_str()))
-        .collect();
     for f in &data.facts {
         let subject = names.get(f.subject.as_str()).copied().unwrap_or(&f.subject);
         let object = tables::show_object(&f.object, &names);
@@ -237,7 +255,7 @@ pub fn render(data: &Dataset) -> String {
             let _ = write!(h, "<br>conflicts with {}", links.join(", "));
         }
         for s in f.sources.iter().take(MAX_SOURCES) {
-            let text = texts.get(s.doc.as_str()).copied().unwrap_or("");
+            let text = texts.get(s.doc.as_str()).map(String::as_str).unwrap_or("");
             let (before, quote, after) = if text.get(s.start..s.end).is_some() {
                 let b = floor_char(text, s.start.saturating_sub(CONTEXT));
                 let a = floor_char(text, s.end + CONTEXT);
@@ -471,9 +489,10 @@ fn network_svg(data: &Dataset, rows: &[tables::CollaborationRow]) -> String {
     s
 }
 
-/// Writes `report.html`.
+/// Writes `report.html` (after the text files: kept documents' texts are read there).
 pub fn write_report(data: &Dataset, out: &Path) -> Result<()> {
-    write_atomic(&out.join("report.html"), render(data).as_bytes())
+    let texts = quoted_texts(data, out);
+    write_atomic(&out.join("report.html"), render(data, &texts).as_bytes())
 }
 
 #[cfg(test)]
@@ -490,7 +509,7 @@ mod tests {
 
     #[test]
     fn an_empty_dataset_still_renders_every_section() {
-        let h = render(&Dataset::default());
+        let h = render(&Dataset::default(), &BTreeMap::new());
         for id in [
             "id=\"institutes\"",
             "id=\"timeline\"",

@@ -1,16 +1,17 @@
 //! `dataset.sqlite`: the records as tables for analysts who query — documents, mentions,
 //! entities, facts and fact_sources, with keys and indexes.
 //!
-//! The file is byte-identical for the same dataset: it is built fresh in a temporary file
-//! (never updated in place), with a fixed page size, no journal and rows inserted in the
-//! dataset's order; nothing in it records a time. Then it is renamed into place.
+//! The file is copied out of the working database ([`super::workdb`]) into a fresh file
+//! whose bytes depend only on the rows: tables without rowids (rows are ordered by their
+//! key, not by when they were inserted), a fixed page size, no journal, nothing that
+//! records a time. The same dataset gives the same file, however it was reached.
 
-use crate::model::{Dataset, FactStatus, Status};
+use super::workdb::WorkDb;
+use crate::model::Dataset;
 use anyhow::{Context, Result};
-use rusqlite::{Connection, params};
 use std::path::Path;
 
-const SCHEMA: &str = "
+pub const SCHEMA: &str = "
 CREATE TABLE documents (
   doc TEXT PRIMARY KEY,
   sha256 TEXT NOT NULL,
@@ -21,7 +22,7 @@ CREATE TABLE documents (
   chars INTEGER NOT NULL,
   status TEXT NOT NULL,
   error TEXT
-);
+) WITHOUT ROWID;
 CREATE TABLE mentions (
   id TEXT PRIMARY KEY,
   doc TEXT NOT NULL REFERENCES documents(doc),
@@ -32,14 +33,14 @@ CREATE TABLE mentions (
   page INTEGER NOT NULL,
   rule TEXT NOT NULL,
   value TEXT NOT NULL -- JSON
-);
+) WITHOUT ROWID;
 CREATE TABLE entities (
   id TEXT PRIMARY KEY,
   kind TEXT NOT NULL,
   name TEXT NOT NULL,
   code TEXT,
   aliases TEXT NOT NULL -- JSON list
-);
+) WITHOUT ROWID;
 CREATE TABLE facts (
   id TEXT PRIMARY KEY,
   subject TEXT NOT NULL REFERENCES entities(id),
@@ -49,7 +50,7 @@ CREATE TABLE facts (
   qualifiers TEXT NOT NULL, -- JSON object
   status TEXT NOT NULL,
   conflicts_with TEXT -- JSON list of fact ids
-);
+) WITHOUT ROWID;
 CREATE TABLE fact_sources (
   fact TEXT NOT NULL REFERENCES facts(id),
   seq INTEGER NOT NULL,
@@ -60,14 +61,15 @@ CREATE TABLE fact_sources (
   quote TEXT NOT NULL,
   rule TEXT NOT NULL,
   PRIMARY KEY (fact, seq)
-);
+) WITHOUT ROWID;
 ";
 
-/// Secondary indexes, built after the rows are in: one sort per index instead of a
-/// B-tree update per row (measured: the bulk of writing the 100× corpus).
-const INDEXES: &str = "
+/// The output tables, in the order they are copied out.
+pub const TABLES: [&str; 5] = ["documents", "mentions", "entities", "facts", "fact_sources"];
+
+/// Secondary indexes.
+pub const INDEXES: &str = "
 CREATE INDEX mentions_doc ON mentions(doc, start);
-CREATE INDEX mentions_kind ON mentions(kind);
 CREATE INDEX entities_kind ON entities(kind);
 CREATE INDEX facts_subject ON facts(subject, predicate);
 CREATE INDEX facts_predicate ON facts(predicate);
@@ -75,133 +77,30 @@ CREATE INDEX facts_object_entity ON facts(object_entity);
 CREATE INDEX fact_sources_doc ON fact_sources(doc);
 ";
 
-fn status(s: Status) -> &'static str {
-    match s {
-        Status::Ok => "ok",
-        Status::Empty => "empty",
-        Status::Error => "error",
-    }
-}
-
-fn fact_status(s: FactStatus) -> &'static str {
-    match s {
-        FactStatus::Single => "single",
-        FactStatus::Agreed => "agreed",
-        FactStatus::Conflict => "conflict",
-    }
-}
-
-fn fill(con: &mut Connection, data: &Dataset) -> rusqlite::Result<()> {
-    // A fresh file that is renamed into place only when complete: no journal and no
-    // syncs are needed while filling it; a larger page cache keeps index pages in memory.
-    con.execute_batch(
-        "PRAGMA page_size = 4096; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; \
-         PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
-    )?;
-    con.execute_batch(SCHEMA)?;
-    let tx = con.transaction()?;
-    {
-        let mut ins =
-            tx.prepare("INSERT INTO documents VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?;
-        for d in &data.documents {
-            let r = &d.record;
-            let format = serde_json::to_value(r.format)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            ins.execute(params![
-                r.doc,
-                r.sha256,
-                format,
-                r.title,
-                r.published,
-                r.pages as i64,
-                r.chars as i64,
-                status(r.status),
-                r.error
-            ])?;
-        }
-        let mut ins = tx.prepare(
-            "INSERT OR IGNORE INTO mentions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?;
-        // In key order, so that the primary-key B-tree is appended to, not searched.
-        let mut mentions: Vec<_> = data.documents.iter().flat_map(|d| &d.mentions).collect();
-        mentions.sort_unstable_by(|a, b| a.id.cmp(&b.id));
-        for m in mentions {
-            ins.execute(params![
-                m.id,
-                m.doc,
-                m.kind.as_str(),
-                m.text,
-                m.start as i64,
-                m.end as i64,
-                m.page as i64,
-                m.rule,
-                m.value.to_string()
-            ])?;
-        }
-        let mut ins = tx.prepare("INSERT INTO entities VALUES (?1, ?2, ?3, ?4, ?5)")?;
-        for e in &data.entities {
-            ins.execute(params![
-                e.id,
-                e.kind,
-                e.name,
-                e.code,
-                serde_json::to_string(&e.aliases).unwrap_or_default()
-            ])?;
-        }
-        let entity_ids: std::collections::BTreeSet<&str> =
-            data.entities.iter().map(|e| e.id.as_str()).collect();
-        let mut ins = tx.prepare("INSERT INTO facts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
-        let mut src =
-            tx.prepare("INSERT INTO fact_sources VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
-        for f in &data.facts {
-            let object_entity = f.object.as_str().filter(|s| entity_ids.contains(s));
-            ins.execute(params![
-                f.id,
-                f.subject,
-                f.predicate,
-                f.object.to_string(),
-                object_entity,
-                serde_json::to_string(&f.qualifiers).unwrap_or_default(),
-                fact_status(f.status),
-                f.conflicts_with
-                    .as_ref()
-                    .map(|c| serde_json::to_string(c).unwrap_or_default())
-            ])?;
-            for (i, s) in f.sources.iter().enumerate() {
-                src.execute(params![
-                    f.id,
-                    i as i64,
-                    s.doc,
-                    s.page as i64,
-                    s.start as i64,
-                    s.end as i64,
-                    s.quote,
-                    s.rule
-                ])?;
-            }
-        }
-    }
-    tx.execute_batch(INDEXES)?;
-    tx.commit()?;
-    Ok(())
-}
-
-/// Writes `out/dataset.sqlite`: built in a fresh temporary file, then renamed into place.
+/// Writes `out/dataset.sqlite` for a dataset held wholly in memory, through a temporary
+/// working database: the same bytes as a run's copy out of its cached one.
 pub fn write_sqlite(data: &Dataset, out: &Path) -> Result<()> {
+    let work_path = out.join(format!(".work-{}.sqlite", std::process::id()));
+    let r = (|| -> Result<()> {
+        let mut w = WorkDb::create(&work_path)?;
+        let lines = vec![(0, 0); data.documents.len()];
+        w.update_documents(data, "", &lines, 0)?;
+        w.update_facts(data)?;
+        write_from(&w, out)
+    })();
+    WorkDb::discard(&work_path);
+    WorkDb::discard(&work_path.with_extension("sqlite.new"));
+    r
+}
+
+/// Writes `out/dataset.sqlite` from a working database: into a temporary file, then
+/// renamed into place.
+pub fn write_from(work: &WorkDb, out: &Path) -> Result<()> {
     let path = out.join("dataset.sqlite");
     let tmp = out.join(format!(".dataset.sqlite.tmp-{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_file(&tmp).with_context(|| format!("cannot remove {}", tmp.display()))?;
-    }
-    let mut con =
-        Connection::open(&tmp).with_context(|| format!("cannot create {}", tmp.display()))?;
-    let filled = fill(&mut con, data);
-    let closed = con.close().map_err(|(_, e)| e);
-    if let Err(e) = filled.and(closed) {
+    if let Err(e) = work.copy_out(&tmp) {
         let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write {}", path.display()));
+        return Err(e);
     }
     std::fs::rename(&tmp, &path).with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())
@@ -210,43 +109,104 @@ pub fn write_sqlite(data: &Dataset, out: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{DocText, DocumentRecord, Format, ProcessedDoc};
+    use crate::model::{
+        DocText, DocumentRecord, Format, Mention, MentionKind, ProcessedDoc, Status,
+    };
+    use rusqlite::Connection;
 
-    fn data() -> Dataset {
+    fn doc(name: &str, mentions: usize) -> ProcessedDoc {
+        ProcessedDoc {
+            record: DocumentRecord {
+                doc: name.into(),
+                sha256: "00".into(),
+                format: Format::Text,
+                title: Some("A".into()),
+                published: None,
+                pages: 1,
+                chars: 4,
+                status: Status::Ok,
+                error: None,
+                warnings: Vec::new(),
+            },
+            text: DocText::from_text(format!("text of {name}")),
+            mentions: (0..mentions)
+                .map(|i| Mention {
+                    id: crate::model::stable_id("m", &[name, &i.to_string()]),
+                    doc: name.into(),
+                    kind: MentionKind::Date,
+                    text: "2024".into(),
+                    start: i,
+                    end: i + 4,
+                    page: 1,
+                    rule: "r".into(),
+                    value: serde_json::json!("2024"),
+                    extra: Default::default(),
+                })
+                .collect(),
+        }
+    }
+
+    fn data(docs: &[(&str, usize)]) -> Dataset {
         Dataset {
-            documents: vec![ProcessedDoc {
-                record: DocumentRecord {
-                    doc: "a.txt".into(),
-                    sha256: "00".into(),
-                    format: Format::Text,
-                    title: Some("A".into()),
-                    published: None,
-                    pages: 1,
-                    chars: 4,
-                    status: Status::Ok,
-                    error: None,
-                    warnings: Vec::new(),
-                },
-                text: DocText::from_text("text".into()),
-                mentions: vec![],
-            }],
+            documents: docs.iter().map(|(n, k)| doc(n, *k).into()).collect(),
             ..Default::default()
         }
+    }
+
+    fn count(p: &Path, table: &str) -> i64 {
+        let con = Connection::open(p).unwrap();
+        con.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
     }
 
     #[test]
     fn the_database_is_byte_identical_when_written_twice() {
         let d = tempfile::tempdir().unwrap();
-        write_sqlite(&data(), d.path()).unwrap();
+        let data = data(&[("a.txt", 3)]);
+        write_sqlite(&data, d.path()).unwrap();
         let first = std::fs::read(d.path().join("dataset.sqlite")).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(1100));
-        write_sqlite(&data(), d.path()).unwrap();
+        write_sqlite(&data, d.path()).unwrap();
         let second = std::fs::read(d.path().join("dataset.sqlite")).unwrap();
         assert!(first == second, "dataset.sqlite differs between runs");
-        let con = Connection::open(d.path().join("dataset.sqlite")).unwrap();
-        let n: i64 = con
-            .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+        assert_eq!(count(&d.path().join("dataset.sqlite"), "documents"), 1);
+        assert_eq!(count(&d.path().join("dataset.sqlite"), "mentions"), 3);
+        let names: Vec<String> = std::fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["dataset.sqlite"], "no temporary file is left");
+    }
+
+    #[test]
+    fn an_updated_working_database_copies_out_the_same_bytes_as_a_new_one() {
+        let d = tempfile::tempdir().unwrap();
+        let cold = d.path().join("cold");
+        let warm = d.path().join("warm");
+        std::fs::create_dir_all(&cold).unwrap();
+        std::fs::create_dir_all(&warm).unwrap();
+        let before = data(&[("a.txt", 40), ("b.txt", 5), ("c.txt", 7)]);
+        // b changes, c goes, d comes.
+        let mut after = data(&[("a.txt", 40), ("b.txt", 9), ("d.txt", 3)]);
+        after.documents[1].key.push('2');
+        write_sqlite(&after, &cold).unwrap();
+
+        let work = d.path().join("work.sqlite");
+        let mut w = WorkDb::create(&work).unwrap();
+        w.update_documents(&before, "1", &[(0, 1), (1, 2), (2, 3)], 3)
             .unwrap();
-        assert_eq!(n, 1);
+        w.update_facts(&before).unwrap();
+        w.finish().unwrap();
+        let mut w = WorkDb::open(&work).expect("reopened");
+        assert_eq!(w.set.as_deref(), Some("1"));
+        assert_eq!(w.docs.len(), 3);
+        w.update_documents(&after, "2", &[(0, 1), (1, 2), (2, 3)], 3)
+            .unwrap();
+        w.update_facts(&after).unwrap();
+        write_from(&w, &warm).unwrap();
+        let a = std::fs::read(cold.join("dataset.sqlite")).unwrap();
+        let b = std::fs::read(warm.join("dataset.sqlite")).unwrap();
+        assert!(a == b, "incremental and cold databases differ");
+        assert_eq!(count(&warm.join("dataset.sqlite"), "mentions"), 52);
     }
 }
