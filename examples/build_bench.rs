@@ -73,7 +73,7 @@ fn main() -> Result<()> {
     let (entities, facts) = reconcile::reconcile(&names, claims);
     let t_reconcile = t.elapsed().as_secs_f64();
     let data = aisi_tracker::model::Dataset {
-        documents: docs.into_iter().map(Into::into).collect(),
+        documents: std::sync::Arc::new(docs.into_iter().map(Into::into).collect()),
         entities,
         facts,
     };

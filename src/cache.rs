@@ -9,6 +9,7 @@
 //! | `find/` | doc, file sha256, format, rules hash, sidecar date | publication date, mentions |
 //! | `build/` | the same key as `find/` | the document's claims and entity names |
 //! | `work.sqlite` | — | the working database (`emit::workdb`) |
+//! | `stamps.json` | — | each input's SHA-256 with its file status (`hashes`) |
 //!
 //! A document's claims depend only on its own text, mentions and publication date and on
 //! the rules (`build::claims` maps each document on its own), so they share the find key.
@@ -347,6 +348,24 @@ impl Cache {
     /// The working database of this build (see `emit::workdb`).
     pub fn work_path(&self) -> PathBuf {
         self.root.join("work.sqlite")
+    }
+
+    /// Where `dataset.sqlite` is written until its set is published.
+    pub fn database_path(&self) -> PathBuf {
+        self.root.join("dataset.sqlite.partial")
+    }
+
+    fn stamps_path(&self) -> PathBuf {
+        self.root.join("stamps.json")
+    }
+
+    /// The file stamps of the last run (see `hashes`); empty when there are none.
+    pub fn stamps(&self) -> crate::hashes::Stamps {
+        self.read(&self.stamps_path()).unwrap_or_default()
+    }
+
+    pub fn put_stamps(&self, stamps: &crate::hashes::Stamps) {
+        self.write(&self.stamps_path(), stamps);
     }
 
     fn state_path(&self) -> PathBuf {

@@ -20,6 +20,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
+/// Quotes shown in the terminal per fact and per side of a contradiction (all are in
+/// the changes file).
+const SHOWN_SOURCES: usize = 2;
+
 /// Name of the changes file in the output folder.
 pub const CHANGES_FILE: &str = "changes.json";
 
@@ -431,15 +435,19 @@ pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
         }
         Computed::Changed(refresh) => {
             let changes = changes_of(&refresh.data, &before, &docs);
+            pipeline::drop_in_background(before);
             let json = serde_json::to_vec_pretty(&changes).context("cannot write changes")?;
             let entities = refresh.data.entities.clone();
+            // The documents of the quotes `render` shows (two per fact and side).
             let cited: BTreeSet<&str> = changes
                 .changes
                 .iter()
                 .flat_map(|c| {
-                    c.sources
-                        .iter()
-                        .chain(c.against.iter().flat_map(|a| &a.sources))
+                    c.sources.iter().take(SHOWN_SOURCES).chain(
+                        c.against
+                            .iter()
+                            .flat_map(|a| a.sources.iter().take(SHOWN_SOURCES)),
+                    )
                 })
                 .map(|s| s.doc.as_str())
                 .collect();
@@ -624,7 +632,7 @@ pub fn render(o: &Outcome, out: &Path, color: bool, per_kind: usize) -> String {
                 paint(kind.color(), &head),
                 paint("2", &c.fact)
             );
-            for src in c.sources.iter().take(2) {
+            for src in c.sources.iter().take(SHOWN_SOURCES) {
                 let _ = writeln!(
                     s,
                     "      {}",
@@ -640,7 +648,7 @@ pub fn render(o: &Outcome, out: &Path, color: bool, per_kind: usize) -> String {
                         named(&a.object),
                         paint("2", &a.fact)
                     );
-                    for src in a.sources.iter().take(2) {
+                    for src in a.sources.iter().take(SHOWN_SOURCES) {
                         let _ = writeln!(
                             s,
                             "      {}",

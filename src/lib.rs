@@ -26,6 +26,7 @@ pub mod emit;
 pub mod explain;
 pub mod extract;
 pub mod find;
+pub mod hashes;
 pub mod ingest;
 pub mod lock;
 pub mod model;

@@ -350,7 +350,8 @@ impl From<ProcessedDoc> for DatasetDoc {
 /// Everything the emit stage writes.
 #[derive(Clone, Debug, Default)]
 pub struct Dataset {
-    pub documents: Vec<DatasetDoc>,
+    /// Shared: the database writer starts on the documents before the facts are known.
+    pub documents: std::sync::Arc<Vec<DatasetDoc>>,
     pub entities: Vec<Entity>,
     pub facts: Vec<Fact>,
 }

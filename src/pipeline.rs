@@ -9,6 +9,7 @@ use crate::corpus::{self, InputFile};
 use crate::emit::workdb::{WorkDb, WorkDoc};
 use crate::extract::{self, ExtractError, Limits};
 use crate::find::{self, DocContext};
+use crate::hashes::{self, Hashed, Stamp, Stamps};
 use crate::lock::OutputLock;
 use crate::model::{
     Claim, Content, Dataset, DatasetDoc, DocBuild, DocText, DocumentRecord, EntityNames,
@@ -22,6 +23,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Options of `aisi run`.
@@ -104,13 +106,13 @@ pub enum Computed {
 
 /// A new dataset computed for a locked output folder, not yet published.
 pub struct Refresh {
-    pub data: Dataset,
+    pub data: Arc<Dataset>,
     pub summary: Summary,
     out: PathBuf,
     fingerprint: String,
     cache: Cache,
-    /// The cache's working database, when there is one worth updating.
-    work: Option<WorkDb>,
+    /// The set being written (its database is under way).
+    publication: emit::Publication,
     /// The run's worker threads (`--jobs`), for publishing too.
     pool: rayon::ThreadPool,
     started: Instant,
@@ -137,7 +139,23 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
     emit::recover(&opts.out)?;
     let cache = Cache::open(&opts.out);
 
-    let hashed: Vec<Hashed> = pool.install(|| corpus.inputs.par_iter().map(hash_file).collect());
+    let known = cache.stamps();
+    let (hashed, stamps): (Vec<Hashed>, Vec<Option<Stamp>>) = pool.install(|| {
+        corpus
+            .inputs
+            .par_iter()
+            .map(|i| hashes::hash(i, known.get(&i.doc)))
+            .unzip()
+    });
+    let stamps: Stamps = corpus
+        .inputs
+        .iter()
+        .zip(stamps)
+        .filter_map(|(i, s)| Some((i.doc.clone(), s?)))
+        .collect();
+    if stamps != known {
+        cache.put_stamps(&stamps);
+    }
     let fingerprint = fingerprint(rules, &corpus.inputs, &hashed);
     crate::timing::mark("files hashed");
     if let Some(state) = cache.state()
@@ -180,20 +198,25 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
         progress: Some(&progress),
     };
     let kept_from = work_db.as_ref().filter(|_| keepable).map(|w| &w.docs);
-    let processed: Vec<(DatasetDoc, DocBuild, Reuse)> = pool.install(|| {
+    let processed: Vec<(DatasetDoc, Option<DocBuild>, Reuse)> = pool.install(|| {
         corpus
             .inputs
             .par_iter()
             .zip(hashed.par_iter())
             .map(|(input, h)| {
                 let key = input_key(rules, input, h);
-                kept(input, h, &key, kept_from, &work)
-                    .unwrap_or_else(|| process_and_build(input, h, key, &work))
+                match kept(input, h, &key, kept_from, &work) {
+                    Some(doc) => (doc, None, Reuse::ALL),
+                    None => {
+                        let (doc, build, reuse) = process_and_build(input, h, key, &work);
+                        (doc, Some(build), reuse)
+                    }
+                }
             })
             .collect()
     });
     progress.finish();
-    crate::timing::mark("documents extracted, matched and built");
+    crate::timing::mark("documents extracted and matched");
     let mut summary = Summary {
         skipped: corpus.skipped.len(),
         ..Default::default()
@@ -215,6 +238,47 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
         work_db = None;
         WorkDb::discard(&cache.work_path());
     }
+    // The documents are known: the database is written from here on, beside the rest.
+    let documents = Arc::new(documents);
+    let db_work = match work_db {
+        Some(w) => emit::Work::Open(Box::new(w)),
+        None => emit::Work::New(cache.work_path()),
+    };
+    let publication =
+        emit::Publication::start(&opts.out, documents.clone(), db_work, cache.database_path())?;
+
+    // Kept documents' claims and entity names, from the build cache.
+    let work = Work {
+        progress: None,
+        ..work
+    };
+    let builds: Vec<(DocBuild, Reuse)> = pool.install(|| {
+        builds
+            .into_par_iter()
+            .zip(documents.par_iter())
+            .zip(corpus.inputs.par_iter().zip(hashed.par_iter()))
+            .map(|((b, d), (input, h))| {
+                match b.or_else(|| cache.get_build(&d.find_key)) {
+                    Some(b) => (b, Reuse::ALL),
+                    // Gone from the cache: built again (from the cached text and mentions
+                    // when they are there).
+                    None => {
+                        let (_, b, reuse) = process_and_build(input, h, d.key.clone(), &work);
+                        (b, reuse)
+                    }
+                }
+            })
+            .collect()
+    });
+    let builds: Vec<DocBuild> = builds
+        .into_iter()
+        .map(|(b, reuse)| {
+            summary.extracted += usize::from(!reuse.extraction);
+            summary.matched += usize::from(!reuse.mentions);
+            b
+        })
+        .collect();
+    crate::timing::mark("claims read");
     let (claims, names): (Vec<Vec<Claim>>, Vec<EntityNames>) =
         builds.into_iter().map(|b| (b.claims, b.names)).unzip();
     let claims: Vec<Claim> = claims.into_iter().flatten().collect();
@@ -228,12 +292,12 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
     count(&data, &mut summary);
     crate::timing::mark("reconciled");
     Ok(Computed::Changed(Box::new(Refresh {
-        data,
+        data: Arc::new(data),
         summary,
         out: opts.out.clone(),
         fingerprint,
         cache,
-        work: work_db,
+        publication,
         pool,
         started,
     })))
@@ -248,16 +312,12 @@ pub fn publish(refresh: Refresh, extras: &[(&str, Vec<u8>)]) -> Result<Summary> 
         out,
         fingerprint,
         cache,
-        work,
+        publication,
         pool,
         started,
     } = refresh;
     cache.clear_state();
-    let work = match work {
-        Some(w) => emit::Work::Open(Box::new(w)),
-        None => emit::Work::New(cache.work_path()),
-    };
-    let set = pool.install(|| emit::publish(&data, extras, &out, work))?;
+    let set = pool.install(|| emit::publish(&data, extras, &out, publication))?;
     cache.put_state(&State {
         fingerprint,
         set,
@@ -270,12 +330,22 @@ pub fn publish(refresh: Refresh, extras: &[(&str, Vec<u8>)]) -> Result<Summary> 
     });
     cache.prune();
     crate::timing::mark("published");
+    drop_in_background(data);
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
 
+/// Frees a large structure on a thread of its own: freeing hundreds of thousands of
+/// strings takes a noticeable part of a second, which the command need not wait for (a
+/// process about to exit does not wait for the thread at all).
+pub fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("drop".into())
+        .spawn(move || drop(value));
+}
+
 fn count(data: &Dataset, s: &mut Summary) {
-    for d in &data.documents {
+    for d in data.documents.iter() {
         match d.record.status {
             Status::Ok => s.ok += 1,
             Status::Empty => s.empty += 1,
@@ -289,37 +359,6 @@ fn count(data: &Dataset, s: &mut Summary) {
         .iter()
         .filter(|f| f.status == crate::model::FactStatus::Conflict)
         .count();
-}
-
-/// A file's identity, read once per run: the fast path compares these only.
-pub struct Hashed {
-    pub sha256: String,
-    pub read_error: Option<String>,
-}
-
-fn hash_file(input: &InputFile) -> Hashed {
-    use std::io::Read;
-    let mut h = Sha256::new();
-    let r = std::fs::File::open(&input.path).and_then(|mut f| {
-        let mut buf = vec![0u8; 1 << 16];
-        loop {
-            let n = f.read(&mut buf)?;
-            if n == 0 {
-                return Ok(());
-            }
-            h.update(&buf[..n]);
-        }
-    });
-    match r {
-        Ok(()) => Hashed {
-            sha256: hex::encode(h.finalize()),
-            read_error: None,
-        },
-        Err(e) => Hashed {
-            sha256: hex::encode(Sha256::digest(b"")),
-            read_error: Some(format!("cannot read file: {e}")),
-        },
-    }
 }
 
 /// Everything the output depends on: program build, rules, and each input's name,
@@ -360,15 +399,15 @@ fn input_key(rules: &RuleSet, input: &InputFile, h: &Hashed) -> String {
     hex::encode(k.finalize())
 }
 
-/// The document as the published set holds it, when it is unchanged and its build output
-/// is in the cache: nothing of it is read.
+/// The document as the published set holds it, when it is unchanged: nothing of it is
+/// read (its claims are, later, from the build cache).
 fn kept(
     input: &InputFile,
     h: &Hashed,
     key: &str,
     from: Option<&HashMap<String, WorkDoc>>,
     work: &Work,
-) -> Option<(DatasetDoc, DocBuild, Reuse)> {
+) -> Option<DatasetDoc> {
     if h.read_error.is_some() {
         return None;
     }
@@ -376,9 +415,7 @@ fn kept(
     if w.key != key || !w.settled {
         return None;
     }
-    let cache = work.cache?;
-    let build = cache.get_build(&w.find_key)?;
-    cache.retain(&w.find_key);
+    work.cache?.retain(&w.find_key);
     if let Some(p) = work.progress {
         p.extracted(true);
         p.matched();
@@ -391,11 +428,7 @@ fn kept(
         settled: true,
         content: Content::Kept { lines: w.lines },
     };
-    let reuse = Reuse {
-        extraction: true,
-        mentions: true,
-    };
-    Some((doc, build, reuse))
+    Some(doc)
 }
 
 /// One document through extract, find and build, each from the cache where it can be.
@@ -431,6 +464,13 @@ fn process_and_build(
 struct Reuse {
     extraction: bool,
     mentions: bool,
+}
+
+impl Reuse {
+    const ALL: Reuse = Reuse {
+        extraction: true,
+        mentions: true,
+    };
 }
 
 struct Work<'a> {

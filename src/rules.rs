@@ -27,11 +27,22 @@ impl RuleSet {
                 dir.display()
             );
         }
-        let patterns = find::engine::PatternRules::load(&dir.join("patterns"))?;
-        let entities = find::entities::EntityRules::load(&dir.join("entities"))?;
-        let facts = build::FactRules::load(&dir.join("facts"))?;
-        let hash =
-            hash_dir(dir).with_context(|| format!("cannot read rules in {}", dir.display()))?;
+        // The three families compile independently: side by side, since every command
+        // waits for them.
+        let (patterns, entities, facts, hash) = std::thread::scope(|s| {
+            let patterns = s.spawn(|| find::engine::PatternRules::load(&dir.join("patterns")));
+            let entities = s.spawn(|| find::entities::EntityRules::load(&dir.join("entities")));
+            let facts = build::FactRules::load(&dir.join("facts"));
+            let hash =
+                hash_dir(dir).with_context(|| format!("cannot read rules in {}", dir.display()));
+            (
+                joined(patterns.join()),
+                joined(entities.join()),
+                facts,
+                hash,
+            )
+        });
+        let (patterns, entities, facts, hash) = (patterns?, entities?, facts?, hash?);
         Ok(RuleSet {
             patterns,
             entities,
@@ -39,6 +50,10 @@ impl RuleSet {
             hash,
         })
     }
+}
+
+fn joined<T>(r: std::thread::Result<Result<T>>) -> Result<T> {
+    r.unwrap_or_else(|_| Err(anyhow::anyhow!("loading the rules panicked")))
 }
 
 /// Every `.toml` file under `dir`, sorted, as (relative path, absolute path).

@@ -258,7 +258,7 @@ fn fixture() -> Dataset {
     let names: Vec<_> = names.iter().collect();
     let (entities, facts) = reconcile::reconcile(&names, claims);
     Dataset {
-        documents: documents.into_iter().map(Into::into).collect(),
+        documents: std::sync::Arc::new(documents.into_iter().map(Into::into).collect()),
         entities,
         facts,
     }

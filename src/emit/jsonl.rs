@@ -1,7 +1,7 @@
 //! JSON Lines outputs and the per-document text files.
 
 use super::write_atomic;
-use crate::model::{Content, Dataset};
+use crate::model::{Content, Dataset, DatasetDoc};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -40,9 +40,8 @@ enum Chunk {
 }
 
 impl MentionLines {
-    pub fn new(data: &Dataset) -> MentionLines {
-        let chunks: Vec<Chunk> = data
-            .documents
+    pub fn new(documents: &[DatasetDoc]) -> MentionLines {
+        let chunks: Vec<Chunk> = documents
             .par_iter()
             .map(|d| match &d.content {
                 Content::Loaded { mentions, .. } => Chunk::Bytes(to_jsonl(mentions)),
@@ -66,11 +65,15 @@ impl MentionLines {
         }
     }
 
-    /// Writes `out/mentions.jsonl` (atomically), copying kept documents' lines from
-    /// `previous` (the previous set's file) — runs of them in one in-kernel copy.
-    pub fn write(&self, out: &Path, previous: Option<&Path>) -> Result<()> {
-        let path = out.join("mentions.jsonl");
-        let tmp = out.join(format!(".mentions.jsonl.tmp-{}", std::process::id()));
+    /// Writes the file at `path` (atomically), copying kept documents' lines from
+    /// `previous` (the previous set's `mentions.jsonl`) — runs of them in one in-kernel
+    /// copy.
+    pub fn write_to(&self, path: &Path, previous: Option<&Path>) -> Result<()> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
         let r = (|| -> Result<()> {
             let mut prev = match previous {
                 Some(p) => Some(
@@ -117,7 +120,7 @@ impl MentionLines {
             let _ = std::fs::remove_file(&tmp);
             return Err(e.context(format!("cannot write {}", path.display())));
         }
-        std::fs::rename(&tmp, &path).with_context(|| format!("cannot replace {}", path.display()))
+        std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))
     }
 }
 
@@ -140,7 +143,7 @@ pub fn write_facts(data: &Dataset, out: &Path) -> Result<()> {
 /// (linked from the previous set by `publish`) is kept; a kept document's file must be
 /// there already, or is copied from `previous` (the previous set's folder).
 pub fn write_text_files(data: &Dataset, out: &Path, previous: Option<&Path>) -> Result<()> {
-    for d in &data.documents {
+    for d in data.documents.iter() {
         let rel = format!("{}.txt", d.record.doc);
         let dest = out.join("text").join(&rel);
         match &d.content {

@@ -25,10 +25,11 @@ pub mod sqlite;
 pub mod tables;
 pub mod workdb;
 
-use crate::model::Dataset;
+use crate::model::{Dataset, DatasetDoc};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use workdb::WorkDb;
 
 /// Folder of the output sets, inside the output folder.
@@ -41,22 +42,21 @@ pub const CURRENT: &str = ".current";
 pub fn write_all(data: &Dataset, out: &Path) -> Result<()> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create output folder {}", out.display()))?;
-    write_files(data, out, None, &jsonl::MentionLines::new(data), &[])?;
+    write_files(data, out, None, &[])?;
+    jsonl::MentionLines::new(&data.documents).write_to(&out.join("mentions.jsonl"), None)?;
     sqlite::write_sqlite(data, out)
 }
 
-/// Every output file but `dataset.sqlite`, into `dir`; documents kept from the last run
-/// are taken from `previous` (the current set's folder).
+/// Every output file but `dataset.sqlite` and `mentions.jsonl`, into `dir`; documents kept
+/// from the last run are taken from `previous` (the current set's folder).
 fn write_files(
     data: &Dataset,
     dir: &Path,
     previous: Option<&Path>,
-    lines: &jsonl::MentionLines,
     extras: &[(&str, Vec<u8>)],
 ) -> Result<()> {
     jsonl::write_text_files(data, dir, previous)?;
     jsonl::write_documents(data, dir)?;
-    lines.write(dir, previous.map(|p| p.join("mentions.jsonl")).as_deref())?;
     jsonl::write_entities(data, dir)?;
     jsonl::write_facts(data, dir)?;
     tables::write_csvs(data, dir)?;
@@ -115,7 +115,7 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
 /// temporary name, rename) never alters the previous set's file. Failures only cost a write.
 fn link_previous_texts(data: &Dataset, out: &Path, to: &Path) {
     let Some(prev) = current_set(out) else { return };
-    for d in &data.documents {
+    for d in data.documents.iter() {
         let rel = format!("{}.txt", d.record.doc);
         let from = prev.join("text").join(&rel);
         let dest = to.join("text").join(&rel);
@@ -149,82 +149,187 @@ pub fn current_set_name(out: &Path) -> Option<String> {
     out.join(SETS_DIR).join(&name).is_dir().then_some(name)
 }
 
-/// Brings the working database up to `data` (recording set `set`'s mention lines) and
-/// copies `dataset.sqlite` out of it into `dir`, flushed to disk. A working database that
-/// failed to update is removed: the next run builds it again.
-fn write_database(
-    data: &Dataset,
-    dir: &Path,
-    set: &str,
-    lines: &jsonl::MentionLines,
-    work: Work,
-) -> Result<()> {
-    let (mut w, path) = match work {
-        Work::Open(w) => {
-            let p = w.path().to_path_buf();
-            (*w, p)
-        }
-        Work::New(p) => (WorkDb::create(&p)?, p),
-    };
-    let r = w
-        .update_documents(data, set, &lines.ranges, lines.len)
-        .inspect(|()| crate::timing::mark("database: documents updated"))
-        .and_then(|()| w.update_facts(data))
-        .inspect(|()| crate::timing::mark("database: facts updated"))
-        .and_then(|()| sqlite::write_from(&w, dir));
-    crate::timing::mark("database: copied out");
-    if let Err(e) = r {
-        drop(w);
-        WorkDb::discard(&path);
-        return Err(e);
-    }
-    w.finish()?;
-    // Flushed here, while the other files are still being written.
-    let db = dir.join("dataset.sqlite");
-    std::fs::File::open(&db)
-        .and_then(|f| f.sync_all())
-        .with_context(|| format!("cannot flush {} to disk", db.display()))
+/// The next set's name: one more than the current one's.
+fn next_set_name(out: &Path) -> String {
+    let n = current_set_name(out)
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or(0);
+    (n + 1).to_string()
 }
 
-/// Writes `data` (and `extras`, further files as (name, bytes)) as a new set and makes it
-/// current, bringing the working database `work` up to date on the way. The caller holds
-/// the output lock. Returns the new set's name.
+/// A set being prepared: its name, the lines of its `mentions.jsonl` and its database.
+/// Started as soon as the documents are known, so that the database (the longest part)
+/// is written on a thread of its own while the run reconciles facts and writes the other
+/// files. Dropping it unpublished abandons the database file.
+pub struct Publication {
+    set: String,
+    facts: std::sync::mpsc::Sender<Arc<Dataset>>,
+    db: std::thread::JoinHandle<Result<()>>,
+    /// `mentions.jsonl`, written (and flushed) on a thread of its own too.
+    mentions: std::thread::JoinHandle<Result<()>>,
+    /// Where the database and `mentions.jsonl` are written until the set is published
+    /// (outside `.sets`).
+    db_file: PathBuf,
+    mentions_file: PathBuf,
+}
+
+impl Publication {
+    /// Starts the next set of `out` for `documents`, writing its database into `db_file`
+    /// from the working database `work`. The caller holds the output lock until publishing.
+    pub fn start(
+        out: &Path,
+        documents: Arc<Vec<DatasetDoc>>,
+        work: Work,
+        db_file: PathBuf,
+    ) -> Result<Publication> {
+        let set = next_set_name(out);
+        if let Some(dir) = db_file.parent() {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+        }
+        let lines = jsonl::MentionLines::new(&documents);
+        crate::timing::mark("mention lines serialised");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let job = DatabaseJob {
+            documents,
+            set: set.clone(),
+            ranges: lines.ranges.clone(),
+            len: lines.len,
+            file: db_file.clone(),
+        };
+        let db = std::thread::Builder::new()
+            .name("database".into())
+            .spawn(move || job.run(work, rx))
+            .context("cannot start the database writer")?;
+        // Kept documents' lines come from the current set's file, which stays in place
+        // until this set is published (the caller holds the lock).
+        let mentions_file = db_file.with_file_name("mentions.jsonl.partial");
+        let previous = current_set(out).map(|d| d.join("mentions.jsonl"));
+        let to = mentions_file.clone();
+        let mentions = std::thread::Builder::new()
+            .name("mentions".into())
+            .spawn(move || {
+                lines.write_to(&to, previous.as_deref())?;
+                crate::timing::mark("mentions written");
+                flush(&to)
+            })
+            .context("cannot start the mentions writer")?;
+        Ok(Publication {
+            set,
+            facts: tx,
+            db,
+            mentions,
+            db_file,
+            mentions_file,
+        })
+    }
+}
+
+/// What the database thread needs besides the facts.
+struct DatabaseJob {
+    documents: Arc<Vec<DatasetDoc>>,
+    set: String,
+    ranges: Vec<(u64, u64)>,
+    len: u64,
+    file: PathBuf,
+}
+
+impl DatabaseJob {
+    /// Brings the working database up to the documents (recording the set's mention
+    /// lines), copies their tables out, waits for the facts, brings those up to date,
+    /// copies the rest, and flushes the file to disk. A working database that failed to
+    /// update is removed: the next run builds it again.
+    fn run(self, work: Work, facts: std::sync::mpsc::Receiver<Arc<Dataset>>) -> Result<()> {
+        let (mut w, path) = match work {
+            Work::Open(w) => {
+                let p = w.path().to_path_buf();
+                (*w, p)
+            }
+            Work::New(p) => (WorkDb::create(&p)?, p),
+        };
+        let mut cancelled = false;
+        let r = (|| -> Result<()> {
+            w.update_documents(&self.documents, &self.set, &self.ranges, self.len)?;
+            crate::timing::mark("database: documents updated");
+            w.copy_documents(&self.file)?;
+            crate::timing::mark("database: documents copied");
+            let Ok(data) = facts.recv() else {
+                cancelled = true;
+                anyhow::bail!("the run stopped before its facts were known");
+            };
+            w.update_facts(&data)?;
+            w.copy_rest(&self.file)?;
+            crate::timing::mark("database: facts copied");
+            Ok(())
+        })();
+        if let Err(e) = r {
+            let _ = std::fs::remove_file(&self.file);
+            if !cancelled {
+                drop(w);
+                WorkDb::discard(&path);
+            }
+            return Err(e);
+        }
+        w.finish()?;
+        flush(&self.file)
+    }
+}
+
+/// Writes `data` (and `extras`, further files as (name, bytes)) as the set `p` started and
+/// makes it current. The caller holds the output lock. Returns the new set's name.
 pub fn publish(
-    data: &Dataset,
+    data: &Arc<Dataset>,
     extras: &[(&str, Vec<u8>)],
     out: &Path,
-    work: Work,
+    p: Publication,
 ) -> Result<String> {
-    recover(out)?;
-    let sets = out.join(SETS_DIR);
-    std::fs::create_dir_all(&sets).with_context(|| format!("cannot create {}", sets.display()))?;
-    let next = current_set_name(out)
-        .and_then(|n| n.parse::<u64>().ok())
-        .unwrap_or(0)
-        + 1;
-    let name = next.to_string();
-    let partial = sets.join(format!("{name}.partial"));
-    if partial.exists() {
-        std::fs::remove_dir_all(&partial)
-            .with_context(|| format!("cannot remove {}", partial.display()))?;
-    }
-    link_previous_texts(data, out, &partial);
-    std::fs::create_dir_all(&partial)
-        .with_context(|| format!("cannot create {}", partial.display()))?;
-    let previous = current_set(out);
-    let lines = jsonl::MentionLines::new(data);
-    crate::timing::mark("mention lines serialised");
-    // The database on a thread of its own: it is the longest part, and the other files
-    // do not depend on it.
-    std::thread::scope(|s| -> Result<()> {
-        let db = s.spawn(|| write_database(data, &partial, &name, &lines, work));
-        let files = write_files(data, &partial, previous.as_deref(), &lines, extras);
+    let Publication {
+        set: name,
+        facts,
+        db,
+        mentions,
+        db_file,
+        mentions_file,
+    } = p;
+    // The database thread goes on with the facts while this one writes the files.
+    let _ = facts.send(data.clone());
+    let files = (|| -> Result<PathBuf> {
+        recover(out)?;
+        let sets = out.join(SETS_DIR);
+        std::fs::create_dir_all(&sets)
+            .with_context(|| format!("cannot create {}", sets.display()))?;
+        let partial = sets.join(format!("{name}.partial"));
+        if partial.exists() {
+            std::fs::remove_dir_all(&partial)
+                .with_context(|| format!("cannot remove {}", partial.display()))?;
+        }
+        link_previous_texts(data, out, &partial);
+        std::fs::create_dir_all(&partial)
+            .with_context(|| format!("cannot create {}", partial.display()))?;
+        let previous = current_set(out);
+        write_files(data, &partial, previous.as_deref(), extras)?;
+        // Flushed now, while the database is still being written.
+        flush(&partial.join("facts.jsonl"))?;
         crate::timing::mark("files written");
-        let db = db
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("the database writer panicked")));
-        files.and(db)
-    })?;
+        Ok(partial)
+    })();
+    let joined = |h: std::thread::JoinHandle<Result<()>>, what: &str| {
+        h.join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the {what} writer panicked")))
+    };
+    let db = joined(db, "database");
+    let mentions = joined(mentions, "mentions");
+    let partial = files?;
+    db?;
+    mentions?;
+    let sets = out.join(SETS_DIR);
+    for (file, name) in [
+        (&db_file, "dataset.sqlite"),
+        (&mentions_file, "mentions.jsonl"),
+    ] {
+        std::fs::rename(file, partial.join(name))
+            .with_context(|| format!("cannot move {} into the set", file.display()))?;
+    }
     crate::timing::mark("database written");
     sync_tree(&partial)?;
     crate::timing::mark("set flushed");
@@ -240,9 +345,11 @@ pub fn publish(
     std::fs::rename(&tmp_link, out.join(CURRENT))
         .with_context(|| format!("cannot make {} current", complete.display()))?;
     sync_dir(out);
+    crate::timing::mark("set made current");
 
     relink(out)?;
     remove_stale_sets(out);
+    crate::timing::mark("previous set removed");
     Ok(name)
 }
 
@@ -361,11 +468,7 @@ fn sync_tree(dir: &Path) -> Result<()> {
             }
         }
     }
-    files.par_iter().try_for_each(|p| -> Result<()> {
-        std::fs::File::open(p)
-            .and_then(|f| f.sync_all())
-            .with_context(|| format!("cannot flush {} to disk", p.display()))
-    })?;
+    files.par_iter().try_for_each(|p| flush(p))?;
     for d in dirs.iter().rev() {
         sync_dir(d);
     }
@@ -383,6 +486,12 @@ fn shared_with_previous_set(p: &Path) -> bool {
 #[cfg(not(unix))]
 fn shared_with_previous_set(_: &Path) -> bool {
     false
+}
+
+fn flush(p: &Path) -> Result<()> {
+    std::fs::File::open(p)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("cannot flush {} to disk", p.display()))
 }
 
 /// Flushes a folder's entries (names, renames) to disk; best effort (not every platform
@@ -432,7 +541,9 @@ mod tests {
     /// Publishes with a working database of its own, as a cold run does.
     fn publish(data: &Dataset, extras: &[(&str, Vec<u8>)], out: &Path) -> Result<String> {
         let work = out.join(".test-work").join("work.sqlite");
-        super::publish(data, extras, out, Work::New(work))
+        let db = out.join(".test-work").join("dataset.sqlite.partial");
+        let p = Publication::start(out, data.documents.clone(), Work::New(work), db)?;
+        super::publish(&Arc::new(data.clone()), extras, out, p)
     }
 
     fn dataset(docs: &[&str]) -> Dataset {
@@ -458,7 +569,8 @@ mod tests {
                     }
                     .into()
                 })
-                .collect(),
+                .collect::<Vec<_>>()
+                .into(),
             ..Default::default()
         }
     }
@@ -503,7 +615,7 @@ mod tests {
         let held = dir.path().join("held");
         std::fs::hard_link(out.join(".sets/1/text/a.txt.txt"), &held).unwrap();
         let mut next = dataset(&["a.txt", "b.txt"]);
-        next.documents[0].content = Content::Loaded {
+        Arc::make_mut(&mut next.documents)[0].content = Content::Loaded {
             text: DocText::from_text("new text of a".into()),
             mentions: Vec::new(),
         };

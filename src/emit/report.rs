@@ -206,7 +206,7 @@ pub fn render(data: &Dataset, texts: &BTreeMap<String, String>) -> String {
 
     // The documents read.
     h.push_str("<h2>Documents</h2>\n<div id=\"documents\"><table><thead><tr><th>Document</th><th>Title</th><th>Published</th><th>Pages</th><th>Status</th></tr></thead><tbody>\n");
-    for d in &data.documents {
+    for d in data.documents.iter() {
         let r = &d.record;
         let status = match r.status {
             crate::model::Status::Ok => "ok".to_string(),

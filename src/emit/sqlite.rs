@@ -66,6 +66,8 @@ CREATE TABLE fact_sources (
 
 /// The output tables, in the order they are copied out.
 pub const TABLES: [&str; 5] = ["documents", "mentions", "entities", "facts", "fact_sources"];
+/// How many of [`TABLES`] (the first) depend on the documents only.
+pub const DOCUMENT_TABLES: usize = 2;
 
 /// Secondary indexes.
 pub const INDEXES: &str = "
@@ -84,7 +86,7 @@ pub fn write_sqlite(data: &Dataset, out: &Path) -> Result<()> {
     let r = (|| -> Result<()> {
         let mut w = WorkDb::create(&work_path)?;
         let lines = vec![(0, 0); data.documents.len()];
-        w.update_documents(data, "", &lines, 0)?;
+        w.update_documents(&data.documents, "", &lines, 0)?;
         w.update_facts(data)?;
         write_from(&w, out)
     })();
@@ -148,7 +150,7 @@ mod tests {
 
     fn data(docs: &[(&str, usize)]) -> Dataset {
         Dataset {
-            documents: docs.iter().map(|(n, k)| doc(n, *k).into()).collect(),
+            documents: std::sync::Arc::new(docs.iter().map(|(n, k)| doc(n, *k).into()).collect()),
             ..Default::default()
         }
     }
@@ -188,19 +190,21 @@ mod tests {
         let before = data(&[("a.txt", 40), ("b.txt", 5), ("c.txt", 7)]);
         // b changes, c goes, d comes.
         let mut after = data(&[("a.txt", 40), ("b.txt", 9), ("d.txt", 3)]);
-        after.documents[1].key.push('2');
+        std::sync::Arc::make_mut(&mut after.documents)[1]
+            .key
+            .push('2');
         write_sqlite(&after, &cold).unwrap();
 
         let work = d.path().join("work.sqlite");
         let mut w = WorkDb::create(&work).unwrap();
-        w.update_documents(&before, "1", &[(0, 1), (1, 2), (2, 3)], 3)
+        w.update_documents(&before.documents, "1", &[(0, 1), (1, 2), (2, 3)], 3)
             .unwrap();
         w.update_facts(&before).unwrap();
         w.finish().unwrap();
         let mut w = WorkDb::open(&work).expect("reopened");
         assert_eq!(w.set.as_deref(), Some("1"));
         assert_eq!(w.docs.len(), 3);
-        w.update_documents(&after, "2", &[(0, 1), (1, 2), (2, 3)], 3)
+        w.update_documents(&after.documents, "2", &[(0, 1), (1, 2), (2, 3)], 3)
             .unwrap();
         w.update_facts(&after).unwrap();
         write_from(&w, &warm).unwrap();

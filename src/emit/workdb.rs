@@ -18,7 +18,7 @@
 //! A document whose key matches `_docs` and whose set is the current one can be kept as it
 //! is without reading it (see `pipeline::compute`).
 
-use super::sqlite::{INDEXES, SCHEMA, TABLES};
+use super::sqlite::{DOCUMENT_TABLES, INDEXES, SCHEMA, TABLES};
 use crate::model::{Dataset, DatasetDoc, DocumentRecord, Fact, FindKey, Mention};
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -207,18 +207,17 @@ impl WorkDb {
             .is_some_and(|w| w.key == d.key && w.settled && d.settled)
     }
 
-    /// Brings the `documents` and `mentions` tables to `data`'s documents, and records
+    /// Brings the `documents` and `mentions` tables to `documents`, and records
     /// that their lines are at `lines` in set `set`'s `mentions.jsonl` of `mentions_len`
     /// bytes. One transaction.
     pub fn update_documents(
         &mut self,
-        data: &Dataset,
+        documents: &[DatasetDoc],
         set: &str,
         lines: &[(u64, u64)],
         mentions_len: u64,
     ) -> Result<()> {
-        let wanted: HashMap<&str, usize> = data
-            .documents
+        let wanted: HashMap<&str, usize> = documents
             .iter()
             .enumerate()
             .map(|(i, d)| (d.doc(), i))
@@ -229,16 +228,14 @@ impl WorkDb {
             .filter(|d| !wanted.contains_key(d.as_str()))
             .cloned()
             .collect();
-        let held: Vec<bool> = data.documents.iter().map(|d| self.holds(d)).collect();
-        let changed: Vec<&DatasetDoc> = data
-            .documents
+        let held: Vec<bool> = documents.iter().map(|d| self.holds(d)).collect();
+        let changed: Vec<&DatasetDoc> = documents
             .iter()
             .zip(&held)
             .filter(|(_, h)| !**h)
             .map(|(d, _)| d)
             .collect();
-        let known: Vec<Option<(u64, u64)>> = data
-            .documents
+        let known: Vec<Option<(u64, u64)>> = documents
             .iter()
             .zip(&held)
             .map(|(d, h)| {
@@ -312,7 +309,7 @@ impl WorkDb {
                 tx.prepare("INSERT OR REPLACE INTO _docs VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
             let mut set_lines =
                 tx.prepare("UPDATE _docs SET lines_start = ?2, lines_end = ?3 WHERE doc = ?1")?;
-            for ((d, l), known) in data.documents.iter().zip(lines).zip(&known) {
+            for ((d, l), known) in documents.iter().zip(lines).zip(&known) {
                 match known {
                     Some(old) if old == l => {}
                     Some(_) => {
@@ -346,7 +343,7 @@ impl WorkDb {
         for doc in &removed {
             self.docs.remove(doc);
         }
-        for (d, l) in data.documents.iter().zip(lines) {
+        for (d, l) in documents.iter().zip(lines) {
             let w = self
                 .docs
                 .entry(d.doc().to_string())
@@ -439,15 +436,17 @@ impl WorkDb {
         Ok(())
     }
 
-    /// Writes the output tables into a new database file at `dest`.
-    pub fn copy_out(&self, dest: &Path) -> Result<()> {
+    /// Starts writing the output tables into a new database file at `dest`: creates its
+    /// schema and copies the tables that depend on the documents only. [`WorkDb::copy_rest`]
+    /// copies the others once the facts are known; the two make the same file as one copy.
+    pub fn copy_documents(&self, dest: &Path) -> Result<()> {
         if dest.exists() {
             std::fs::remove_file(dest)
                 .with_context(|| format!("cannot remove {}", dest.display()))?;
         }
         let name = dest.to_string_lossy().into_owned();
         self.con.execute("ATTACH DATABASE ?1 AS out", [&name])?;
-        let copied = (|| -> rusqlite::Result<()> {
+        let r = (|| -> rusqlite::Result<()> {
             self.con.execute_batch(&format!(
                 "PRAGMA out.page_size = {PAGE_SIZE}; PRAGMA out.journal_mode = OFF; \
                  PRAGMA out.synchronous = OFF;"
@@ -455,22 +454,49 @@ impl WorkDb {
             self.con.execute_batch("BEGIN")?;
             self.con.execute_batch(&in_schema(SCHEMA, "out"))?;
             self.con.execute_batch(&in_schema(INDEXES, "out"))?;
-            // Same schema, empty destination: SQLite copies the records and index entries
-            // as they are, in key order.
-            for t in TABLES {
-                self.con
-                    .execute_batch(&format!("INSERT INTO out.{t} SELECT * FROM main.{t}"))?;
-            }
+            self.copy_tables(&TABLES[..DOCUMENT_TABLES])?;
             self.con.execute_batch("COMMIT")
         })();
-        if copied.is_err() {
+        self.copy_ended(r, dest, false)
+    }
+
+    /// Copies the remaining tables into the file [`WorkDb::copy_documents`] started, and
+    /// closes it.
+    pub fn copy_rest(&self, dest: &Path) -> Result<()> {
+        let r = (|| -> rusqlite::Result<()> {
+            self.con.execute_batch("BEGIN")?;
+            self.copy_tables(&TABLES[DOCUMENT_TABLES..])?;
+            self.con.execute_batch("COMMIT")
+        })();
+        self.copy_ended(r, dest, true)
+    }
+
+    /// Same schema, empty destination: SQLite copies the records and index entries as
+    /// they are, in key order.
+    fn copy_tables(&self, tables: &[&str]) -> rusqlite::Result<()> {
+        for t in tables {
+            self.con
+                .execute_batch(&format!("INSERT INTO out.{t} SELECT * FROM main.{t}"))?;
+        }
+        Ok(())
+    }
+
+    fn copy_ended(&self, r: rusqlite::Result<()>, dest: &Path, done: bool) -> Result<()> {
+        if r.is_err() {
             let _ = self.con.execute_batch("ROLLBACK");
         }
-        let detached = self.con.execute_batch("DETACH DATABASE out");
-        copied
-            .and(detached)
-            .with_context(|| format!("cannot write {}", dest.display()))?;
+        if r.is_err() || done {
+            let detached = self.con.execute_batch("DETACH DATABASE out");
+            r.and(detached)
+                .with_context(|| format!("cannot write {}", dest.display()))?;
+        }
         Ok(())
+    }
+
+    /// Writes the output tables into a new database file at `dest`.
+    pub fn copy_out(&self, dest: &Path) -> Result<()> {
+        self.copy_documents(dest)?;
+        self.copy_rest(dest)
     }
 
     /// Makes a newly filled working database the one of `path`. Until then a run killed
