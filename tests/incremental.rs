@@ -112,3 +112,54 @@ fn a_fresh_output_folder_is_a_cold_run() {
     assert!(!log.contains("(0 extracted"), "{log}");
     assert_same_dataset(&t.join("a"), &t.join("b"));
 }
+
+/// The working database of the output folder's cache.
+fn work_db(out: &Path) -> std::path::PathBuf {
+    files_below(&out.join(".cache"))
+        .into_iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "work.sqlite"))
+        .expect("a run leaves a working database in the cache")
+}
+
+#[test]
+fn a_missing_damaged_or_stale_working_database_still_gives_the_cold_output() {
+    let (tmp, corpus, rules, out) = workspace();
+    let t = tmp.path();
+    run_ok(&corpus, &rules, &out);
+    let add = |name: &str| {
+        std::fs::write(
+            corpus.join(name),
+            format!("{name}: the Japan AI Safety Institute was established in February 2024.\n"),
+        )
+        .unwrap()
+    };
+
+    // Removed: filled anew.
+    std::fs::remove_file(work_db(&out)).unwrap();
+    add("one.txt");
+    run_ok(&corpus, &rules, &out);
+    check_against_cold(t, &corpus, &rules, &out, "missing");
+
+    // Damaged: removed and filled anew.
+    std::fs::write(work_db(&out), b"not a database").unwrap();
+    add("two.txt");
+    run_ok(&corpus, &rules, &out);
+    check_against_cold(t, &corpus, &rules, &out, "damaged");
+
+    // Ahead of the published set (a run killed between updating it and publishing): its
+    // rows are right but its line ranges are not, so no document is kept.
+    let con = rusqlite::Connection::open(work_db(&out)).unwrap();
+    con.execute("UPDATE _meta SET value = '999' WHERE name = 'set'", [])
+        .unwrap();
+    drop(con);
+    add("three.txt");
+    let log = run_ok(&corpus, &rules, &out);
+    assert!(log.contains("(1 extracted, 1 matched"), "{log}");
+    check_against_cold(t, &corpus, &rules, &out, "stale");
+
+    // And the next change keeps every unchanged document again.
+    add("four.txt");
+    let log = run_ok(&corpus, &rules, &out);
+    assert!(log.contains("(1 extracted, 1 matched"), "{log}");
+    check_against_cold(t, &corpus, &rules, &out, "after");
+}

@@ -281,14 +281,12 @@ impl WorkDb {
             for d in &changed {
                 insert_document(&mut ins_d, &d.record)?;
             }
-            // In key order, so that the primary-key B-tree is appended to, not searched;
-            // stable, so that of two mentions with one id the first in the text is kept
-            // whether one document or all are written.
+            // In key order, so that the primary-key B-tree is appended to, not searched.
             let mut mentions: Vec<&Mention> = changed
                 .iter()
                 .flat_map(|d| d.mentions().unwrap_or(&[]))
                 .collect();
-            mentions.sort_by(|a, b| a.id.cmp(&b.id));
+            mentions.sort_by(|a, b| (&a.doc, a.start, &a.id).cmp(&(&b.doc, b.start, &b.id)));
             let mut ins_m = tx.prepare(
                 "INSERT OR IGNORE INTO mentions VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?;
