@@ -74,6 +74,7 @@ mkdir -p "$NEW"
 for r in $(seq 1 "$REPEATS"); do
     rm -rf "$TMP/ing" "$TMP/corpus/ingested"
     cp -a "$TMP/cold1" "$TMP/ing"
+    sync # the copy's writes are setup, not the ingest's to flush
     f=$NEW/new-report-$r.txt
     { cat corpus/seeds/003_6114a4dacce96781.txt; printf '\nnew report %s\n' "$r"; } >"$f"
     t0=$(now)

@@ -12,12 +12,15 @@
 //! out/text            -> .current/text
 //! out/.current        -> .sets/7                     (the one pointer that is swapped)
 //! out/.sets/7/        the complete set: documents.jsonl, text/, facts.jsonl, ...
+//! out/.sets/6/        the previous set, until the next run that changes the dataset
 //! ```
 //!
 //! A new set is written whole into `.sets/8.partial`, flushed to disk, renamed `.sets/8`,
 //! and made current by renaming a new `.current` link over the old one: a single atomic
 //! step, so a reader sees either the old set or the new one, never a mix. The contract's
-//! file names at the top stay valid links throughout. See `docs/operations.md`.
+//! file names at the top stay valid links throughout. The set made current before stays
+//! for readers still reading it; the next publication removes it on the side. See
+//! `docs/operations.md`.
 
 pub mod jsonl;
 pub mod report;
@@ -171,6 +174,8 @@ pub struct Publication {
     /// (outside `.sets`).
     db_file: PathBuf,
     mentions_file: PathBuf,
+    /// Removing sets older than the current one, meanwhile.
+    sweeper: std::thread::JoinHandle<()>,
 }
 
 impl Publication {
@@ -221,6 +226,7 @@ impl Publication {
             mentions,
             db_file,
             mentions_file,
+            sweeper: sweep_older_sets(out),
         })
     }
 }
@@ -290,6 +296,7 @@ pub fn publish(
         mentions,
         db_file,
         mentions_file,
+        sweeper,
     } = p;
     // The database thread goes on with the facts while this one writes the files.
     let _ = facts.send(data.clone());
@@ -348,8 +355,8 @@ pub fn publish(
     crate::timing::mark("set made current");
 
     relink(out)?;
-    remove_stale_sets(out);
-    crate::timing::mark("previous set removed");
+    let _ = sweeper.join();
+    crate::timing::mark("older sets removed");
     Ok(name)
 }
 
@@ -365,7 +372,7 @@ pub fn recover(out: &Path) -> Result<()> {
     if current_set_name(out).is_some() {
         relink(out)?;
     }
-    remove_stale_sets(out);
+    remove_partial_sets(out);
     Ok(())
 }
 
@@ -430,15 +437,48 @@ fn relink(out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Removes every entry of `.sets` but the current set. Failures are left for next time.
-fn remove_stale_sets(out: &Path) {
+/// Whether an entry of `.sets` is a complete set (named by its number).
+fn is_complete_set(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Removes every entry of `.sets` that is not a complete set: partial sets and leftovers
+/// of killed runs. Failures are left for next time.
+fn remove_partial_sets(out: &Path) {
+    remove_sets(out, |name| !is_complete_set(name));
+}
+
+/// Removes, on a thread of its own, every complete set but the current one: the set that
+/// was current before it, kept until now for readers that were still reading it. Deleting
+/// hundreds of megabytes is slow on some file systems (online discard), and overlaps with
+/// the run's work this way. Failures are left for next time.
+fn sweep_older_sets(out: &Path) -> std::thread::JoinHandle<()> {
     let keep = current_set_name(out);
+    // Chosen now, before the new set exists under its final name.
+    let older: Vec<PathBuf> = std::fs::read_dir(out.join(SETS_DIR))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            is_complete_set(&name) && Some(&name) != keep.as_ref()
+        })
+        .map(|e| e.path())
+        .collect();
+    std::thread::spawn(move || {
+        for p in older {
+            let _ = std::fs::remove_dir_all(&p);
+        }
+    })
+}
+
+fn remove_sets(out: &Path, remove: impl Fn(&str) -> bool) {
     let Ok(entries) = std::fs::read_dir(out.join(SETS_DIR)) else {
         return;
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if Some(&name) == keep.as_ref() {
+        if !remove(&name) {
             continue;
         }
         let p = e.path();
@@ -469,9 +509,10 @@ fn sync_tree(dir: &Path) -> Result<()> {
         }
     }
     files.par_iter().try_for_each(|p| flush(p))?;
-    for d in dirs.iter().rev() {
-        sync_dir(d);
-    }
+    // The folders below the set's own, side by side (a journalling file system commits
+    // them together), then the set's folder.
+    dirs[1..].par_iter().for_each(|d| sync_dir(d));
+    sync_dir(&dirs[0]);
     Ok(())
 }
 
@@ -598,12 +639,20 @@ mod tests {
         assert_eq!(lines(&out.join("documents.jsonl")), 2);
         assert!(out.join("changes.json").is_file());
         assert_eq!(current_set_name(out).as_deref(), Some("2"));
-        // Only the current set is kept.
-        let sets: Vec<_> = std::fs::read_dir(out.join(SETS_DIR)).unwrap().collect();
-        assert_eq!(sets.len(), 1);
-        // A set without the extra drops its link.
+        // The current set and the one before it are kept.
+        let sets = || {
+            let mut s: Vec<String> = std::fs::read_dir(out.join(SETS_DIR))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            s.sort();
+            s
+        };
+        assert_eq!(sets(), ["1", "2"]);
+        // A set without the extra drops its link; the oldest set goes.
         publish(&dataset(&["a.txt"]), &[], out).unwrap();
         assert!(std::fs::symlink_metadata(out.join("changes.json")).is_err());
+        assert_eq!(sets(), ["2", "3"]);
     }
 
     #[test]
@@ -631,8 +680,8 @@ mod tests {
             let b = std::fs::metadata(out.join("text/b.txt.txt")).unwrap();
             assert_eq!(
                 b.nlink(),
-                1,
-                "the unchanged file was linked, then the old set removed"
+                2,
+                "the unchanged file is linked from the previous set"
             );
             let a = std::fs::metadata(out.join("text/a.txt.txt")).unwrap();
             assert_ne!(a.ino(), std::fs::metadata(&held).unwrap().ino());
