@@ -350,11 +350,6 @@ impl Cache {
         self.root.join("work.sqlite")
     }
 
-    /// Where `dataset.sqlite` is written until its set is published.
-    pub fn database_path(&self) -> PathBuf {
-        self.root.join("dataset.sqlite.partial")
-    }
-
     fn stamps_path(&self) -> PathBuf {
         self.root.join("stamps.json")
     }

@@ -244,8 +244,7 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
         Some(w) => emit::Work::Open(Box::new(w)),
         None => emit::Work::New(cache.work_path()),
     };
-    let publication =
-        emit::Publication::start(&opts.out, documents.clone(), db_work, cache.database_path())?;
+    let publication = emit::Publication::start(&opts.out, documents.clone(), db_work)?;
 
     // Kept documents' claims and entity names, from the build cache.
     let work = Work {

@@ -116,9 +116,9 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
 /// new set's folder: [`write_if_changed`] then keeps those whose text is unchanged, so an
 /// incremental run creates files only for changed documents. Replacing a link (write to a
 /// temporary name, rename) never alters the previous set's file. Failures only cost a write.
-fn link_previous_texts(data: &Dataset, out: &Path, to: &Path) {
+fn link_previous_texts(documents: &[DatasetDoc], out: &Path, to: &Path) {
     let Some(prev) = current_set(out) else { return };
-    for d in data.documents.iter() {
+    for d in documents {
         let rel = format!("{}.txt", d.record.doc);
         let from = prev.join("text").join(&rel);
         let dest = to.join("text").join(&rel);
@@ -168,53 +168,63 @@ pub struct Publication {
     set: String,
     facts: std::sync::mpsc::Sender<Arc<Dataset>>,
     db: std::thread::JoinHandle<Result<()>>,
-    /// `mentions.jsonl`, written (and flushed) on a thread of its own too.
+    /// `mentions.jsonl` written (and flushed), and the unchanged text files linked from
+    /// the current set, on threads of their own too.
     mentions: std::thread::JoinHandle<Result<()>>,
-    /// Where the database and `mentions.jsonl` are written until the set is published
-    /// (outside `.sets`).
-    db_file: PathBuf,
-    mentions_file: PathBuf,
+    texts: std::thread::JoinHandle<()>,
+    /// The set's folder while it is written: `.sets/<n>.partial`.
+    partial: PathBuf,
     /// Removing sets older than the current one, meanwhile.
     sweeper: std::thread::JoinHandle<()>,
 }
 
 impl Publication {
-    /// Starts the next set of `out` for `documents`, writing its database into `db_file`
-    /// from the working database `work`. The caller holds the output lock until publishing.
-    pub fn start(
-        out: &Path,
-        documents: Arc<Vec<DatasetDoc>>,
-        work: Work,
-        db_file: PathBuf,
-    ) -> Result<Publication> {
+    /// Starts the next set of `out` for `documents`, its database from the working
+    /// database `work`. The caller holds the output lock until publishing.
+    pub fn start(out: &Path, documents: Arc<Vec<DatasetDoc>>, work: Work) -> Result<Publication> {
+        recover(out)?;
         let set = next_set_name(out);
-        if let Some(dir) = db_file.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
+        let sets = out.join(SETS_DIR);
+        let partial = sets.join(format!("{set}.partial"));
+        if partial.exists() {
+            std::fs::remove_dir_all(&partial)
+                .with_context(|| format!("cannot remove {}", partial.display()))?;
         }
+        std::fs::create_dir_all(&partial)
+            .with_context(|| format!("cannot create {}", partial.display()))?;
+        // Chosen before the new set exists under its final name.
+        let sweeper = sweep_older_sets(out);
         let lines = jsonl::MentionLines::new(&documents);
         crate::timing::mark("mention lines serialised");
         let (tx, rx) = std::sync::mpsc::channel();
         let job = DatabaseJob {
-            documents,
+            documents: documents.clone(),
             set: set.clone(),
             ranges: lines.ranges.clone(),
             len: lines.len,
-            file: db_file.clone(),
+            file: partial.join("dataset.sqlite"),
         };
         let db = std::thread::Builder::new()
             .name("database".into())
             .spawn(move || job.run(work, rx))
             .context("cannot start the database writer")?;
-        // Kept documents' lines come from the current set's file, which stays in place
+        // Kept documents' texts and lines come from the current set, which stays in place
         // until this set is published (the caller holds the lock).
-        let mentions_file = db_file.with_file_name("mentions.jsonl.partial");
-        let previous = current_set(out).map(|d| d.join("mentions.jsonl"));
-        let to = mentions_file.clone();
+        let previous = current_set(out);
+        let texts = {
+            let (dir, out) = (partial.clone(), out.to_path_buf());
+            std::thread::Builder::new()
+                .name("texts".into())
+                .spawn(move || link_previous_texts(&documents, &out, &dir))
+                .context("cannot start the text linker")?
+        };
+        let dir = partial.clone();
         let mentions = std::thread::Builder::new()
             .name("mentions".into())
             .spawn(move || {
-                lines.write_to(&to, previous.as_deref())?;
+                let to = dir.join("mentions.jsonl");
+                let from = previous.map(|p| p.join("mentions.jsonl"));
+                lines.write_to(&to, from.as_deref())?;
                 crate::timing::mark("mentions written");
                 flush(&to)
             })
@@ -224,9 +234,9 @@ impl Publication {
             facts: tx,
             db,
             mentions,
-            db_file,
-            mentions_file,
-            sweeper: sweep_older_sets(out),
+            texts,
+            partial,
+            sweeper,
         })
     }
 }
@@ -258,6 +268,8 @@ impl DatabaseJob {
             w.update_documents(&self.documents, &self.set, &self.ranges, self.len)?;
             crate::timing::mark("database: documents updated");
             w.copy_documents(&self.file)?;
+            // Most of the file is written: flushed while the facts are being reconciled.
+            flush(&self.file)?;
             crate::timing::mark("database: documents copied");
             let Ok(data) = facts.recv() else {
                 cancelled = true;
@@ -294,31 +306,24 @@ pub fn publish(
         facts,
         db,
         mentions,
-        db_file,
-        mentions_file,
+        texts,
+        partial,
         sweeper,
     } = p;
     // The database thread goes on with the facts while this one writes the files.
     let _ = facts.send(data.clone());
-    let files = (|| -> Result<PathBuf> {
-        recover(out)?;
-        let sets = out.join(SETS_DIR);
-        std::fs::create_dir_all(&sets)
-            .with_context(|| format!("cannot create {}", sets.display()))?;
-        let partial = sets.join(format!("{name}.partial"));
-        if partial.exists() {
-            std::fs::remove_dir_all(&partial)
-                .with_context(|| format!("cannot remove {}", partial.display()))?;
+    // Text files already linked are kept by `write_files`.
+    let linked = texts.join();
+    let files = (|| -> Result<()> {
+        if linked.is_err() {
+            anyhow::bail!("the text linker panicked");
         }
-        link_previous_texts(data, out, &partial);
-        std::fs::create_dir_all(&partial)
-            .with_context(|| format!("cannot create {}", partial.display()))?;
         let previous = current_set(out);
         write_files(data, &partial, previous.as_deref(), extras)?;
         // Flushed now, while the database is still being written.
         flush(&partial.join("facts.jsonl"))?;
         crate::timing::mark("files written");
-        Ok(partial)
+        Ok(())
     })();
     let joined = |h: std::thread::JoinHandle<Result<()>>, what: &str| {
         h.join()
@@ -326,17 +331,10 @@ pub fn publish(
     };
     let db = joined(db, "database");
     let mentions = joined(mentions, "mentions");
-    let partial = files?;
-    db?;
+    files?;
     mentions?;
+    db?;
     let sets = out.join(SETS_DIR);
-    for (file, name) in [
-        (&db_file, "dataset.sqlite"),
-        (&mentions_file, "mentions.jsonl"),
-    ] {
-        std::fs::rename(file, partial.join(name))
-            .with_context(|| format!("cannot move {} into the set", file.display()))?;
-    }
     crate::timing::mark("database written");
     sync_tree(&partial)?;
     crate::timing::mark("set flushed");
@@ -582,8 +580,7 @@ mod tests {
     /// Publishes with a working database of its own, as a cold run does.
     fn publish(data: &Dataset, extras: &[(&str, Vec<u8>)], out: &Path) -> Result<String> {
         let work = out.join(".test-work").join("work.sqlite");
-        let db = out.join(".test-work").join("dataset.sqlite.partial");
-        let p = Publication::start(out, data.documents.clone(), Work::New(work), db)?;
+        let p = Publication::start(out, data.documents.clone(), Work::New(work))?;
         super::publish(&Arc::new(data.clone()), extras, out, p)
     }
 
