@@ -24,8 +24,11 @@
 use crate::model::{
     Claim, Entity, EntityNames, Fact, FactStatus, Mention, MentionKind, Source, stable_id,
 };
+use rayon::prelude::*;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 
 /// Predicates whose values accumulate: several objects are several true facts.
 pub const MULTI_VALUED: &[&str] = &[
@@ -39,12 +42,10 @@ pub const MULTI_VALUED: &[&str] = &[
 /// Entities and facts from the entity names and claims of all documents (names in
 /// document order).
 pub fn reconcile(names: &[&EntityNames], claims: Vec<Claim>) -> (Vec<Entity>, Vec<Fact>) {
-    crate::timing::mark("reconcile: start");
-    let entities = entities(names, &claims);
-    crate::timing::mark("reconcile: entities");
-    let facts = facts(claims);
-    crate::timing::mark("reconcile: facts");
-    (entities, facts)
+    // Entities and the grouping of claims into facts only read the claims: side by side.
+    let (entities, groups) = rayon::join(|| entities(names, &claims), || group(&claims));
+    let groups = fact_groups(groups);
+    (entities, facts_of(claims, groups))
 }
 
 fn entity_id_of(kind: MentionKind, value: &Value) -> Option<String> {
@@ -75,62 +76,122 @@ pub fn entity_names(mentions: &[Mention]) -> EntityNames {
     out
 }
 
+/// What the documents say of the entities, borrowing their strings: a large corpus repeats
+/// the same few hundred ids and names in every document, and only the winners are copied.
+/// Counts are kept by (id, name), one look-up each.
+#[derive(Default)]
+struct NameCounts<'a> {
+    /// Every entity a mention names, with the last canonical name in document order.
+    canonical: HashMap<&'a str, Option<&'a str>>,
+    /// How often the mentions spell an entity one way.
+    texts: HashMap<(&'a str, &'a str), usize>,
+    /// How often the claims name an entity one way.
+    named: HashMap<(&'a str, &'a str), usize>,
+}
+
+impl<'a> NameCounts<'a> {
+    fn add_doc(mut self, doc: &'a EntityNames) -> Self {
+        for (id, n) in doc {
+            let canonical = self.canonical.entry(id).or_default();
+            if n.canonical.is_some() {
+                *canonical = n.canonical.as_deref();
+            }
+            for (t, k) in &n.texts {
+                *self.texts.entry((id, t)).or_default() += k;
+            }
+        }
+        self
+    }
+
+    fn add_claim(mut self, c: &'a Claim) -> Self {
+        for (id, name) in &c.names {
+            *self.named.entry((id, name)).or_default() += 1;
+        }
+        self
+    }
+
+    /// Both counts, `later` from documents after these: its canonical names win.
+    fn merge(mut self, later: Self) -> Self {
+        for (id, c) in later.canonical {
+            let canonical = self.canonical.entry(id).or_default();
+            if c.is_some() {
+                *canonical = c;
+            }
+        }
+        for (key, k) in later.texts {
+            *self.texts.entry(key).or_default() += k;
+        }
+        for (key, k) in later.named {
+            *self.named.entry(key).or_default() += k;
+        }
+        self
+    }
+}
+
 /// The canonical entities: every institute, organisation, person and event that a mention
 /// or a claim names, with the names the documents used for it as aliases.
 pub fn entities(names: &[&EntityNames], claims: &[Claim]) -> Vec<Entity> {
+    // Rayon folds neighbouring runs of documents and merges them in order, so the last
+    // canonical name is the one reading them one by one would keep.
+    let (from_docs, from_claims) = rayon::join(
+        || {
+            names
+                .par_iter()
+                .fold(NameCounts::default, |acc, doc| acc.add_doc(doc))
+                .reduce(NameCounts::default, NameCounts::merge)
+        },
+        || {
+            claims
+                .par_iter()
+                .fold(NameCounts::default, NameCounts::add_claim)
+                .reduce(NameCounts::default, NameCounts::merge)
+        },
+    );
+    let counts = from_docs.merge(from_claims);
     #[derive(Default)]
-    struct Acc {
-        named: BTreeMap<String, usize>,
-        canonical: Option<String>,
-        texts: BTreeMap<String, usize>,
+    struct Names<'a> {
+        canonical: Option<&'a str>,
+        named: Vec<(&'a str, usize)>,
+        texts: Vec<(&'a str, usize)>,
     }
-    let mut acc: BTreeMap<String, Acc> = BTreeMap::new();
-    for doc in names {
-        for (id, n) in doc.iter() {
-            let a = acc.entry(id.clone()).or_default();
-            if n.canonical.is_some() {
-                a.canonical.clone_from(&n.canonical);
-            }
-            for (t, k) in &n.texts {
-                *a.texts.entry(t.clone()).or_default() += k;
-            }
-        }
+    let mut by_id: BTreeMap<&str, Names> = BTreeMap::new();
+    for (id, canonical) in counts.canonical {
+        by_id.entry(id).or_default().canonical = canonical;
     }
-    for c in claims {
-        for (id, name) in &c.names {
-            *acc.entry(id.clone())
-                .or_default()
-                .named
-                .entry(name.clone())
-                .or_default() += 1;
-        }
+    for ((id, text), k) in counts.texts {
+        by_id.entry(id).or_default().texts.push((text, k));
     }
-    let mut out = Vec::new();
-    for (id, a) in acc {
-        let Some((kind, key)) = id
-            .split_once(':')
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-        else {
+    for ((id, name), k) in counts.named {
+        by_id.entry(id).or_default().named.push((name, k));
+    }
+    // The most used name wins; ties go to the alphabetically first, for stability (names
+    // are distinct, so the order they were counted in does not matter).
+    let most = |m: &[(&str, usize)]| {
+        m.iter()
+            .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(x.0)))
+            .map(|(n, _)| n.to_string())
+    };
+    let mut out = Vec::with_capacity(by_id.len());
+    for (id, n) in by_id {
+        let Some((kind, key)) = id.split_once(':') else {
             continue;
         };
-        let kind = kind.as_str();
-        // The most used name wins; ties go to the alphabetically first, for stability.
-        let most = |m: &BTreeMap<String, usize>| {
-            m.iter()
-                .max_by(|x, y| x.1.cmp(y.1).then(y.0.cmp(x.0)))
-                .map(|(n, _)| n.clone())
-        };
         let name = if kind == "institute" {
-            most(&a.named).or_else(|| most(&a.texts))
+            most(&n.named).or_else(|| most(&n.texts))
         } else {
-            a.canonical.clone().or_else(|| most(&a.named))
+            n.canonical.map(str::to_string).or_else(|| most(&n.named))
         }
-        .unwrap_or_else(|| key.clone());
-        let mut aliases: Vec<String> = a.texts.into_keys().filter(|x| *x != name).collect();
+        .unwrap_or_else(|| key.to_string());
+        let mut aliases: Vec<String> = n
+            .texts
+            .into_iter()
+            .filter(|(x, _)| *x != name)
+            .map(|(x, _)| x.to_string())
+            .collect();
         aliases.sort();
         out.push(Entity {
-            code: (kind == "institute").then(|| key.clone()),
-            id,
+            code: (kind == "institute").then(|| key.to_string()),
+            id: id.to_string(),
             kind: kind.to_string(),
             name,
             aliases,
@@ -184,67 +245,260 @@ fn qualifier_key(c: &Claim) -> String {
         .join("\u{1f}")
 }
 
+/// The object id of a partnership its fact states the other way round: partnerships are
+/// symmetric, and a fact puts institutes first, otherwise the lower id.
+fn turned(c: &Claim) -> Option<&str> {
+    let o = c.object.as_str().filter(|_| c.predicate == "partnership")?;
+    let institute = |id: &str| id.starts_with("institute:");
+    let turn = match (institute(&c.subject), institute(o)) {
+        (false, true) => true,
+        (true, false) => false,
+        _ => o < c.subject.as_str(),
+    };
+    turn.then_some(o)
+}
+
+/// A claim's subject and object as its fact states them.
+fn oriented(c: &Claim) -> (&str, ObjectKey<'_>) {
+    match turned(c) {
+        Some(o) => (o, ObjectKey::Str(&c.subject)),
+        None => (&c.subject, ObjectKey::of(&c.object)),
+    }
+}
+
+/// An object compared and hashed as the value it is, so that claims can be grouped
+/// without writing each object out as its canonical text. A string is the same key
+/// whether it was the object or, in a partnership turned round, the subject.
+#[derive(PartialEq, Eq, Hash)]
+enum ObjectKey<'a> {
+    Str(&'a str),
+    Other(OtherValue<'a>),
+}
+
+impl<'a> ObjectKey<'a> {
+    fn of(v: &'a Value) -> Self {
+        match v {
+            Value::String(s) => ObjectKey::Str(s),
+            other => ObjectKey::Other(OtherValue(other)),
+        }
+    }
+
+    fn to_value(&self) -> Value {
+        match self {
+            ObjectKey::Str(s) => Value::String(s.to_string()),
+            ObjectKey::Other(v) => v.0.clone(),
+        }
+    }
+}
+
+/// A value that is not a string, with `Hash` agreeing with `Value`'s equality.
+struct OtherValue<'a>(&'a Value);
+
+impl PartialEq for OtherValue<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for OtherValue<'_> {}
+
+impl Hash for OtherValue<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        hash_value(self.0, h);
+    }
+}
+
+fn hash_value<H: Hasher>(v: &Value, h: &mut H) {
+    std::mem::discriminant(v).hash(h);
+    match v {
+        Value::Null => {}
+        Value::Bool(b) => b.hash(h),
+        Value::Number(n) => n.hash(h),
+        Value::String(s) => s.hash(h),
+        Value::Array(a) => {
+            a.len().hash(h);
+            for x in a {
+                hash_value(x, h);
+            }
+        }
+        Value::Object(o) => {
+            // Entries hashed apart and summed: equal maps hash alike even in a map type
+            // that iterates in insertion order.
+            let mut sum = 0u64;
+            for (k, x) in o {
+                let mut e = DefaultHasher::new();
+                k.hash(&mut e);
+                hash_value(x, &mut e);
+                sum = sum.wrapping_add(e.finish());
+            }
+            o.len().hash(h);
+            sum.hash(h);
+        }
+    }
+}
+
+/// Claims with equal keys are one fact. Equal objects have equal canonical objects, so
+/// these keys group claims as finely as fact keys or more finely; [`fact_groups`] joins
+/// the groups whose canonical objects agree.
+#[derive(PartialEq, Eq, Hash)]
+struct ClaimKey<'a> {
+    subject: &'a str,
+    predicate: &'a str,
+    object: ObjectKey<'a>,
+    qualifiers: String,
+}
+
+impl ClaimKey<'_> {
+    fn of(c: &Claim) -> ClaimKey<'_> {
+        let (subject, object) = oriented(c);
+        ClaimKey {
+            subject,
+            predicate: &c.predicate,
+            object,
+            qualifiers: qualifier_key(c),
+        }
+    }
+
+    fn fact_key(&self) -> FactKey {
+        (
+            self.subject.to_string(),
+            self.predicate.to_string(),
+            canonical_object(&self.object.to_value()),
+            self.qualifiers.clone(),
+        )
+    }
+}
+
+/// What identifies a fact, in the order facts are first listed: subject, predicate,
+/// canonical object, distinguishing qualifiers.
+type FactKey = (String, String, String, String);
+
+/// The claims (by position) of each claim key, in the order they came.
+type Groups<'a> = HashMap<ClaimKey<'a>, Vec<usize>>;
+
+/// Claims grouped by their keys. A large corpus states the same few facts many thousand
+/// times: the keys borrow from the claims, and only each group's key is written out.
+fn group(claims: &[Claim]) -> Groups<'_> {
+    claims
+        .par_iter()
+        .enumerate()
+        .fold(Groups::new, |mut groups, (i, c)| {
+            groups.entry(ClaimKey::of(c)).or_default().push(i);
+            groups
+        })
+        .reduce(Groups::new, |mut groups, later| {
+            for (key, mut ids) in later {
+                groups.entry(key).or_default().append(&mut ids);
+            }
+            groups
+        })
+}
+
+/// The claims of each fact, in fact key order.
+fn fact_groups(groups: Groups) -> Vec<(FactKey, Vec<usize>)> {
+    let mut keyed: Vec<(FactKey, Vec<usize>)> = groups
+        .into_iter()
+        .map(|(key, ids)| (key.fact_key(), ids))
+        .collect();
+    // Equal fact keys may come in any order: all that is kept is which fact each claim
+    // belongs to.
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut out: Vec<(FactKey, Vec<usize>)> = Vec::with_capacity(keyed.len());
+    for (key, mut ids) in keyed {
+        match out.last_mut() {
+            Some((last, all)) if *last == key => all.append(&mut ids),
+            _ => out.push((key, ids)),
+        }
+    }
+    out
+}
+
 /// Facts from claims: grouped, merged, judged and sorted by (subject, predicate, id).
 pub fn facts(claims: Vec<Claim>) -> Vec<Fact> {
-    let mut groups: BTreeMap<(String, String, String, String), Vec<Claim>> = BTreeMap::new();
-    for mut c in claims {
-        if c.predicate == "partnership"
-            && let Some(o) = c.object.as_str()
-            && o < c.subject.as_str()
-            && (o.starts_with("institute:") || !c.subject.starts_with("institute:"))
-        {
-            // Symmetric: one way round, the lower id first, institutes before others.
-            let o = o.to_string();
-            c.object = Value::String(std::mem::replace(&mut c.subject, o));
+    let groups = fact_groups(group(&claims));
+    facts_of(claims, groups)
+}
+
+/// Facts from the claims and the claims (by position) of each fact, in fact key order.
+fn facts_of(mut claims: Vec<Claim>, groups: Vec<(FactKey, Vec<usize>)>) -> Vec<Fact> {
+    // Each fact gets its claims to take sources from; the claims stay where they are.
+    let mut fact_of = vec![0; claims.len()];
+    for (f, (_, ids)) in groups.iter().enumerate() {
+        for &i in ids {
+            fact_of[i] = f;
         }
-        if c.predicate == "partnership"
-            && !c.subject.starts_with("institute:")
-            && let Some(o) = c.object.as_str().filter(|o| o.starts_with("institute:"))
-        {
-            let o = o.to_string();
-            c.object = Value::String(std::mem::replace(&mut c.subject, o));
-        }
-        let key = (
-            c.subject.clone(),
-            c.predicate.clone(),
-            canonical_object(&c.object),
-            qualifier_key(&c),
-        );
-        groups.entry(key).or_default().push(c);
+    }
+    let mut members: Vec<Vec<&mut Claim>> = groups
+        .iter()
+        .map(|(_, ids)| Vec::with_capacity(ids.len()))
+        .collect();
+    for (c, f) in claims.iter_mut().zip(fact_of) {
+        members[f].push(c);
     }
     let mut facts: Vec<Fact> = groups
-        .into_iter()
-        .map(|((subject, predicate, obj, qk), mut cs)| {
-            cs.sort_by(|a, b| a.source.cmp(&b.source));
-            let mut qualifiers = BTreeMap::new();
-            for c in &cs {
-                for (k, v) in &c.qualifiers {
-                    qualifiers.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-            }
-            let mut sources: Vec<Source> = cs.iter().map(|c| c.source.clone()).collect();
-            sources.dedup();
-            let mut parts = vec![subject.as_str(), predicate.as_str(), obj.as_str()];
-            if !qk.is_empty() {
-                parts.push(qk.as_str());
-            }
-            Fact {
-                id: stable_id("f", &parts),
-                object: cs[0].object.clone(),
-                subject,
-                predicate,
-                qualifiers,
-                status: FactStatus::Single,
-                sources,
-                conflicts_with: None,
-            }
-        })
+        .into_par_iter()
+        .zip(members)
+        .map(|((key, _), cs)| fact_from(key, cs))
         .collect();
-    crate::timing::mark("reconcile: facts grouped");
+    // What is left of the claims (subjects, predicates, names...) is many small
+    // allocations: freeing them takes about as long as all the rest, so it is spread over
+    // the pool's threads.
+    claims.into_par_iter().with_min_len(1000).for_each(drop);
     judge(&mut facts);
-    crate::timing::mark("reconcile: facts judged");
     facts.sort_by(|a, b| (&a.subject, &a.predicate, &a.id).cmp(&(&b.subject, &b.predicate, &b.id)));
     facts
+}
+
+/// One fact from its claims (in the order they came): sources sorted, the object and
+/// each qualifier from the first claim by source that has it. Sources and the object are
+/// taken out of the claims.
+fn fact_from((subject, predicate, obj, qk): FactKey, mut cs: Vec<&mut Claim>) -> Fact {
+    // Stable, so that claims of one source keep the order they came in.
+    cs.sort_by(|a, b| a.source.cmp(&b.source));
+    let object = match cs.first_mut() {
+        Some(c) if turned(c).is_some() => Value::String(c.subject.clone()),
+        Some(c) => std::mem::take(&mut c.object),
+        // Every fact has a claim.
+        None => Value::Null,
+    };
+    let mut qualifiers = BTreeMap::new();
+    let mut sources: Vec<Source> = Vec::with_capacity(cs.len());
+    for c in cs {
+        for (k, v) in &c.qualifiers {
+            if !qualifiers.contains_key(k) {
+                qualifiers.insert(k.clone(), v.clone());
+            }
+        }
+        if sources.last() != Some(&c.source) {
+            sources.push(std::mem::replace(&mut c.source, taken_source()));
+        }
+    }
+    let mut parts = vec![subject.as_str(), predicate.as_str(), obj.as_str()];
+    if !qk.is_empty() {
+        parts.push(qk.as_str());
+    }
+    Fact {
+        id: stable_id("f", &parts),
+        object,
+        subject,
+        predicate,
+        qualifiers,
+        status: FactStatus::Single,
+        sources,
+        conflicts_with: None,
+    }
+}
+
+/// What a claim's source is left as once its fact has taken it (allocates nothing).
+fn taken_source() -> Source {
+    Source {
+        doc: String::new(),
+        page: 0,
+        start: 0,
+        end: 0,
+        quote: String::new(),
+        rule: String::new(),
+    }
 }
 
 /// How two values of one subject and predicate relate.
@@ -306,7 +560,8 @@ pub fn relate(a: &Fact, b: &Fact) -> Relation {
                     .map(str::to_string)
             };
             if cur(a) != cur(b) {
-                return if docs_of(a).intersection(&docs_of(b)).next().is_some() {
+                let docs = docs_of(a);
+                return if b.sources.iter().any(|s| docs.contains(s.doc.as_str())) {
                     Relation::Compatible
                 } else {
                     Relation::Unrelated
@@ -330,43 +585,67 @@ pub fn relate(a: &Fact, b: &Fact) -> Relation {
     }
 }
 
+/// Sets each fact's status. Facts come sorted by subject and predicate, so each run of
+/// one subject and predicate is compared within itself.
 fn judge(facts: &mut [Fact]) {
-    let mut by_group: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-    for (i, f) in facts.iter().enumerate() {
-        by_group
-            .entry((f.subject.clone(), f.predicate.clone()))
-            .or_default()
-            .push(i);
+    for group in facts.chunk_by_mut(|a, b| a.subject == b.subject && a.predicate == b.predicate) {
+        judge_group(group);
     }
-    // Documents per fact, once: a fact of a large corpus has many sources.
-    let docsets: Vec<BTreeSet<&str>> = facts.iter().map(docs_of).collect();
-    let mut verdicts: Vec<(FactStatus, Option<Vec<String>>)> = Vec::new();
-    for (i, f) in facts.iter().enumerate() {
-        let group = &by_group[&(f.subject.clone(), f.predicate.clone())];
-        let mut conflicts = Vec::new();
-        let mut docs = docsets[i].clone();
-        for &j in group {
-            if j == i {
-                continue;
+}
+
+fn judge_group(group: &mut [Fact]) {
+    let verdicts: Vec<(FactStatus, Option<Vec<String>>)> = group
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut conflicts = Vec::new();
+            let mut docs = TwoDocs::default();
+            docs.add(f);
+            for (j, g) in group.iter().enumerate() {
+                if j == i {
+                    continue;
+                }
+                match relate(f, g) {
+                    Relation::Conflict => conflicts.push(g.id.clone()),
+                    Relation::Compatible => docs.add(g),
+                    Relation::Unrelated => {}
+                }
             }
-            match relate(f, &facts[j]) {
-                Relation::Conflict => conflicts.push(facts[j].id.clone()),
-                Relation::Compatible => docs.extend(docsets[j].iter().copied()),
-                Relation::Unrelated => {}
+            if !conflicts.is_empty() {
+                conflicts.sort();
+                (FactStatus::Conflict, Some(conflicts))
+            } else if docs.two {
+                (FactStatus::Agreed, None)
+            } else {
+                (FactStatus::Single, None)
             }
-        }
-        verdicts.push(if !conflicts.is_empty() {
-            conflicts.sort();
-            (FactStatus::Conflict, Some(conflicts))
-        } else if docs.len() >= 2 {
-            (FactStatus::Agreed, None)
-        } else {
-            (FactStatus::Single, None)
-        });
-    }
-    for (f, (s, c)) in facts.iter_mut().zip(verdicts) {
+        })
+        .collect();
+    for (f, (s, c)) in group.iter_mut().zip(verdicts) {
         f.status = s;
         f.conflicts_with = c;
+    }
+}
+
+/// Whether some facts' sources come from two documents or more: all `agreed` needs to
+/// know, without collecting the many documents of a fact of a large corpus.
+#[derive(Default)]
+struct TwoDocs<'a> {
+    first: Option<&'a str>,
+    two: bool,
+}
+
+impl<'a> TwoDocs<'a> {
+    fn add(&mut self, f: &'a Fact) {
+        for s in &f.sources {
+            if self.two {
+                return;
+            }
+            match self.first {
+                None => self.first = Some(&s.doc),
+                Some(d) => self.two = d != s.doc,
+            }
+        }
     }
 }
 
@@ -413,6 +692,7 @@ fn overlaps<T: PartialOrd>(a: (T, T), b: (T, T)) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::NamesOf;
     use serde_json::json;
 
     fn claim(doc: &str, subject: &str, predicate: &str, object: Value) -> Claim {
@@ -628,6 +908,71 @@ mod tests {
             .unwrap();
         assert_eq!(nist.name, "National Institute of Standards and Technology");
         assert_eq!(nist.aliases, vec!["NIST"]);
+    }
+
+    #[test]
+    fn one_amount_written_two_ways_is_one_fact_with_the_object_of_its_first_source() {
+        let money = |doc: &str, amount: Value| {
+            claim(
+                doc,
+                "institute:CA",
+                "funding",
+                json!({"amount": amount, "currency": "CAD", "hedge": "about"}),
+            )
+        };
+        let f = facts(vec![
+            money("b", json!(50000000)),
+            money("a", json!(5e7)),
+            money("c", json!(50000000)),
+        ]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].sources.len(), 3);
+        assert_eq!(f[0].object["amount"], json!(5e7), "document a's object");
+        assert_eq!(f[0].status, FactStatus::Agreed);
+    }
+
+    #[test]
+    fn claims_of_one_source_give_the_qualifiers_in_the_order_they_came() {
+        let with = |doc: &str, as_of: &str| {
+            let mut c = claim(doc, "institute:JP", "established", json!("2024"));
+            c.qualifiers.insert("as_of".into(), json!(as_of));
+            c
+        };
+        let f = facts(vec![
+            with("b", "first"),
+            with("a", "second"),
+            with("a", "third"),
+        ]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].qualifiers["as_of"], json!("second"));
+        assert_eq!(
+            f[0].sources.len(),
+            2,
+            "one source stated twice is listed once"
+        );
+    }
+
+    #[test]
+    fn the_last_canonical_name_in_document_order_wins_however_many_documents() {
+        // Enough documents that they are counted in parallel runs and merged.
+        let doc = |canonical: &str| {
+            let mut names = EntityNames::new();
+            names.insert(
+                "organization:openai".into(),
+                NamesOf {
+                    canonical: Some(canonical.into()),
+                    texts: BTreeMap::from([("OpenAI".to_string(), 1)]),
+                },
+            );
+            names
+        };
+        let mut docs: Vec<EntityNames> = (0..20_000).map(|i| doc(&format!("Name {i}"))).collect();
+        docs.push(EntityNames::new());
+        let refs: Vec<&EntityNames> = docs.iter().collect();
+        let e = entities(&refs, &[]);
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].name, "Name 19999");
+        assert_eq!(e[0].aliases, vec!["OpenAI"]);
     }
 
     #[test]
