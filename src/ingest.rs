@@ -197,13 +197,7 @@ pub fn diff(old: &[Fact], new: &[Fact]) -> Vec<Change> {
             .collect();
         match was {
             Some(o) => {
-                let known: BTreeSet<&Source> = o.sources.iter().collect();
-                let gained: Vec<Source> = n
-                    .sources
-                    .iter()
-                    .filter(|s| !known.contains(s))
-                    .cloned()
-                    .collect();
+                let gained = gained_sources(&o.sources, &n.sources);
                 // A new source for one side of a conflict takes that side against the
                 // others: the analyst needs to see both, not a plain confirmation.
                 let against: Vec<Side> = if gained.is_empty() {
@@ -262,6 +256,25 @@ pub fn diff(old: &[Fact], new: &[Fact]) -> Vec<Change> {
         ))
     });
     out
+}
+
+/// The sources in `new` that are not in `old`. A fact's sources are sorted (reconcile
+/// sorts them), which makes this one merge pass; unsorted input falls back to a set.
+fn gained_sources(old: &[Source], new: &[Source]) -> Vec<Source> {
+    let sorted = |v: &[Source]| v.windows(2).all(|w| w[0] <= w[1]);
+    if !(sorted(old) && sorted(new)) {
+        let known: BTreeSet<&Source> = old.iter().collect();
+        return new.iter().filter(|s| !known.contains(s)).cloned().collect();
+    }
+    let mut gained = Vec::new();
+    let mut o = old.iter().peekable();
+    for s in new {
+        while o.next_if(|x| *x < s).is_some() {}
+        if o.peek() != Some(&s) {
+            gained.push(s.clone());
+        }
+    }
+    gained
 }
 
 /// Plans the copies: every file must exist and be a supported input; a file of the same
@@ -388,16 +401,22 @@ pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
         .collect();
     // The facts before, read while the dataset is refreshed.
     let (before, computed) = std::thread::scope(|s| {
-        let before = s.spawn(|| -> Result<Vec<Fact>> {
+        let read = || -> Result<Vec<Fact>> {
             match &previous {
                 Some(dir) => read_jsonl(&dir.join("facts.jsonl")),
                 None => Ok(Vec::new()),
             }
-        });
+        };
+        let before = std::thread::Builder::new()
+            .name("earlier-facts".into())
+            .spawn_scoped(s, read);
         let computed = pipeline::compute(&opts.run, &rules, &lock);
-        let before = before
-            .join()
-            .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the earlier facts failed")));
+        let before = match before {
+            Ok(h) => h
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("reading the earlier facts failed"))),
+            Err(e) => Err(anyhow::anyhow!("cannot start a thread: {e}")),
+        };
         (before, computed)
     });
     let before = before?;
@@ -770,6 +789,26 @@ mod tests {
             quote: "quote".into(),
             rule: "r".into(),
         }
+    }
+
+    #[test]
+    fn gained_sources_are_those_not_there_before_sorted_or_not() {
+        let old = vec![src("a", 1), src("b", 1), src("c", 1)];
+        let new = vec![
+            src("a", 0),
+            src("a", 1),
+            src("b", 2),
+            src("c", 1),
+            src("d", 1),
+        ];
+        let want = vec![src("a", 0), src("b", 2), src("d", 1)];
+        assert_eq!(gained_sources(&old, &new), want);
+        let mut shuffled = new.clone();
+        shuffled.reverse();
+        let mut got = gained_sources(&old, &shuffled);
+        got.sort();
+        assert_eq!(got, want);
+        assert!(gained_sources(&new, &new).is_empty());
     }
 
     fn fact(id: &str, predicate: &str, object: &str, sources: Vec<Source>) -> Fact {

@@ -263,6 +263,10 @@ pub struct NamesOf {
     pub canonical: Option<String>,
     /// Each spelling (whitespace folded) and how often it occurs.
     pub texts: BTreeMap<String, usize>,
+    /// How often the document's claims name it each way (moved here from the claims,
+    /// which then need not carry them: see `reconcile::take_claim_names`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub named: BTreeMap<String, usize>,
 }
 
 /// [`NamesOf`] for every entity a document mentions, by entity id.

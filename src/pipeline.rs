@@ -442,10 +442,10 @@ fn process_and_build(
     let build = cache
         .and_then(|c| c.get_build(&find_key))
         .unwrap_or_else(|| {
-            let b = DocBuild {
-                claims: build::claims(&work.rules.facts, std::slice::from_ref(&doc)),
-                names: reconcile::entity_names(&doc.mentions),
-            };
+            let mut claims = build::claims(&work.rules.facts, std::slice::from_ref(&doc));
+            let mut names = reconcile::entity_names(&doc.mentions);
+            reconcile::take_claim_names(&mut names, &mut claims);
+            let b = DocBuild { claims, names };
             if let Some(c) = cache {
                 c.put_build(&find_key, &b);
             }

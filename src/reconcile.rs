@@ -76,6 +76,17 @@ pub fn entity_names(mentions: &[Mention]) -> EntityNames {
     out
 }
 
+/// Moves the names a document's claims give entities into its [`EntityNames`]: counted
+/// once per document instead of carried by every claim (and read back from the cache with
+/// every claim). [`reconcile`] counts names wherever they are.
+pub fn take_claim_names(names: &mut EntityNames, claims: &mut [Claim]) {
+    for c in claims {
+        for (id, name) in std::mem::take(&mut c.names) {
+            *names.entry(id).or_default().named.entry(name).or_default() += 1;
+        }
+    }
+}
+
 /// What the documents say of the entities, borrowing their strings: a large corpus repeats
 /// the same few hundred ids and names in every document, and only the winners are copied.
 /// Counts are kept by (id, name), one look-up each.
@@ -98,6 +109,9 @@ impl<'a> NameCounts<'a> {
             }
             for (t, k) in &n.texts {
                 *self.texts.entry((id, t)).or_default() += k;
+            }
+            for (name, k) in &n.named {
+                *self.named.entry((id, name)).or_default() += k;
             }
         }
         self
@@ -896,7 +910,12 @@ mod tests {
         let mut c = claim("a", "institute:JP", "established", json!("2024"));
         c.names
             .insert("institute:JP".into(), "Japan AI Safety Institute".into());
-        let e = entities(&[&names], &[c]);
+        let e = entities(&[&names], std::slice::from_ref(&c));
+        // Names moved from the claims to the document count the same.
+        let (mut moved, mut claims) = (names.clone(), vec![c]);
+        take_claim_names(&mut moved, &mut claims);
+        assert!(claims[0].names.is_empty());
+        assert_eq!(entities(&[&moved], &claims), e);
         assert_eq!(e.len(), 2, "dates are not entities");
         let jp = e.iter().find(|x| x.id == "institute:JP").unwrap();
         assert_eq!(jp.name, "Japan AI Safety Institute");
@@ -962,6 +981,7 @@ mod tests {
                 NamesOf {
                     canonical: Some(canonical.into()),
                     texts: BTreeMap::from([("OpenAI".to_string(), 1)]),
+                    named: BTreeMap::new(),
                 },
             );
             names

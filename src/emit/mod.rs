@@ -463,11 +463,15 @@ fn sweep_older_sets(out: &Path) -> std::thread::JoinHandle<()> {
         })
         .map(|e| e.path())
         .collect();
-    std::thread::spawn(move || {
+    let sweep = move || {
         for p in older {
             let _ = std::fs::remove_dir_all(&p);
         }
-    })
+    };
+    std::thread::Builder::new()
+        .name("sweeper".into())
+        .spawn(sweep)
+        .unwrap_or_else(|_| std::thread::spawn(|| ()))
 }
 
 fn remove_sets(out: &Path, remove: impl Fn(&str) -> bool) {
