@@ -129,13 +129,14 @@ pub fn write_entities(data: &Dataset, out: &Path) -> Result<()> {
 }
 
 pub fn write_facts(data: &Dataset, out: &Path) -> Result<()> {
-    // A large corpus gives facts thousands of sources: serialised in parallel.
+    // A large corpus gives facts thousands of sources: serialised in parallel, written
+    // line by line (no second copy of the whole file in memory).
     let lines: Vec<Vec<u8>> = data
         .facts
         .par_iter()
         .map(|f| to_jsonl(std::iter::once(f)))
         .collect();
-    write_atomic(&out.join("facts.jsonl"), &lines.concat())
+    super::write_atomic_parts(&out.join("facts.jsonl"), &lines)
 }
 
 /// `text/<doc>.txt` for every document, including failed ones (empty text), so that every

@@ -101,6 +101,30 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// [`write_atomic`] for a file given in parts.
+pub fn write_atomic_parts(path: &Path, parts: &[Vec<u8>]) -> Result<()> {
+    use std::io::Write;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let mut f = std::io::BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", tmp.display()))?,
+    );
+    for p in parts {
+        f.write_all(p)
+            .with_context(|| format!("cannot write {}", tmp.display()))?;
+    }
+    f.flush()
+        .with_context(|| format!("cannot write {}", tmp.display()))?;
+    drop(f);
+    std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
 /// Writes `bytes` to `path` unless the file there already holds exactly these bytes.
 pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Ok(m) = std::fs::metadata(path)
