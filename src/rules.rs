@@ -30,9 +30,18 @@ impl RuleSet {
         // The three families compile independently: side by side, since every command
         // waits for them.
         let (patterns, entities, facts, hash) = std::thread::scope(|s| {
-            let patterns = s.spawn(|| find::engine::PatternRules::load(&dir.join("patterns")));
-            let entities = s.spawn(|| find::entities::EntityRules::load(&dir.join("entities")));
+            let patterns = s.spawn(|| {
+                let r = find::engine::PatternRules::load(&dir.join("patterns"));
+                crate::timing::mark("rules: patterns");
+                r
+            });
+            let entities = s.spawn(|| {
+                let r = find::entities::EntityRules::load(&dir.join("entities"));
+                crate::timing::mark("rules: entities");
+                r
+            });
             let facts = build::FactRules::load(&dir.join("facts"));
+            crate::timing::mark("rules: facts");
             let hash =
                 hash_dir(dir).with_context(|| format!("cannot read rules in {}", dir.display()));
             (
