@@ -5,12 +5,13 @@
 //!
 //! A write to a file always moves its change time (`ctime`), which no user command can set
 //! back; a hash is reused only if the file's change time was more than a second before the
-//! hash was taken, so that a write in the same clock tick as the hashing cannot go unseen.
+//! hash was taken, so that a write in the same clock tick as the hashing cannot go unseen
+//! (such a file is hashed again next time).
 
 use crate::corpus::InputFile;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A file's identity for this run.
@@ -26,8 +27,10 @@ pub struct Stamp {
     pub mtime_ns: i64,
     pub ctime_ns: i64,
     pub ino: u64,
-    /// When the hash was taken (status read just before the bytes).
-    pub hashed_ns: i64,
+    /// The file's last change was over a second before its hash was taken (its status
+    /// is read just before the bytes): a later write would have moved the change time.
+    /// (A flag, not the time, so that the cache holds the same bytes for the same files.)
+    pub settled: bool,
     pub sha256: String,
 }
 
@@ -71,7 +74,7 @@ pub fn hash(input: &InputFile, known: Option<&Stamp>) -> (Hashed, Option<Stamp>)
         && k.mtime_ns == mtime_ns
         && k.ctime_ns == ctime_ns
         && k.ino == ino
-        && ctime_ns < k.hashed_ns - RACY.as_nanos() as i64
+        && k.settled
     {
         let h = Hashed {
             sha256: k.sha256.clone(),
@@ -86,7 +89,7 @@ pub fn hash(input: &InputFile, known: Option<&Stamp>) -> (Hashed, Option<Stamp>)
             mtime_ns,
             ctime_ns,
             ino,
-            hashed_ns: now,
+            settled: ctime_ns < now - RACY.as_nanos() as i64,
             sha256: h.sha256.clone(),
         }),
         _ => None,
@@ -119,8 +122,9 @@ fn hash_file(input: &InputFile) -> Hashed {
     }
 }
 
-/// Stamps by document name, as the cache stores them.
-pub type Stamps = HashMap<String, Stamp>;
+/// Stamps by document name, as the cache stores them (sorted: the same files give the same
+/// bytes).
+pub type Stamps = BTreeMap<String, Stamp>;
 
 #[cfg(test)]
 mod tests {
@@ -146,11 +150,12 @@ mod tests {
         let (h, stamp) = hash(&input(&p), None);
         let mut stamp = stamp.expect("a stamp on this platform");
         // Just written: hashed in the same second, so not trusted yet.
+        assert!(!stamp.settled);
         stamp.sha256 = "remembered".into();
         let (again, _) = hash(&input(&p), Some(&stamp));
         assert_eq!(again.sha256, h.sha256);
-        // Settled long before it was hashed: trusted.
-        stamp.hashed_ns += 10_000_000_000;
+        // Settled before it was hashed: trusted.
+        stamp.settled = true;
         let (again, _) = hash(&input(&p), Some(&stamp));
         assert_eq!(again.sha256, "remembered");
         // Any write moves the change time: hashed again.
