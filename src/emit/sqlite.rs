@@ -158,6 +158,29 @@ mod tests {
         }
     }
 
+    fn fact(id: &str, sources: &[(&str, usize)]) -> crate::model::Fact {
+        crate::model::Fact {
+            id: id.into(),
+            subject: "institute:GB".into(),
+            predicate: "staff".into(),
+            object: serde_json::json!(id),
+            qualifiers: Default::default(),
+            status: crate::model::FactStatus::Single,
+            sources: sources
+                .iter()
+                .map(|(doc, start)| crate::model::Source {
+                    doc: doc.to_string(),
+                    page: 1,
+                    start: *start,
+                    end: start + 4,
+                    quote: format!("quote in {doc}"),
+                    rule: "r".into(),
+                })
+                .collect(),
+            conflicts_with: None,
+        }
+    }
+
     fn count(p: &Path, table: &str) -> i64 {
         let con = Connection::open(p).unwrap();
         con.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
@@ -190,12 +213,23 @@ mod tests {
         let warm = d.path().join("warm");
         std::fs::create_dir_all(&cold).unwrap();
         std::fs::create_dir_all(&warm).unwrap();
-        let before = data(&[("a.txt", 40), ("b.txt", 5), ("c.txt", 7)]);
-        // b changes, c goes, d comes.
+        let mut before = data(&[("a.txt", 40), ("b.txt", 5), ("c.txt", 7)]);
+        before.facts = vec![
+            fact("f-1", &[("a.txt", 1), ("b.txt", 1), ("c.txt", 1)]),
+            fact("f-3", &[("c.txt", 2)]),
+            fact("f-4", &[("a.txt", 9)]),
+        ];
+        // b changes, c goes, d comes; f-1 loses c's source and gains d's, f-2 is new,
+        // f-3 goes, f-4 stays as it was.
         let mut after = data(&[("a.txt", 40), ("b.txt", 9), ("d.txt", 3)]);
         std::sync::Arc::make_mut(&mut after.documents)[1]
             .key
             .push('2');
+        after.facts = vec![
+            fact("f-1", &[("a.txt", 1), ("b.txt", 2), ("d.txt", 1)]),
+            fact("f-2", &[("d.txt", 5)]),
+            fact("f-4", &[("a.txt", 9)]),
+        ];
         write_sqlite(&after, &cold).unwrap();
 
         let work = d.path().join("work.sqlite");
@@ -215,5 +249,43 @@ mod tests {
         let b = std::fs::read(warm.join("dataset.sqlite")).unwrap();
         assert!(a == b, "incremental and cold databases differ");
         assert_eq!(count(&warm.join("dataset.sqlite"), "mentions"), 52);
+        assert_eq!(count(&warm.join("dataset.sqlite"), "fact_sources"), 5);
+    }
+
+    #[test]
+    fn facts_left_behind_by_a_stopped_run_are_brought_up_to_date() {
+        let d = tempfile::tempdir().unwrap();
+        let (cold, warm) = (d.path().join("cold"), d.path().join("warm"));
+        std::fs::create_dir_all(&cold).unwrap();
+        std::fs::create_dir_all(&warm).unwrap();
+        let mut before = data(&[("a.txt", 4), ("b.txt", 5)]);
+        before.facts = vec![fact("f-1", &[("a.txt", 1), ("b.txt", 1)])];
+        let mut after = data(&[("a.txt", 4), ("b.txt", 6)]);
+        std::sync::Arc::make_mut(&mut after.documents)[1]
+            .key
+            .push('2');
+        after.facts = vec![fact("f-1", &[("a.txt", 1), ("b.txt", 3)])];
+        write_sqlite(&after, &cold).unwrap();
+
+        let work = d.path().join("work.sqlite");
+        let mut w = WorkDb::create(&work).unwrap();
+        w.update_documents(&before.documents, "1", &[(0, 1), (1, 2)], 2)
+            .unwrap();
+        w.update_facts(&before).unwrap();
+        w.finish().unwrap();
+        // The next run updates the documents, then stops before the facts.
+        let mut w = WorkDb::open(&work).unwrap();
+        w.update_documents(&after.documents, "2", &[(0, 1), (1, 2)], 2)
+            .unwrap();
+        drop(w);
+        // The one after finds the documents as they are, and the facts behind them.
+        let mut w = WorkDb::open(&work).unwrap();
+        w.update_documents(&after.documents, "3", &[(0, 1), (1, 2)], 2)
+            .unwrap();
+        w.update_facts(&after).unwrap();
+        write_from(&w, &warm).unwrap();
+        let a = std::fs::read(cold.join("dataset.sqlite")).unwrap();
+        let b = std::fs::read(warm.join("dataset.sqlite")).unwrap();
+        assert!(a == b, "the facts' rows were left behind");
     }
 }

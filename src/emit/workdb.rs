@@ -8,12 +8,12 @@
 //! an incremental run writes the same bytes as a cold one. A cold run fills a new working
 //! database first, then copies it the same way.
 //!
-//! Besides the output tables it holds bookkeeping tables (`_docs`, `_facts`, `_meta`),
+//! Besides the output tables it holds bookkeeping tables (`_docs`, `_meta`),
 //! never copied out, updated in the same transactions as the rows they describe:
 //! - `_docs`: for each document, the key of what its rows were made from, its record, its
 //!   mention count and the byte range of its lines in the set's `mentions.jsonl`;
-//! - `_facts`: a hash of each fact's source rows, to rewrite only facts that changed;
-//! - `_meta`: the layout version, the set the ranges belong to and that file's length.
+//! - `_meta`: the layout version, the set the ranges belong to and that file's length,
+//!   and whether the facts' rows lag behind the documents' (between the two updates).
 //!
 //! A document whose key matches `_docs` and whose set is the current one can be kept as it
 //! is without reading it (see `pipeline::compute`).
@@ -21,13 +21,12 @@
 use super::sqlite::{DOCUMENT_TABLES, INDEXES, SCHEMA, TABLES};
 use crate::model::{Dataset, DatasetDoc, DocumentRecord, Fact, FindKey, Mention};
 use anyhow::{Context, Result, bail};
-use rayon::prelude::*;
 use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Bumped when the working database's layout changes: an older one is rebuilt.
-const LAYOUT: &str = "1";
+const LAYOUT: &str = "2";
 
 const BOOKKEEPING: &str = "
 CREATE TABLE _docs (
@@ -40,7 +39,6 @@ CREATE TABLE _docs (
   lines_start INTEGER NOT NULL,
   lines_end INTEGER NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE _facts (id TEXT PRIMARY KEY, hash TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE _meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 ";
 
@@ -79,7 +77,14 @@ pub struct WorkDb {
     /// That file's length, to tell it was not replaced behind our back.
     pub mentions_len: Option<u64>,
     pub docs: HashMap<String, WorkDoc>,
-    facts: HashMap<String, String>,
+    /// The facts whose rows the database holds.
+    facts: HashSet<String>,
+    /// Documents whose rows the last [`WorkDb::update_documents`] replaced or removed:
+    /// only facts they contributed to, before or now, can have other source rows.
+    touched: HashSet<String>,
+    /// The facts' rows may lag behind the documents' (a run stopped between the two
+    /// updates): every fact's source rows are compared.
+    facts_stale: bool,
 }
 
 impl WorkDb {
@@ -145,14 +150,15 @@ impl WorkDb {
                 );
             }
         }
-        let mut facts = HashMap::new();
+        let mut facts = HashSet::new();
         {
-            let mut st = con.prepare("SELECT id, hash FROM _facts")?;
+            let mut st = con.prepare("SELECT id FROM facts")?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
-                facts.insert(r.get(0)?, r.get(1)?);
+                facts.insert(r.get(0)?);
             }
         }
+        let facts_stale = meta("facts")?.as_deref() == Some("stale");
         Ok(WorkDb {
             con,
             path: path.to_path_buf(),
@@ -162,6 +168,8 @@ impl WorkDb {
             mentions_len,
             docs,
             facts,
+            touched: HashSet::new(),
+            facts_stale,
         })
     }
 
@@ -193,7 +201,9 @@ impl WorkDb {
             set: None,
             mentions_len: None,
             docs: HashMap::new(),
-            facts: HashMap::new(),
+            facts: HashSet::new(),
+            touched: HashSet::new(),
+            facts_stale: false,
         })
     }
 
@@ -331,6 +341,7 @@ impl WorkDb {
             let mut meta = tx.prepare("INSERT OR REPLACE INTO _meta VALUES (?1, ?2)")?;
             meta.execute(params!["set", set])?;
             meta.execute(params!["mentions_len", mentions_len.to_string()])?;
+            meta.execute(params!["facts", "stale"])?;
             if bulk {
                 // Secondary indexes after the rows: one sort each instead of a B-tree
                 // update per row.
@@ -339,6 +350,11 @@ impl WorkDb {
         }
         tx.commit()?;
         self.indexed = true;
+        self.touched = removed
+            .iter()
+            .cloned()
+            .chain(changed.iter().map(|d| d.doc().to_string()))
+            .collect();
         for doc in &removed {
             self.docs.remove(doc);
         }
@@ -371,12 +387,24 @@ impl WorkDb {
         Ok(())
     }
 
-    /// Brings `entities`, `facts` and `fact_sources` to `data`. One transaction; the
-    /// source rows of a fact are rewritten only where they differ.
+    /// Brings `entities`, `facts` and `fact_sources` to `data`. One transaction; source
+    /// rows are compared (and rewritten where they differ) only for facts the documents
+    /// that changed contributed to, before or now, and for new facts.
     pub fn update_facts(&mut self, data: &Dataset) -> Result<()> {
-        let hashes: Vec<String> = data.facts.par_iter().map(sources_hash).collect();
+        let live: HashSet<&str> = data.facts.iter().map(|f| f.id.as_str()).collect();
         let tx = self.con.transaction()?;
         {
+            // Facts the touched documents contributed to before.
+            let mut dirty: HashSet<String> = HashSet::new();
+            {
+                let mut st = tx.prepare("SELECT DISTINCT fact FROM fact_sources WHERE doc = ?1")?;
+                for doc in &self.touched {
+                    let mut rows = st.query([doc])?;
+                    while let Some(r) = rows.next()? {
+                        dirty.insert(r.get(0)?);
+                    }
+                }
+            }
             tx.execute_batch("DELETE FROM entities; DELETE FROM facts;")?;
             let mut ins = tx.prepare("INSERT INTO entities VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for e in &data.entities {
@@ -388,8 +416,7 @@ impl WorkDb {
                     serde_json::to_string(&e.aliases)?
                 ])?;
             }
-            let entity_ids: std::collections::HashSet<&str> =
-                data.entities.iter().map(|e| e.id.as_str()).collect();
+            let entity_ids: HashSet<&str> = data.entities.iter().map(|e| e.id.as_str()).collect();
             let mut ins =
                 tx.prepare("INSERT INTO facts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
             for f in &data.facts {
@@ -408,31 +435,30 @@ impl WorkDb {
                         .transpose()?
                 ])?;
             }
-            let live: std::collections::HashSet<&str> =
-                data.facts.iter().map(|f| f.id.as_str()).collect();
             let mut del = tx.prepare("DELETE FROM fact_sources WHERE fact = ?1")?;
-            let mut del_h = tx.prepare("DELETE FROM _facts WHERE id = ?1")?;
-            for gone in self.facts.keys().filter(|id| !live.contains(id.as_str())) {
+            for gone in self.facts.iter().filter(|id| !live.contains(id.as_str())) {
                 del.execute([gone])?;
-                del_h.execute([gone])?;
             }
-            let mut put_h = tx.prepare("INSERT OR REPLACE INTO _facts VALUES (?1, ?2)")?;
-            for (f, h) in data.facts.iter().zip(&hashes) {
-                if self.facts.get(&f.id) == Some(h) {
-                    continue;
+            for f in &data.facts {
+                let compare = self.facts_stale
+                    || !self.facts.contains(&f.id)
+                    || dirty.contains(&f.id)
+                    || (!self.touched.is_empty()
+                        && f.sources.iter().any(|s| self.touched.contains(&s.doc)));
+                if compare {
+                    sync_sources(&tx, f)?;
                 }
-                sync_sources(&tx, f)?;
-                put_h.execute(params![f.id, h])?;
             }
+            tx.execute(
+                "INSERT OR REPLACE INTO _meta VALUES ('facts', 'current')",
+                [],
+            )?;
         }
         tx.commit()?;
         crate::timing::mark("database: facts updated");
-        self.facts = data
-            .facts
-            .iter()
-            .zip(hashes)
-            .map(|(f, h)| (f.id.clone(), h))
-            .collect();
+        self.facts = live.into_iter().map(str::to_string).collect();
+        self.touched.clear();
+        self.facts_stale = false;
         Ok(())
     }
 
@@ -572,22 +598,6 @@ fn fact_status(f: &Fact) -> &'static str {
         FactStatus::Agreed => "agreed",
         FactStatus::Conflict => "conflict",
     }
-}
-
-/// A digest of a fact's sources, to tell which facts' source rows changed. Only ever
-/// compared with digests the same build made (the working database belongs to one
-/// build), so the standard library's hasher will do; it is much faster than a
-/// cryptographic hash over the quotes of a large corpus.
-fn sources_hash(f: &Fact) -> String {
-    use std::hash::{Hash, Hasher};
-    // Two differently seeded 64-bit digests: 128 bits make a collision negligible.
-    let digest = |seed: u8| {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        seed.hash(&mut h);
-        f.sources.hash(&mut h);
-        h.finish()
-    };
-    format!("{:016x}{:016x}", digest(0), digest(1))
 }
 
 /// Makes the `fact_sources` rows of `f` equal to its sources, touching only rows that
