@@ -58,6 +58,14 @@ pub struct Summary {
     pub seconds: f64,
 }
 
+impl Summary {
+    /// Counts a document's extraction and matching unless they came from the cache.
+    fn count_reuse(&mut self, reuse: Reuse) {
+        self.extracted += usize::from(!reuse.extraction);
+        self.matched += usize::from(!reuse.mentions);
+    }
+}
+
 impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -156,7 +164,13 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
     if stamps != known {
         cache.put_stamps(&stamps);
     }
-    let fingerprint = fingerprint(rules, &corpus.inputs, &hashed);
+    let keys: Vec<String> = corpus
+        .inputs
+        .iter()
+        .zip(&hashed)
+        .map(|(input, h)| input_key(rules, input, h))
+        .collect();
+    let fingerprint = fingerprint(&keys, &hashed);
     crate::timing::mark("files hashed");
     if let Some(state) = cache.state()
         && state.fingerprint == fingerprint
@@ -203,8 +217,9 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
             .inputs
             .par_iter()
             .zip(hashed.par_iter())
-            .map(|(input, h)| {
-                let key = input_key(rules, input, h);
+            .zip(keys.par_iter())
+            .map(|((input, h), key)| {
+                let key = key.clone();
                 match kept(input, h, &key, kept_from, &work) {
                     Some(doc) => (doc, None, Reuse::ALL),
                     None => {
@@ -224,8 +239,7 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
     let mut documents = Vec::with_capacity(processed.len());
     let mut builds = Vec::with_capacity(processed.len());
     for (d, b, reuse) in processed {
-        summary.extracted += usize::from(!reuse.extraction);
-        summary.matched += usize::from(!reuse.mentions);
+        summary.count_reuse(reuse);
         documents.push(d);
         builds.push(b);
     }
@@ -272,8 +286,7 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
     let builds: Vec<DocBuild> = builds
         .into_iter()
         .map(|(b, reuse)| {
-            summary.extracted += usize::from(!reuse.extraction);
-            summary.matched += usize::from(!reuse.mentions);
+            summary.count_reuse(reuse);
             b
         })
         .collect();
@@ -360,9 +373,9 @@ fn count(data: &Dataset, s: &mut Summary) {
         .count();
 }
 
-/// Everything the output depends on: program build, rules, and each input's name,
-/// format, bytes and sidecar.
-fn fingerprint(rules: &RuleSet, inputs: &[InputFile], hashed: &[Hashed]) -> String {
+/// Everything the output depends on: the program build and each input's key (name,
+/// format, bytes, sidecar, rules) and read error.
+fn fingerprint(keys: &[String], hashed: &[Hashed]) -> String {
     let mut h = Sha256::new();
     let mut field = |b: &[u8]| {
         h.update((b.len() as u64).to_le_bytes());
@@ -370,13 +383,9 @@ fn fingerprint(rules: &RuleSet, inputs: &[InputFile], hashed: &[Hashed]) -> Stri
     };
     field(format!("cache {}", crate::cache::CACHE_FORMAT).as_bytes());
     field(crate::cache::program_identity().as_bytes());
-    field(rules.hash.as_bytes());
-    for (input, x) in inputs.iter().zip(hashed) {
-        field(input.doc.as_bytes());
-        field(format!("{:?}", input.format).as_bytes());
-        field(x.sha256.as_bytes());
+    for (key, x) in keys.iter().zip(hashed) {
+        field(key.as_bytes());
         field(format!("{:?}", x.read_error).as_bytes());
-        field(format!("{:?}", input.sidecar).as_bytes());
     }
     hex::encode(h.finalize())
 }

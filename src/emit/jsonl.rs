@@ -69,22 +69,13 @@ impl MentionLines {
     /// `previous` (the previous set's `mentions.jsonl`) — runs of them in one in-kernel
     /// copy.
     pub fn write_to(&self, path: &Path, previous: Option<&Path>) -> Result<()> {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
-        let r = (|| -> Result<()> {
-            let mut prev = match previous {
-                Some(p) => Some(
-                    std::fs::File::open(p)
-                        .with_context(|| format!("cannot read {}", p.display()))?,
-                ),
-                None => None,
-            };
-            let f = std::fs::File::create(&tmp)
-                .with_context(|| format!("cannot write {}", tmp.display()))?;
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+        let mut prev = match previous {
+            Some(p) => Some(
+                std::fs::File::open(p).with_context(|| format!("cannot read {}", p.display()))?,
+            ),
+            None => None,
+        };
+        super::write_atomic_with(path, |w| {
             let mut i = 0;
             while i < self.chunks.len() {
                 match &self.chunks[i] {
@@ -113,14 +104,8 @@ impl MentionLines {
                 }
                 i += 1;
             }
-            w.flush()?;
             Ok(())
-        })();
-        if let Err(e) = r {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e.context(format!("cannot write {}", path.display())));
-        }
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))
+        })
     }
 }
 

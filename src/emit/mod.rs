@@ -90,6 +90,21 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// [`write_atomic`] for a file given in parts (no need to join them in memory first).
 pub fn write_atomic_parts(path: &Path, parts: &[impl AsRef<[u8]>]) -> Result<()> {
     use std::io::Write;
+    write_atomic_with(path, |f| {
+        for p in parts {
+            f.write_all(p.as_ref())?;
+        }
+        Ok(())
+    })
+}
+
+/// Writes `path` atomically with `fill`, which gets the temporary file (buffered): a
+/// temporary name beside it, then a rename. A failed write leaves no temporary file.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<()>,
+) -> Result<()> {
+    use std::io::Write;
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let name = path
@@ -97,16 +112,16 @@ pub fn write_atomic_parts(path: &Path, parts: &[impl AsRef<[u8]>]) -> Result<()>
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let written = (|| -> std::io::Result<()> {
-        let mut f = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
-        for p in parts {
-            f.write_all(p.as_ref())?;
-        }
-        f.flush()
+    let written = (|| -> Result<()> {
+        let file = std::fs::File::create(&tmp)?;
+        let mut f = std::io::BufWriter::with_capacity(1 << 20, file);
+        fill(&mut f)?;
+        f.flush()?;
+        Ok(())
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
-        return Err(e).with_context(|| format!("cannot write {}", tmp.display()));
+        return Err(e.context(format!("cannot write {}", path.display())));
     }
     std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())
@@ -454,7 +469,9 @@ fn is_complete_set(name: &str) -> bool {
 /// Removes every entry of `.sets` that is not a complete set: partial sets and leftovers
 /// of killed runs. Failures are left for next time.
 fn remove_partial_sets(out: &Path) {
-    remove_sets(out, |name| !is_complete_set(name));
+    for p in sets_where(out, |name| !is_complete_set(name)) {
+        remove_entry(&p);
+    }
 }
 
 /// Removes, on a thread of its own, every complete set but the current one: the set that
@@ -464,19 +481,12 @@ fn remove_partial_sets(out: &Path) {
 fn sweep_older_sets(out: &Path) -> std::thread::JoinHandle<()> {
     let keep = current_set_name(out);
     // Chosen now, before the new set exists under its final name.
-    let older: Vec<PathBuf> = std::fs::read_dir(out.join(SETS_DIR))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            is_complete_set(&name) && Some(&name) != keep.as_ref()
-        })
-        .map(|e| e.path())
-        .collect();
+    let older = sets_where(out, |name| {
+        is_complete_set(name) && Some(name) != keep.as_deref()
+    });
     let sweep = move || {
         for p in older {
-            let _ = std::fs::remove_dir_all(&p);
+            remove_entry(&p);
         }
     };
     std::thread::Builder::new()
@@ -485,21 +495,23 @@ fn sweep_older_sets(out: &Path) -> std::thread::JoinHandle<()> {
         .unwrap_or_else(|_| std::thread::spawn(|| ()))
 }
 
-fn remove_sets(out: &Path, remove: impl Fn(&str) -> bool) {
+/// The entries of `.sets` whose names `pick` chooses.
+fn sets_where(out: &Path, pick: impl Fn(&str) -> bool) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(out.join(SETS_DIR)) else {
-        return;
+        return Vec::new();
     };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if !remove(&name) {
-            continue;
-        }
-        let p = e.path();
-        if p.is_dir() {
-            let _ = std::fs::remove_dir_all(&p);
-        } else {
-            let _ = std::fs::remove_file(&p);
-        }
+    entries
+        .flatten()
+        .filter(|e| pick(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .collect()
+}
+
+fn remove_entry(p: &Path) {
+    if p.is_dir() {
+        let _ = std::fs::remove_dir_all(p);
+    } else {
+        let _ = std::fs::remove_file(p);
     }
 }
 

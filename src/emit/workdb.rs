@@ -228,15 +228,11 @@ impl WorkDb {
         lines: &[(u64, u64)],
         mentions_len: u64,
     ) -> Result<()> {
-        let wanted: HashMap<&str, usize> = documents
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.doc(), i))
-            .collect();
+        let wanted: HashSet<&str> = documents.iter().map(DatasetDoc::doc).collect();
         let removed: Vec<String> = self
             .docs
             .keys()
-            .filter(|d| !wanted.contains_key(d.as_str()))
+            .filter(|d| !wanted.contains(d.as_str()))
             .cloned()
             .collect();
         let held: Vec<bool> = documents.iter().map(|d| self.holds(d)).collect();
