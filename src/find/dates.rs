@@ -433,9 +433,12 @@ pub fn year(hit: &Hit) -> Option<Found> {
 
 /// Whether offset `at` lies inside a URL or e-mail-like token.
 pub fn in_url(text: &str, at: usize) -> bool {
+    // Step past the separator by its own width: it may be a multi-byte space (U+00A0, U+2003, …).
     let from = text[..at]
-        .rfind(|c: char| c.is_whitespace() || c == '<' || c == '(' || c == '"' || c == '[')
-        .map_or(0, |i| i + 1);
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || c == '<' || c == '(' || c == '"' || c == '[')
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let token = &text[from..at];
     token.contains("://") || token.starts_with("www.") || token.contains('/') || token.contains('@')
 }
@@ -813,6 +816,19 @@ pub fn resolve_yearless(p: &Pending, year: i32) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_url_steps_over_multibyte_spaces() {
+        for sp in ['\u{a0}', '\u{2003}', '\u{3000}', '\u{202f}'] {
+            let t = format!("In{sp}2024 the institute opened.");
+            let at = t.find("2024").unwrap();
+            assert!(!in_url(&t, at));
+            let t = format!("{sp}2024");
+            assert!(!in_url(&t, t.find("2024").unwrap()));
+        }
+        let t = "see\u{a0}https://example.org/2024";
+        assert!(in_url(t, t.find("2024").unwrap()));
+    }
 
     #[test]
     fn fiscal_year_us_runs_october_to_september() {

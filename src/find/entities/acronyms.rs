@@ -63,8 +63,10 @@ pub fn definitions(g: &Gazetteer, s: &str) -> Vec<Definition> {
             // ACR (Full Name)
             let before = s[..open].trim_end();
             let acr_start = before
-                .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"')
-                .map_or(0, |i| i + 1);
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| c.is_whitespace() || c == '(' || c == '"')
+                .map_or(0, |(i, c)| i + c.len_utf8());
             let acr = &before[acr_start..];
             if is_acronym_token(acr)
                 && !s[..acr_start].chars().next_back().is_some_and(is_word_char)
