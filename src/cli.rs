@@ -78,7 +78,8 @@ pub struct RunArgs {
     /// Worker threads (0 = one per core).
     #[arg(long, default_value_t = 0)]
     pub jobs: usize,
-    /// Seconds one document may take to extract before it is recorded as failed.
+    /// Seconds one document may take, extraction, rule matching and fact building together,
+    /// before it is recorded as failed (the batch goes on).
     #[arg(long, default_value_t = 60)]
     pub doc_timeout: u64,
     /// No progress bars; only errors and the final summary.

@@ -167,7 +167,15 @@ fn read_sidecar(path: &Path) -> (Option<Sidecar>, Option<String>) {
     let sp = sidecar_path(path);
     let bytes = match std::fs::read(&sp) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (None, None),
+        // A name too long for a sidecar beside it cannot have one.
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidFilename
+            ) =>
+        {
+            return (None, None);
+        }
         Err(e) => {
             return (
                 None,

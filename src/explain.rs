@@ -328,7 +328,7 @@ impl Explainer<'_> {
 
     fn text_of(&mut self, doc: &str) -> Option<String> {
         if !self.texts.contains_key(doc) {
-            let p = self.data.dir.join("text").join(format!("{doc}.txt"));
+            let p = self.data.dir.join(crate::emit::jsonl::text_file(doc));
             self.texts
                 .insert(doc.to_string(), std::fs::read_to_string(p).ok());
         }

@@ -18,6 +18,7 @@
 //! folder), [`progress`] (bars on a terminal), [`ingest`] (add reports, report what they
 //! changed) and [`explain`] (where a fact, entity or mention came from).
 
+pub mod budget;
 pub mod build;
 pub mod cache;
 pub mod cli;

@@ -17,7 +17,7 @@ use crate::model::{
 };
 use crate::progress::Progress;
 use crate::rules::RuleSet;
-use crate::{build, emit, reconcile};
+use crate::{budget, build, emit, reconcile};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -34,7 +34,8 @@ pub struct RunOptions {
     pub out: PathBuf,
     /// Worker threads; 0 = one per core.
     pub jobs: usize,
-    /// Seconds one document may take to extract before it is recorded as failed.
+    /// Seconds one document may take (extraction, matching and building together) before
+    /// it is recorded as failed.
     pub doc_timeout: u64,
     pub quiet: bool,
 }
@@ -446,20 +447,42 @@ fn process_and_build(
     key: String,
     work: &Work,
 ) -> (DatasetDoc, DocBuild, Reuse) {
-    let (doc, reuse, find_key, settled) = process_with(input, h, work);
-    let cache = work.cache.filter(|_| settled);
-    let build = cache
-        .and_then(|c| c.get_build(&find_key))
-        .unwrap_or_else(|| {
-            let mut claims = build::claims(&work.rules.facts, std::slice::from_ref(&doc));
-            let mut names = reconcile::entity_names(&doc.mentions);
-            reconcile::take_claim_names(&mut names, &mut claims);
-            let b = DocBuild { claims, names };
-            if let Some(c) = cache {
-                c.put_build(&find_key, &b);
+    // One budget for the document's whole work: extraction, matching and building.
+    let deadline = Instant::now() + doc_budget(work.opts.doc_timeout);
+    let (mut doc, reuse, find_key, mut settled) = process_with(input, h, work, deadline);
+    let cached = work
+        .cache
+        .filter(|_| settled)
+        .and_then(|c| c.get_build(&find_key));
+    let build = match cached {
+        Some(b) => b,
+        None => {
+            let built = budget::guarded(Some(deadline), || {
+                let mut claims = build::claims(&work.rules.facts, std::slice::from_ref(&doc));
+                let mut names = reconcile::entity_names(&doc.mentions);
+                reconcile::take_claim_names(&mut names, &mut claims);
+                DocBuild { claims, names }
+            });
+            match built {
+                Ok(b) => {
+                    if let Some(c) = work.cache.filter(|_| settled) {
+                        c.put_build(&find_key, &b);
+                    }
+                    b
+                }
+                Err(f) => {
+                    // The document stays, failed, without mentions: its text is kept for
+                    // the reader, and nothing half-built reaches the dataset.
+                    settled = false;
+                    fail(&mut doc, stage_failure("building facts", &f, work));
+                    DocBuild {
+                        claims: Vec::new(),
+                        names: reconcile::entity_names(&[]),
+                    }
+                }
             }
-            b
-        });
+        }
+    };
     (
         DatasetDoc::loaded(doc, key, find_key, settled),
         build,
@@ -495,6 +518,7 @@ fn process_with(
     input: &InputFile,
     hashed: &Hashed,
     work: &Work,
+    deadline: Instant,
 ) -> (ProcessedDoc, Reuse, FindKey, bool) {
     let mut reuse = Reuse::default();
     let mut settled = hashed.read_error.is_none();
@@ -518,7 +542,7 @@ fn process_with(
                 // The file may have changed since it was hashed: key on what was read.
                 sha256 = hex::encode(Sha256::digest(&bytes));
                 settled &= sha256 == hashed.sha256;
-                let r = extract_bounded(input.format, bytes, work.opts.doc_timeout);
+                let r = extract_until(input.format, bytes, deadline, work.opts.doc_timeout);
                 // A time-out depends on the machine's load, not on the file: never cached.
                 let cacheable = !matches!(r, Err(ExtractError::Timeout(_)));
                 settled &= cacheable;
@@ -534,42 +558,42 @@ fn process_with(
         p.extracted(reuse.extraction);
     }
     let sidecar = input.sidecar.clone().unwrap_or_default();
-    let (text, status, error, meta_title, meta_published, meta_created, warnings) = match extracted
-    {
-        Ok(x) => {
-            let text = DocText::from_pages(&x.pages);
-            let status = if text.text.trim().is_empty() {
-                Status::Empty
-            } else {
-                Status::Ok
-            };
-            let error = (status == Status::Empty).then(|| empty_reason(input.format, &x));
-            // The reason for an empty document is its error already.
-            let warnings = x
-                .warnings
-                .into_iter()
-                .filter(|w| error.as_deref() != Some(w.as_str()))
-                .collect();
-            (
-                text,
-                status,
-                error,
-                x.title,
-                x.published,
-                x.created,
-                warnings,
-            )
-        }
-        Err(e) => (
-            DocText::from_pages::<&str>(&[]),
-            Status::Error,
-            Some(e),
-            None,
-            None,
-            None,
-            Vec::new(),
-        ),
-    };
+    let (text, mut status, mut error, meta_title, meta_published, meta_created, warnings) =
+        match extracted {
+            Ok(x) => {
+                let text = DocText::from_pages(&x.pages);
+                let status = if text.text.trim().is_empty() {
+                    Status::Empty
+                } else {
+                    Status::Ok
+                };
+                let error = (status == Status::Empty).then(|| empty_reason(input.format, &x));
+                // The reason for an empty document is its error already.
+                let warnings = x
+                    .warnings
+                    .into_iter()
+                    .filter(|w| error.as_deref() != Some(w.as_str()))
+                    .collect();
+                (
+                    text,
+                    status,
+                    error,
+                    x.title,
+                    x.published,
+                    x.created,
+                    warnings,
+                )
+            }
+            Err(e) => (
+                DocText::from_pages::<&str>(&[]),
+                Status::Error,
+                Some(e),
+                None,
+                None,
+                None,
+                Vec::new(),
+            ),
+        };
     let known_published = sidecar.published.clone().or(meta_published);
     let key = FindKey {
         doc: input.doc.clone(),
@@ -581,28 +605,44 @@ fn process_with(
     let cache = work.cache.filter(|_| settled);
     let found = cache.and_then(|c| c.get_mentions(&key));
     reuse.mentions = found.is_some();
-    let (published, mentions) = found.unwrap_or_else(|| {
-        // Sidecar, then metadata that states a publication date, then what the text says
-        // on its cover or byline, and only then the file's creation stamp.
-        let published = known_published
-            .clone()
-            .or_else(|| find::publication_date(work.rules, &text))
-            .or(meta_created);
-        let ctx = DocContext {
-            doc: &input.doc,
-            text: &text,
-            published: published.as_deref(),
-        };
-        let mentions = if status == Status::Ok {
-            find::find(work.rules, &ctx)
-        } else {
-            Vec::new()
-        };
-        if let Some(c) = cache {
-            c.put_mentions(&key, &published, &mentions);
+    let (published, mentions) = match found {
+        Some(found) => found,
+        None => {
+            let matched = budget::guarded(Some(deadline), || {
+                // Sidecar, then metadata that states a publication date, then what the
+                // text says on its cover or byline, and only then the file's creation stamp.
+                let published = known_published
+                    .clone()
+                    .or_else(|| find::publication_date(work.rules, &text))
+                    .or(meta_created.clone());
+                let ctx = DocContext {
+                    doc: &input.doc,
+                    text: &text,
+                    published: published.as_deref(),
+                };
+                let mentions = if status == Status::Ok {
+                    find::find(work.rules, &ctx)
+                } else {
+                    Vec::new()
+                };
+                (published, mentions)
+            });
+            match matched {
+                Ok((published, mentions)) => {
+                    if let Some(c) = cache {
+                        c.put_mentions(&key, &published, &mentions);
+                    }
+                    (published, mentions)
+                }
+                Err(f) => {
+                    settled = false;
+                    status = Status::Error;
+                    error = Some(stage_failure("matching the rules", &f, work));
+                    (known_published.clone().or(meta_created), Vec::new())
+                }
+            }
         }
-        (published, mentions)
-    });
+    };
     if let Some(p) = work.progress {
         p.matched();
     }
@@ -640,6 +680,29 @@ fn empty_reason(format: Format, x: &Extraction) -> String {
     }
 }
 
+/// A document's time budget (`--doc-timeout`, at least a second).
+fn doc_budget(timeout_s: u64) -> Duration {
+    Duration::from_secs(timeout_s.max(1))
+}
+
+/// The message of a document whose matching or building failed: an overrun of its time
+/// budget, or a bug (a caught panic) that the user can report with the file.
+fn stage_failure(stage: &str, f: &budget::Failure, work: &Work) -> String {
+    match f {
+        budget::Failure::Timeout => ExtractError::Timeout(work.opts.doc_timeout).to_string(),
+        budget::Failure::Panic(msg) => {
+            format!("internal error while {stage}: {msg} (please report this file)")
+        }
+    }
+}
+
+/// Marks a document failed after its text was read: no mentions, the failure as its error.
+fn fail(doc: &mut ProcessedDoc, message: String) {
+    doc.mentions.clear();
+    doc.record.status = Status::Error;
+    doc.record.error = Some(message);
+}
+
 /// Extracts on a thread of its own so that a document that overruns its time limit is
 /// abandoned (recorded as failed) instead of holding up the batch; panics are caught and
 /// recorded the same way.
@@ -648,9 +711,24 @@ pub fn extract_bounded(
     bytes: Vec<u8>,
     timeout_s: u64,
 ) -> Result<Extraction, ExtractError> {
-    let timeout = Duration::from_secs(timeout_s.max(1));
+    extract_until(
+        format,
+        bytes,
+        Instant::now() + doc_budget(timeout_s),
+        timeout_s,
+    )
+}
+
+/// [`extract_bounded`] against a deadline shared with the document's later stages
+/// (`timeout_s` is the budget the message names).
+fn extract_until(
+    format: Format,
+    bytes: Vec<u8>,
+    deadline: Instant,
+    timeout_s: u64,
+) -> Result<Extraction, ExtractError> {
     let limits = Limits {
-        deadline: Some(Instant::now() + timeout),
+        deadline: Some(deadline),
         ..Limits::default()
     };
     let (tx, rx) = std::sync::mpsc::channel();
@@ -669,16 +747,12 @@ pub fn extract_bounded(
         )));
     }
     // A little grace beyond the cooperative deadline before abandoning the thread.
-    match rx.recv_timeout(timeout + Duration::from_secs(2)) {
+    let wait = deadline.saturating_duration_since(Instant::now());
+    match rx.recv_timeout(wait + Duration::from_secs(2)) {
         Ok(Ok(r)) => r,
-        Ok(Err(panic)) => {
-            let msg = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic".to_string());
-            Err(ExtractError::Internal(msg))
-        }
+        Ok(Err(panic)) => Err(ExtractError::Internal(budget::panic_message(
+            panic.as_ref(),
+        ))),
         Err(_) => Err(ExtractError::Timeout(timeout_s)),
     }
 }

@@ -189,6 +189,7 @@ pub fn doc_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
     let sentences = text::sentences(doc.text);
     let mut out = Vec::new();
     for (i, s) in sentences.iter().enumerate() {
+        crate::budget::check();
         let prev = i.checked_sub(1).map(|j| sentences[j]);
         // Table rows are the table rules' business; a sentence without mentions, under a
         // line without any (no dateline), gives nothing to any rule.

@@ -18,28 +18,57 @@ pub struct Span {
 /// letter, digit, quote or markup, at blank lines, at form feeds and at lines that hold a
 /// tab (table rows are read by `tables`, never as prose). A line break inside a paragraph
 /// does not end a sentence, since PDF text wraps lines mid-sentence.
+/// Longest sentence (bytes) read as one; a longer run of text is cut at spaces.
+const MAX_SENTENCE: usize = 8192;
+
 pub fn sentences(text: &str) -> Vec<Span> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut start = 0;
     let mut i = 0;
     let push = |out: &mut Vec<Span>, s: usize, e: usize| {
-        let (s, e) = trim(text, s, e);
+        let (mut s, e) = trim(text, s, e);
+        // Text without punctuation or breaks (a table flattened into one line, a generated
+        // file) is no sentence: it is read in pieces cut at a space, so that what one
+        // sentence costs the rules stays bounded.
+        while e - s > MAX_SENTENCE {
+            let mut cut = s + MAX_SENTENCE;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let piece_end = text[s..cut]
+                .rfind(char::is_whitespace)
+                .map_or(cut, |k| s + k);
+            let (ps, pe) = trim(text, s, piece_end.max(s + 1).min(cut));
+            if pe > ps {
+                out.push(Span { start: ps, end: pe });
+            }
+            s = if piece_end > s { piece_end } else { cut };
+            (s, _) = trim(text, s, e);
+            if s >= e {
+                return;
+            }
+        }
         if e > s {
             out.push(Span { start: s, end: e });
         }
     };
+    // The current line's start, kept as the scan goes: searching for it (and for the next
+    // line's end) from every break would be quadratic on a text with few line breaks.
+    let mut line_start = 0;
     while i < b.len() {
         let c = b[i];
-        if c == b'\n' || c == b'\x0c' {
-            // Blank line, form feed, or a table line: hard boundaries.
+        if c == b'\x0c' {
+            // A form feed: a hard boundary.
+            push(&mut out, start, i);
+            start = i + 1;
+        } else if c == b'\n' {
+            // Blank line or a table line: hard boundaries.
             let next_line_end = text[i + 1..].find('\n').map_or(b.len(), |k| i + 1 + k);
-            let line_start = text[..i].rfind('\n').map_or(0, |k| k + 1);
             let this_line_is_table = text[line_start..i].contains('\t');
             let next_line = &text[i + 1..next_line_end];
             let next_blank = next_line.trim().is_empty();
-            if c == b'\x0c'
-                || next_blank
+            if next_blank
                 || this_line_is_table
                 || next_line.contains('\t')
                 || is_list_item(next_line)
@@ -48,6 +77,7 @@ pub fn sentences(text: &str) -> Vec<Span> {
                 push(&mut out, start, i);
                 start = i + 1;
             }
+            line_start = i + 1;
         } else if (c == b'.' || c == b'!' || c == b'?') && i + 1 < b.len() {
             let rest = &text[i + 1..];
             let ws = rest.len() - rest.trim_start_matches([' ', '\t', '\n', '\r']).len();
@@ -207,6 +237,20 @@ mod tests {
 
     fn texts(t: &str) -> Vec<&str> {
         sentences(t).iter().map(|s| &t[s.start..s.end]).collect()
+    }
+
+    #[test]
+    fn a_text_without_breaks_is_read_in_bounded_pieces_cut_at_spaces() {
+        let t = "wörd ".repeat(10_000) + "\u{c}" + &"x".repeat(3 * MAX_SENTENCE);
+        let spans = sentences(&t);
+        assert!(spans.iter().all(|s| s.end - s.start <= MAX_SENTENCE));
+        let words: usize = texts(&t).iter().map(|s| s.split_whitespace().count()).sum();
+        assert_eq!(words, 10_000 + 3);
+        assert!(
+            texts(&t)[..texts(&t).len() - 3]
+                .iter()
+                .all(|s| s.ends_with("wörd"))
+        );
     }
 
     #[test]

@@ -19,10 +19,55 @@ pub fn to_jsonl<'a, T: Serialize + 'a>(items: impl IntoIterator<Item = &'a T>) -
 }
 
 pub fn write_documents(data: &Dataset, out: &Path) -> Result<()> {
-    write_atomic(
-        &out.join("documents.jsonl"),
-        &to_jsonl(data.documents.iter().map(|d| &d.record)),
-    )
+    let lines: Vec<DocumentLine> = data
+        .documents
+        .iter()
+        .map(|d| DocumentLine {
+            record: &d.record,
+            text_file: shortened_text_file(&d.record.doc),
+        })
+        .collect();
+    write_atomic(&out.join("documents.jsonl"), &to_jsonl(&lines))
+}
+
+/// A line of `documents.jsonl`: the record, and the text file's name when it is not
+/// `text/<doc>.txt`.
+#[derive(Serialize)]
+struct DocumentLine<'a> {
+    #[serde(flatten)]
+    record: &'a crate::model::DocumentRecord,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text_file: Option<String>,
+}
+
+/// Longest file name (bytes) of a text file: file systems allow 255, and the atomic
+/// writer's temporary name adds a dot, a suffix and the process id.
+const MAX_TEXT_NAME: usize = 200;
+
+/// The text file of a document, relative to the set's folder: `text/<doc>.txt`, or, when
+/// the file name would be too long for the file system, its first bytes, a hash of the
+/// whole name and `.txt` (`documents.jsonl` names it as `text_file`).
+pub fn text_file(doc: &str) -> String {
+    shortened_text_file(doc).unwrap_or_else(|| format!("text/{doc}.txt"))
+}
+
+fn shortened_text_file(doc: &str) -> Option<String> {
+    let (dir, name) = doc.rsplit_once('/').map_or(("", doc), |(d, n)| (d, n));
+    if name.len() + ".txt".len() <= MAX_TEXT_NAME {
+        return None;
+    }
+    use sha2::{Digest, Sha256};
+    let hash = hex::encode(Sha256::digest(doc.as_bytes()));
+    let mut keep = 120;
+    while !name.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    let short = format!("{}-{}.txt", &name[..keep], &hash[..16]);
+    Some(if dir.is_empty() {
+        format!("text/{short}")
+    } else {
+        format!("text/{dir}/{short}")
+    })
 }
 
 /// The lines of `mentions.jsonl`, document by document: serialised here for documents in
@@ -130,8 +175,8 @@ pub fn write_facts(data: &Dataset, out: &Path) -> Result<()> {
 /// there already, or is copied from `previous` (the previous set's folder).
 pub fn write_text_files(data: &Dataset, out: &Path, previous: Option<&Path>) -> Result<()> {
     for d in data.documents.iter() {
-        let rel = format!("{}.txt", d.record.doc);
-        let dest = out.join("text").join(&rel);
+        let rel = text_file(&d.record.doc);
+        let dest = out.join(&rel);
         match &d.content {
             Content::Loaded { text, .. } => super::write_if_changed(&dest, text.text.as_bytes())?,
             Content::Kept { .. } => {
@@ -141,7 +186,7 @@ pub fn write_text_files(data: &Dataset, out: &Path, previous: Option<&Path>) -> 
                 let Some(prev) = previous else {
                     anyhow::bail!("internal error: {} is kept without a previous set", rel);
                 };
-                let bytes = std::fs::read(prev.join("text").join(&rel))
+                let bytes = std::fs::read(prev.join(&rel))
                     .with_context(|| format!("cannot read the previous text of {rel}"))?;
                 write_atomic(&dest, &bytes)?;
             }

@@ -145,9 +145,9 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<()> {
 fn link_previous_texts(documents: &[DatasetDoc], out: &Path, to: &Path) {
     let Some(prev) = current_set(out) else { return };
     for d in documents {
-        let rel = format!("{}.txt", d.record.doc);
-        let from = prev.join("text").join(&rel);
-        let dest = to.join("text").join(&rel);
+        let rel = jsonl::text_file(&d.record.doc);
+        let from = prev.join(&rel);
+        let dest = to.join(&rel);
         if let Some(dir) = dest.parent()
             && std::fs::create_dir_all(dir).is_ok()
         {

@@ -19,8 +19,17 @@ pub struct Limits {
     pub max_stream_bytes: usize,
     /// Most decoded bytes over the whole document.
     pub max_doc_bytes: usize,
-    /// Most characters of text kept for one document.
+    /// Most characters of text kept for one document (bytes of UTF-8 for PDF pages).
     pub max_text_chars: usize,
+    /// Most content-stream operators run for one PDF page, and for the whole document,
+    /// counting every run of a Form XObject's operators where it is drawn.
+    pub max_page_ops: u64,
+    pub max_doc_ops: u64,
+    /// Most glyphs kept for one PDF page, and for the whole document.
+    pub max_page_glyphs: usize,
+    pub max_doc_glyphs: u64,
+    /// Most Form XObjects drawn in the document (each draw decodes and runs its stream).
+    pub max_doc_forms: u64,
     /// When extraction must give up; checked cooperatively by extractors.
     pub deadline: Option<Instant>,
 }
@@ -32,7 +41,17 @@ impl Default for Limits {
             // real documents while bounding a compression bomb.
             max_stream_bytes: 64 << 20,
             max_doc_bytes: 512 << 20,
-            max_text_chars: 64 << 20,
+            // The longest real reports run to a few million characters; past this the
+            // find stage's mentions would cost hundreds of MB for text no one reads.
+            max_text_chars: 8 << 20,
+            // A dense real page runs some 10^5 operators and draws some 10^4 glyphs; these
+            // bound a page or a nest of Form XObjects that draws the same text a million
+            // times (the memory of its glyphs, the time of its operators).
+            max_page_ops: 5_000_000,
+            max_doc_ops: 50_000_000,
+            max_page_glyphs: 250_000,
+            max_doc_glyphs: 10_000_000,
+            max_doc_forms: 100_000,
             deadline: None,
         }
     }

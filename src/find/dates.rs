@@ -434,11 +434,14 @@ pub fn year(hit: &Hit) -> Option<Found> {
 /// Whether offset `at` lies inside a URL or e-mail-like token.
 pub fn in_url(text: &str, at: usize) -> bool {
     // Step past the separator by its own width: it may be a multi-byte space (U+00A0, U+2003, …).
-    let from = text[..at]
-        .char_indices()
-        .rev()
-        .find(|&(_, c)| c.is_whitespace() || c == '<' || c == '(' || c == '"' || c == '[')
-        .map_or(0, |(i, c)| i + c.len_utf8());
+    let window = super::lines::before(text, at, super::lines::LINE_REACH);
+    let base = at - window.len();
+    let from = base
+        + window
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c.is_whitespace() || c == '<' || c == '(' || c == '"' || c == '[')
+            .map_or(0, |(i, c)| i + c.len_utf8());
     let token = &text[from..at];
     token.contains("://") || token.starts_with("www.") || token.contains('/') || token.contains('@')
 }
@@ -636,7 +639,9 @@ pub fn floor_char(s: &str, mut i: usize) -> usize {
 pub fn relative(hit: &Hit) -> Option<Found> {
     let rel = hit.get("rel")?.to_ascii_lowercase();
     // "over the last year", "in the next month" are durations, not calendar dates.
-    let prev = hit.text[..hit.start].trim_end().to_ascii_lowercase();
+    let prev = super::lines::before(hit.text, hit.start, 64)
+        .trim_end()
+        .to_ascii_lowercase();
     if (rel.starts_with("last") || rel.starts_with("next") || rel.starts_with("past"))
         && (prev.ends_with(" the") || prev == "the")
     {

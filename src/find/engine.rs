@@ -245,6 +245,7 @@ fn scan(rules: &PatternRules, text: &str) -> Vec<Candidate> {
             continue;
         }
         for caps in rule.regex.captures_iter(text) {
+            crate::budget::check();
             let Some(span) = caps.name("m").or_else(|| caps.get(0)) else {
                 continue;
             };
@@ -412,7 +413,9 @@ fn resolve(
             Some((dates::resolve_relative(*r, d)?, anchor))
         }
         Pending::YearLess { month, .. } => {
-            let next = dated.iter().find(|d| d.0 >= c.end);
+            // `dated` is in text order and its spans do not overlap: both searches are
+            // binary, not a walk over every date per year-less one.
+            let next = dated.get(dated.partition_point(|d| d.0 < c.end));
             if let Some(&(s, _, y, _)) = next {
                 let between = text[c.end..s].trim();
                 let joined = matches!(
@@ -435,10 +438,10 @@ fn resolve(
                 }
             }
             // Only a recent mention: a timeline pages earlier speaks of other years.
-            let same_month = dated
+            let same_month = dated[..dated.partition_point(|d| d.1 <= c.start)]
                 .iter()
                 .rev()
-                .filter(|d| d.1 <= c.start && c.start - d.1 <= SAME_MONTH_WINDOW)
+                .take_while(|d| c.start - d.1 <= SAME_MONTH_WINDOW)
                 .find(|d| d.3 == Some(*month));
             if let Some(&(_, _, y, _)) = same_month {
                 return Some((dates::resolve_yearless(p, y)?, "context"));

@@ -7,6 +7,7 @@
 pub mod dates;
 pub mod engine;
 pub mod entities;
+pub mod lines;
 pub mod money;
 pub mod quantity;
 pub mod rulefile;

@@ -175,7 +175,7 @@ fn is_bare_dollar(s: &str) -> bool {
 /// local-currency conversion of the first, so it is in the dollar of the column's country
 /// ("Singapore" over "\$7.5 million/yr (\$10 million/year)" makes the second SGD).
 fn local_dollar(text: &str, start: usize) -> Option<&'static str> {
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = super::lines::line_start(text, start);
     let cell_start = text[line_start..start]
         .rfind('\t')
         .map_or(line_start, |i| line_start + i + 1);

@@ -86,9 +86,8 @@ fn is_staff_label(l: &str) -> bool {
 /// The unit of a bare number in a table: the row's label ("Staff\tc.20\tc.50") or a
 /// bracketed note right after it ("c.20 (current core staff)").
 fn row_unit(text: &str, at: usize) -> Option<String> {
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let line = &text[line_start..];
-    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let line_start = super::lines::line_start(text, at);
+    let line = &text[line_start..super::lines::line_end(text, at)];
     if line[..at - line_start].contains('\t') {
         let label = line.split('\t').next().unwrap_or("").trim().to_lowercase();
         if is_staff_label(&label) {

@@ -2,20 +2,27 @@
 //! the cells above a position in its column, nearest first, so that a rule can take
 //! context from the column header ("Singapore" over a funding cell).
 
+use super::lines;
+
 /// The cells in the same column as byte offset `at`, on up to `max_lines` lines above it,
 /// nearest first. Empty when `at` is not inside a TAB-separated row or is in its first
 /// column (the row labels).
 pub fn cells_above(text: &str, at: usize, max_lines: usize) -> Vec<&str> {
     let at = super::dates::floor_char(text, at.min(text.len()));
-    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-    let column = text[line_start..at].matches('\t').count();
     let mut out = Vec::new();
+    // A line longer than any table row is not one (and is not searched through).
+    let Some(line_start) = lines::line_start_within(text, at) else {
+        return out;
+    };
+    let column = text[line_start..at].matches('\t').count();
     if column == 0 || line_start == 0 {
         return out;
     }
     let mut end = line_start - 1;
     for _ in 0..max_lines {
-        let from = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let Some(from) = lines::line_start_within(text, end) else {
+            break;
+        };
         if let Some(cell) = text[from..end].split('\t').nth(column) {
             out.push(cell.trim());
         }

@@ -51,6 +51,25 @@ pub struct PageGlyphs {
     pub images: usize,
     /// Text-showing operators run (even those whose font yielded no text).
     pub shows: usize,
+    /// Which drawing cap stopped the page early, if one did.
+    pub capped: Option<Cap>,
+}
+
+/// A bound on drawing that cut a page short.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cap {
+    PageOps,
+    DocOps,
+    PageGlyphs,
+    DocGlyphs,
+    DocForms,
+}
+
+/// What the document may still draw: operators run and glyphs kept, over all its pages.
+pub struct Drawing {
+    pub ops_left: u64,
+    pub glyphs_left: u64,
+    pub forms_left: u64,
 }
 
 impl PageGlyphs {
@@ -110,6 +129,7 @@ pub struct Interpreter<'a, 'c> {
     doc: &'a Document,
     fonts: &'c mut FontCache,
     budget: &'c mut Budget,
+    drawing: &'c mut Drawing,
     limits: &'c Limits,
     out: PageGlyphs,
     state: State,
@@ -126,12 +146,14 @@ impl<'a, 'c> Interpreter<'a, 'c> {
         doc: &'a Document,
         fonts: &'c mut FontCache,
         budget: &'c mut Budget,
+        drawing: &'c mut Drawing,
         limits: &'c Limits,
     ) -> Self {
         Interpreter {
             doc,
             fonts,
             budget,
+            drawing,
             limits,
             out: PageGlyphs::default(),
             state: State {
@@ -182,7 +204,13 @@ impl<'a, 'c> Interpreter<'a, 'c> {
             };
             match tok {
                 Operand::Op(s, e) => {
+                    if let Some(cap) = self.ops_capped() {
+                        // The rest of the page (and of every form it is inside) is not run.
+                        self.out.capped.get_or_insert(cap);
+                        break;
+                    }
                     self.ops += 1;
+                    self.drawing.ops_left -= 1;
                     if self.ops.is_multiple_of(CHECK_EVERY) && self.limits.expired() {
                         // The caller knows how long the document has run.
                         return Err(ExtractError::Timeout(0));
@@ -216,6 +244,20 @@ impl<'a, 'c> Interpreter<'a, 'c> {
         // An unbalanced q in a form must not leak its state to the caller.
         self.stack.truncate(depth_before);
         Ok(())
+    }
+
+    /// The cap on operators that is reached, if one is.
+    fn ops_capped(&self) -> Option<Cap> {
+        if let Some(cap) = self.out.capped {
+            // Whatever cut the page short (glyphs, forms) ends its drawing too.
+            Some(cap)
+        } else if self.drawing.ops_left == 0 {
+            Some(Cap::DocOps)
+        } else if u64::from(self.ops) >= self.limits.max_page_ops {
+            Some(Cap::PageOps)
+        } else {
+            None
+        }
     }
 
     fn op(
@@ -382,6 +424,8 @@ impl<'a, 'c> Interpreter<'a, 'c> {
         let ctm = st.ctm;
         let mut tm = self.tm;
         let out = &mut self.out;
+        let drawing = &mut *self.drawing;
+        let max_page = self.limits.max_page_glyphs;
         font.decode(bytes, &mut self.scratch, |code| {
             let m = tm.then(&ctm);
             let [a, b, c, d, e, f] = m.0;
@@ -392,10 +436,21 @@ impl<'a, 'c> Interpreter<'a, 'c> {
             let tx = (code.width * size + cs + if code.is_space_code { ws } else { 0.0 }) * hs;
             let scale = (a * a + b * b).sqrt();
             let dev_size = (size * (c * c + d * d).sqrt()).abs();
-            let start = out.text.len() as u32;
-            out.text.push_str(code.text);
-            let len = (out.text.len() as u32 - start).min(u16::MAX as u32) as u16;
-            if x.is_finite() && y.is_finite() {
+            let full = if drawing.glyphs_left == 0 {
+                Some(Cap::DocGlyphs)
+            } else if out.glyphs.len() >= max_page {
+                Some(Cap::PageGlyphs)
+            } else {
+                None
+            };
+            if let Some(cap) = full {
+                out.capped.get_or_insert(cap);
+            } else if x.is_finite() && y.is_finite() {
+                // Text is kept only for a glyph that is kept: nothing else refers to it.
+                let start = out.text.len() as u32;
+                out.text.push_str(code.text);
+                let len = (out.text.len() as u32 - start).min(u16::MAX as u32) as u16;
+                drawing.glyphs_left -= 1;
                 out.glyphs.push(Glyph {
                     x,
                     y,
@@ -455,6 +510,11 @@ impl<'a, 'c> Interpreter<'a, 'c> {
                 self.state.ctm = m.then(&self.state.ctm);
             }
         }
+        if self.drawing.forms_left == 0 {
+            self.out.capped.get_or_insert(Cap::DocForms);
+            return Ok(());
+        }
+        self.drawing.forms_left -= 1;
         self.forms.push(id.unwrap_or((0, 0)));
         let r = self.run(ContentReader::new(vec![s]), &Frame { resources });
         self.forms.pop();

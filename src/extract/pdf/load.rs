@@ -28,12 +28,15 @@ pub fn open(bytes: &[u8], limits: &Limits) -> Result<Loaded, ExtractError> {
             "no %PDF- header in the first 1 KiB; the file is not a PDF or is badly damaged".into(),
         ));
     }
+    // Stream lengths that miss their `endstream`, corrected in place before parsing.
+    let (repaired, repairs) = super::repair::stream_lengths(bytes);
+    let bytes: &[u8] = &repaired;
     let options = |force| LoadOptions {
         max_decompressed_size: Some(limits.max_stream_bytes),
         force_reconstruct: force,
         ..LoadOptions::default()
     };
-    let mut warnings = Vec::new();
+    let mut warnings = repairs;
     let first = Document::load_mem_with_options(bytes, options(false));
     let doc = match first {
         Ok(doc) if page_count(&doc) > 0 || is_locked(&doc) => doc,
@@ -55,7 +58,8 @@ pub fn open(bytes: &[u8], limits: &Limits) -> Result<Loaded, ExtractError> {
         Err(first_err) => match Document::load_mem_with_options(bytes, options(true)) {
             Ok(fixed) => {
                 warnings.push(format!(
-                    "the cross-reference table could not be read ({first_err}); objects were found by scanning the file"
+                    "the cross-reference table could not be read ({}); objects were found by scanning the file",
+                    in_user_terms(&first_err)
                 ));
                 fixed
             }
@@ -66,7 +70,7 @@ pub fn open(bytes: &[u8], limits: &Limits) -> Result<Loaded, ExtractError> {
     if is_locked(&doc) {
         return Err(ExtractError::Encrypted);
     }
-    if doc.xref_recovery.is_some() && warnings.is_empty() {
+    if doc.xref_recovery.is_some() && !warnings.iter().any(|w| w.contains("cross-reference")) {
         warnings.push(
             "the cross-reference table was damaged; objects were found by scanning the file"
                 .to_string(),
@@ -98,6 +102,26 @@ fn is_encryption_error(e: &lopdf::Error) -> bool {
 
 fn describe(e: lopdf::Error) -> ExtractError {
     ExtractError::Damaged(format!(
-        "{e}; scanning the file for objects found no usable trailer or page tree either (the file may be truncated)"
+        "{}; scanning the file for objects found no usable trailer or page tree either (the file may be truncated)",
+        in_user_terms(&e)
     ))
+}
+
+/// The parser's error as the person reading `documents.jsonl` needs it: what is wrong with
+/// the file, without the library's requests to its own developers.
+fn in_user_terms(e: &lopdf::Error) -> String {
+    use lopdf::Error as E;
+    match e {
+        E::Unimplemented(what) => {
+            format!("it needs something this reader does not support ({what})")
+        }
+        E::Xref(x) => format!("the cross-reference table is damaged ({x})"),
+        E::IndirectObject { offset } => format!("a damaged object at byte {offset}"),
+        E::Decompress(_) => "a compressed stream cannot be decompressed".to_string(),
+        e => {
+            let s = e.to_string();
+            // Any other library text, cut before a request addressed to its developers.
+            s.split("; please").next().unwrap_or(&s).to_string()
+        }
+    }
 }

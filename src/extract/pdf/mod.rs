@@ -14,6 +14,7 @@ mod fonts;
 mod layout;
 mod load;
 mod meta;
+mod repair;
 mod stream;
 mod tables;
 
@@ -47,7 +48,14 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
     }
     let mut page_lines = Vec::with_capacity(page_ids.len());
     let (mut images, mut shows) = (0usize, 0usize);
-    for &id in &page_ids {
+    let mut drawing = content::Drawing {
+        ops_left: limits.max_doc_ops,
+        glyphs_left: limits.max_doc_glyphs,
+        forms_left: limits.max_doc_forms,
+    };
+    // The first page each drawing cap cut short, and how many pages it cut.
+    let mut caps: Vec<(content::Cap, usize, usize)> = Vec::new();
+    for (n, &id) in page_ids.iter().enumerate() {
         if limits.expired() {
             return Err(timeout());
         }
@@ -60,7 +68,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
             .map(|c| stream::content_streams(doc, c))
             .unwrap_or_default();
         let resources = inherited(doc, page, b"Resources");
-        let glyphs = content::Interpreter::new(doc, &mut fonts, &mut budget, limits)
+        let glyphs = content::Interpreter::new(doc, &mut fonts, &mut budget, &mut drawing, limits)
             .run_page(streams, resources)
             .map_err(|e| match e {
                 ExtractError::Timeout(_) => timeout(),
@@ -68,7 +76,16 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
             })?;
         images += glyphs.images;
         shows += glyphs.shows;
+        if let Some(cap) = glyphs.capped {
+            match caps.iter_mut().find(|c| c.0 == cap) {
+                Some(c) => c.2 += 1,
+                None => caps.push((cap, n + 1, 1)),
+            }
+        }
         page_lines.push(layout::page_lines(&glyphs));
+    }
+    for (cap, first, count) in caps {
+        warnings.push(cap_warning(cap, first, count, limits));
     }
     let hyphenation = layout::Hyphenation::new(producer_hyphenates(doc), &page_lines);
     let mut pages = Vec::with_capacity(page_lines.len());
@@ -120,6 +137,38 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
         created: meta.created,
         warnings,
     })
+}
+
+/// What a drawing cap cut, in the reader's terms.
+fn cap_warning(cap: content::Cap, first: usize, count: usize, limits: &Limits) -> String {
+    use content::Cap;
+    let pages = if count == 1 {
+        format!("page {first}")
+    } else {
+        format!("{count} pages from page {first}")
+    };
+    match cap {
+        Cap::PageOps => format!(
+            "{pages}: drawing stopped after {} operators (the cap per page); the rest of the page is missing",
+            limits.max_page_ops
+        ),
+        Cap::DocOps => format!(
+            "{pages}: drawing stopped after {} operators in the document (the cap per document, Form XObjects counted each time they are drawn); text from there on is missing",
+            limits.max_doc_ops
+        ),
+        Cap::PageGlyphs => format!(
+            "{pages}: text stopped after {} glyphs (the cap per page); the rest of the page is missing",
+            limits.max_page_glyphs
+        ),
+        Cap::DocGlyphs => format!(
+            "{pages}: text stopped after {} glyphs in the document (the cap per document); text from there on is missing",
+            limits.max_doc_glyphs
+        ),
+        Cap::DocForms => format!(
+            "{pages}: drawing stopped after {} Form XObjects in the document (the cap per document); text from there on is missing",
+            limits.max_doc_forms
+        ),
+    }
 }
 
 /// Whether the producer hyphenates words on its own. Browsers printing to PDF and office

@@ -102,6 +102,7 @@ fn find_norm<'a>(g: &'a Gazetteer, s: &'a str) -> Vec<Found<'a>> {
     let mut ambiguous: Vec<(usize, MentionKind)> = Vec::new();
     let mut unresolved: Vec<usize> = Vec::new();
     for i in 0..raws.len() {
+        crate::budget::check();
         let r = raws[i];
         if context::has_role(g, &r, Role::Head) {
             if !qualify_head(g, s, &raws, i, &mut consumed, &mut out) {
@@ -121,10 +122,12 @@ fn find_norm<'a>(g: &'a Gazetteer, s: &'a str) -> Vec<Found<'a>> {
     // Countries that qualified an institute are part of its name, not country mentions.
     out.retain(|f| !(f.kind == MentionKind::Country && f.raw.is_some_and(|i| consumed[i])));
 
+    crate::budget::check();
     let learned = learn_acronyms(g, s, &raws, &mut out);
     apply_learned(g, s, &raws, &learned, &mut out, &mut unresolved);
     resolve_ambiguous(g, s, &raws, &ambiguous, &learned, &mut out);
     drop_lone_weak(&mut out);
+    crate::budget::check();
     member_lists(g, s, &raws, &mut out);
     main_institute(s, &raws, &unresolved, &mut out);
     people::find(g, s, &raws, &mut out);
