@@ -63,13 +63,16 @@ fn normaliser(name: &str) -> Option<(Normaliser, MentionKind)> {
         "decade" => (dates::decade, MentionKind::Date),
         "fiscal_year" => (dates::fiscal_year, MentionKind::Date),
         "relative" => (dates::relative, MentionKind::Date),
+        "anaphor" => (dates::anaphor, MentionKind::Date),
+        "era_year" => (dates::era_year, MentionKind::Date),
+        "year_pair" => (dates::year_pair, MentionKind::Date),
         "money" => (money::money, MentionKind::Money),
         "quantity" => (quantity::quantity, MentionKind::Quantity),
         _ => return None,
     })
 }
 
-const NORMALISERS: &str = "date, numeric_date, year, quarter, half, season, decade, fiscal_year, relative, money, quantity";
+const NORMALISERS: &str = "date, numeric_date, year, year_pair, quarter, half, season, decade, fiscal_year, era_year, relative, anaphor, money, quantity";
 
 /// One compiled rule.
 pub struct Rule {
@@ -350,30 +353,60 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
     let text = ctx.text.text.as_str();
     let cands = scan(rules, text);
     let reference = reference(ctx.published, &cands);
-    // (start, year, month) of every date stated with its year, for year-less ones.
+    let is_date = |c: &Candidate| rules.rules[c.rule].kind == MentionKind::Date;
+    // (start, end, year, month) of every date stated with its year, for year-less ones.
     let dated: Vec<(usize, usize, i32, Option<u32>)> = cands
         .iter()
-        .filter(|c| c.found.pending.is_none() && rules.rules[c.rule].kind == MentionKind::Date)
+        .filter(|c| c.found.pending.is_none() && is_date(c))
         .filter_map(|c| {
             let v = c.found.value.as_str()?;
             let d = Ymd::parse(v.split('/').next()?)?;
             Some((c.start, c.end, d.y, d.m))
         })
         .collect();
+    let order = numeric_order(rules, &cands, text);
     let mut out = Vec::with_capacity(cands.len());
+    // The last date named so far, and the last day, for anaphors ("the same day").
+    let mut last: Option<(Ymd, Ymd)> = None;
+    let mut last_day: Option<Ymd> = None;
     for c in cands {
         let rule = &rules.rules[c.rule];
         let mut extra = c.found.extra.clone();
         let value = match &c.found.pending {
             None => c.found.value.clone(),
-            Some(p) => match resolve(p, &c, text, &dated, reference) {
-                Some((v, anchor)) => {
-                    extra.insert("anchor".into(), Value::String(anchor.into()));
-                    Value::String(v)
+            Some(p) => {
+                let resolved = match p {
+                    Pending::Anaphor(a) => {
+                        dates::resolve_anaphor(*a, last, last_day).map(|v| (v, "context"))
+                    }
+                    Pending::Numeric(n) => order
+                        .and_then(|o| dates::numeric::read(*n, o))
+                        .map(|v| (v, "context")),
+                    _ => resolve(p, &c, text, &dated, reference),
+                };
+                match resolved {
+                    Some((v, anchor)) => {
+                        if !matches!(p, Pending::Numeric(_)) {
+                            extra.insert("anchor".into(), Value::String(anchor.into()));
+                        }
+                        Value::String(v)
+                    }
+                    None => continue,
                 }
-                None => continue,
-            },
+            }
         };
+        if rule.kind == MentionKind::Date
+            && let Some(v) = value.as_str()
+        {
+            let mut ends = v.split('/').filter_map(Ymd::parse);
+            if let Some(a) = ends.next() {
+                let b = ends.next().unwrap_or(a);
+                last = Some((a, b));
+                if a.d.is_some() && b == a {
+                    last_day = Some(a);
+                }
+            }
+        }
         out.push(Mention {
             id: String::new(),
             doc: String::new(),
@@ -390,15 +423,55 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
     out
 }
 
+/// The order in which a document writes numeric dates: the way most of its written dates
+/// go ("20 November 2024" against "November 20, 2024", and numeric dates that can only be
+/// read one way), else the country it names early, else unknown.
+fn numeric_order(
+    rules: &PatternRules,
+    cands: &[Candidate],
+    text: &str,
+) -> Option<dates::numeric::Order> {
+    use dates::numeric::Order;
+    if !cands
+        .iter()
+        .any(|c| matches!(c.found.pending, Some(Pending::Numeric(_))))
+    {
+        return None;
+    }
+    let (mut day_first, mut month_first) = (0, 0);
+    for c in cands {
+        let id = rules.rules[c.rule].id.as_str();
+        let order = c.found.extra.get("order").and_then(|v| v.as_str());
+        if id.starts_with("date-day-month") || order == Some("day-first") {
+            day_first += 1;
+        } else if id.starts_with("date-month-day") || order == Some("month-first") {
+            month_first += 1;
+        }
+    }
+    match day_first.cmp(&month_first) {
+        std::cmp::Ordering::Greater => Some(Order::DayFirst),
+        std::cmp::Ordering::Less => Some(Order::MonthFirst),
+        std::cmp::Ordering::Equal => dates::numeric::order_from_country(text),
+    }
+}
+
 /// How far back (bytes) a year-less month looks for a mention of the same month with its
 /// year: about two paragraphs. Measured on the seed reports, where a month named again in
 /// the next sentences keeps its year ("February 2025 ... The February summit") while one
 /// pages later refers to the publication year.
 const SAME_MONTH_WINDOW: usize = 1500;
 
+/// How far back (bytes) a year-less date takes the year of the last date stated with one,
+/// within its paragraph: a narrative keeps its year ("adopted on 14 February 2024 ... on
+/// 21 May the Act was approved").
+const SAME_PARAGRAPH_WINDOW: usize = 600;
+
 /// Values a pending date: a relative one against the reference date; a year-less one
-/// with the year of a date it is coordinated with ("April and September 2024"), else of
-/// the nearest earlier mention of the same month, else of the reference date.
+/// with the year of a date it is coordinated with ("April and September 2024"), else the
+/// year stated beside it ("August last year"), else of the last dated mention in its
+/// paragraph, else of the nearest earlier mention of the same month, else of the
+/// reference date, read by the tense of its sentence (a past-tense "December" in a
+/// January article is last December).
 fn resolve(
     p: &Pending,
     c: &Candidate,
@@ -411,7 +484,17 @@ fn resolve(
             let (d, anchor) = reference?;
             Some((dates::resolve_relative(*r, d)?, anchor))
         }
-        Pending::YearLess { month, .. } => {
+        Pending::YearLess {
+            month,
+            day,
+            year_offset,
+            tense,
+            ..
+        } => {
+            if let Some(o) = year_offset {
+                let (d, anchor) = reference?;
+                return Some((dates::resolve_yearless(p, d.y + *o as i32)?, anchor));
+            }
             let next = dated.iter().find(|d| d.0 >= c.end);
             if let Some(&(s, _, y, _)) = next {
                 let between = text[c.end..s].trim();
@@ -434,6 +517,12 @@ fn resolve(
                     return Some((dates::resolve_yearless(p, y)?, "context"));
                 }
             }
+            let in_paragraph = dated.iter().rev().find(|d| d.1 <= c.start).filter(|d| {
+                c.start - d.1 <= SAME_PARAGRAPH_WINDOW && !text[d.1..c.start].contains("\n\n")
+            });
+            if let Some(&(_, _, y, _)) = in_paragraph {
+                return Some((dates::resolve_yearless(p, y)?, "context"));
+            }
             // Only a recent mention: a timeline pages earlier speaks of other years.
             let same_month = dated
                 .iter()
@@ -444,8 +533,22 @@ fn resolve(
                 return Some((dates::resolve_yearless(p, y)?, "context"));
             }
             let (d, anchor) = reference?;
-            Some((dates::resolve_yearless(p, d.y)?, anchor))
+            let y = match (d.m, tense) {
+                (Some(rm), dates::Tense::Past)
+                    if (*month, day.unwrap_or(1)) > (rm, d.d.unwrap_or(31)) =>
+                {
+                    d.y - 1
+                }
+                (Some(rm), dates::Tense::Future)
+                    if (*month, day.unwrap_or(31)) < (rm, d.d.unwrap_or(1)) =>
+                {
+                    d.y + 1
+                }
+                _ => d.y,
+            };
+            Some((dates::resolve_yearless(p, y)?, anchor))
         }
+        Pending::Anaphor(_) | Pending::Numeric(_) => None,
     }
 }
 
