@@ -517,8 +517,16 @@ fn resolve(
                     return Some((dates::resolve_yearless(p, y)?, "context"));
                 }
             }
+            // News dated to the day speaks of the days around its date; a report dated by
+            // month or year tells a story whose years its own dates give. In news only a
+            // date of the same sentence lends its year.
+            let news = reference.is_some_and(|(d, _)| d.d.is_some());
+            let window = if news { 200 } else { SAME_PARAGRAPH_WINDOW };
             let in_paragraph = dated.iter().rev().find(|d| d.1 <= c.start).filter(|d| {
-                c.start - d.1 <= SAME_PARAGRAPH_WINDOW && !text[d.1..c.start].contains("\n\n")
+                let gap = &text[d.1..c.start];
+                c.start - d.1 <= window
+                    && !gap.contains("\n\n")
+                    && !(news && (gap.contains(". ") || gap.contains('\n')))
             });
             if let Some(&(_, _, y, _)) = in_paragraph {
                 return Some((dates::resolve_yearless(p, y)?, "context"));
@@ -529,32 +537,53 @@ fn resolve(
                 .rev()
                 .filter(|d| d.1 <= c.start && c.start - d.1 <= SAME_MONTH_WINDOW)
                 .find(|d| d.3 == Some(*month));
+            let same_month = same_month.filter(|d| !news || c.start - d.1 <= 400);
             if let Some(&(_, _, y, _)) = same_month {
                 return Some((dates::resolve_yearless(p, y)?, "context"));
             }
             let (d, anchor) = reference?;
-            let y = match (d.m, tense) {
-                (Some(rm), dates::Tense::Past)
-                    if (*month, day.unwrap_or(1)) > (rm, d.d.unwrap_or(31)) =>
-                {
-                    d.y - 1
-                }
-                (Some(rm), dates::Tense::Future)
-                    if (*month, day.unwrap_or(31)) < (rm, d.d.unwrap_or(1)) =>
-                {
-                    d.y + 1
-                }
-                _ => d.y,
-            };
+            let y = nearest_year(d, *month, *day, *tense);
             Some((dates::resolve_yearless(p, y)?, anchor))
         }
         Pending::Anaphor(_) | Pending::Numeric(_) => None,
     }
 }
 
+/// How far past the reference (days) a past-tense date may lie, and how far before it a
+/// future-tense one: a report of the coming weeks in the past tense ("the vote was set
+/// for Jan. 14") still means this year.
+const TENSE_SLACK: i64 = 60;
+
+/// The year of a year-less month (and day) as a reader takes it: the occurrence nearest
+/// the reference date, on its past side in a past-tense sentence and its future side in
+/// a future one (a past-tense "December" in a January article is last December).
+fn nearest_year(reference: Ymd, month: u32, day: Option<u32>, tense: dates::Tense) -> i32 {
+    let Some(rm) = reference.m else {
+        return reference.y;
+    };
+    let at = |y: i32, m: u32, d: Option<u32>| {
+        let d = d.unwrap_or(15).min(dates::days_in_month(y, m));
+        dates::days_from_civil(y, m, d)
+    };
+    let here = at(reference.y, rm, reference.d);
+    let dist = |y: i32| at(y, month, day) - here;
+    let ys = [reference.y - 1, reference.y, reference.y + 1];
+    let ok = |y: &i32| match tense {
+        dates::Tense::Past => dist(*y) <= TENSE_SLACK,
+        dates::Tense::Future => dist(*y) >= -TENSE_SLACK,
+        // News mostly reports what has happened: without a tense, a date ahead of the
+        // reference is taken only when it is the nearer by far.
+        dates::Tense::Unknown => dist(*y) <= 2 * TENSE_SLACK,
+    };
+    ys.into_iter()
+        .filter(ok)
+        .min_by_key(|y| dist(*y).abs())
+        .unwrap_or(reference.y)
+}
+
 /// Labels that introduce a document's own date, best first; and labels of dates that are
 /// about a copy of it, not its publication.
-const PUBLISHED_LABELS: [&str; 9] = [
+const PUBLISHED_LABELS: [&str; 11] = [
     "published",
     "publication",
     "released",
@@ -562,10 +591,15 @@ const PUBLISHED_LABELS: [&str; 9] = [
     "posted",
     "date",
     "dated",
+    "tabled",
     "updated",
+    "modified",
     "revised",
 ];
-const COPY_LABELS: [&str; 7] = [
+const COPY_LABELS: [&str; 10] = [
+    "closing",
+    "deadline",
+    "expires",
     "fetched",
     "accessed",
     "retrieved",
@@ -585,11 +619,17 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
     let t = text.text.as_str();
     let head = &t[..dates::floor_char(t, HEAD_BYTES.min(t.len()))];
     let cands = scan(rules, head);
-    let dates: Vec<(&Candidate, Ymd, &str)> = cands
+    let order = numeric_order(rules, &cands, t);
+    let dates: Vec<(&Candidate, Ymd, String)> = cands
         .iter()
-        .filter(|c| c.found.pending.is_none() && rules.rules[c.rule].kind == MentionKind::Date)
+        .filter(|c| rules.rules[c.rule].kind == MentionKind::Date)
         .filter_map(|c| {
-            let v = c.found.value.as_str()?;
+            let v = match &c.found.pending {
+                None => c.found.value.as_str()?.to_string(),
+                // A numeric date line ("Date posted: 05/06/2026") read by the page's order.
+                Some(Pending::Numeric(n)) => dates::numeric::read(*n, order?)?,
+                Some(_) => return None,
+            };
             let d = Ymd::parse(v.split('/').next()?)?;
             // A span of days ("20–21 November 2024") may date an event in a dateline; a
             // span of years or months is a period, not a day of publication.
@@ -611,23 +651,58 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
         let b = line_before(c);
         COPY_LABELS.iter().any(|l| b.contains(l))
     };
-    let mut labelled: Vec<(usize, Ymd)> = dates
+    // The part of its line a date sits in, between separators ("Issue 61 · Friday 22
+    // November 2024", "By A. Writer | 15 December 2025 | 9 min read").
+    let segment = |c: &Candidate| -> (String, String) {
+        let b = line_before(c);
+        let b = b
+            .rsplit(SEGMENT_SEPARATORS)
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let a = line_after(c);
+        let a = a
+            .split(SEGMENT_SEPARATORS)
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        (b, a)
+    };
+    let mut labelled: Vec<(usize, usize, Ymd)> = dates
         .iter()
+        .filter(|(c, _, _)| !is_copy(c))
         .filter_map(|(c, d, _)| {
-            let b = line_before(c);
+            let (b, _) = segment(c);
             let words: Vec<&str> = b
                 .split(|ch: char| !ch.is_alphabetic())
                 .filter(|w| !w.is_empty())
                 .collect();
-            let near = words.iter().rev().take(4);
-            let rank = near
+            // A label heads its segment: "Published: ...", "Date posted ...", "Tabled ...
+            // on"; a date deep in a sentence is no label's.
+            if words.len() > 5 {
+                return None;
+            }
+            let rank = words
+                .iter()
                 .filter_map(|w| PUBLISHED_LABELS.iter().position(|l| l == w))
                 .min()?;
-            Some((rank, *d))
+            Some((rank, c.start, *d))
         })
         .collect();
-    labelled.sort_by_key(|(r, _)| *r);
-    if let Some((_, d)) = labelled.first() {
+    labelled.sort_by_key(|(r, at, _)| (*r, *at));
+    if let Some((_, _, d)) = labelled.first() {
+        return Some(d.iso());
+    }
+    // A day alone in its segment but for a weekday, a time and its zone, "Updated": the
+    // date line of a news page or a press release.
+    let alone_day = dates.iter().find(|(c, d, _)| {
+        if d.d.is_none() || is_copy(c) {
+            return false;
+        }
+        let (b, a) = segment(c);
+        only_furniture(&b) && only_furniture(&a)
+    });
+    if let Some((_, d, _)) = alone_day {
         return Some(d.iso());
     }
     let text_start = head.len() - head.trim_start().len();
@@ -656,6 +731,53 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
             } else {
                 Ymd { d: None, ..*d }.iso()
             }
+        })
+}
+
+/// What separates the parts of a page's date line.
+const SEGMENT_SEPARATORS: [char; 6] = ['|', '·', '•', '–', '—', '\t'];
+
+/// Whether a piece of a date line holds nothing but weekday names, a clock time and its
+/// zone, "updated" and punctuation.
+fn only_furniture(s: &str) -> bool {
+    const WORDS: [&str; 26] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "updated",
+        "am",
+        "pm",
+        "a",
+        "p",
+        "m",
+        "bst",
+        "gmt",
+        "utc",
+        "et",
+        "pt",
+        "kst",
+    ];
+    s.to_lowercase()
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            WORDS.contains(&w)
+                || matches!(
+                    w,
+                    "est" | "edt" | "pst" | "pdt" | "cet" | "cest" | "jst" | "aest"
+                )
+                || w.bytes().all(|b| b.is_ascii_digit()) && w.len() <= 2
         })
 }
 

@@ -86,8 +86,8 @@ pub enum Anaphor {
 /// The tense of the sentence around `start..end`: future when a future marker ("will",
 /// "is to", "plans", "next") is in it, past when a past-tense verb is, else unknown.
 pub fn tense(text: &str, start: usize, end: usize) -> Tense {
-    let lo = super::floor_char(text, start.saturating_sub(160));
-    let hi = super::floor_char(text, (end + 100).min(text.len()));
+    let lo = super::floor_char(text, start.saturating_sub(100));
+    let hi = super::floor_char(text, (end + 60).min(text.len()));
     let before = &text[lo..start];
     let before = before
         .rfind(['.', '!', '?', '\n', ';'])
@@ -109,21 +109,14 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
     };
     let (b, a) = (words(before), words(after));
     let all: Vec<&String> = b.iter().chain(a.iter()).collect();
-    const FUTURE: [&str; 14] = [
+    const FUTURE: [&str; 7] = [
         "will",
         "shall",
         "won't",
         "upcoming",
         "scheduled",
-        "planned",
-        "plans",
-        "expected",
-        "expects",
-        "due",
-        "intends",
         "forthcoming",
         "tomorrow",
-        "next",
     ];
     let future = all
         .iter()
