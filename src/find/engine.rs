@@ -461,10 +461,8 @@ fn numeric_order(
 /// pages later refers to the publication year.
 const SAME_MONTH_WINDOW: usize = 1500;
 
-/// How far back (bytes) a year-less date takes the year of the last date stated with one,
-/// within its paragraph: a narrative keeps its year ("adopted on 14 February 2024 ... on
-/// 21 May the Act was approved").
-const SAME_PARAGRAPH_WINDOW: usize = 600;
+/// How far back (bytes) a year-less date takes the year of a date of its sentence.
+const SAME_SENTENCE_WINDOW: usize = 200;
 
 /// Values a pending date: a relative one against the reference date; a year-less one
 /// with the year of a date it is coordinated with ("April and September 2024"), else the
@@ -517,19 +515,22 @@ fn resolve(
                     return Some((dates::resolve_yearless(p, y)?, "context"));
                 }
             }
-            // News dated to the day speaks of the days around its date; a report dated by
-            // month or year tells a story whose years its own dates give. In news only a
-            // date of the same sentence lends its year.
+            // A date earlier in the same sentence lends its year ("adopted on 14 February
+            // 2024 and approved on 21 May"), unless that puts a past-tense date after the
+            // reference date. Across sentences a paragraph's dates are often modifiers
+            // ("the October 2023 executive order") and mislead more than they help.
             let news = reference.is_some_and(|(d, _)| d.d.is_some());
-            let window = if news { 200 } else { SAME_PARAGRAPH_WINDOW };
-            let in_paragraph = dated.iter().rev().find(|d| d.1 <= c.start).filter(|d| {
+            let in_sentence = dated.iter().rev().find(|d| d.1 <= c.start).filter(|d| {
                 let gap = &text[d.1..c.start];
-                c.start - d.1 <= window
-                    && !gap.contains("\n\n")
-                    && !(news && (gap.contains(". ") || gap.contains('\n')))
+                c.start - d.1 <= SAME_SENTENCE_WINDOW && !gap.contains(". ") && !gap.contains('\n')
             });
-            if let Some(&(_, _, y, _)) = in_paragraph {
-                return Some((dates::resolve_yearless(p, y)?, "context"));
+            if let Some(&(_, _, y, _)) = in_sentence {
+                let after_reference = reference.is_some_and(|(r, _)| {
+                    (y, *month) > (r.y, r.m.unwrap_or(12)) && *tense != dates::Tense::Future
+                });
+                if !after_reference {
+                    return Some((dates::resolve_yearless(p, y)?, "context"));
+                }
             }
             // Only a recent mention: a timeline pages earlier speaks of other years.
             let same_month = dated
