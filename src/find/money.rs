@@ -203,8 +203,8 @@ fn local_dollar(text: &str, start: usize) -> Option<&'static str> {
 }
 
 /// A bare "$" in a document of a dollar country's government ("Government of Canada",
-/// "Commonwealth of Australia" in its letterhead) is that country's dollar; so is one in
-/// a sentence that speaks of that country and of no American subject.
+/// "Commonwealth of Australia" in its letterhead) is that country's dollar; so is one that
+/// restates an amount just given in a named dollar.
 fn dollar_of_context(text: &str, start: usize) -> Option<&'static str> {
     const GOVERNMENTS: [(&str, &str); 7] = [
         ("government of canada", "CAD"),
@@ -219,30 +219,27 @@ fn dollar_of_context(text: &str, start: usize) -> Option<&'static str> {
     if let Some((_, c)) = GOVERNMENTS.iter().find(|(k, _)| head.contains(k)) {
         return Some(c);
     }
-    let lo = super::dates::floor_char(text, start.saturating_sub(200));
+    // Just after an amount in a named dollar ("A$29.9 million, or almost $30 million"),
+    // a bare "$" restates it in the same dollar.
+    let lo = super::dates::floor_char(text, start.saturating_sub(100));
     let before = &text[lo..start];
-    let sentence = before
-        .rfind(['.', '\n', ';'])
-        .map_or(before, |i| &before[i + 1..]);
-    const US: [&str; 6] = ["US", "U.S.", "United States", "American", "America", "USD"];
-    if US.iter().any(|k| sentence.contains(k)) {
-        return None;
-    }
-    const COUNTRIES: [(&str, &str); 4] = [
-        ("Australia", "AUD"),
-        ("Canada", "CAD"),
-        ("Canadian", "CAD"),
-        ("New Zealand", "NZD"),
-    ];
-    let found: Vec<&str> = COUNTRIES
-        .iter()
-        .filter(|(k, _)| sentence.contains(k))
-        .map(|(_, c)| *c)
-        .collect();
-    match found.as_slice() {
-        [c] | [c, _] if found.iter().all(|x| x == c) => Some(c),
-        _ => None,
-    }
+    let cut = [before.rfind('\n'), before.rfind(". ")]
+        .into_iter()
+        .flatten()
+        .max();
+    let before = cut.map_or(before, |i| &before[i + 1..]);
+    let named = before.rfind('$').and_then(|i| {
+        let lead: String = before[..i]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect::<String>()
+            .chars()
+            .rev()
+            .collect();
+        currency(&format!("{lead}$")).filter(|_| !lead.is_empty())
+    });
+    named.filter(|c| *c != "USD")
 }
 
 fn dollar_country(name: &str) -> Option<&'static str> {
@@ -306,12 +303,12 @@ mod tests {
     }
 
     #[test]
-    fn bare_dollars_follow_the_government_or_the_country_of_the_sentence() {
+    fn bare_dollars_follow_the_government_or_a_named_dollar_just_before() {
         let t = "Government of Canada\nBudget 2024 provides $50 million to the institute.";
         assert_eq!(dollar_of_context(t, t.find('$').unwrap()), Some("CAD"));
-        let t = "Australia committed $29.9 million over four years.";
-        assert_eq!(dollar_of_context(t, t.find('$').unwrap()), Some("AUD"));
-        let t = "Australia compared its plan with the US institute's $10 million.";
+        let t = "It put A$29.9 million, or almost $30 million, on it.";
+        assert_eq!(dollar_of_context(t, t.rfind('$').unwrap()), Some("AUD"));
+        let t = "Australia's agency gives $1.42 million a year.";
         assert_eq!(dollar_of_context(t, t.find('$').unwrap()), None);
         let t = "The lab raised $5 million.";
         assert_eq!(dollar_of_context(t, t.find('$').unwrap()), None);
