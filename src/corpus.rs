@@ -233,6 +233,14 @@ fn parse_sidecar(bytes: &[u8]) -> std::result::Result<(Sidecar, Vec<String>), St
             other => problems.push(format!("{key} must be a string, not {other}; ignored")),
         }
     }
+    // An ISO date-time ("1998-02-13T14:26:00") dates the document by its day.
+    if let Some(p) = &mut sidecar.published
+        && let Some((day, _)) = p.split_once('T')
+        && is_iso_date(day)
+        && day.len() == 10
+    {
+        *p = day.to_string();
+    }
     if let Some(p) = &sidecar.published
         && !is_iso_date(p)
     {
@@ -282,6 +290,9 @@ mod tests {
         assert!(is_iso_date("2024-11-20"));
         assert!(!is_iso_date("2024-13"));
         assert!(!is_iso_date("20 Nov 2024"));
+        let (s, problems) = parse_sidecar(br#"{"published": "1998-02-13T14:26:00"}"#).unwrap();
+        assert_eq!(s.published.as_deref(), Some("1998-02-13"));
+        assert!(problems.is_empty());
     }
 
     #[test]

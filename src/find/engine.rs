@@ -63,13 +63,16 @@ fn normaliser(name: &str) -> Option<(Normaliser, MentionKind)> {
         "decade" => (dates::decade, MentionKind::Date),
         "fiscal_year" => (dates::fiscal_year, MentionKind::Date),
         "relative" => (dates::relative, MentionKind::Date),
+        "anaphor" => (dates::anaphor, MentionKind::Date),
+        "era_year" => (dates::era_year, MentionKind::Date),
+        "year_pair" => (dates::year_pair, MentionKind::Date),
         "money" => (money::money, MentionKind::Money),
         "quantity" => (quantity::quantity, MentionKind::Quantity),
         _ => return None,
     })
 }
 
-const NORMALISERS: &str = "date, numeric_date, year, quarter, half, season, decade, fiscal_year, relative, money, quantity";
+const NORMALISERS: &str = "date, numeric_date, year, year_pair, quarter, half, season, decade, fiscal_year, era_year, relative, anaphor, money, quantity";
 
 /// One compiled rule.
 pub struct Rule {
@@ -351,30 +354,60 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
     let text = ctx.text.text.as_str();
     let cands = scan(rules, text);
     let reference = reference(ctx.published, &cands);
-    // (start, year, month) of every date stated with its year, for year-less ones.
+    let is_date = |c: &Candidate| rules.rules[c.rule].kind == MentionKind::Date;
+    // (start, end, year, month) of every date stated with its year, for year-less ones.
     let dated: Vec<(usize, usize, i32, Option<u32>)> = cands
         .iter()
-        .filter(|c| c.found.pending.is_none() && rules.rules[c.rule].kind == MentionKind::Date)
+        .filter(|c| c.found.pending.is_none() && is_date(c))
         .filter_map(|c| {
             let v = c.found.value.as_str()?;
             let d = Ymd::parse(v.split('/').next()?)?;
             Some((c.start, c.end, d.y, d.m))
         })
         .collect();
+    let order = numeric_order(rules, &cands, text);
     let mut out = Vec::with_capacity(cands.len());
+    // The last date named so far, and the last day, for anaphors ("the same day").
+    let mut last: Option<(Ymd, Ymd)> = None;
+    let mut last_day: Option<Ymd> = None;
     for c in cands {
         let rule = &rules.rules[c.rule];
         let mut extra = c.found.extra.clone();
         let value = match &c.found.pending {
             None => c.found.value.clone(),
-            Some(p) => match resolve(p, &c, text, &dated, reference) {
-                Some((v, anchor)) => {
-                    extra.insert("anchor".into(), Value::String(anchor.into()));
-                    Value::String(v)
+            Some(p) => {
+                let resolved = match p {
+                    Pending::Anaphor(a) => {
+                        dates::resolve_anaphor(*a, last, last_day).map(|v| (v, "context"))
+                    }
+                    Pending::Numeric(n) => order
+                        .and_then(|o| dates::numeric::read(*n, o))
+                        .map(|v| (v, "context")),
+                    _ => resolve(p, &c, text, &dated, reference),
+                };
+                match resolved {
+                    Some((v, anchor)) => {
+                        if !matches!(p, Pending::Numeric(_)) {
+                            extra.insert("anchor".into(), Value::String(anchor.into()));
+                        }
+                        Value::String(v)
+                    }
+                    None => continue,
                 }
-                None => continue,
-            },
+            }
         };
+        if rule.kind == MentionKind::Date
+            && let Some(v) = value.as_str()
+        {
+            let mut ends = v.split('/').filter_map(Ymd::parse);
+            if let Some(a) = ends.next() {
+                let b = ends.next().unwrap_or(a);
+                last = Some((a, b));
+                if a.d.is_some() && b == a {
+                    last_day = Some(a);
+                }
+            }
+        }
         out.push(Mention {
             id: String::new(),
             doc: String::new(),
@@ -391,15 +424,53 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
     out
 }
 
+/// The order in which a document writes numeric dates: the way most of its written dates
+/// go ("20 November 2024" against "November 20, 2024", and numeric dates that can only be
+/// read one way), else the country it names early, else unknown.
+fn numeric_order(
+    rules: &PatternRules,
+    cands: &[Candidate],
+    text: &str,
+) -> Option<dates::numeric::Order> {
+    use dates::numeric::Order;
+    if !cands
+        .iter()
+        .any(|c| matches!(c.found.pending, Some(Pending::Numeric(_))))
+    {
+        return None;
+    }
+    let (mut day_first, mut month_first) = (0, 0);
+    for c in cands {
+        let id = rules.rules[c.rule].id.as_str();
+        let order = c.found.extra.get("order").and_then(|v| v.as_str());
+        if id.starts_with("date-day-month") || order == Some("day-first") {
+            day_first += 1;
+        } else if id.starts_with("date-month-day") || order == Some("month-first") {
+            month_first += 1;
+        }
+    }
+    match day_first.cmp(&month_first) {
+        std::cmp::Ordering::Greater => Some(Order::DayFirst),
+        std::cmp::Ordering::Less => Some(Order::MonthFirst),
+        std::cmp::Ordering::Equal => dates::numeric::order_from_country(text),
+    }
+}
+
 /// How far back (bytes) a year-less month looks for a mention of the same month with its
 /// year: about two paragraphs. Measured on the seed reports, where a month named again in
 /// the next sentences keeps its year ("February 2025 ... The February summit") while one
 /// pages later refers to the publication year.
 const SAME_MONTH_WINDOW: usize = 1500;
 
+/// How far back (bytes) a year-less date takes the year of a date of its sentence.
+const SAME_SENTENCE_WINDOW: usize = 200;
+
 /// Values a pending date: a relative one against the reference date; a year-less one
-/// with the year of a date it is coordinated with ("April and September 2024"), else of
-/// the nearest earlier mention of the same month, else of the reference date.
+/// with the year of a date it is coordinated with ("April and September 2024"), else the
+/// year stated beside it ("August last year"), else of the last dated mention in its
+/// paragraph, else of the nearest earlier mention of the same month, else of the
+/// reference date, read by the tense of its sentence (a past-tense "December" in a
+/// January article is last December).
 fn resolve(
     p: &Pending,
     c: &Candidate,
@@ -412,8 +483,18 @@ fn resolve(
             let (d, anchor) = reference?;
             Some((dates::resolve_relative(*r, d)?, anchor))
         }
-        Pending::YearLess { month, .. } => {
-            // `dated` is in text order and its spans do not overlap: both searches are
+        Pending::YearLess {
+            month,
+            day,
+            year_offset,
+            tense,
+            ..
+        } => {
+            if let Some(o) = year_offset {
+                let (d, anchor) = reference?;
+                return Some((dates::resolve_yearless(p, d.y + *o as i32)?, anchor));
+            }
+            // `dated` is in text order and its spans do not overlap: the searches are
             // binary, not a walk over every date per year-less one.
             let next = dated.get(dated.partition_point(|d| d.0 < c.end));
             if let Some(&(s, _, y, _)) = next {
@@ -437,24 +518,76 @@ fn resolve(
                     return Some((dates::resolve_yearless(p, y)?, "context"));
                 }
             }
+            // A date earlier in the same sentence lends its year ("adopted on 14 February
+            // 2024 and approved on 21 May"), unless that puts a past-tense date after the
+            // reference date. Across sentences a paragraph's dates are often modifiers
+            // ("the October 2023 executive order") and mislead more than they help.
+            let news = reference.is_some_and(|(d, _)| d.d.is_some());
+            let in_sentence = dated[..dated.partition_point(|d| d.1 <= c.start)].last().filter(|d| {
+                let gap = &text[d.1..c.start];
+                c.start - d.1 <= SAME_SENTENCE_WINDOW && !gap.contains(". ") && !gap.contains('\n')
+            });
+            if let Some(&(_, _, y, _)) = in_sentence {
+                let after_reference = reference.is_some_and(|(r, _)| {
+                    (y, *month) > (r.y, r.m.unwrap_or(12)) && *tense != dates::Tense::Future
+                });
+                if !after_reference {
+                    return Some((dates::resolve_yearless(p, y)?, "context"));
+                }
+            }
             // Only a recent mention: a timeline pages earlier speaks of other years.
             let same_month = dated[..dated.partition_point(|d| d.1 <= c.start)]
                 .iter()
                 .rev()
                 .take_while(|d| c.start - d.1 <= SAME_MONTH_WINDOW)
                 .find(|d| d.3 == Some(*month));
+            let same_month = same_month.filter(|d| !news || c.start - d.1 <= 400);
             if let Some(&(_, _, y, _)) = same_month {
                 return Some((dates::resolve_yearless(p, y)?, "context"));
             }
             let (d, anchor) = reference?;
-            Some((dates::resolve_yearless(p, d.y)?, anchor))
+            let y = nearest_year(d, *month, *day, *tense);
+            Some((dates::resolve_yearless(p, y)?, anchor))
         }
+        Pending::Anaphor(_) | Pending::Numeric(_) => None,
     }
+}
+
+/// How far past the reference (days) a past-tense date may lie, and how far before it a
+/// future-tense one: a report of the coming weeks in the past tense ("the vote was set
+/// for Jan. 14") still means this year.
+const TENSE_SLACK: i64 = 60;
+
+/// The year of a year-less month (and day) as a reader takes it: the occurrence nearest
+/// the reference date, on its past side in a past-tense sentence and its future side in
+/// a future one (a past-tense "December" in a January article is last December).
+fn nearest_year(reference: Ymd, month: u32, day: Option<u32>, tense: dates::Tense) -> i32 {
+    let Some(rm) = reference.m else {
+        return reference.y;
+    };
+    let at = |y: i32, m: u32, d: Option<u32>| {
+        let d = d.unwrap_or(15).min(dates::days_in_month(y, m));
+        dates::days_from_civil(y, m, d)
+    };
+    let here = at(reference.y, rm, reference.d);
+    let dist = |y: i32| at(y, month, day) - here;
+    let ys = [reference.y - 1, reference.y, reference.y + 1];
+    let ok = |y: &i32| match tense {
+        dates::Tense::Past => dist(*y) <= TENSE_SLACK,
+        dates::Tense::Future => dist(*y) >= -TENSE_SLACK,
+        // News mostly reports what has happened: without a tense, a date ahead of the
+        // reference is taken only when it is the nearer by far.
+        dates::Tense::Unknown => dist(*y) <= 2 * TENSE_SLACK,
+    };
+    ys.into_iter()
+        .filter(ok)
+        .min_by_key(|y| dist(*y).abs())
+        .unwrap_or(reference.y)
 }
 
 /// Labels that introduce a document's own date, best first; and labels of dates that are
 /// about a copy of it, not its publication.
-const PUBLISHED_LABELS: [&str; 9] = [
+const PUBLISHED_LABELS: [&str; 11] = [
     "published",
     "publication",
     "released",
@@ -462,10 +595,15 @@ const PUBLISHED_LABELS: [&str; 9] = [
     "posted",
     "date",
     "dated",
+    "tabled",
     "updated",
+    "modified",
     "revised",
 ];
-const COPY_LABELS: [&str; 7] = [
+const COPY_LABELS: [&str; 10] = [
+    "closing",
+    "deadline",
+    "expires",
     "fetched",
     "accessed",
     "retrieved",
@@ -485,11 +623,17 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
     let t = text.text.as_str();
     let head = &t[..dates::floor_char(t, HEAD_BYTES.min(t.len()))];
     let cands = scan(rules, head);
-    let dates: Vec<(&Candidate, Ymd, &str)> = cands
+    let order = numeric_order(rules, &cands, t);
+    let dates: Vec<(&Candidate, Ymd, String)> = cands
         .iter()
-        .filter(|c| c.found.pending.is_none() && rules.rules[c.rule].kind == MentionKind::Date)
+        .filter(|c| rules.rules[c.rule].kind == MentionKind::Date)
         .filter_map(|c| {
-            let v = c.found.value.as_str()?;
+            let v = match &c.found.pending {
+                None => c.found.value.as_str()?.to_string(),
+                // A numeric date line ("Date posted: 05/06/2026") read by the page's order.
+                Some(Pending::Numeric(n)) => dates::numeric::read(*n, order?)?,
+                Some(_) => return None,
+            };
             let d = Ymd::parse(v.split('/').next()?)?;
             // A span of days ("20–21 November 2024") may date an event in a dateline; a
             // span of years or months is a period, not a day of publication.
@@ -511,23 +655,58 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
         let b = line_before(c);
         COPY_LABELS.iter().any(|l| b.contains(l))
     };
-    let mut labelled: Vec<(usize, Ymd)> = dates
+    // The part of its line a date sits in, between separators ("Issue 61 · Friday 22
+    // November 2024", "By A. Writer | 15 December 2025 | 9 min read").
+    let segment = |c: &Candidate| -> (String, String) {
+        let b = line_before(c);
+        let b = b
+            .rsplit(SEGMENT_SEPARATORS)
+            .next()
+            .unwrap_or("")
+            .to_string();
+        let a = line_after(c);
+        let a = a
+            .split(SEGMENT_SEPARATORS)
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        (b, a)
+    };
+    let mut labelled: Vec<(usize, usize, Ymd)> = dates
         .iter()
+        .filter(|(c, _, _)| !is_copy(c))
         .filter_map(|(c, d, _)| {
-            let b = line_before(c);
+            let (b, _) = segment(c);
             let words: Vec<&str> = b
                 .split(|ch: char| !ch.is_alphabetic())
                 .filter(|w| !w.is_empty())
                 .collect();
-            let near = words.iter().rev().take(4);
-            let rank = near
+            // A label heads its segment: "Published: ...", "Date posted ...", "Tabled ...
+            // on"; a date deep in a sentence is no label's.
+            if words.len() > 5 {
+                return None;
+            }
+            let rank = words
+                .iter()
                 .filter_map(|w| PUBLISHED_LABELS.iter().position(|l| l == w))
                 .min()?;
-            Some((rank, *d))
+            Some((rank, c.start, *d))
         })
         .collect();
-    labelled.sort_by_key(|(r, _)| *r);
-    if let Some((_, d)) = labelled.first() {
+    labelled.sort_by_key(|(r, at, _)| (*r, *at));
+    if let Some((_, _, d)) = labelled.first() {
+        return Some(d.iso());
+    }
+    // A day alone in its segment but for a weekday, a time and its zone, "Updated": the
+    // date line of a news page or a press release.
+    let alone_day = dates.iter().find(|(c, d, _)| {
+        if d.d.is_none() || is_copy(c) {
+            return false;
+        }
+        let (b, a) = segment(c);
+        only_furniture(&b) && only_furniture(&a)
+    });
+    if let Some((_, d, _)) = alone_day {
         return Some(d.iso());
     }
     let text_start = head.len() - head.trim_start().len();
@@ -556,6 +735,53 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
             } else {
                 Ymd { d: None, ..*d }.iso()
             }
+        })
+}
+
+/// What separates the parts of a page's date line.
+const SEGMENT_SEPARATORS: [char; 6] = ['|', '·', '•', '–', '—', '\t'];
+
+/// Whether a piece of a date line holds nothing but weekday names, a clock time and its
+/// zone, "updated" and punctuation.
+fn only_furniture(s: &str) -> bool {
+    const WORDS: [&str; 26] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "updated",
+        "am",
+        "pm",
+        "a",
+        "p",
+        "m",
+        "bst",
+        "gmt",
+        "utc",
+        "et",
+        "pt",
+        "kst",
+    ];
+    s.to_lowercase()
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            WORDS.contains(&w)
+                || matches!(
+                    w,
+                    "est" | "edt" | "pst" | "pdt" | "cet" | "cest" | "jst" | "aest"
+                )
+                || w.bytes().all(|b| b.is_ascii_digit()) && w.len() <= 2
         })
 }
 

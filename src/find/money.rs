@@ -11,12 +11,11 @@ pub fn currency(s: &str) -> Option<&'static str> {
     let l = s.trim().trim_start_matches('\\').to_lowercase();
     let l = l.replace('\\', "");
     Some(match l.as_str() {
-        "$" | "us$" | "usd" | "us dollars" | "u.s. dollars" | "dollars" | "dollar" | "us $" => {
-            "USD"
-        }
-        "c$" | "ca$" | "can$" | "cad" | "canadian dollars" => "CAD",
-        "s$" | "sgd" | "singapore dollars" => "SGD",
-        "a$" | "au$" | "aud" | "australian dollars" => "AUD",
+        "$" | "us$" | "usd" | "us dollars" | "u.s. dollars" | "dollars" | "dollar" | "us $"
+        | "us dollar" | "u.s. dollar" => "USD",
+        "c$" | "ca$" | "can$" | "cad" | "canadian dollars" | "canadian dollar" => "CAD",
+        "s$" | "sg$" | "sgd" | "singapore dollars" | "singapore dollar" => "SGD",
+        "a$" | "au$" | "aud" | "australian dollars" | "australian dollar" => "AUD",
         "nz$" | "nzd" | "new zealand dollars" => "NZD",
         "hk$" | "hkd" | "hong kong dollars" => "HKD",
         "£" | "gbp" | "pounds" | "pound" | "pounds sterling" | "sterling" => "GBP",
@@ -24,7 +23,7 @@ pub fn currency(s: &str) -> Option<&'static str> {
         "¥" | "jpy" | "yen" | "円" => "JPY",
         "₩" | "krw" | "won" => "KRW",
         "cny" | "rmb" | "yuan" | "renminbi" | "cn¥" => "CNY",
-        "₹" | "inr" | "rupees" | "rupee" => "INR",
+        "₹" | "inr" | "rupees" | "rupee" | "rs" | "rs." => "INR",
         "chf" | "swiss francs" => "CHF",
         _ => return None,
     })
@@ -35,8 +34,10 @@ fn magnitude(s: &str) -> Option<f64> {
         match s.trim().trim_end_matches('.').to_lowercase().as_str() {
             "" => 1.0,
             "k" | "thousand" => 1e3,
+            "lakh" => 1e5,
             "m" | "mn" | "mil" | "million" | "millions" => 1e6,
-            "b" | "bn" | "billion" | "billions" => 1e9,
+            "crore" => 1e7,
+            "b" | "bn" | "billion" | "billions" | "md" | "mds" | "mrd" => 1e9,
             "t" | "tn" | "trillion" | "trillions" => 1e12,
             _ => return None,
         },
@@ -74,6 +75,12 @@ fn number(s: &str) -> Option<f64> {
     s.parse().ok()
 }
 
+/// A number written the European way: spaces between thousands, a decimal comma.
+fn european_number(s: &str) -> Option<f64> {
+    let s = s.replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', ".");
+    s.parse().ok()
+}
+
 /// Groups: `cur` (symbol or code before the number) or `word` (currency word after it),
 /// `num` and optional `num2` for a range, `mag`/`mag2` magnitude words, `per`, `qual`.
 pub fn money(hit: &Hit) -> Option<Found> {
@@ -85,14 +92,18 @@ pub fn money(hit: &Hit) -> Option<Found> {
         Some(m) => magnitude(m)?,
         None => mag2,
     };
-    let a = number(hit.get("num")?)? * mag1;
+    let a = match hit.get("eunum") {
+        Some(n) => european_number(n)?,
+        None => number(hit.get("num")?)?,
+    } * mag1;
     let b = match hit.get("num2") {
         Some(n) => Some(number(n)? * mag2),
         None => None,
     };
     if cur == "USD"
         && is_bare_dollar(cur_text)
-        && let Some(local) = local_dollar(hit.text, hit.start)
+        && let Some(local) =
+            local_dollar(hit.text, hit.start).or_else(|| dollar_of_context(hit.text, hit.start))
     {
         cur = local;
     }
@@ -191,6 +202,46 @@ fn local_dollar(text: &str, start: usize) -> Option<&'static str> {
         .find_map(dollar_country)
 }
 
+/// A bare "$" in a document of a dollar country's government ("Government of Canada",
+/// "Commonwealth of Australia" in its letterhead) is that country's dollar; so is one that
+/// restates an amount just given in a named dollar.
+fn dollar_of_context(text: &str, start: usize) -> Option<&'static str> {
+    const GOVERNMENTS: [(&str, &str); 7] = [
+        ("government of canada", "CAD"),
+        ("gouvernement du canada", "CAD"),
+        ("canada.ca", "CAD"),
+        ("commonwealth of australia", "AUD"),
+        ("australian government", "AUD"),
+        ("parliament of australia", "AUD"),
+        ("new zealand government", "NZD"),
+    ];
+    let head = text[..super::dates::floor_char(text, 1500.min(text.len()))].to_lowercase();
+    if let Some((_, c)) = GOVERNMENTS.iter().find(|(k, _)| head.contains(k)) {
+        return Some(c);
+    }
+    // Just after an amount in a named dollar ("A$29.9 million, or almost $30 million"),
+    // a bare "$" restates it in the same dollar.
+    let lo = super::dates::floor_char(text, start.saturating_sub(100));
+    let before = &text[lo..start];
+    let cut = [before.rfind('\n'), before.rfind(". ")]
+        .into_iter()
+        .flatten()
+        .max();
+    let before = cut.map_or(before, |i| &before[i + 1..]);
+    let named = before.rfind('$').and_then(|i| {
+        let lead: String = before[..i]
+            .chars()
+            .rev()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect::<String>()
+            .chars()
+            .rev()
+            .collect();
+        currency(&format!("{lead}$")).filter(|_| !lead.is_empty())
+    });
+    named.filter(|c| *c != "USD")
+}
+
 fn dollar_country(name: &str) -> Option<&'static str> {
     Some(match name.to_lowercase().as_str() {
         "singapore" => "SGD",
@@ -249,6 +300,24 @@ mod tests {
     fn a_long_bracket_of_wide_characters_does_not_break_the_period_search() {
         let t = format!("$5 ({})", "€".repeat(40));
         assert_eq!(period_nearby(&t, 0, 2), None);
+    }
+
+    #[test]
+    fn bare_dollars_follow_the_government_or_a_named_dollar_just_before() {
+        let t = "Government of Canada\nBudget 2024 provides $50 million to the institute.";
+        assert_eq!(dollar_of_context(t, t.find('$').unwrap()), Some("CAD"));
+        let t = "It put A$29.9 million, or almost $30 million, on it.";
+        assert_eq!(dollar_of_context(t, t.rfind('$').unwrap()), Some("AUD"));
+        let t = "Australia's agency gives $1.42 million a year.";
+        assert_eq!(dollar_of_context(t, t.find('$').unwrap()), None);
+        let t = "The lab raised $5 million.";
+        assert_eq!(dollar_of_context(t, t.find('$').unwrap()), None);
+    }
+
+    #[test]
+    fn european_numbers_use_spaces_and_a_decimal_comma() {
+        assert_eq!(european_number("390 000"), Some(390000.0));
+        assert_eq!(european_number("2,5"), Some(2.5));
     }
 
     #[test]

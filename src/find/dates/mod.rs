@@ -6,6 +6,16 @@
 //! [`Pending`] that `engine` resolves once every dated mention of the document is known.
 //! Nothing here reads anything but the match, its neighbourhood and the reference date.
 
+pub mod fiscal;
+pub mod numeric;
+pub mod relative;
+
+pub use fiscal::{FiscalSystem, era_year, fiscal_year, year_pair};
+pub use numeric::numeric_date;
+pub use relative::{
+    Anaphor, Relative, Tense, anaphor, relative, resolve_anaphor, resolve_relative,
+};
+
 use super::engine::{Found, Hit};
 use super::found;
 use serde_json::Value;
@@ -206,42 +216,49 @@ pub fn small_number(s: &str) -> Option<i64> {
     }
 }
 
+/// A year of four digits, or of two ("'98", "10/15/98"): 50–99 are the 1900s, 00–49 the
+/// 2000s.
 fn year_of(s: &str) -> Option<i32> {
+    let s = s.trim_start_matches(['\'', '\u{2019}']);
     let y: i32 = s.parse().ok()?;
-    Some(if s.len() == 2 { 2000 + y } else { y })
+    Some(match s.len() {
+        2 if y >= 50 => 1900 + y,
+        2 => 2000 + y,
+        _ => y,
+    })
 }
 
 /// A date the engine values after the whole document has been read.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Pending {
-    /// A month (and day) without a year; the `*2` fields for ranges.
+    /// A month (and day) without a year; the `*2` fields for ranges. `year_offset` is
+    /// stated beside it ("August last year": -1); `tense` is its sentence's.
     YearLess {
         month: u32,
         day: Option<u32>,
         month2: Option<u32>,
         day2: Option<u32>,
+        year_offset: Option<i64>,
+        tense: Tense,
     },
     /// Relative to the reference date.
     Relative(Relative),
+    /// Relative to the date the text named last.
+    Anaphor(Anaphor),
+    /// An all-numeric date whose order (day or month first) the document decides.
+    Numeric(numeric::Ambiguous),
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Relative {
-    Day(i64),
-    Week(i64),
-    Month(i64),
-    Year(i64),
-    /// The most recent such weekday (1 = Monday) before the reference day, or the next
-    /// one when `future`.
-    Weekday {
-        day: u32,
-        future: bool,
-    },
-    /// "this November": that month in the reference year.
-    MonthOfYear {
-        month: u32,
-        offset: i64,
-    },
+/// "last year" (-1), "this year" (0), "next year" (1) beside a year-less date.
+fn year_offset(s: &str) -> Option<i64> {
+    let l = s.to_lowercase();
+    let w = l.split_whitespace().next()?;
+    match w {
+        "last" | "previous" => Some(-1),
+        "this" => Some(0),
+        "next" | "coming" => Some(1),
+        _ => None,
+    }
 }
 
 fn ready(value: String, hit: &Hit) -> Option<Found> {
@@ -285,6 +302,8 @@ pub fn date(hit: &Hit) -> Option<Found> {
                 day: d1,
                 month2: m2.filter(|_| m1.is_some()),
                 day2: d2,
+                year_offset: hit.get("yrel").and_then(year_offset),
+                tense: relative::tense(hit.text, hit.start, hit.end),
             },
             hit,
         );
@@ -316,27 +335,6 @@ pub fn date(hit: &Hit) -> Option<Found> {
     };
     // "May to July 2024": the start takes the end's year; "2023 to May 2024" stays a year.
     interval(start, end).and_then(|v| ready(v, hit))
-}
-
-/// All-numeric dates (`20/11/2024`, `11/20/2024`, `20.11.2024`) where the reading is
-/// unambiguous: dots are day-first (European); slashes are read whichever way makes a valid
-/// date, and refused when both ways do and they differ.
-pub fn numeric_date(hit: &Hit) -> Option<Found> {
-    if in_url(hit.text, hit.start) {
-        return None;
-    }
-    let a: u32 = hit.get("a")?.parse().ok()?;
-    let b: u32 = hit.get("b")?.parse().ok()?;
-    let y = year_of(hit.get("year")?)?;
-    let (m, d) = if hit.get("sep") == Some(".") || (a > 12 && b <= 12) {
-        (b, a)
-    } else if (b > 12 && a <= 12) || a == b {
-        (a, b)
-    } else {
-        return None;
-    };
-    let v = Ymd::day(y, m, d);
-    v.valid().then(|| v.iso()).and_then(|v| ready(v, hit))
 }
 
 /// A bare four-digit year, refused where the digits belong to something else: an amount,
@@ -461,6 +459,13 @@ pub fn quarter(hit: &Hit) -> Option<Found> {
                 day: None,
                 month2: Some(m + 2),
                 day2: None,
+                year_offset: hit.get("yrel").and_then(year_offset),
+                // A quarter named without a year is the latest one begun, unless the
+                // sentence looks ahead.
+                tense: match relative::tense(hit.text, hit.start, hit.end) {
+                    Tense::Future => Tense::Future,
+                    _ => Tense::Past,
+                },
             },
             hit,
         );
@@ -516,274 +521,11 @@ pub fn decade(hit: &Hit) -> Option<Found> {
     ready(format!("{y:04}/{:04}", y + 9), hit)
 }
 
-/// Which fiscal calendar a fiscal year follows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FiscalSystem {
-    /// US federal: October of the year before to September.
-    Us,
-    /// UK, Japan, India, Canada...: April to March of the next year.
-    AprilToMarch,
-}
-
-/// Fiscal years: "FY24", "FY 2025", "fiscal year 2025", "FY2024/25". The calendar follows
-/// the nearest country or currency cue around the expression; a two-year form
-/// ("FY2024/25", "2024-25") is April–March; the default is the US federal year.
-pub fn fiscal_year(hit: &Hit) -> Option<Found> {
-    let y = year_of(hit.get("fy")?)?;
-    if let Some(y2) = hit.get("fy2") {
-        let y2 = if y2.len() == 2 {
-            y / 100 * 100 + y2.parse::<i32>().ok()?
-        } else {
-            y2.parse().ok()?
-        };
-        if y2 != y + 1 {
-            return None;
-        }
-        return fiscal_value(FiscalSystem::AprilToMarch, y, hit);
-    }
-    let system = fiscal_system(hit.text, hit.start, hit.end);
-    // An April–March year is named after the year it starts in ("FY2024" of Japan runs
-    // April 2024 – March 2025); the US year after the year it ends in.
-    fiscal_value(system, y, hit)
-}
-
-fn fiscal_value(system: FiscalSystem, y: i32, hit: &Hit) -> Option<Found> {
-    let (a, b) = match system {
-        FiscalSystem::Us => (Ymd::month(y - 1, 10), Ymd::month(y, 9)),
-        FiscalSystem::AprilToMarch => (Ymd::month(y, 4), Ymd::month(y + 1, 3)),
-    };
-    let mut f = interval(a, b).and_then(|v| ready(v, hit))?;
-    let sys = match system {
-        FiscalSystem::Us => "us",
-        FiscalSystem::AprilToMarch => "april-march",
-    };
-    f.extra.insert("fiscal".into(), Value::String(sys.into()));
-    Some(f)
-}
-
-/// The fiscal calendar of a fiscal year: the country heading its table column, else the
-/// nearest country or currency cue before it (within a few lines), else one shortly after
-/// it, else the US federal year.
-pub fn fiscal_system(text: &str, start: usize, end: usize) -> FiscalSystem {
-    const US: [&str; 10] = [
-        "united states",
-        "u.s.",
-        "us ",
-        "u.s ",
-        "american",
-        "federal",
-        "congress",
-        "usd",
-        "nist",
-        "$",
-    ];
-    const AM: [&str; 14] = [
-        "japan",
-        "uk ",
-        "u.k.",
-        "united kingdom",
-        "britain",
-        "british",
-        "£",
-        "¥",
-        "yen",
-        "india",
-        "gbp",
-        "jpy",
-        "canada",
-        "cad",
-    ];
-    for cell in super::table::cells_above(text, start, 40) {
-        let c = cell.to_lowercase() + " ";
-        if US.iter().any(|k| c.starts_with(k)) {
-            return FiscalSystem::Us;
-        }
-        if AM.iter().any(|k| c.starts_with(k)) {
-            return FiscalSystem::AprilToMarch;
-        }
-    }
-    let lo = floor_char(text, start.saturating_sub(400));
-    let hi = floor_char(text, (end + 150).min(text.len()));
-    let before = text[lo..start].to_lowercase();
-    let after = text[end..hi].to_lowercase();
-    let last = |cues: &[&str]| cues.iter().filter_map(|c| before.rfind(c)).max();
-    match (last(&US), last(&AM)) {
-        (Some(u), Some(a)) => {
-            return if a > u {
-                FiscalSystem::AprilToMarch
-            } else {
-                FiscalSystem::Us
-            };
-        }
-        (Some(_), None) => return FiscalSystem::Us,
-        (None, Some(_)) => return FiscalSystem::AprilToMarch,
-        (None, None) => {}
-    }
-    let first = |cues: &[&str]| cues.iter().filter_map(|c| after.find(c)).min();
-    match (first(&US), first(&AM)) {
-        (None, Some(_)) => FiscalSystem::AprilToMarch,
-        (Some(u), Some(a)) if a < u => FiscalSystem::AprilToMarch,
-        _ => FiscalSystem::Us,
-    }
-}
-
 pub fn floor_char(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;
     }
     i
-}
-
-/// Relative expressions: "today", "yesterday", "last year", "next month", "this week",
-/// "two years ago", "Monday", "this November", "the end of the year".
-pub fn relative(hit: &Hit) -> Option<Found> {
-    let rel = hit.get("rel")?.to_ascii_lowercase();
-    // "over the last year", "in the next month" are durations, not calendar dates.
-    let prev = super::lines::before(hit.text, hit.start, 64)
-        .trim_end()
-        .to_ascii_lowercase();
-    if (rel.starts_with("last") || rel.starts_with("next") || rel.starts_with("past"))
-        && (prev.ends_with(" the") || prev == "the")
-    {
-        return None;
-    }
-    let rel = rel.split_whitespace().collect::<Vec<_>>().join(" ");
-    let words: Vec<&str> = rel.split(' ').collect();
-    let r = match words.as_slice() {
-        ["today"] | ["tonight"] => Relative::Day(0),
-        ["this", "morning" | "afternoon" | "evening"] => Relative::Day(0),
-        ["last", "night"] | ["yesterday", _] => Relative::Day(-1),
-        ["tomorrow", _] => Relative::Day(1),
-        ["yesterday"] => Relative::Day(-1),
-        ["tomorrow"] => Relative::Day(1),
-        [which, unit] if offset_word(which).is_some() => {
-            let o = offset_word(which)?;
-            match *unit {
-                "year" => Relative::Year(o),
-                "month" => Relative::Month(o),
-                "week" => Relative::Week(o),
-                u => {
-                    if let Some(m) = month_num(u).filter(|_| u.len() >= 3 && is_month_word(u)) {
-                        Relative::MonthOfYear {
-                            month: m,
-                            offset: o,
-                        }
-                    } else if let Some(d) = weekday_num(u) {
-                        match o {
-                            -1 => Relative::Weekday {
-                                day: d,
-                                future: false,
-                            },
-                            1 => Relative::Weekday {
-                                day: d,
-                                future: true,
-                            },
-                            _ => Relative::Weekday {
-                                day: d,
-                                future: false,
-                            },
-                        }
-                    } else {
-                        return None;
-                    }
-                }
-            }
-        }
-        [n, unit, "ago"] => {
-            let n = small_number(n)?;
-            match unit.trim_end_matches('s') {
-                "year" => Relative::Year(-n),
-                "month" => Relative::Month(-n),
-                "week" => Relative::Week(-n),
-                "day" => Relative::Day(-n),
-                _ => return None,
-            }
-        }
-        [w] if weekday_num(w).is_some() => Relative::Weekday {
-            day: weekday_num(w)?,
-            future: false,
-        },
-        _ => return None,
-    };
-    pending(Pending::Relative(r), hit)
-}
-
-fn is_month_word(w: &str) -> bool {
-    const M: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    M.contains(&w)
-}
-
-fn offset_word(w: &str) -> Option<i64> {
-    match w {
-        "this" | "current" | "the" => Some(0),
-        "last" | "past" | "previous" => Some(-1),
-        "next" | "coming" | "following" => Some(1),
-        _ => None,
-    }
-}
-
-fn weekday_num(w: &str) -> Option<u32> {
-    Some(match w {
-        "monday" => 1,
-        "tuesday" => 2,
-        "wednesday" => 3,
-        "thursday" => 4,
-        "friday" => 5,
-        "saturday" => 6,
-        "sunday" => 7,
-        _ => return None,
-    })
-}
-
-/// Values a relative expression against the reference date; `None` when the reference is
-/// not precise enough ("yesterday" of a document dated only by year).
-pub fn resolve_relative(r: Relative, reference: Ymd) -> Option<String> {
-    let y = reference.y;
-    match r {
-        Relative::Year(o) => Some(Ymd::year(y + o as i32).iso()),
-        Relative::Month(o) => {
-            let m = reference.m? as i64 - 1 + o;
-            Some(Ymd::month(y + m.div_euclid(12) as i32, (m.rem_euclid(12) + 1) as u32).iso())
-        }
-        Relative::MonthOfYear { month, offset } => Some(Ymd::month(y + offset as i32, month).iso()),
-        Relative::Day(o) => {
-            let z = days_from_civil(y, reference.m?, reference.d?) + o;
-            let (a, b, c) = civil_from_days(z);
-            Some(Ymd::day(a, b, c).iso())
-        }
-        Relative::Week(o) => {
-            let z = days_from_civil(y, reference.m?, reference.d?) + 7 * o;
-            let (a, b, c) = civil_from_days(z);
-            Some(iso_week(a, b, c))
-        }
-        Relative::Weekday { day, future } => {
-            let (m, d) = (reference.m?, reference.d?);
-            let today = weekday(y, m, d) as i64;
-            let base = days_from_civil(y, m, d);
-            let delta = if future {
-                let k = (day as i64 - today).rem_euclid(7);
-                if k == 0 { 7 } else { k }
-            } else {
-                let k = (today - day as i64).rem_euclid(7);
-                -k
-            };
-            let (a, b, c) = civil_from_days(base + delta);
-            Some(Ymd::day(a, b, c).iso())
-        }
-    }
 }
 
 /// Values a year-less month or day with `year`.
@@ -793,6 +535,7 @@ pub fn resolve_yearless(p: &Pending, year: i32) -> Option<String> {
         day,
         month2,
         day2,
+        ..
     } = *p
     else {
         return None;
@@ -836,67 +579,11 @@ mod tests {
     }
 
     #[test]
-    fn fiscal_year_us_runs_october_to_september() {
-        let t = "the United States’ fiscal year 2025 budget";
-        let s = t.find("fiscal").unwrap();
-        assert_eq!(fiscal_system(t, s, s + 16), FiscalSystem::Us);
-    }
-
-    #[test]
-    fn fiscal_year_of_japan_runs_april_to_march() {
-        let t = "Japan's government allocated ¥2 billion in FY2024 to the institute";
-        let s = t.find("FY").unwrap();
-        assert_eq!(fiscal_system(t, s, s + 6), FiscalSystem::AprilToMarch);
-    }
-
-    #[test]
-    fn fiscal_year_follows_its_table_column() {
-        let t = "\tUnited States\tUnited Kingdom\nFunding (USD)\t$10 million (FY24)\t£50 million";
-        let s = t.find("FY24").unwrap();
-        assert_eq!(fiscal_system(t, s, s + 4), FiscalSystem::Us);
-        let t = "\tUnited States\tJapan\nFunding\t$1\t¥2 (FY2024)";
-        let s = t.find("FY2024").unwrap();
-        assert_eq!(fiscal_system(t, s, s + 6), FiscalSystem::AprilToMarch);
-    }
-
-    #[test]
-    fn fiscal_year_defaults_to_us_without_cues() {
-        assert_eq!(
-            fiscal_system("budget for FY24 was", 11, 15),
-            FiscalSystem::Us
-        );
-    }
-
-    #[test]
     fn weekdays_and_iso_weeks_follow_the_calendar() {
         assert_eq!(weekday(2024, 11, 21), 4);
         assert_eq!(iso_week(2024, 11, 21), "2024-W47");
         assert_eq!(iso_week(2021, 1, 1), "2020-W53");
         assert_eq!(civil_from_days(days_from_civil(2024, 2, 29)), (2024, 2, 29));
-    }
-
-    #[test]
-    fn relative_dates_count_from_the_reference_day() {
-        let r = Ymd::day(2024, 11, 21);
-        assert_eq!(
-            resolve_relative(Relative::Day(-1), r).unwrap(),
-            "2024-11-20"
-        );
-        assert_eq!(resolve_relative(Relative::Year(-1), r).unwrap(), "2023");
-        assert_eq!(resolve_relative(Relative::Month(2), r).unwrap(), "2025-01");
-        assert_eq!(resolve_relative(Relative::Week(-1), r).unwrap(), "2024-W46");
-        // 2024-11-21 is a Thursday: "Monday" is the 18th, "next Monday" the 25th.
-        let mon = Relative::Weekday {
-            day: 1,
-            future: false,
-        };
-        assert_eq!(resolve_relative(mon, r).unwrap(), "2024-11-18");
-        let next = Relative::Weekday {
-            day: 1,
-            future: true,
-        };
-        assert_eq!(resolve_relative(next, r).unwrap(), "2024-11-25");
-        assert_eq!(resolve_relative(Relative::Day(0), Ymd::year(2024)), None);
     }
 
     #[test]
@@ -913,6 +600,8 @@ mod tests {
             day: Some(30),
             month2: Some(1),
             day2: Some(2),
+            year_offset: None,
+            tense: Tense::Unknown,
         };
         assert_eq!(resolve_yearless(&p, 2024).unwrap(), "2024-12-30/2025-01-02");
     }

@@ -1,0 +1,307 @@
+//! Fiscal years by country: US federal October–September; UK, Japan, Canada and India
+//! April–March; Australia and New Zealand July–June. "FY24", "fiscal year 2025", "FY2024/25", "the 2025-26 financial year",
+//! "FY2020-FY2022", and Japan's era years in a fiscal context ("FY2024 (Reiwa 6)").
+
+use super::{Ymd, floor_char, interval, ready, year_of};
+use crate::find::engine::{Found, Hit};
+use serde_json::Value;
+
+/// Which fiscal calendar a fiscal year follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FiscalSystem {
+    /// US federal: October of the year before to September.
+    Us,
+    /// UK, Japan, India, Canada...: April to March of the next year.
+    AprilToMarch,
+    /// Australia, New Zealand: July to June of the next year.
+    JulyToJune,
+}
+
+pub fn start_month(system: FiscalSystem) -> u32 {
+    match system {
+        FiscalSystem::Us => 10,
+        FiscalSystem::AprilToMarch => 4,
+        FiscalSystem::JulyToJune => 7,
+    }
+}
+
+/// The fiscal year that starts in `start_year`, as a month interval.
+pub fn span(system: FiscalSystem, start_year: i32) -> Option<String> {
+    let m = start_month(system);
+    interval(Ymd::month(start_year, m), Ymd::month(start_year + 1, m - 1))
+}
+
+/// The year a single-year name ("FY2025") starts in: the US and Australian years are
+/// named after the year they end in, Japan's and the UK's after the year they start in.
+fn start_of_named(system: FiscalSystem, y: i32) -> i32 {
+    match system {
+        FiscalSystem::Us | FiscalSystem::JulyToJune => y - 1,
+        FiscalSystem::AprilToMarch => y,
+    }
+}
+
+fn label(system: FiscalSystem) -> &'static str {
+    match system {
+        FiscalSystem::Us => "us",
+        FiscalSystem::AprilToMarch => "april-march",
+        FiscalSystem::JulyToJune => "july-june",
+    }
+}
+
+fn found_span(system: FiscalSystem, a: i32, b: i32, hit: &Hit) -> Option<Found> {
+    let m = start_month(system);
+    let v = interval(Ymd::month(a, m), Ymd::month(b + 1, m - 1))?;
+    let mut f = ready(v, hit)?;
+    f.extra
+        .insert("fiscal".into(), Value::String(label(system).into()));
+    Some(f)
+}
+
+/// Fiscal years: groups `fy` (and `fy2` for "2024/25"), `fyend` for a range of fiscal
+/// years ("FY2020-FY2022"). A two-year form starts in its first year whatever the
+/// calendar; a one-year name is read by the calendar of the text's country.
+pub fn fiscal_year(hit: &Hit) -> Option<Found> {
+    let y = year_of(hit.get("fy")?)?;
+    let sys = system(hit.text, hit.start, hit.end);
+    if let Some(y2) = hit.get("fy2") {
+        if second_year(y, y2)? != y + 1 {
+            return None;
+        }
+        // A two-year name is never the US federal year, which has one-year names.
+        let sys = if sys == FiscalSystem::Us {
+            FiscalSystem::AprilToMarch
+        } else {
+            sys
+        };
+        return found_span(sys, y, y, hit);
+    }
+    let a = start_of_named(sys, y);
+    let b = match hit.get("fyend") {
+        Some(e) => start_of_named(sys, year_of(e)?),
+        None => a,
+    };
+    if b < a {
+        return None;
+    }
+    found_span(sys, a, b, hit)
+}
+
+fn second_year(y: i32, y2: &str) -> Option<i32> {
+    Some(if y2.len() == 2 {
+        y / 100 * 100 + y2.parse::<i32>().ok()?
+    } else {
+        y2.parse().ok()?
+    })
+}
+
+/// "2024-25", "2025/26" (groups `year`, `year2`): a fiscal year where the clause speaks
+/// of money or budgets ("£66m (2025-26)", "$50 million over five years, starting in
+/// 2024-25", "its annual estimates, starting with 2026-27"); elsewhere the plain span of
+/// the two years ("In 2022–23, more people ...").
+pub fn year_pair(hit: &Hit) -> Option<Found> {
+    let y = year_of(hit.get("year")?)?;
+    let y2s = hit.get("year2")?;
+    let y2 = second_year(y, y2s)?;
+    if y2s.len() == 2 && y2 == y + 1 && budget_context(hit.text, hit.start, hit.end) {
+        let sys = match system(hit.text, hit.start, hit.end) {
+            FiscalSystem::Us => FiscalSystem::AprilToMarch,
+            s => s,
+        };
+        return found_span(sys, y, y, hit);
+    }
+    let v = interval(Ymd::year(y), Ymd::year(y2))?;
+    if y2 == y {
+        return None;
+    }
+    ready(v, hit)
+}
+
+/// Whether the clause around a span speaks of money: a currency sign or word, or a
+/// budget word.
+fn budget_context(text: &str, start: usize, end: usize) -> bool {
+    let lo = floor_char(text, start.saturating_sub(150));
+    let hi = floor_char(text, (end + 60).min(text.len()));
+    let before = &text[lo..start];
+    let before = before
+        .rfind(['\n', '.', ';', '?'])
+        .map_or(before, |i| &before[i + 1..]);
+    let after = &text[end..hi.max(end)];
+    let after = after.find(['\n', ';', '?']).map_or(after, |i| &after[..i]);
+    let clause = format!("{before} {after}").to_lowercase();
+    const CUES: [&str; 17] = [
+        "$",
+        "£",
+        "€",
+        "¥",
+        "₩",
+        "budget",
+        "estimates",
+        "appropriation",
+        "allocation",
+        "allocated",
+        "spending",
+        "funding",
+        "financial year",
+        "fiscal",
+        "million",
+        "billion",
+        "revenue",
+    ];
+    CUES.iter().any(|c| clause.contains(c))
+}
+
+/// Era years: "Reiwa 6" (2024), "Heisei 31" (2019). A fiscal year when a fiscal year
+/// names it just before ("FY2024 (Reiwa 6)") or a budget follows ("the Reiwa 7
+/// supplementary budget"), else the calendar year.
+pub fn era_year(hit: &Hit) -> Option<Found> {
+    let n: i32 = hit.get("n")?.parse().ok()?;
+    let era = hit.get("era")?.to_lowercase();
+    let base = match era.as_str() {
+        "reiwa" | "令和" => 2018,
+        "heisei" | "平成" => 1988,
+        "showa" | "shōwa" | "昭和" => 1925,
+        _ => return None,
+    };
+    if n < 1 || n > 64 {
+        return None;
+    }
+    let y = base + n;
+    let lo = floor_char(hit.text, hit.start.saturating_sub(40));
+    let before = &hit.text[lo..hit.start];
+    let before = before.rfind('\n').map_or(before, |i| &before[i + 1..]);
+    let hi = floor_char(hit.text, (hit.end + 40).min(hit.text.len()));
+    let after = hit.text[hit.end..hi.max(hit.end)].to_lowercase();
+    let fiscal = before.contains("FY")
+        || before.to_lowercase().contains("fiscal")
+        || after.trim_start().starts_with("budget")
+        || after.contains("supplementary budget");
+    if fiscal {
+        return found_span(FiscalSystem::AprilToMarch, y, y, hit);
+    }
+    ready(Ymd::year(y).iso(), hit)
+}
+
+type Cue = (&'static str, FiscalSystem);
+
+const STRONG: [Cue; 27] = [
+    ("united states", FiscalSystem::Us),
+    ("u.s.", FiscalSystem::Us),
+    ("us ", FiscalSystem::Us),
+    ("u.s ", FiscalSystem::Us),
+    ("american", FiscalSystem::Us),
+    ("congress", FiscalSystem::Us),
+    ("usd", FiscalSystem::Us),
+    ("nist", FiscalSystem::Us),
+    ("japan", FiscalSystem::AprilToMarch),
+    ("uk ", FiscalSystem::AprilToMarch),
+    ("u.k.", FiscalSystem::AprilToMarch),
+    ("united kingdom", FiscalSystem::AprilToMarch),
+    ("britain", FiscalSystem::AprilToMarch),
+    ("british", FiscalSystem::AprilToMarch),
+    ("£", FiscalSystem::AprilToMarch),
+    ("¥", FiscalSystem::AprilToMarch),
+    ("yen", FiscalSystem::AprilToMarch),
+    ("india", FiscalSystem::AprilToMarch),
+    ("gbp", FiscalSystem::AprilToMarch),
+    ("jpy", FiscalSystem::AprilToMarch),
+    ("canada", FiscalSystem::AprilToMarch),
+    ("canadian", FiscalSystem::AprilToMarch),
+    ("cad", FiscalSystem::AprilToMarch),
+    ("australia", FiscalSystem::JulyToJune),
+    ("a$", FiscalSystem::JulyToJune),
+    ("aud", FiscalSystem::JulyToJune),
+    ("new zealand", FiscalSystem::JulyToJune),
+];
+
+/// The fiscal calendar of a fiscal year: the country heading its table column, else the
+/// nearest country or currency cue before it (within a few lines), else one shortly after
+/// it, else a country named in the document's opening (a government's letterhead), else
+/// the US federal year ("$" alone, or nothing).
+pub fn system(text: &str, start: usize, end: usize) -> FiscalSystem {
+    for cell in crate::find::table::cells_above(text, start, 40) {
+        let c = cell.to_lowercase() + " ";
+        if let Some((_, s)) = STRONG.iter().find(|(k, _)| c.starts_with(k)) {
+            return *s;
+        }
+    }
+    let lo = floor_char(text, start.saturating_sub(400));
+    let hi = floor_char(text, (end + 150).min(text.len()));
+    let before = text[lo..start].to_lowercase();
+    let after = text[end..hi.max(end)].to_lowercase();
+    let last = STRONG
+        .iter()
+        .filter_map(|(k, s)| before.rfind(k).map(|i| (i, *s)))
+        .max_by_key(|(i, _)| *i);
+    if let Some((_, s)) = last {
+        return s;
+    }
+    let first = STRONG
+        .iter()
+        .filter_map(|(k, s)| after.find(k).map(|i| (i, *s)))
+        .min_by_key(|(i, _)| *i);
+    if let Some((_, s)) = first {
+        return s;
+    }
+    let head = text[..floor_char(text, 600.min(text.len()))].to_lowercase();
+    let first = STRONG
+        .iter()
+        .filter(|(k, _)| k.len() > 4)
+        .filter_map(|(k, s)| head.find(k).map(|i| (i, *s)))
+        .min_by_key(|(i, _)| *i);
+    first.map_or(FiscalSystem::Us, |(_, s)| s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fiscal_year_us_runs_october_to_september() {
+        let t = "the United States’ fiscal year 2025 budget";
+        let s = t.find("fiscal").unwrap();
+        assert_eq!(system(t, s, s + 16), FiscalSystem::Us);
+    }
+
+    #[test]
+    fn fiscal_year_of_japan_runs_april_to_march() {
+        let t = "Japan's government allocated ¥2 billion in FY2024 to the institute";
+        let s = t.find("FY").unwrap();
+        assert_eq!(system(t, s, s + 6), FiscalSystem::AprilToMarch);
+    }
+
+    #[test]
+    fn fiscal_year_of_australia_runs_july_to_june() {
+        let t = "COMMONWEALTH OF AUSTRALIA\nSenate\n\nWe will spend $10 million in 2025-26 on it.";
+        let s = t.find("2025-26").unwrap();
+        assert_eq!(system(t, s, s + 7), FiscalSystem::JulyToJune);
+        assert_eq!(
+            span(FiscalSystem::JulyToJune, 2025).unwrap(),
+            "2025-07/2026-06"
+        );
+    }
+
+    #[test]
+    fn fiscal_year_follows_its_table_column() {
+        let t = "\tUnited States\tUnited Kingdom\nFunding (USD)\t$10 million (FY24)\t£50 million";
+        let s = t.find("FY24").unwrap();
+        assert_eq!(system(t, s, s + 4), FiscalSystem::Us);
+        let t = "\tUnited States\tJapan\nFunding\t$1\t¥2 (FY2024)";
+        let s = t.find("FY2024").unwrap();
+        assert_eq!(system(t, s, s + 6), FiscalSystem::AprilToMarch);
+    }
+
+    #[test]
+    fn fiscal_year_defaults_to_us_without_cues() {
+        assert_eq!(system("budget for FY24 was", 11, 15), FiscalSystem::Us);
+    }
+
+    #[test]
+    fn budget_words_make_a_year_pair_fiscal() {
+        let t = "funding of £5m (2025-26) was agreed";
+        let s = t.find("2025").unwrap();
+        assert!(budget_context(t, s, s + 7));
+        let t = "In 2022–23, more people worked in the field.";
+        let s = t.find("2022").unwrap();
+        assert!(!budget_context(t, s, s + 9));
+    }
+}

@@ -1,0 +1,149 @@
+//! All-numeric dates: `20/11/2024`, `11/20/2024`, `20.11.2024`, `10/15/98`, and day
+//! ranges before them (`20–21.11.2024`, `10–11/02/2025`). Dots are day-first (European).
+//! A slash date whose two orders are both valid and differ is read the way the document
+//! writes its other dates: the engine counts "20 November 2024" against "November 20,
+//! 2024" (and unambiguous numeric dates) and, on a tie, looks for the country the
+//! document is from; with no evidence it is left out.
+
+use super::{Ymd, in_url, interval, ready, year_of};
+use crate::find::engine::{Found, Hit};
+use serde_json::Value;
+
+/// A numeric date to be read by the document's convention: `a/b/y`, with `a0` the first
+/// day of a range ("10–11/02/2025").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ambiguous {
+    pub a0: Option<u32>,
+    pub a: u32,
+    pub b: u32,
+    pub y: i32,
+}
+
+/// Which way round a document writes its days and months.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Order {
+    DayFirst,
+    MonthFirst,
+}
+
+/// Groups `a`, `sep`, `b`, `year`, optional `a0` (first day of a range).
+pub fn numeric_date(hit: &Hit) -> Option<Found> {
+    if in_url(hit.text, hit.start) {
+        return None;
+    }
+    let a: u32 = hit.get("a")?.parse().ok()?;
+    let b: u32 = hit.get("b")?.parse().ok()?;
+    let a0: Option<u32> = match hit.get("a0") {
+        Some(x) => Some(x.parse().ok()?),
+        None => None,
+    };
+    let y = year_of(hit.get("year")?)?;
+    let order = if hit.get("sep") == Some(".") || (a > 12 && b <= 12) {
+        Order::DayFirst
+    } else if (b > 12 && a <= 12) || (a == b && a0.is_none()) {
+        Order::MonthFirst
+    } else {
+        let mut f = ready(String::new(), hit)?;
+        f.value = Value::Null;
+        f.pending = Some(super::Pending::Numeric(Ambiguous { a0, a, b, y }));
+        return Some(f);
+    };
+    let v = read(Ambiguous { a0, a, b, y }, order)?;
+    let mut f = ready(v, hit)?;
+    let o = match order {
+        Order::DayFirst => "day-first",
+        Order::MonthFirst => "month-first",
+    };
+    f.extra.insert("order".into(), Value::String(o.into()));
+    Some(f)
+}
+
+/// The value of a numeric date read in `order`.
+pub fn read(n: Ambiguous, order: Order) -> Option<String> {
+    let (m, d) = match order {
+        Order::DayFirst => (n.b, n.a),
+        Order::MonthFirst => (n.a, n.b),
+    };
+    let end = Ymd::day(n.y, m, d);
+    if !end.valid() {
+        return None;
+    }
+    match n.a0 {
+        // Only a day-first date can have a range of days before it.
+        Some(d0) if order == Order::DayFirst => interval(Ymd::day(n.y, m, d0), end),
+        Some(_) => None,
+        None => Some(end.iso()),
+    }
+}
+
+/// The order a document's cues point to: its country when it names one early (a UK,
+/// European or Australian page writes days first, a US one months first).
+pub fn order_from_country(text: &str) -> Option<Order> {
+    let head = &text[..super::floor_char(text, 4000.min(text.len()))];
+    const DAY_FIRST: [&str; 14] = [
+        "United Kingdom",
+        " UK ",
+        "London",
+        "£",
+        "€",
+        "Europe",
+        "France",
+        "Australia",
+        "Canberra",
+        "New Zealand",
+        "Germany",
+        "India",
+        "Singapore",
+        "Ireland",
+    ];
+    const MONTH_FIRST: [&str; 4] = [
+        "United States",
+        "U.S.",
+        "Washington",
+        "Department of Commerce",
+    ];
+    let first = |cues: &[&str]| cues.iter().filter_map(|c| head.find(c)).min();
+    match (first(&DAY_FIRST), first(&MONTH_FIRST)) {
+        (Some(_), None) => Some(Order::DayFirst),
+        (None, Some(_)) => Some(Order::MonthFirst),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numeric_dates_read_either_way_and_as_ranges() {
+        let n = Ambiguous {
+            a0: None,
+            a: 5,
+            b: 6,
+            y: 2026,
+        };
+        assert_eq!(read(n, Order::DayFirst).unwrap(), "2026-06-05");
+        assert_eq!(read(n, Order::MonthFirst).unwrap(), "2026-05-06");
+        let r = Ambiguous {
+            a0: Some(10),
+            a: 11,
+            b: 2,
+            y: 2025,
+        };
+        assert_eq!(read(r, Order::DayFirst).unwrap(), "2025-02-10/2025-02-11");
+        assert_eq!(read(r, Order::MonthFirst), None);
+    }
+
+    #[test]
+    fn a_country_named_early_gives_the_order() {
+        assert_eq!(
+            order_from_country("Location: London, UK\nPosted 05/06/2026"),
+            Some(Order::DayFirst)
+        );
+        assert_eq!(
+            order_from_country("U.S. Department of Commerce"),
+            Some(Order::MonthFirst)
+        );
+        assert_eq!(order_from_country("Posted 05/06/2026"), None);
+    }
+}

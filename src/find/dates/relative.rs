@@ -1,0 +1,599 @@
+//! Relative and deictic dates: "yesterday", "last week", "a year ago", "on Tuesday",
+//! "next Friday", "this summer", "the third quarter", "this fiscal year", and the
+//! anaphoric ones that count from the date the text last named ("a year earlier", "the
+//! same day", "that week"). The normaliser reads the expression and the tense of its
+//! sentence; the engine values it once the reference date and the earlier dates are known.
+//!
+//! Conventions (those of TimeML and HeidelTime where the annotation guide is silent):
+//! weeks run Monday–Sunday; "last Tuesday" is the Tuesday of the week before the
+//! reference week and "next Tuesday" that of the week after; a bare weekday is the nearest
+//! one before the reference day in a past-tense sentence, after it in a future one.
+
+use super::fiscal::{self, FiscalSystem};
+use super::{Pending, Ymd, civil_from_days, days_from_civil, month_num, pending, small_number};
+use crate::find::engine::{Found, Hit};
+
+/// Which way from the reference a bare expression points, from its sentence's tense.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tense {
+    Past,
+    Future,
+    Unknown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Relative {
+    Day(i64),
+    /// The Monday–Sunday week `n` weeks from the reference week.
+    Week(i64),
+    Month(i64),
+    Year(i64),
+    /// A weekday (1 = Monday): with `week` set, in the week that many weeks from the
+    /// reference week ("last Tuesday", "next Friday"); else the nearest one on the side the
+    /// tense says.
+    Weekday {
+        day: u32,
+        week: Option<i64>,
+        tense: Tense,
+    },
+    /// Two weekdays of one week ("Wednesday and Thursday"): the first as a bare weekday,
+    /// the second after it.
+    Weekdays {
+        day: u32,
+        day2: u32,
+        tense: Tense,
+    },
+    /// "this November": that month in the reference year, shifted by `offset` years.
+    MonthOfYear {
+        month: u32,
+        offset: i64,
+    },
+    /// "this quarter" (0), "last quarter" (-1).
+    Quarter(i64),
+    /// A season (0 spring .. 3 winter): `offset` 0 is this one, -1 the last one that ended,
+    /// 1 the next one that has not begun.
+    Season {
+        season: u32,
+        offset: i64,
+    },
+    /// "the weekend": the Saturday–Sunday before the reference day, or after it in a
+    /// future-tense sentence.
+    Weekend(Tense),
+    /// "this fiscal year" and its neighbours, in the calendar the text's country follows.
+    FiscalYear {
+        system: FiscalSystem,
+        offset: i64,
+    },
+}
+
+/// Expressions valued from the date the text named last.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Anaphor {
+    /// "a year earlier", "the year-ago quarter": the last date a year back, at its precision.
+    YearEarlier,
+    /// "the same day" (0), "the next day" (1), "the day before" (-1).
+    Day(i64),
+    /// "that week", "the same week": the Monday–Sunday week of the last day named.
+    Week,
+    /// "that year", "later that year": the year of the last date.
+    Year,
+    /// "that September": the month in the year of the last date.
+    Month(u32),
+    /// "that summer".
+    Season(u32),
+}
+
+/// The tense of the sentence around `start..end`: future when a future marker ("will",
+/// "is to", "plans", "next") is in it, past when a past-tense verb is, else unknown.
+pub fn tense(text: &str, start: usize, end: usize) -> Tense {
+    let lo = super::floor_char(text, start.saturating_sub(100));
+    let hi = super::floor_char(text, (end + 60).min(text.len()));
+    let before = &text[lo..start];
+    let before = before
+        .rfind(['.', '!', '?', '\n', ';'])
+        .map_or(before, |i| &before[i + 1..]);
+    let after = &text[end..hi.max(end)];
+    // A full stop after an abbreviation ("Nov. 27") does not end the sentence; a full
+    // stop followed by a space and a capital does, near enough.
+    let after = after
+        .find(['!', '?', '\n', ';'])
+        .into_iter()
+        .chain(after.find(". "))
+        .min()
+        .map_or(after, |i| &after[..i]);
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !(c.is_alphabetic() || c == '\''))
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_lowercase())
+            .collect()
+    };
+    let (b, a) = (words(before), words(after));
+    let all: Vec<&String> = b.iter().chain(a.iter()).collect();
+    const FUTURE: [&str; 7] = [
+        "will",
+        "shall",
+        "won't",
+        "upcoming",
+        "scheduled",
+        "forthcoming",
+        "tomorrow",
+    ];
+    let future = all
+        .iter()
+        .any(|w| FUTURE.contains(&w.as_str()) || w.ends_with("'ll"))
+        || all
+            .windows(2)
+            .any(|p| matches!(p[0].as_str(), "is" | "are" | "going") && p[1] == "to");
+    if future {
+        return Tense::Future;
+    }
+    const PAST: [&str; 26] = [
+        "was",
+        "were",
+        "had",
+        "did",
+        "said",
+        "told",
+        "met",
+        "held",
+        "took",
+        "began",
+        "came",
+        "went",
+        "made",
+        "gave",
+        "won",
+        "lost",
+        "rose",
+        "fell",
+        "saw",
+        "left",
+        "ago",
+        "last",
+        "yesterday",
+        "earlier",
+        "sent",
+        "paid",
+    ];
+    let past = all.iter().any(|w| {
+        PAST.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ed") && !w.ends_with("eed"))
+    });
+    if past { Tense::Past } else { Tense::Unknown }
+}
+
+/// The relative normaliser. Groups: `rel` (the expression), `wday`, `season`, `unit`.
+pub fn relative(hit: &Hit) -> Option<Found> {
+    let rel = hit.get("rel")?.to_lowercase();
+    // "over the last year", "in the next month" are durations, not calendar dates.
+    let prev = crate::find::lines::before(hit.text, hit.start, 64)
+        .trim_end()
+        .to_ascii_lowercase();
+    if (rel.starts_with("last") || rel.starts_with("next") || rel.starts_with("past"))
+        && (prev.ends_with(" the") || prev == "the")
+    {
+        return None;
+    }
+    let rel = rel
+        .replace(['-', '–', '\u{2019}'], " ")
+        .split_whitespace()
+        .filter(|w| *w != "past" && *w != "and")
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<&str> = rel.split(' ').collect();
+    let t = || tense(hit.text, hit.start, hit.end);
+    let r = match words.as_slice() {
+        ["today"] | ["tonight"] => Relative::Day(0),
+        ["this", "morning" | "afternoon" | "evening"] => Relative::Day(0),
+        ["last", "night"] | ["yesterday", ..] => Relative::Day(-1),
+        ["tomorrow", ..] => Relative::Day(1),
+        ["the" | "this" | "last" | "next", "weekend"] => match words[0] {
+            "last" => Relative::Weekend(Tense::Past),
+            "next" => Relative::Weekend(Tense::Future),
+            _ => Relative::Weekend(t()),
+        },
+        ["the", "new", "year"] => Relative::Year(1),
+        [w, w2] if weekday_num(w).is_some() && weekday_num(w2).is_some() => Relative::Weekdays {
+            day: weekday_num(w)?,
+            day2: weekday_num(w2)?,
+            tense: t(),
+        },
+        [w, "of", which, "week"] if weekday_num(w).is_some() => Relative::Weekday {
+            day: weekday_num(w)?,
+            week: Some(offset_word(which)?),
+            tense: Tense::Unknown,
+        },
+        [which, "fiscal", "year"] | [which, "financial", "year"] => Relative::FiscalYear {
+            system: fiscal::system(hit.text, hit.start, hit.end),
+            offset: offset_word(which)?,
+        },
+        [which, "quarter"] => Relative::Quarter(offset_word(which)?),
+        [which, unit] if offset_word(which).is_some() => {
+            let o = offset_word(which)?;
+            match *unit {
+                "year" => Relative::Year(o),
+                "month" => Relative::Month(o),
+                "week" => Relative::Week(o),
+                u => {
+                    if let Some(m) = month_num(u).filter(|_| is_month_word(u)) {
+                        Relative::MonthOfYear {
+                            month: m,
+                            offset: o,
+                        }
+                    } else if let Some(d) = weekday_num(u) {
+                        Relative::Weekday {
+                            day: d,
+                            week: Some(o),
+                            tense: Tense::Unknown,
+                        }
+                    } else if let Some(s) = season_num(u) {
+                        Relative::Season {
+                            season: s,
+                            offset: o,
+                        }
+                    } else {
+                        return None;
+                    }
+                }
+            }
+        }
+        [n, unit, "ago"] => {
+            let n = small_number(n)?;
+            match unit.trim_end_matches('s') {
+                "year" => Relative::Year(-n),
+                "month" => Relative::Month(-n),
+                "week" => Relative::Week(-n),
+                "day" => Relative::Day(-n),
+                _ => return None,
+            }
+        }
+        [w, ..] if weekday_num(w).is_some() => Relative::Weekday {
+            day: weekday_num(w)?,
+            week: None,
+            tense: t(),
+        },
+        _ => return None,
+    };
+    pending(Pending::Relative(r), hit)
+}
+
+/// The anaphor normaliser. Group `rel`: "a year earlier", "the same day", "that week"...
+pub fn anaphor(hit: &Hit) -> Option<Found> {
+    let rel = hit.get("rel")?.to_lowercase().replace('-', " ");
+    let rel = rel.split_whitespace().collect::<Vec<_>>().join(" ");
+    let last = rel.rsplit(' ').next().unwrap_or("");
+    let a = if rel.contains("year earlier")
+        || rel.contains("year ago")
+        || rel.contains("year before")
+        || rel.contains("previous year")
+        || rel.contains("prior year")
+    {
+        Anaphor::YearEarlier
+    } else if last == "day" {
+        if rel.contains("next") || rel.contains("following") || rel.contains("after") {
+            Anaphor::Day(1)
+        } else if rel.contains("before") || rel.contains("previous") {
+            Anaphor::Day(-1)
+        } else {
+            Anaphor::Day(0)
+        }
+    } else if last == "week" {
+        Anaphor::Week
+    } else if last == "year" {
+        Anaphor::Year
+    } else if let Some(s) = season_num(last) {
+        Anaphor::Season(s)
+    } else if is_month_word(last) {
+        Anaphor::Month(month_num(last)?)
+    } else {
+        return None;
+    };
+    pending(Pending::Anaphor(a), hit)
+}
+
+pub(super) fn is_month_word(w: &str) -> bool {
+    const M: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    M.contains(&w)
+}
+
+fn offset_word(w: &str) -> Option<i64> {
+    match w {
+        "this" | "current" | "the" | "same" => Some(0),
+        "last" | "past" | "previous" | "prior" => Some(-1),
+        "next" | "coming" | "following" => Some(1),
+        _ => None,
+    }
+}
+
+pub(super) fn weekday_num(w: &str) -> Option<u32> {
+    let w = w.trim_end_matches('.');
+    Some(match w {
+        "monday" | "mon" => 1,
+        "tuesday" | "tue" | "tues" => 2,
+        "wednesday" | "wed" => 3,
+        "thursday" | "thu" | "thur" | "thurs" => 4,
+        "friday" | "fri" => 5,
+        "saturday" | "sat" => 6,
+        "sunday" | "sun" => 7,
+        _ => return None,
+    })
+}
+
+pub(super) fn season_num(w: &str) -> Option<u32> {
+    Some(match w {
+        "spring" => 0,
+        "summer" => 1,
+        "autumn" | "fall" => 2,
+        "winter" => 3,
+        _ => return None,
+    })
+}
+
+/// The months (start, end) of a season in year `y`; winter runs into the next year.
+pub fn season_span(season: u32, y: i32) -> (Ymd, Ymd) {
+    match season {
+        0 => (Ymd::month(y, 3), Ymd::month(y, 5)),
+        1 => (Ymd::month(y, 6), Ymd::month(y, 8)),
+        2 => (Ymd::month(y, 9), Ymd::month(y, 11)),
+        _ => (Ymd::month(y, 12), Ymd::month(y + 1, 2)),
+    }
+}
+
+fn span(a: Ymd, b: Ymd) -> Option<String> {
+    super::interval(a, b)
+}
+
+fn day_at(z: i64) -> Ymd {
+    let (a, b, c) = civil_from_days(z);
+    Ymd::day(a, b, c)
+}
+
+/// The Monday–Sunday interval of the week holding day `z` (days since 1970).
+pub fn week_of(z: i64) -> Option<String> {
+    let monday = z - (z + 3).rem_euclid(7);
+    span(day_at(monday), day_at(monday + 6))
+}
+
+/// Values a relative expression against the reference date; `None` when the reference is
+/// not precise enough ("yesterday" of a document dated only by year).
+pub fn resolve_relative(r: Relative, reference: Ymd) -> Option<String> {
+    let y = reference.y;
+    let today = || Some(days_from_civil(y, reference.m?, reference.d?));
+    match r {
+        Relative::Year(o) => Some(Ymd::year(y + o as i32).iso()),
+        Relative::Month(o) => {
+            let m = reference.m? as i64 - 1 + o;
+            Some(Ymd::month(y + m.div_euclid(12) as i32, (m.rem_euclid(12) + 1) as u32).iso())
+        }
+        Relative::MonthOfYear { month, offset } => Some(Ymd::month(y + offset as i32, month).iso()),
+        Relative::Day(o) => Some(day_at(today()? + o).iso()),
+        Relative::Week(o) => week_of(today()? + 7 * o),
+        Relative::Weekday { day, week, tense } => {
+            let z = today()?;
+            let wd = (z + 3).rem_euclid(7) + 1;
+            let delta = match (week, tense) {
+                (Some(w), _) => day as i64 - wd + 7 * w,
+                (None, Tense::Future) => (day as i64 - wd).rem_euclid(7),
+                (None, _) => -(wd - day as i64).rem_euclid(7),
+            };
+            Some(day_at(z + delta).iso())
+        }
+        Relative::Weekdays { day, day2, tense } => {
+            let first = resolve_relative(
+                Relative::Weekday {
+                    day,
+                    week: None,
+                    tense,
+                },
+                reference,
+            )?;
+            let a = Ymd::parse(&first)?;
+            let z = days_from_civil(a.y, a.m?, a.d?);
+            span(a, day_at(z + (day2 as i64 - day as i64).rem_euclid(7)))
+        }
+        Relative::Quarter(o) => {
+            let q = (reference.m? as i64 - 1) / 3 + o;
+            let (qy, qq) = (y + q.div_euclid(4) as i32, q.rem_euclid(4) as u32);
+            span(Ymd::month(qy, qq * 3 + 1), Ymd::month(qy, qq * 3 + 3))
+        }
+        Relative::Season { season, offset } => {
+            let m = reference.m?;
+            // The instance of the season that holds the reference month, or the last one
+            // before it (winter holds January and February of the year after it starts).
+            let start_year = if season == 3 && m <= 2 { y - 1 } else { y };
+            let (a, b) = season_span(season, start_year);
+            let here = (a.y, a.m) <= (y, Some(m));
+            let ended = (b.y, b.m) < (y, Some(m));
+            let this_y = start_year;
+            let y2 = match offset {
+                0 => this_y,
+                o if o < 0 => {
+                    if ended {
+                        this_y
+                    } else {
+                        this_y - 1
+                    }
+                }
+                _ => {
+                    if here {
+                        this_y + 1
+                    } else {
+                        this_y
+                    }
+                }
+            };
+            let (a, b) = season_span(season, y2);
+            span(a, b)
+        }
+        Relative::Weekend(t) => {
+            let z = today()?;
+            let wd = (z + 3).rem_euclid(7) + 1;
+            let saturday = match t {
+                Tense::Future if wd < 6 => z + (6 - wd),
+                _ if wd >= 6 => z - (wd - 6),
+                _ => z - (wd + 1),
+            };
+            span(day_at(saturday), day_at(saturday + 1))
+        }
+        Relative::FiscalYear { system, offset } => {
+            let m = reference.m?;
+            let start_month = fiscal::start_month(system);
+            let start_year = if m >= start_month { y } else { y - 1 };
+            fiscal::span(system, start_year + offset as i32)
+        }
+    }
+}
+
+/// Values an anaphor against the last date the text named before it (`last`, its start
+/// and end as ISO values) and the last day-precision date (`last_day`).
+pub fn resolve_anaphor(
+    a: Anaphor,
+    last: Option<(Ymd, Ymd)>,
+    last_day: Option<Ymd>,
+) -> Option<String> {
+    match a {
+        Anaphor::YearEarlier => {
+            let (s, e) = last?;
+            let back = |d: Ymd| {
+                let mut d = Ymd { y: d.y - 1, ..d };
+                if !d.valid() {
+                    d.d = d.d.map(|x| x - 1);
+                }
+                d
+            };
+            span(back(s), back(e))
+        }
+        Anaphor::Day(o) => {
+            let d = last_day?;
+            Some(day_at(days_from_civil(d.y, d.m?, d.d?) + o).iso())
+        }
+        Anaphor::Week => {
+            let d = last_day?;
+            week_of(days_from_civil(d.y, d.m?, d.d?))
+        }
+        Anaphor::Year => Some(Ymd::year(last?.0.y).iso()),
+        Anaphor::Month(m) => Some(Ymd::month(last?.0.y, m).iso()),
+        Anaphor::Season(s) => {
+            let (a, b) = season_span(s, last?.0.y);
+            span(a, b)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_dates_count_from_the_reference_day() {
+        let r = Ymd::day(2024, 11, 21);
+        assert_eq!(
+            resolve_relative(Relative::Day(-1), r).unwrap(),
+            "2024-11-20"
+        );
+        assert_eq!(resolve_relative(Relative::Year(-1), r).unwrap(), "2023");
+        assert_eq!(resolve_relative(Relative::Month(2), r).unwrap(), "2025-01");
+        assert_eq!(
+            resolve_relative(Relative::Week(-1), r).unwrap(),
+            "2024-11-11/2024-11-17"
+        );
+        assert_eq!(resolve_relative(Relative::Day(0), Ymd::year(2024)), None);
+    }
+
+    #[test]
+    fn weekdays_follow_the_tense_or_the_named_week() {
+        // 2024-11-21 is a Thursday.
+        let r = Ymd::day(2024, 11, 21);
+        let wd = |day, week, tense| resolve_relative(Relative::Weekday { day, week, tense }, r);
+        assert_eq!(wd(1, None, Tense::Past).unwrap(), "2024-11-18");
+        assert_eq!(wd(5, None, Tense::Past).unwrap(), "2024-11-15");
+        assert_eq!(wd(5, None, Tense::Future).unwrap(), "2024-11-22");
+        assert_eq!(wd(4, None, Tense::Past).unwrap(), "2024-11-21");
+        assert_eq!(wd(4, Some(-1), Tense::Unknown).unwrap(), "2024-11-14");
+        assert_eq!(wd(3, Some(1), Tense::Unknown).unwrap(), "2024-11-27");
+    }
+
+    #[test]
+    fn seasons_quarters_weekends_and_fiscal_years() {
+        let r = Ymd::day(1999, 4, 10);
+        let season = |season, offset| resolve_relative(Relative::Season { season, offset }, r);
+        assert_eq!(season(2, -1).unwrap(), "1998-09/1998-11");
+        assert_eq!(season(1, 0).unwrap(), "1999-06/1999-08");
+        assert_eq!(season(0, 1).unwrap(), "2000-03/2000-05");
+        assert_eq!(season(3, -1).unwrap(), "1998-12/1999-02");
+        assert_eq!(
+            resolve_relative(Relative::Quarter(-1), r).unwrap(),
+            "1999-01/1999-03"
+        );
+        // 1999-04-10 is a Saturday: the weekend is this one.
+        assert_eq!(
+            resolve_relative(Relative::Weekend(Tense::Past), r).unwrap(),
+            "1999-04-10/1999-04-11"
+        );
+        let wed = Ymd::day(1999, 4, 14);
+        assert_eq!(
+            resolve_relative(Relative::Weekend(Tense::Past), wed).unwrap(),
+            "1999-04-10/1999-04-11"
+        );
+        assert_eq!(
+            resolve_relative(Relative::Weekend(Tense::Future), wed).unwrap(),
+            "1999-04-17/1999-04-18"
+        );
+        let fy = |system| {
+            resolve_relative(
+                Relative::FiscalYear { system, offset: 0 },
+                Ymd::day(2024, 11, 21),
+            )
+        };
+        assert_eq!(fy(FiscalSystem::Us).unwrap(), "2024-10/2025-09");
+        assert_eq!(fy(FiscalSystem::AprilToMarch).unwrap(), "2024-04/2025-03");
+        assert_eq!(fy(FiscalSystem::JulyToJune).unwrap(), "2024-07/2025-06");
+    }
+
+    #[test]
+    fn anaphors_count_from_the_last_date_named() {
+        let q = (Ymd::month(1989, 7), Ymd::month(1989, 9));
+        assert_eq!(
+            resolve_anaphor(Anaphor::YearEarlier, Some(q), None).unwrap(),
+            "1988-07/1988-09"
+        );
+        let d = Ymd::day(2024, 2, 29);
+        assert_eq!(
+            resolve_anaphor(Anaphor::YearEarlier, Some((d, d)), None).unwrap(),
+            "2023-02-28"
+        );
+        assert_eq!(
+            resolve_anaphor(Anaphor::Day(1), None, Some(d)).unwrap(),
+            "2024-03-01"
+        );
+        assert_eq!(
+            resolve_anaphor(Anaphor::Week, None, Some(Ymd::day(2023, 11, 2))).unwrap(),
+            "2023-10-30/2023-11-05"
+        );
+        assert_eq!(resolve_anaphor(Anaphor::Year, None, Some(d)), None);
+    }
+
+    #[test]
+    fn tense_reads_the_sentence() {
+        let t = "The board will meet on Tuesday to decide.";
+        let s = t.find("Tuesday").unwrap();
+        assert_eq!(tense(t, s, s + 7), Tense::Future);
+        let t = "Officials announced the plan on Tuesday. It will help.";
+        let s = t.find("Tuesday").unwrap();
+        assert_eq!(tense(t, s, s + 7), Tense::Past);
+        let t = "Monday";
+        assert_eq!(tense(t, 0, 6), Tense::Unknown);
+    }
+}
