@@ -471,8 +471,8 @@ fn process_and_build(
                     b
                 }
                 Err(f) => {
-                    // The document stays, failed, without mentions: its text is kept for
-                    // the reader, and nothing half-built reaches the dataset.
+                    // The document stays, failed, without text or mentions: nothing
+                    // half-built reaches the dataset.
                     settled = false;
                     fail(&mut doc, stage_failure("building facts", &f, work));
                     DocBuild {
@@ -646,6 +646,11 @@ fn process_with(
     if let Some(p) = work.progress {
         p.matched();
     }
+    // A failed document has no text, whichever stage failed.
+    let text = match status {
+        Status::Error => DocText::from_pages::<&str>(&[]),
+        _ => text,
+    };
     let record = DocumentRecord {
         doc: input.doc.clone(),
         sha256,
@@ -699,6 +704,8 @@ fn stage_failure(stage: &str, f: &budget::Failure, work: &Work) -> String {
 /// Marks a document failed after its text was read: no mentions, the failure as its error.
 fn fail(doc: &mut ProcessedDoc, message: String) {
     doc.mentions.clear();
+    doc.text = DocText::from_pages::<&str>(&[]);
+    doc.record.chars = 0;
     doc.record.status = Status::Error;
     doc.record.error = Some(message);
 }

@@ -12,6 +12,9 @@ mod support;
 use std::path::{Path, PathBuf};
 use support::*;
 
+const LONG_NAME: &str = "made/long-name-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx.txt";
+const LONGER_NAME: &str = "made/longer-name-xéééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééééé.txt";
+
 /// Builds the corpus; returns the names of the documents it holds, sorted.
 fn hostile_corpus(corpus: &Path) -> Vec<String> {
     let hostile = corpus.join("hostile");
@@ -27,7 +30,11 @@ fn hostile_corpus(corpus: &Path) -> Vec<String> {
         docs.push(format!("hostile/{name}"));
     }
     // Made here: cases no fixture covers.
-    let made: [(&str, Vec<u8>); 7] = [
+    let made: [(&str, Vec<u8>); 9] = [
+        // File names of 241 and 253 bytes: legal, but the second leaves no room for
+        // `.txt` in a file name.
+        (LONG_NAME, b"Published November 2024.".to_vec()),
+        (LONGER_NAME, b"Updated 2024.".to_vec()),
         ("made/empty.txt", Vec::new()),
         (
             "made/blank.html",
@@ -107,8 +114,17 @@ fn batch() -> &'static Batch {
     })
 }
 
+/// The text file of `doc`: `text/<doc>.txt`, or the one its record names.
+fn text_path(b: &Batch, doc: &str) -> PathBuf {
+    let records = documents(&b.out);
+    match record(&records, doc)["text_file"].as_str() {
+        Some(f) => b.out.join(f),
+        None => b.out.join("text").join(format!("{doc}.txt")),
+    }
+}
+
 fn text_of(b: &Batch, doc: &str) -> String {
-    std::fs::read_to_string(b.out.join("text").join(format!("{doc}.txt"))).unwrap()
+    std::fs::read_to_string(text_path(b, doc)).unwrap()
 }
 
 #[test]
@@ -280,7 +296,98 @@ fn good_documents_beside_hostile_ones_are_processed_normally() {
 fn every_document_has_its_text_file() {
     let b = batch();
     for doc in &b.docs {
-        let p = b.out.join("text").join(format!("{doc}.txt"));
+        let p = text_path(b, doc);
         assert!(p.is_file(), "no {}", p.display());
     }
+}
+
+#[test]
+fn long_file_names_are_documents_like_any_other() {
+    let b = batch();
+    let records = documents(&b.out);
+    assert_eq!(LONG_NAME.rsplit('/').next().unwrap().len(), 241);
+    assert_eq!(LONGER_NAME.rsplit('/').next().unwrap().len(), 253);
+    // Room enough for `.txt`: the text is where the contract says.
+    let r = record(&records, LONG_NAME);
+    assert_eq!(r["status"], "ok");
+    assert!(r.get("text_file").is_none(), "{r}");
+    assert_eq!(text_of(b, LONG_NAME), "Published November 2024.");
+    // No room: a shortened name, recorded.
+    let r = record(&records, LONGER_NAME);
+    assert_eq!(r["status"], "ok");
+    let f = r["text_file"].as_str().unwrap();
+    assert!(
+        f.starts_with("text/made/longer-name-xé") && f.ends_with(".txt"),
+        "{f}"
+    );
+    assert_eq!(text_of(b, LONGER_NAME), "Updated 2024.");
+    assert!(
+        !b.run.stderr.contains("sidecar"),
+        "a name too long for a sidecar has none:\n{}",
+        b.run.stderr
+    );
+}
+
+#[test]
+fn a_unicode_space_before_a_date_is_a_space_not_a_crash() {
+    let b = batch();
+    let records = documents(&b.out);
+    let mentions = read_jsonl(&b.out.join("mentions.jsonl"));
+    for doc in [
+        "hostile/space-before-date-nbsp.txt",
+        "hostile/space-before-date-emsp.html",
+    ] {
+        assert_eq!(record(&records, doc)["status"], "ok", "{doc}");
+        assert!(
+            mentions
+                .iter()
+                .any(|m| m["doc"] == doc && m["kind"] == "date" && m["value"] == "2024"),
+            "{doc}: the year is found"
+        );
+    }
+}
+
+#[test]
+fn drawing_caps_bound_a_page_that_draws_without_end() {
+    let b = batch();
+    let records = documents(&b.out);
+    // Twelve nested forms, each drawing the next ten times: 10^12 draws.
+    let r = record(&records, "hostile/form-xobject-fanout.pdf");
+    assert_eq!(r["status"], "ok", "{r}");
+    let warned = r["warnings"].as_array().unwrap();
+    assert!(
+        warned.iter().any(|w| w.as_str().unwrap().contains("cap")),
+        "{r}"
+    );
+    assert!(r["chars"].as_u64().unwrap() <= 400_000, "{r}");
+    // A million text operators on one page: kept up to the page's glyph cap, with a warning.
+    let r = record(&records, "hostile/content-1m-text-ops.pdf");
+    assert_eq!(r["status"], "ok", "{r}");
+    assert!(r["chars"].as_u64().unwrap() <= 400_000, "{r}");
+    assert!(r["warnings"].to_string().contains("glyphs"), "{r}");
+}
+
+#[test]
+fn a_wrong_stream_length_is_read_up_to_its_endstream_with_a_warning() {
+    let b = batch();
+    let records = documents(&b.out);
+    let r = record(&records, "hostile/wrong-stream-length.pdf");
+    assert_eq!(r["status"], "ok", "{r}");
+    assert!(r["warnings"].to_string().contains("endstream"), "{r}");
+    assert!(text_of(b, "hostile/wrong-stream-length.pdf").contains("AI Safety Institutes"));
+}
+
+#[test]
+fn library_messages_are_told_in_the_users_terms() {
+    let b = batch();
+    for r in documents(&b.out) {
+        let all = r.to_string();
+        for word in ["lopdf", "please open an issue", "github.com"] {
+            assert!(!all.contains(word), "{all}");
+        }
+    }
+    let records = documents(&b.out);
+    let r = record(&records, "hostile/unsupported-filter-in-xref-stream.pdf");
+    assert_eq!(r["status"], "error");
+    assert!(r["error"].as_str().unwrap().contains("not support"), "{r}");
 }

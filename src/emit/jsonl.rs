@@ -40,9 +40,8 @@ struct DocumentLine<'a> {
     text_file: Option<String>,
 }
 
-/// Longest file name (bytes) of a text file: file systems allow 255, and the atomic
-/// writer's temporary name adds a dot, a suffix and the process id.
-const MAX_TEXT_NAME: usize = 200;
+/// Longest file name (bytes) file systems allow (Linux, macOS, Windows).
+const MAX_TEXT_NAME: usize = 255;
 
 /// The text file of a document, relative to the set's folder: `text/<doc>.txt`, or, when
 /// the file name would be too long for the file system, its first bytes, a hash of the
@@ -193,4 +192,30 @@ pub fn write_text_files(data: &Dataset, out: &Path, previous: Option<&Path>) -> 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_files_keep_the_document_name_while_it_fits() {
+        assert_eq!(text_file("a/b.pdf"), "text/a/b.pdf.txt");
+        let fits = "x".repeat(251);
+        assert_eq!(text_file(&fits), format!("text/{fits}.txt"));
+        assert_eq!(shortened_text_file(&fits), None);
+    }
+
+    #[test]
+    fn a_name_too_long_is_shortened_with_a_hash_of_the_whole_name() {
+        let long = format!("dir/{}.pdf", "é".repeat(200));
+        let a = text_file(&long);
+        let name = a.rsplit('/').next().unwrap();
+        assert!(a.starts_with("text/dir/é") && a.ends_with(".txt"), "{a}");
+        assert!(name.len() <= 200, "{}", name.len());
+        // Another long name with the same beginning gets another file.
+        let other = format!("dir/{}.html", "é".repeat(200));
+        assert_ne!(text_file(&other), a);
+        assert_eq!(shortened_text_file(&long), Some(a));
+    }
 }

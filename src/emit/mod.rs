@@ -111,7 +111,7 @@ pub fn write_atomic_with(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let tmp = dir.join(temporary_name(&name));
     let written = (|| -> Result<()> {
         let file = std::fs::File::create(&tmp)?;
         let mut f = std::io::BufWriter::with_capacity(1 << 20, file);
@@ -125,6 +125,19 @@ pub fn write_atomic_with(
     }
     std::fs::rename(&tmp, path).with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())
+}
+
+/// The temporary name beside `name`: the name itself with a dot and a suffix, or, for a
+/// name too long to take them (file names are at most 255 bytes), a hash of it.
+fn temporary_name(name: &str) -> String {
+    let pid = std::process::id();
+    let plain = format!(".{name}.tmp-{pid}");
+    if plain.len() <= 255 {
+        return plain;
+    }
+    use sha2::{Digest, Sha256};
+    let hash = hex::encode(Sha256::digest(name.as_bytes()));
+    format!(".{}.tmp-{pid}", &hash[..32])
 }
 
 /// Writes `bytes` to `path` unless the file there already holds exactly these bytes.
