@@ -61,7 +61,7 @@ fn period(s: &str) -> Option<&'static str> {
 }
 
 /// A JSON number for an amount: an integer when whole (to the cent).
-fn amount(x: f64) -> Value {
+pub(crate) fn amount(x: f64) -> Value {
     let r = (x * 100.0).round() / 100.0;
     if r.fract() == 0.0 && r.abs() < 9e15 {
         json!(r as i64)
@@ -205,7 +205,7 @@ fn local_dollar(text: &str, start: usize) -> Option<&'static str> {
 /// A bare "$" in a document of a dollar country's government ("Government of Canada",
 /// "Commonwealth of Australia" in its letterhead) is that country's dollar; so is one that
 /// restates an amount just given in a named dollar.
-fn dollar_of_context(text: &str, start: usize) -> Option<&'static str> {
+pub(crate) fn dollar_of_context(text: &str, start: usize) -> Option<&'static str> {
     const GOVERNMENTS: [(&str, &str); 7] = [
         ("government of canada", "CAD"),
         ("gouvernement du canada", "CAD"),
