@@ -64,6 +64,7 @@ fn normaliser(name: &str) -> Option<(Normaliser, MentionKind)> {
         "fiscal_year" => (dates::fiscal_year, MentionKind::Date),
         "relative" => (dates::relative, MentionKind::Date),
         "anaphor" => (dates::anaphor, MentionKind::Date),
+        "today" => (dates::today_in_tense, MentionKind::Date),
         "era_year" => (dates::era_year, MentionKind::Date),
         "year_pair" => (dates::year_pair, MentionKind::Date),
         "money" => (money::money, MentionKind::Money),
@@ -72,7 +73,7 @@ fn normaliser(name: &str) -> Option<(Normaliser, MentionKind)> {
     })
 }
 
-const NORMALISERS: &str = "date, numeric_date, year, year_pair, quarter, half, season, decade, fiscal_year, era_year, relative, anaphor, money, quantity";
+const NORMALISERS: &str = "date, numeric_date, year, year_pair, quarter, half, season, decade, fiscal_year, era_year, relative, anaphor, today, money, quantity";
 
 /// One compiled rule.
 pub struct Rule {

@@ -254,6 +254,32 @@ pub fn relative(hit: &Hit) -> Option<Found> {
     pending(Pending::Relative(r), hit)
 }
 
+/// "today" anywhere in a sentence told in the past or future tense ("the ministry said
+/// today", "talks will resume today"): the day of the news. In the present tense it is
+/// mostly the present era ("AI today is different", "tools in use today"), which has no
+/// calendar value; so is "of today", "until today" and "today's".
+pub fn today_in_tense(hit: &Hit) -> Option<Found> {
+    let before = hit.text[..hit.start].trim_end().to_ascii_lowercase();
+    let prev = before
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    if matches!(
+        prev,
+        "of" | "until" | "till" | "to" | "than" | "become" | "became" | "becomes" | "like"
+    ) {
+        return None;
+    }
+    let after = &hit.text[hit.end..];
+    if after.starts_with("'s") || after.starts_with("\u{2019}s") {
+        return None;
+    }
+    if tense(hit.text, hit.start, hit.end) == Tense::Unknown {
+        return None;
+    }
+    pending(Pending::Relative(Relative::Day(0)), hit)
+}
+
 /// The anaphor normaliser. Group `rel`: "a year earlier", "the same day", "that week"...
 pub fn anaphor(hit: &Hit) -> Option<Found> {
     let rel = hit.get("rel")?.to_lowercase().replace('-', " ");
