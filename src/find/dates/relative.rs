@@ -81,6 +81,9 @@ pub enum Anaphor {
     Month(u32),
     /// "that summer".
     Season(u32),
+    /// "the quarter", "the latest quarter": the last quarter named, else the last one
+    /// ended before the reference date (the engine values it).
+    Quarter,
 }
 
 /// The tense of the sentence around `start..end`: future when a future marker ("will",
@@ -285,6 +288,11 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
     let rel = hit.get("rel")?.to_lowercase().replace('-', " ");
     let rel = rel.split_whitespace().collect::<Vec<_>>().join(" ");
     let last = rel.rsplit(' ').next().unwrap_or("");
+    // "the year before the crisis": "before" is a preposition there, not the anaphor.
+    let next = hit.text[hit.end..].trim_start();
+    if rel.ends_with("before") && next.starts_with(|c: char| c.is_alphanumeric()) {
+        return None;
+    }
     let a = if rel.contains("year earlier")
         || rel.contains("year ago")
         || rel.contains("year before")
@@ -292,6 +300,16 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
         || rel.contains("prior year")
     {
         Anaphor::YearEarlier
+    } else if last == "quarter" || last == "period" {
+        // "the quarter of the budget" is a share, not a period.
+        if hit.text[hit.end..].starts_with(" of") {
+            return None;
+        }
+        // "the latest quarter" is the last one ended, whatever was named before.
+        if rel.contains("latest") || rel.contains("recent") || rel.contains("ended") {
+            return pending(Pending::Relative(Relative::Quarter(-1)), hit);
+        }
+        Anaphor::Quarter
     } else if last == "day" {
         if rel.contains("next") || rel.contains("following") || rel.contains("after") {
             Anaphor::Day(1)
@@ -513,6 +531,7 @@ pub fn resolve_anaphor(
             let (a, b) = season_span(s, last?.0.y);
             span(a, b)
         }
+        Anaphor::Quarter => span(last?.0, last?.1),
     }
 }
 
