@@ -419,7 +419,29 @@ pub fn resolve_relative(r: Relative, reference: Ymd) -> Option<String> {
             let m = reference.m? as i64 - 1 + o;
             Some(Ymd::month(y + m.div_euclid(12) as i32, (m.rem_euclid(12) + 1) as u32).iso())
         }
-        Relative::MonthOfYear { month, offset } => Some(Ymd::month(y + offset as i32, month).iso()),
+        // "last April": the latest April before the reference month; "next April" the
+        // first one after it; "this April" the one of the reference year.
+        Relative::MonthOfYear { month, offset } => {
+            let rm = reference.m?;
+            let y = match offset {
+                o if o < 0 => {
+                    if month < rm {
+                        y
+                    } else {
+                        y - 1
+                    }
+                }
+                o if o > 0 => {
+                    if month > rm {
+                        y
+                    } else {
+                        y + 1
+                    }
+                }
+                _ => y,
+            };
+            Some(Ymd::month(y, month).iso())
+        }
         Relative::Day(o) => Some(day_at(today()? + o).iso()),
         Relative::Week(o) => week_of(today()? + 7 * o),
         Relative::Weekday { day, week, tense } => {
@@ -553,6 +575,11 @@ mod tests {
             "2024-11-11/2024-11-17"
         );
         assert_eq!(resolve_relative(Relative::Day(0), Ymd::year(2024)), None);
+        let month = |month, offset| resolve_relative(Relative::MonthOfYear { month, offset }, r);
+        assert_eq!(month(4, -1).unwrap(), "2024-04");
+        assert_eq!(month(12, -1).unwrap(), "2023-12");
+        assert_eq!(month(2, 1).unwrap(), "2025-02");
+        assert_eq!(month(12, 1).unwrap(), "2024-12");
     }
 
     #[test]
