@@ -64,6 +64,7 @@ fn normaliser(name: &str) -> Option<(Normaliser, MentionKind)> {
         "fiscal_year" => (dates::fiscal_year, MentionKind::Date),
         "relative" => (dates::relative, MentionKind::Date),
         "anaphor" => (dates::anaphor, MentionKind::Date),
+        "today" => (dates::today_in_tense, MentionKind::Date),
         "era_year" => (dates::era_year, MentionKind::Date),
         "year_pair" => (dates::year_pair, MentionKind::Date),
         "money" => (money::money, MentionKind::Money),
@@ -72,7 +73,7 @@ fn normaliser(name: &str) -> Option<(Normaliser, MentionKind)> {
     })
 }
 
-const NORMALISERS: &str = "date, numeric_date, year, year_pair, quarter, half, season, decade, fiscal_year, era_year, relative, anaphor, money, quantity";
+const NORMALISERS: &str = "date, numeric_date, year, year_pair, quarter, half, season, decade, fiscal_year, era_year, relative, anaphor, today, money, quantity";
 
 /// One compiled rule.
 pub struct Rule {
@@ -370,6 +371,10 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
     // The last date named so far, and the last day, for anaphors ("the same day").
     let mut last: Option<(Ymd, Ymd)> = None;
     let mut last_day: Option<Ymd> = None;
+    // Where the last date ended, and the last quarter named (earnings news counts "a
+    // year earlier" and "the latest quarter" from it).
+    let mut last_end = 0;
+    let mut last_quarter: Option<(Ymd, Ymd)> = None;
     for c in cands {
         let rule = &rules.rules[c.rule];
         let mut extra = c.found.extra.clone();
@@ -377,6 +382,33 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
             None => c.found.value.clone(),
             Some(p) => {
                 let resolved = match p {
+                    Pending::Anaphor(dates::Anaphor::YearEarlier) => {
+                        // From the last quarter named, else a date just before, else the
+                        // year before the reference.
+                        let near =
+                            last.filter(|_| c.start.saturating_sub(last_end) <= ANAPHOR_REACH);
+                        match last_quarter.or(near) {
+                            Some(l) => {
+                                dates::resolve_anaphor(dates::Anaphor::YearEarlier, Some(l), None)
+                                    .map(|v| (v, "context"))
+                            }
+                            None => reference.and_then(|(d, anchor)| {
+                                Some((
+                                    dates::resolve_relative(dates::Relative::Year(-1), d)?,
+                                    anchor,
+                                ))
+                            }),
+                        }
+                    }
+                    Pending::Anaphor(dates::Anaphor::Quarter) => match last_quarter {
+                        Some((a, b)) => dates::interval(a, b).map(|v| (v, "context")),
+                        None => reference.and_then(|(d, anchor)| {
+                            Some((
+                                dates::resolve_relative(dates::Relative::Quarter(-1), d)?,
+                                anchor,
+                            ))
+                        }),
+                    },
                     Pending::Anaphor(a) => {
                         dates::resolve_anaphor(*a, last, last_day).map(|v| (v, "context"))
                     }
@@ -403,6 +435,14 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
             if let Some(a) = ends.next() {
                 let b = ends.next().unwrap_or(a);
                 last = Some((a, b));
+                last_end = c.end;
+                let quarter = a.d.is_none()
+                    && a.y == b.y
+                    && matches!((a.m, b.m), (Some(x), Some(y)) if y == x + 2 && x % 3 == 1);
+                // A quarter an anaphor computed ("a year earlier") is not the one reported.
+                if quarter && !matches!(c.found.pending, Some(Pending::Anaphor(_))) {
+                    last_quarter = Some((a, b));
+                }
                 if a.d.is_some() && b == a {
                     last_day = Some(a);
                 }
@@ -455,6 +495,10 @@ fn numeric_order(
         std::cmp::Ordering::Equal => dates::numeric::order_from_country(text),
     }
 }
+
+/// How far back (bytes) "a year earlier" takes the date it counts from, when no quarter
+/// has been named: about a sentence.
+const ANAPHOR_REACH: usize = 250;
 
 /// How far back (bytes) a year-less month looks for a mention of the same month with its
 /// year: about two paragraphs. Measured on the seed reports, where a month named again in

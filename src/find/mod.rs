@@ -11,6 +11,7 @@ pub mod lines;
 pub mod money;
 pub mod quantity;
 pub mod rulefile;
+pub mod scaled_table;
 pub mod stats;
 pub mod table;
 
@@ -70,6 +71,12 @@ pub struct DocContext<'a> {
 /// All mentions of one document, sorted by (start, end, kind, rule), with stable ids.
 pub fn find(rules: &RuleSet, ctx: &DocContext) -> Vec<Mention> {
     let mut mentions = engine::find(&rules.patterns, ctx);
+    // Table cells scaled by their header, where no rule has read the number already.
+    for m in scaled_table::find(&ctx.text.text) {
+        if !mentions.iter().any(|o| o.start < m.end && m.start < o.end) {
+            mentions.push(m);
+        }
+    }
     mentions.extend(entities::find(&rules.entities, ctx));
     finish(ctx, mentions)
 }

@@ -61,7 +61,7 @@ fn period(s: &str) -> Option<&'static str> {
 }
 
 /// A JSON number for an amount: an integer when whole (to the cent).
-fn amount(x: f64) -> Value {
+pub(crate) fn amount(x: f64) -> Value {
     let r = (x * 100.0).round() / 100.0;
     if r.fract() == 0.0 && r.abs() < 9e15 {
         json!(r as i64)
@@ -153,6 +153,18 @@ fn period_nearby(text: &str, start: usize, end: usize) -> Option<&'static str> {
         "a month",
     ];
     if let Some(p) = AFTER.iter().find(|p| head.starts_with(*p)) {
+        // "$5 million a year ago" is a date after an amount, not a rate.
+        let tail = rest
+            .get(p.len()..)
+            .unwrap_or("")
+            .trim_start()
+            .to_lowercase();
+        if ["ago", "earlier", "before", "later"]
+            .iter()
+            .any(|w| tail.starts_with(w))
+        {
+            return None;
+        }
         return period(p);
     }
     let from = super::dates::floor_char(text, start.saturating_sub(100));
@@ -205,7 +217,7 @@ fn local_dollar(text: &str, start: usize) -> Option<&'static str> {
 /// A bare "$" in a document of a dollar country's government ("Government of Canada",
 /// "Commonwealth of Australia" in its letterhead) is that country's dollar; so is one that
 /// restates an amount just given in a named dollar.
-fn dollar_of_context(text: &str, start: usize) -> Option<&'static str> {
+pub(crate) fn dollar_of_context(text: &str, start: usize) -> Option<&'static str> {
     const GOVERNMENTS: [(&str, &str); 7] = [
         ("government of canada", "CAD"),
         ("gouvernement du canada", "CAD"),
@@ -318,6 +330,15 @@ mod tests {
     fn european_numbers_use_spaces_and_a_decimal_comma() {
         assert_eq!(european_number("390 000"), Some(390000.0));
         assert_eq!(european_number("2,5"), Some(2.5));
+    }
+
+    #[test]
+    fn a_year_ago_after_an_amount_is_no_period() {
+        let t = "sales of $5 million a year ago";
+        let a = t.find('$').unwrap();
+        assert_eq!(period_nearby(t, a, a + 11), None);
+        let t = "grants of $5 million a year to labs";
+        assert_eq!(period_nearby(t, a, a + 11), Some("year"));
     }
 
     #[test]

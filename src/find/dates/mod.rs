@@ -13,7 +13,7 @@ pub mod relative;
 pub use fiscal::{FiscalSystem, era_year, fiscal_year, year_pair};
 pub use numeric::numeric_date;
 pub use relative::{
-    Anaphor, Relative, Tense, anaphor, relative, resolve_anaphor, resolve_relative,
+    Anaphor, Relative, Tense, anaphor, relative, resolve_anaphor, resolve_relative, today_in_tense,
 };
 
 use super::engine::{Found, Hit};

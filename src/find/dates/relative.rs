@@ -81,6 +81,9 @@ pub enum Anaphor {
     Month(u32),
     /// "that summer".
     Season(u32),
+    /// "the quarter", "the latest quarter": the last quarter named, else the last one
+    /// ended before the reference date (the engine values it).
+    Quarter,
 }
 
 /// The tense of the sentence around `start..end`: future when a future marker ("will",
@@ -256,11 +259,42 @@ pub fn relative(hit: &Hit) -> Option<Found> {
     pending(Pending::Relative(r), hit)
 }
 
+/// "today" anywhere in a sentence told in the past or future tense ("the ministry said
+/// today", "talks will resume today"): the day of the news. In the present tense it is
+/// mostly the present era ("AI today is different", "tools in use today"), which has no
+/// calendar value; so is "of today", "until today" and "today's".
+pub fn today_in_tense(hit: &Hit) -> Option<Found> {
+    let before = hit.text[..hit.start].trim_end().to_ascii_lowercase();
+    let prev = before
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    if matches!(
+        prev,
+        "of" | "until" | "till" | "to" | "than" | "become" | "became" | "becomes" | "like"
+    ) {
+        return None;
+    }
+    let after = &hit.text[hit.end..];
+    if after.starts_with("'s") || after.starts_with("\u{2019}s") {
+        return None;
+    }
+    if tense(hit.text, hit.start, hit.end) == Tense::Unknown {
+        return None;
+    }
+    pending(Pending::Relative(Relative::Day(0)), hit)
+}
+
 /// The anaphor normaliser. Group `rel`: "a year earlier", "the same day", "that week"...
 pub fn anaphor(hit: &Hit) -> Option<Found> {
     let rel = hit.get("rel")?.to_lowercase().replace('-', " ");
     let rel = rel.split_whitespace().collect::<Vec<_>>().join(" ");
     let last = rel.rsplit(' ').next().unwrap_or("");
+    // "the year before the crisis": "before" is a preposition there, not the anaphor.
+    let next = hit.text[hit.end..].trim_start();
+    if rel.ends_with("before") && next.starts_with(|c: char| c.is_alphanumeric()) {
+        return None;
+    }
     let a = if rel.contains("year earlier")
         || rel.contains("year ago")
         || rel.contains("year before")
@@ -268,6 +302,16 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
         || rel.contains("prior year")
     {
         Anaphor::YearEarlier
+    } else if last == "quarter" || last == "period" {
+        // "the quarter of the budget" is a share, not a period.
+        if hit.text[hit.end..].starts_with(" of") {
+            return None;
+        }
+        // "the latest quarter" is the last one ended, whatever was named before.
+        if rel.contains("latest") || rel.contains("recent") || rel.contains("ended") {
+            return pending(Pending::Relative(Relative::Quarter(-1)), hit);
+        }
+        Anaphor::Quarter
     } else if last == "day" {
         if rel.contains("next") || rel.contains("following") || rel.contains("after") {
             Anaphor::Day(1)
@@ -377,7 +421,29 @@ pub fn resolve_relative(r: Relative, reference: Ymd) -> Option<String> {
             let m = reference.m? as i64 - 1 + o;
             Some(Ymd::month(y + m.div_euclid(12) as i32, (m.rem_euclid(12) + 1) as u32).iso())
         }
-        Relative::MonthOfYear { month, offset } => Some(Ymd::month(y + offset as i32, month).iso()),
+        // "last April": the latest April before the reference month; "next April" the
+        // first one after it; "this April" the one of the reference year.
+        Relative::MonthOfYear { month, offset } => {
+            let rm = reference.m?;
+            let y = match offset {
+                o if o < 0 => {
+                    if month < rm {
+                        y
+                    } else {
+                        y - 1
+                    }
+                }
+                o if o > 0 => {
+                    if month > rm {
+                        y
+                    } else {
+                        y + 1
+                    }
+                }
+                _ => y,
+            };
+            Some(Ymd::month(y, month).iso())
+        }
         Relative::Day(o) => Some(day_at(today()? + o).iso()),
         Relative::Week(o) => week_of(today()? + 7 * o),
         Relative::Weekday { day, week, tense } => {
@@ -489,6 +555,7 @@ pub fn resolve_anaphor(
             let (a, b) = season_span(s, last?.0.y);
             span(a, b)
         }
+        Anaphor::Quarter => span(last?.0, last?.1),
     }
 }
 
@@ -510,6 +577,11 @@ mod tests {
             "2024-11-11/2024-11-17"
         );
         assert_eq!(resolve_relative(Relative::Day(0), Ymd::year(2024)), None);
+        let month = |month, offset| resolve_relative(Relative::MonthOfYear { month, offset }, r);
+        assert_eq!(month(4, -1).unwrap(), "2024-04");
+        assert_eq!(month(12, -1).unwrap(), "2023-12");
+        assert_eq!(month(2, 1).unwrap(), "2025-02");
+        assert_eq!(month(12, 1).unwrap(), "2024-12");
     }
 
     #[test]

@@ -1,0 +1,184 @@
+//! Amounts in a table whose header states the unit and scale once — "(in thousands of
+//! dollars)", "millions of dollars", "(unit: KRW 100 million)" — and whose cells below
+//! hold bare numbers. Each numeric cell of the rows under such a header is a money
+//! mention, its number times the scale, in the header's currency (a "dollar" read as the
+//! document's dollar, as for "$").
+
+use super::money::{amount, currency, dollar_of_context};
+use crate::model::{Mention, MentionKind};
+use regex::Regex;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+/// How many lines under a header its table may run.
+const MAX_ROWS: usize = 40;
+
+fn header() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?:^|\()\s*(?:unit\s*:\s*)?(?:in\s+)?(?:(?P<mag>thousands|millions|billions)\s+of\s+(?P<word>dollars|euros|pounds|yen|won)|(?P<code>KRW|USD|CAD|EUR|GBP|JPY|AUD|NZD|SGD|₩|\$|£|€|¥)\s*(?P<mag2>100\s+million|millions?|billions?|thousands?))\s*(?:\)|$)",
+        )
+        .expect("scale header pattern")
+    })
+}
+
+fn scale(s: &str) -> Option<f64> {
+    let l = s.to_lowercase();
+    let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(match l.trim_end_matches('s') {
+        "thousand" => 1e3,
+        "million" => 1e6,
+        "100 million" => 1e8,
+        "billion" => 1e9,
+        _ => return None,
+    })
+}
+
+/// A cell that is a plain number ("2,000", "5.1", "120"), not a year.
+fn cell_number(cell: &str) -> Option<f64> {
+    let c = cell.trim();
+    let ok = !c.is_empty()
+        && c.bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+        && c.as_bytes()[0].is_ascii_digit();
+    if !ok {
+        return None;
+    }
+    let is_year = c.len() == 4 && (c.starts_with("19") || c.starts_with("20"));
+    if is_year {
+        return None;
+    }
+    c.replace(',', "").parse().ok()
+}
+
+/// The cells of a table line (split at tabs or runs of two or more spaces), with their
+/// byte offsets in the line.
+fn cells(line: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let b = line.as_bytes();
+    let (mut i, mut start) = (0, 0);
+    while i < b.len() {
+        let gap = b[i] == b'\t' || (b[i] == b' ' && b.get(i + 1) == Some(&b' '));
+        if gap {
+            if i > start {
+                out.push((start, &line[start..i]));
+            }
+            while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+                i += 1;
+            }
+            start = i;
+        } else {
+            i += 1;
+        }
+    }
+    if start < b.len() {
+        out.push((start, &line[start..]));
+    }
+    out
+}
+
+/// Money mentions for the numeric cells under every scale header of `text`.
+pub fn find(text: &str) -> Vec<Mention> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    let lines: Vec<(usize, &str)> = text
+        .split('\n')
+        .map(|l| {
+            let at = offset;
+            offset += l.len() + 1;
+            (at, l)
+        })
+        .collect();
+    for (i, (at, line)) in lines.iter().enumerate() {
+        if line.len() > 120 {
+            continue;
+        }
+        let Some(caps) = header().captures(line) else {
+            continue;
+        };
+        let mag = caps.name("mag").or(caps.name("mag2")).map(|m| m.as_str());
+        let cur = caps.name("word").or(caps.name("code")).map(|m| m.as_str());
+        let (Some(mult), Some(mut cur)) = (mag.and_then(scale), cur.and_then(currency)) else {
+            continue;
+        };
+        if cur == "USD"
+            && let Some(local) = dollar_of_context(text, *at)
+        {
+            cur = local;
+        }
+        let mut rows = 0;
+        for (row_at, row) in lines.iter().skip(i + 1).take(MAX_ROWS) {
+            if row.trim().is_empty() {
+                if rows > 0 {
+                    break;
+                }
+                continue;
+            }
+            let cs = cells(row);
+            if cs.len() < 2 {
+                if rows > 0 {
+                    break;
+                }
+                continue;
+            }
+            let mut numeric = 0;
+            for &(c_at, cell) in cs.iter().skip(1) {
+                let Some(n) = cell_number(cell) else {
+                    continue;
+                };
+                numeric += 1;
+                let start = row_at + c_at + (cell.len() - cell.trim_start().len());
+                let t = cell.trim();
+                out.push(Mention {
+                    id: String::new(),
+                    doc: String::new(),
+                    kind: MentionKind::Money,
+                    text: t.to_string(),
+                    start,
+                    end: start + t.len(),
+                    page: 0,
+                    rule: "money-table-scale".into(),
+                    value: json!({"amount": amount(n * mult), "currency": cur, "per": Value::Null}),
+                    extra: BTreeMap::new(),
+                });
+            }
+            if numeric > 0 {
+                rows += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_under_a_scale_header_are_amounts() {
+        let t = "Table 2\n(in thousands of dollars)\nItem          2024    2025\nStaff         1,200   1,500.5\n\nNext paragraph 30 of it.";
+        let ms = find(t);
+        let v: Vec<(&str, &Value)> = ms.iter().map(|m| (m.text.as_str(), &m.value)).collect();
+        assert_eq!(v.len(), 2, "{v:?}");
+        assert_eq!(v[0].0, "1,200");
+        assert_eq!(v[0].1["amount"], json!(1200000));
+        assert_eq!(v[1].1["amount"], json!(1500500));
+        assert_eq!(&t[ms[0].start..ms[0].end], "1,200");
+    }
+
+    #[test]
+    fn a_korean_unit_line_scales_by_a_hundred_million_won() {
+        let t = "(unit: KRW 100 million)\nCategory    Amount\nR&D         80\n";
+        let ms = find(t);
+        assert_eq!(ms.len(), 1);
+        assert_eq!(ms[0].value["amount"], json!(8000000000i64));
+        assert_eq!(ms[0].value["currency"], "KRW");
+    }
+
+    #[test]
+    fn prose_mentioning_millions_of_dollars_is_no_header() {
+        assert!(find("They spent millions of dollars on it.\nA  1\n").is_empty());
+    }
+}
