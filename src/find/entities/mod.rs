@@ -11,6 +11,7 @@
 mod acronyms;
 mod context;
 mod gazetteer;
+mod names;
 mod people;
 
 use super::DocContext;
@@ -69,7 +70,7 @@ const LIST_CUE_AFTER: usize = 160;
 pub fn find(rules: &EntityRules, ctx: &DocContext) -> Vec<Mention> {
     let orig = ctx.text.text.as_str();
     let norm = NormText::new(orig);
-    let found = find_norm(&rules.g, &norm.s);
+    let found = find_norm(&rules.g, &norm.s, &norm.breaks);
     found
         .into_iter()
         .filter_map(|f| {
@@ -92,7 +93,7 @@ pub fn find(rules: &EntityRules, ctx: &DocContext) -> Vec<Mention> {
         .collect()
 }
 
-fn find_norm<'a>(g: &'a Gazetteer, s: &'a str) -> Vec<Found<'a>> {
+fn find_norm<'a>(g: &'a Gazetteer, s: &'a str, breaks: &[usize]) -> Vec<Found<'a>> {
     let mut raws: Vec<Raw> = Vec::new();
     g.scan(s, 0, s.len(), &mut raws);
     nested_in_events(g, s, &mut raws);
@@ -121,10 +122,12 @@ fn find_norm<'a>(g: &'a Gazetteer, s: &'a str) -> Vec<Found<'a>> {
     // Countries that qualified an institute are part of its name, not country mentions.
     out.retain(|f| !(f.kind == MentionKind::Country && f.raw.is_some_and(|i| consumed[i])));
 
+    names::find(g, s, breaks, &raws, &mut out);
     let learned = learn_acronyms(g, s, &raws, &mut out);
     apply_learned(g, s, &raws, &learned, &mut out, &mut unresolved);
     resolve_ambiguous(g, s, &raws, &ambiguous, &learned, &mut out);
     drop_lone_weak(&mut out);
+    short_names(g, &mut out);
     member_lists(g, s, &raws, &mut out);
     main_institute(s, &raws, &unresolved, &mut out);
     people::find(g, s, &raws, &mut out);
@@ -142,6 +145,27 @@ fn drop_lone_weak(out: &mut Vec<Found>) {
         .map(|f| (f.kind, f.value.to_string()))
         .collect();
     out.retain(|f| !f.weak || strong.contains(&(f.kind, f.value.to_string())));
+}
+
+/// "IBM" in a document that names "IBM Japan" stands for IBM Japan: entries list the short
+/// names of their parent that they take over (`short`).
+fn short_names(g: &Gazetteer, out: &mut [Found]) {
+    let named: Vec<&gazetteer::Entry> = g
+        .entries
+        .iter()
+        .filter(|e| !e.short.is_empty())
+        .filter(|e| {
+            out.iter()
+                .any(|f| f.kind == MentionKind::Organization && *f.value == *e.value)
+        })
+        .collect();
+    for e in named {
+        for f in out.iter_mut() {
+            if f.kind == MentionKind::Organization && e.short.iter().any(|x| *x == *f.value) {
+                f.value = Cow::Owned(e.value.clone());
+            }
+        }
+    }
 }
 
 /// Event names hold other names ("First meeting of the International Network of AI
@@ -194,6 +218,9 @@ fn names_of<'a>(
         let Some(e) = g.entries.get(t.entry as usize) else {
             continue;
         };
+        if e.silent {
+            continue;
+        }
         kinds.push((e.kind, &e.value, &e.rule, t.weak));
         if let Some(code) = &e.institute {
             kinds.push((MentionKind::Institute, code, &e.rule, t.weak));
