@@ -96,6 +96,19 @@ struct HeadSpec {
     /// Words that, near a list of countries, make it a list of Network members.
     #[serde(default)]
     list_cues: Vec<String>,
+    /// Words that do so only in a document that names the Network ("members").
+    #[serde(default)]
+    member_cues: Vec<String>,
+    /// Words that make a country list something else ("signed": signatories).
+    #[serde(default)]
+    list_not: Vec<String>,
+    /// Plain words that name a country's institute only with the country right before
+    /// them ("the Canadian institute", "the UK and US institutes").
+    #[serde(default)]
+    qualified_only: Vec<String>,
+    /// Verbs of founding: "<country> launched / set up ... an institute".
+    #[serde(default)]
+    founding: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -181,6 +194,10 @@ pub enum Role {
     Anaphor,
     /// A word that makes a nearby country list a list of Network members.
     ListCue,
+    /// A list cue that counts only in documents naming the Network.
+    MemberCue,
+    /// A plain word ("institute") that names an institute only when qualified.
+    QualifiedHead,
     PersonTitle,
     PersonBefore,
     PersonRoleWord,
@@ -234,6 +251,10 @@ pub struct Gazetteer {
     pub not_names: Vec<String>,
     /// Organisation names by shape.
     pub names: super::names::NameRules,
+    /// Words that make a country list not a member list.
+    pub list_not: Vec<String>,
+    /// Verbs of founding an institute.
+    pub founding: Vec<String>,
     /// Codes that have an institute entry: the only ones a member list can name.
     pub institute_codes: Vec<String>,
 }
@@ -509,6 +530,14 @@ impl Gazetteer {
             for a in &h.list_cues {
                 b.add(a, u32::MAX, Role::ListCue, true);
             }
+            for a in &h.member_cues {
+                b.add(a, u32::MAX, Role::MemberCue, true);
+            }
+            for a in &h.qualified_only {
+                b.add(a, u32::MAX, Role::QualifiedHead, true);
+            }
+            self.list_not.extend(h.list_not.iter().cloned());
+            self.founding.extend(h.founding.iter().cloned());
         }
         if let Some(p) = &spec.person {
             let p = p.get_ref();

@@ -59,6 +59,7 @@ const RULE_FOCUS: &str = "entities/institutes:main-institute";
 const RULE_DEFINITION: &str = "entities/acronyms:definition";
 const RULE_LEARNED: &str = "entities/acronyms:defined-in-document";
 const RULE_AMBIGUOUS: &str = "entities/institutes:ambiguous-resolved";
+const RULE_FOUNDED: &str = "entities/institutes:founded-by";
 
 /// How far (bytes) around an ambiguous alias cue words are looked for.
 const CUE_WINDOW: usize = 400;
@@ -105,8 +106,16 @@ fn find_norm<'a>(g: &'a Gazetteer, s: &'a str, breaks: &[usize]) -> Vec<Found<'a
     for i in 0..raws.len() {
         let r = raws[i];
         if context::has_role(g, &r, Role::Head) {
-            if !qualify_head(g, s, &raws, i, &mut consumed, &mut out) {
+            if !qualify_head(g, s, &raws, i, true, &mut consumed, &mut out)
+                && !founded_by(g, s, &raws, i, &mut out)
+            {
                 unresolved.push(i);
+            }
+            continue;
+        }
+        if context::has_role(g, &r, Role::QualifiedHead) {
+            if !qualify_head(g, s, &raws, i, false, &mut consumed, &mut out) {
+                founded_by(g, s, &raws, i, &mut out);
             }
             continue;
         }
@@ -282,6 +291,7 @@ fn qualify_head<'a>(
     s: &str,
     raws: &[Raw],
     i: usize,
+    after: bool,
     consumed: &mut [bool],
     out: &mut Vec<Found<'a>>,
 ) -> bool {
@@ -316,6 +326,9 @@ fn qualify_head<'a>(
         return true;
     }
     // "AI Safety Institute of Japan", "AISIs of Japan and Singapore", "AISIs in the UK"
+    if !after {
+        return false;
+    }
     let mut left = head.end;
     for (k, r) in raws.iter().enumerate().skip(i + 1) {
         if r.start < left {
@@ -344,6 +357,66 @@ fn qualify_head<'a>(
         out.push(found_institute(start, raws[k].end, code, RULE_QUALIFIED));
     }
     !chain.is_empty()
+}
+
+/// "India announced an AI Safety Institute", "South Korea on Wednesday launched a
+/// state-run institute", "the AI Safety Institute that the United States announced": the
+/// country that founds an institute in the same sentence is its country.
+fn founded_by<'a>(
+    g: &'a Gazetteer,
+    s: &str,
+    raws: &[Raw],
+    i: usize,
+    out: &mut Vec<Found<'a>>,
+) -> bool {
+    const REACH: usize = 120;
+    let head = raws[i];
+    let has_institute = |code: &str| g.institute_codes.iter().any(|c| c == code);
+    let founding_in = |from: usize, to: usize| {
+        g.founding
+            .iter()
+            .any(|v| context::count_word(s, from, to, v) > 0)
+    };
+    // Before: the nearest country, then a founding verb, then the head, in one sentence.
+    let lo = head.start.saturating_sub(REACH);
+    let before = raws[..i]
+        .iter()
+        .rev()
+        .take_while(|r| r.start >= lo)
+        .find(|r| context::country_code(g, r).is_some());
+    if let Some(r) = before
+        && let Some(code) = context::country_code(g, r)
+        && has_institute(code)
+        && context::same_sentence(s, r.start, head.end)
+        && founding_in(r.end, head.start)
+        && !raws[..i]
+            .iter()
+            .any(|x| x.start >= r.end && context::country_code(g, x).is_some())
+    {
+        out.push(found_institute(head.start, head.end, code, RULE_FOUNDED));
+        return true;
+    }
+    // After: "... Institute that the United States announced".
+    let rest = &s[head.end..];
+    let rest = rest
+        .strip_prefix(" that ")
+        .or_else(|| rest.strip_prefix(", which "));
+    if let Some(rest) = rest {
+        let at = s.len() - rest.len();
+        let at = at + if rest.starts_with("the ") { 4 } else { 0 };
+        if let Some(r) = raws[i + 1..]
+            .iter()
+            .find(|r| r.start >= at)
+            .filter(|r| r.start == at)
+            && let Some(code) = context::country_code(g, r)
+            && has_institute(code)
+            && founding_in(r.end, (r.end + 40).min(s.len()))
+        {
+            out.push(found_institute(head.start, head.end, code, RULE_FOUNDED));
+            return true;
+        }
+    }
+    false
 }
 
 /// A named institute in the plural ("the UK and U.S. AISIs") takes the countries listed
@@ -632,11 +705,20 @@ fn unique_max(v: &[usize]) -> Option<usize> {
 /// each names its institute ("... offices from Australia, Canada, the European
 /// Commission, France, ...").
 fn member_lists<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], out: &mut Vec<Found<'a>>) {
+    let names_network = raws.iter().any(|r| {
+        g.targets_of(r).any(|t| {
+            t.role == Role::Name
+                && g.entries
+                    .get(t.entry as usize)
+                    .is_some_and(|e| e.kind == MentionKind::Institute && e.value == "NETWORK")
+        })
+    });
     let cue_at: Vec<usize> = raws
         .iter()
         .filter(|r| {
             context::has_role(g, r, Role::Head)
                 || context::has_role(g, r, Role::ListCue)
+                || (names_network && context::has_role(g, r, Role::MemberCue))
                 || g.targets_of(r).any(|t| {
                     t.role == Role::Name
                         && g.entries.get(t.entry as usize).is_some_and(|e| {
@@ -673,6 +755,10 @@ fn member_lists<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], out: &mut Vec<Found
                     (raws[j].end, x)
                 };
                 context::same_sentence(s, a, b)
+                    && !g
+                        .list_not
+                        .iter()
+                        .any(|w| context::count_word(s, a, b, w) > 0)
             });
             if cued {
                 for r in &raws[i..=j] {

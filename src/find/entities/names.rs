@@ -305,9 +305,11 @@ impl<'a> Ctx<'a, '_> {
                 break;
             }
             let w = self.word(&c[l]);
+            // A verb form opening a chunk ("Joined Sompo ...", "Following Home Office ...").
+            let verb_form = l == 0 && (w.ends_with("ed") || w.ends_with("ing"));
             let drop = n.not_first.contains(w)
                 || c[l].trail == Trail::Possessive
-                || (self.at_sentence_start(&c[l]) && self.written_lowercase(w));
+                || ((verb_form || self.at_sentence_start(&c[l])) && self.written_lowercase(w));
             if !drop {
                 break;
             }
@@ -345,7 +347,14 @@ impl<'a> Ctx<'a, '_> {
         if words < 2 || words > MAX_WORDS {
             return end_tok + 1;
         }
-        if !tail && (l..h).all(|k| n.generic.contains(self.word(&c[k]))) {
+        // Places qualify a university ("Kyoto University") but not an office ("UK
+        // Department", "Pangyo R&D Center").
+        let place_names = matches!(head, "University" | "College" | "School" | "Academy");
+        let generic = |k: usize| {
+            n.generic.contains(self.word(&c[k]))
+                || (!place_names && self.is_place(c[k].start, c[k].end))
+        };
+        if !tail && (l..h).all(generic) {
             return end_tok + 1;
         }
         let (start, mut end) = (c[l].start, c[end_tok].end);
@@ -480,6 +489,21 @@ impl<'a> Ctx<'a, '_> {
                 .collect()
         });
         set.contains(w.to_lowercase().as_str())
+    }
+
+    /// A country or place name covers the word.
+    fn is_place(&self, start: usize, end: usize) -> bool {
+        let lo = self.raws.partition_point(|r| r.end <= start);
+        self.raws[lo..]
+            .iter()
+            .take_while(|r| r.start < end)
+            .any(|r| {
+                self.g.targets_of(r).any(|t| {
+                    self.g.entries.get(t.entry as usize).is_some_and(|e| {
+                        matches!(e.kind, MentionKind::Country | MentionKind::Location)
+                    })
+                })
+            })
     }
 
     fn is_country(&self, start: usize, end: usize) -> bool {
