@@ -164,6 +164,10 @@ struct NamesSpec {
     titles: Vec<String>,
     #[serde(default)]
     of_prefixes: Vec<String>,
+    #[serde(default)]
+    two_word_heads: Vec<String>,
+    #[serde(default)]
+    not_after: Vec<String>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -571,6 +575,8 @@ impl Gazetteer {
                 (&mut n.stop, &ns.stop),
                 (&mut n.titles, &ns.titles),
                 (&mut n.of_prefixes, &ns.of_prefixes),
+                (&mut n.two_word_heads, &ns.two_word_heads),
+                (&mut n.not_after, &ns.not_after),
             ];
             for (set, words) in lists {
                 set.extend(words.iter().map(|w| w.trim().to_string()));

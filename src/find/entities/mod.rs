@@ -718,7 +718,9 @@ fn member_lists<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], out: &mut Vec<Found
         .filter(|r| {
             context::has_role(g, r, Role::Head)
                 || context::has_role(g, r, Role::ListCue)
-                || (names_network && context::has_role(g, r, Role::MemberCue))
+                || (names_network
+                    && context::has_role(g, r, Role::MemberCue)
+                    && !s[..r.start].ends_with('-'))
                 || g.targets_of(r).any(|t| {
                     t.role == Role::Name
                         && g.entries.get(t.entry as usize).is_some_and(|e| {

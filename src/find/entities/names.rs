@@ -35,6 +35,10 @@ pub struct NameRules {
     pub titles: HashSet<String>,
     /// Words that join a name through "of" before it ("State of California ...").
     pub of_prefixes: HashSet<String>,
+    /// Heads that need two modifiers before them ("Administration").
+    pub two_word_heads: HashSet<String>,
+    /// Lowercase words after a head that make it a modifier ("models").
+    pub not_after: HashSet<String>,
 }
 
 const RULE_HEAD: &str = "entities/names:head-word";
@@ -293,20 +297,19 @@ impl<'a> Ctx<'a, '_> {
         let media = !n.heads.contains(head);
         // Left edge: drop determiners, titles, possessive owners and sentence-start words
         // the document also writes in lowercase.
-        let mut l = i;
-        for k in i..h {
-            let w = self.word(&c[k]);
-            if n.titles.contains(w) {
-                l = k + 1;
-            }
-        }
+        let mut l = (i..h)
+            .rev()
+            .find(|&k| n.titles.contains(self.word(&c[k])))
+            .map_or(i, |k| k + 1);
         loop {
             if l >= h {
                 break;
             }
             let w = self.word(&c[l]);
-            // A verb form opening a chunk ("Joined Sompo ...", "Following Home Office ...").
-            let verb_form = l == 0 && (w.ends_with("ed") || w.ends_with("ing"));
+            // A verb form or a plural opening a chunk ("Joined Sompo ...", "Following Home
+            // Office ...", a table header "Challenges Static Secretariat").
+            let plural = w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us");
+            let verb_form = l == 0 && (w.ends_with("ed") || w.ends_with("ing") || plural);
             let drop = n.not_first.contains(w)
                 || c[l].trail == Trail::Possessive
                 || ((verb_form || self.at_sentence_start(&c[l])) && self.written_lowercase(w));
@@ -341,10 +344,26 @@ impl<'a> Ctx<'a, '_> {
             let k = h + 1;
             if k == j && self.is_country(c[k].start, c[k].end) {
                 end_tok = k;
+            } else if !n.titles.contains(self.word(&c[k])) {
+                // "Foundation Models", "Fund Grants": the head word is a modifier here.
+                return j + 1;
+            }
+        }
+        // "Dual-use Foundation models": a lowercase noun after the head.
+        if !tail {
+            let next = self.s[c[end_tok].end..].trim_start();
+            let next = next
+                .split(|ch: char| !ch.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            if n.not_after.contains(next) && c[end_tok].trail == Trail::None {
+                return end_tok + 1;
             }
         }
         let words = end_tok - l + 1;
-        if words < 2 || words > MAX_WORDS {
+        if !(2..=MAX_WORDS).contains(&words)
+            || (!tail && n.two_word_heads.contains(head) && h - l < 2)
+        {
             return end_tok + 1;
         }
         // Places qualify a university ("Kyoto University") but not an office ("UK
@@ -378,7 +397,9 @@ impl<'a> Ctx<'a, '_> {
         if media && !self.publication_context(head, start, c[end_tok].end) {
             return end_tok + 1;
         }
-        if self.known_or_institute(start, end, c[h].start, c[h].end) {
+        if self.known_or_institute(start, end, c[h].start, c[h].end)
+            || self.known_acronym_after(end)
+        {
             return end_tok + 1;
         }
         let rule = if media { RULE_MEDIA } else { RULE_HEAD };
@@ -545,6 +566,30 @@ impl<'a> Ctx<'a, '_> {
                     _ => false,
                 })
             })
+    }
+
+    /// "... Development Authority (IMDA)": a known acronym right after the name says which
+    /// body is meant (its gazetteer name), whatever the words before it.
+    fn known_acronym_after(&self, end: usize) -> bool {
+        let rest = &self.s[end..];
+        let Some(inner) = rest.strip_prefix(" (") else {
+            return false;
+        };
+        let at = end + 2;
+        let Some(close) = inner.find(')').filter(|&k| k <= 16) else {
+            return false;
+        };
+        let lo = self.raws.partition_point(|r| r.start < at);
+        self.raws.get(lo).is_some_and(|r| {
+            r.start == at
+                && r.end == at + close
+                && self.g.targets_of(r).any(|t| {
+                    t.role == Role::Name
+                        && self.g.entries.get(t.entry as usize).is_some_and(|e| {
+                            matches!(e.kind, MentionKind::Organization | MentionKind::Institute)
+                        })
+                })
+        })
     }
 
     /// A strong media word needs no context; a weak one a reporting verb or phrase, a
