@@ -168,6 +168,10 @@ struct NamesSpec {
     two_word_heads: Vec<String>,
     #[serde(default)]
     not_after: Vec<String>,
+    #[serde(default)]
+    tail_stop: Vec<String>,
+    #[serde(default)]
+    facility_heads: Vec<String>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -577,6 +581,8 @@ impl Gazetteer {
                 (&mut n.of_prefixes, &ns.of_prefixes),
                 (&mut n.two_word_heads, &ns.two_word_heads),
                 (&mut n.not_after, &ns.not_after),
+                (&mut n.tail_stop, &ns.tail_stop),
+                (&mut n.facility_heads, &ns.facility_heads),
             ];
             for (set, words) in lists {
                 set.extend(words.iter().map(|w| w.trim().to_string()));

@@ -391,7 +391,9 @@ fn founded_by<'a>(
         && founding_in(r.end, head.start)
         && !raws[..i]
             .iter()
-            .any(|x| x.start >= r.end && context::country_code(g, x).is_some())
+            .rev()
+            .take_while(|x| x.start >= r.end)
+            .any(|x| context::country_code(g, x).is_some())
     {
         out.push(found_institute(head.start, head.end, code, RULE_FOUNDED));
         return true;

@@ -17,7 +17,7 @@ use super::Found;
 use super::gazetteer::{Gazetteer, Raw, Role};
 use crate::model::MentionKind;
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The `[names]` settings.
 #[derive(Default)]
@@ -39,6 +39,10 @@ pub struct NameRules {
     pub two_word_heads: HashSet<String>,
     /// Lowercase words after a head that make it a modifier ("models").
     pub not_after: HashSet<String>,
+    /// Document words that end a tail but may qualify a head ("Strategy Council").
+    pub tail_stop: HashSet<String>,
+    /// Heads for which a city is no qualifier ("Center").
+    pub facility_heads: HashSet<String>,
 }
 
 const RULE_HEAD: &str = "entities/names:head-word";
@@ -198,38 +202,63 @@ pub fn find<'a>(
     ctx.copyright();
     ctx.company_lists(&toks);
     let Ctx { mut found, .. } = ctx;
+    if found.is_empty() {
+        return;
+    }
     // "the Harwick Institute" after "the Harwick Institute for Technology Policy" is the
     // same body: a name that a longer one continues with "of / for / on" takes its value.
-    let longer: Vec<String> = found
+    // Distinct values only: a long document repeats its names many times.
+    let values: HashSet<&str> = found
         .iter()
-        .map(|f| f.2.clone())
+        .map(|f| f.2.as_str())
         .chain(
             out.iter()
                 .filter(|f| f.kind == MentionKind::Organization)
-                .map(|f| f.value.to_string()),
+                .map(|f| &*f.value),
         )
         .collect();
-    for f in found.iter_mut() {
-        let full = longer.iter().find(|w| {
-            w.strip_prefix(f.2.as_str()).is_some_and(|rest| {
+    let mut full_of: HashMap<String, String> = HashMap::new();
+    for v in &values {
+        let full = values.iter().find(|w| {
+            w.strip_prefix(*v).is_some_and(|rest| {
                 rest.starts_with(" of ") || rest.starts_with(" for ") || rest.starts_with(" on ")
             })
         });
         if let Some(full) = full {
+            full_of.insert(v.to_string(), full.to_string());
+        }
+    }
+    drop(values);
+    for f in found.iter_mut() {
+        if let Some(full) = full_of.get(&f.2) {
             f.2 = full.clone();
         }
     }
+    // Mentions found so far, by start, to test overlaps without a scan per name.
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by_key(|&k| out[k].start);
+    let longest = out.iter().map(|f| f.end - f.start).max().unwrap_or(0);
+    let mut drop_place = vec![false; out.len()];
+    let mut add = Vec::new();
     for (start, end, value, rule) in found {
-        let overlaps = |f: &Found| f.start < end && start < f.end;
-        if out
+        let lo = order.partition_point(|&k| out[k].start + longest <= start);
+        let hits: Vec<usize> = order[lo..]
             .iter()
-            .any(|f| overlaps(f) && !matches!(f.kind, MentionKind::Country | MentionKind::Location))
+            .copied()
+            .take_while(|&k| out[k].start < end)
+            .filter(|&k| start < out[k].end)
+            .collect();
+        if hits
+            .iter()
+            .any(|&k| !matches!(out[k].kind, MentionKind::Country | MentionKind::Location))
         {
             continue;
         }
         // "Korea University", "Busan Women's University": the place is part of the name.
-        out.retain(|f| !overlaps(f));
-        out.push(Found {
+        for k in hits {
+            drop_place[k] = true;
+        }
+        add.push(Found {
             start,
             end,
             kind: MentionKind::Organization,
@@ -239,6 +268,12 @@ pub fn find<'a>(
             weak: false,
         });
     }
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        !drop_place[k - 1]
+    });
+    out.extend(add);
 }
 
 struct Ctx<'a, 'r> {
@@ -319,6 +354,7 @@ impl<'a> Ctx<'a, '_> {
             l += 1;
         }
         // "State of California Department of Technology": a "State of X" before the run.
+        let mut formal = false;
         if l == i
             && i >= 2
             && self.word(&c[i - 1]) == "of"
@@ -326,6 +362,32 @@ impl<'a> Ctx<'a, '_> {
             && n.of_prefixes.contains(self.word(&c[i - 2]))
         {
             l = i - 2;
+            formal = true;
+        }
+        // "Information and Communication Strategy Committee", "Software & Information
+        // Industry Association": one to three capitalised words and "and" before the run,
+        // when they hold no head (else they are a name of their own) and no country.
+        if l == i && i >= 2 && matches!(self.word(&c[i - 1]), "and" | "&") {
+            let mut k = i - 1;
+            while k > 0 && i - 1 - k < 3 {
+                let w = self.word(&c[k - 1]);
+                if !is_cap(w) || c[k - 1].trail != Trail::None || n.not_first.contains(w) {
+                    break;
+                }
+                k -= 1;
+            }
+            let joined = k < i - 1
+                && (k == 0 || !is_cap(self.word(&c[k - 1])))
+                && (k..i - 1).all(|m| {
+                    let w = self.word(&c[m]);
+                    !self.is_head(w)
+                        && !n.stop.contains(w)
+                        && !n.titles.contains(w)
+                        && !self.is_country_word(c[m].start, c[m].end)
+                });
+            if joined {
+                l = k;
+            }
         }
         // An event, law or legislature word anywhere in the modifiers: not an organisation.
         if (l..=h).any(|k| n.stop.contains(self.word(&c[k]))) {
@@ -366,14 +428,15 @@ impl<'a> Ctx<'a, '_> {
         {
             return end_tok + 1;
         }
-        // Places qualify a university ("Kyoto University") but not an office ("UK
-        // Department", "Pangyo R&D Center").
+        // Countries qualify a university ("Korea University") but do not make an office a
+        // name ("UK Department"); a city does ("Tokyo Research Laboratory").
         let place_names = matches!(head, "University" | "College" | "School" | "Academy");
+        let facility = n.facility_heads.contains(head);
         let generic = |k: usize| {
             n.generic.contains(self.word(&c[k]))
-                || (!place_names && self.is_place(c[k].start, c[k].end))
+                || (!place_names && self.is_place_word(c[k].start, c[k].end, facility))
         };
-        if !tail && (l..h).all(generic) {
+        if !tail && !formal && (l..h).all(generic) {
             return end_tok + 1;
         }
         let (start, mut end) = (c[l].start, c[end_tok].end);
@@ -427,7 +490,7 @@ impl<'a> Ctx<'a, '_> {
             let run_start = k;
             while k < c.len() {
                 let w = self.word(&c[k]);
-                if !is_cap(w) || n.titles.contains(w) || n.stop.contains(w) {
+                if !is_cap(w) || n.titles.contains(w) || self.ends_tail(w) {
                     break;
                 }
                 if c[k].trail != Trail::None {
@@ -438,7 +501,7 @@ impl<'a> Ctx<'a, '_> {
             let stopped_inside = k < c.len()
                 && is_cap(self.word(&c[k]))
                 && !n.titles.contains(self.word(&c[k]))
-                && !n.stop.contains(self.word(&c[k]));
+                && !self.ends_tail(self.word(&c[k]));
             let run_end = if stopped_inside { k } else { k.checked_sub(1)? };
             if run_end < run_start || (k == run_start && !stopped_inside) {
                 break;
@@ -493,6 +556,11 @@ impl<'a> Ctx<'a, '_> {
         end
     }
 
+    fn ends_tail(&self, w: &str) -> bool {
+        let n = self.rules();
+        n.stop.contains(w) || n.tail_stop.contains(w)
+    }
+
     fn at_sentence_start(&self, t: &Tok) -> bool {
         if t.lead {
             return true;
@@ -512,8 +580,8 @@ impl<'a> Ctx<'a, '_> {
         set.contains(w.to_lowercase().as_str())
     }
 
-    /// A country or place name covers the word.
-    fn is_place(&self, start: usize, end: usize) -> bool {
+    /// A country name or adjective (or, with `cities`, any place) covers the word.
+    fn is_place_word(&self, start: usize, end: usize, cities: bool) -> bool {
         let lo = self.raws.partition_point(|r| r.end <= start);
         self.raws[lo..]
             .iter()
@@ -521,8 +589,25 @@ impl<'a> Ctx<'a, '_> {
             .any(|r| {
                 self.g.targets_of(r).any(|t| {
                     self.g.entries.get(t.entry as usize).is_some_and(|e| {
-                        matches!(e.kind, MentionKind::Country | MentionKind::Location)
+                        e.kind == MentionKind::Country
+                            || (cities && e.kind == MentionKind::Location)
                     })
+                })
+            })
+    }
+
+    /// A country name or adjective covers the word.
+    fn is_country_word(&self, start: usize, end: usize) -> bool {
+        let lo = self.raws.partition_point(|r| r.end <= start);
+        self.raws[lo..]
+            .iter()
+            .take_while(|r| r.start < end)
+            .any(|r| {
+                self.g.targets_of(r).any(|t| {
+                    self.g
+                        .entries
+                        .get(t.entry as usize)
+                        .is_some_and(|e| e.kind == MentionKind::Country)
                 })
             })
     }
