@@ -49,6 +49,7 @@ const RULE_HEAD: &str = "entities/names:head-word";
 const RULE_MEDIA: &str = "entities/names:publication";
 const RULE_COPYRIGHT: &str = "entities/names:copyright";
 const RULE_LIST: &str = "entities/names:company-list";
+const RULE_DATELINE: &str = "entities/names:dateline";
 
 /// Lowercase words that may join the parts of a name.
 const CONNECTORS: &[&str] = &[
@@ -200,6 +201,7 @@ pub fn find<'a>(
         i = j + 1;
     }
     ctx.copyright();
+    ctx.datelines();
     ctx.company_lists(&toks);
     let Ctx { mut found, .. } = ctx;
     if found.is_empty() {
@@ -718,6 +720,46 @@ impl<'a> Ctx<'a, '_> {
                 .any(|m| a.starts_with(m))
         });
         cited_before && cited_after
+    }
+
+    /// A wire dateline: "LISBON, 3 March (Lusa) --" names the agency.
+    fn datelines(&mut self) {
+        let s = self.s;
+        for dash in [") --", ") —", ") –"] {
+            for (at, _) in s.match_indices(dash) {
+                let Some(open) = s[..at].rfind('(').filter(|&o| at - o <= 40) else {
+                    continue;
+                };
+                // After a date or a city in capitals: "SEOUL, Nov. 27", "WASHINGTON".
+                let before = s[..open].trim_end();
+                let last = before.rsplit(' ').next().unwrap_or("");
+                let dated = before.ends_with(|c: char| c.is_ascii_digit())
+                    || (last.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                        && !last.chars().any(char::is_lowercase));
+                if !dated {
+                    continue;
+                }
+                let toks = tokens(s, open + 1, at);
+                let words: Vec<&str> = toks.iter().map(|t| self.word(t)).collect();
+                let ok = (1..=3).contains(&words.len())
+                    && words.iter().all(|w| {
+                        is_cap(w)
+                            && !self.rules().not_first.contains(*w)
+                            && !self.rules().stop.contains(*w)
+                            && !self.rules().tail_stop.contains(*w)
+                    })
+                    && toks.iter().all(|t| t.trail == Trail::None && !t.lead);
+                if !ok {
+                    continue;
+                }
+                let (start, end) = (toks[0].start, toks[toks.len() - 1].end);
+                if self.overlaps_any_name(start, end) {
+                    continue;
+                }
+                self.found
+                    .push((start, end, s[start..end].to_string(), RULE_DATELINE));
+            }
+        }
     }
 
     /// "© 2024 Ridgeway Media Ltd." names the publisher.
