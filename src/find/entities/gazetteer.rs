@@ -172,6 +172,8 @@ struct NamesSpec {
     tail_stop: Vec<String>,
     #[serde(default)]
     facility_heads: Vec<String>,
+    #[serde(default)]
+    anaphora_heads: Vec<String>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -583,6 +585,7 @@ impl Gazetteer {
                 (&mut n.not_after, &ns.not_after),
                 (&mut n.tail_stop, &ns.tail_stop),
                 (&mut n.facility_heads, &ns.facility_heads),
+                (&mut n.anaphora_heads, &ns.anaphora_heads),
             ];
             for (set, words) in lists {
                 set.extend(words.iter().map(|w| w.trim().to_string()));

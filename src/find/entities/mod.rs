@@ -61,6 +61,23 @@ const RULE_LEARNED: &str = "entities/acronyms:defined-in-document";
 const RULE_AMBIGUOUS: &str = "entities/institutes:ambiguous-resolved";
 const RULE_FOUNDED: &str = "entities/institutes:founded-by";
 
+/// Every context rule id an entity mention can carry besides `entities/<file>`, for
+/// `aisi rules stats` to list the ones that never fired.
+pub fn context_rules() -> Vec<(&'static str, MentionKind)> {
+    let mut v = vec![
+        (RULE_QUALIFIED, MentionKind::Institute),
+        (RULE_MEMBERS, MentionKind::Institute),
+        (RULE_FOCUS, MentionKind::Institute),
+        (RULE_AMBIGUOUS, MentionKind::Institute),
+        (RULE_FOUNDED, MentionKind::Institute),
+        (RULE_DEFINITION, MentionKind::Organization),
+        (RULE_LEARNED, MentionKind::Organization),
+        (people::RULE_PERSON, MentionKind::Person),
+    ];
+    v.extend(names::RULES.iter().map(|r| (*r, MentionKind::Organization)));
+    v
+}
+
 /// How far (bytes) around an ambiguous alias cue words are looked for.
 const CUE_WINDOW: usize = 400;
 /// How far before / after a country list a Network cue makes it a member list.

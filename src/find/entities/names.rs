@@ -43,6 +43,8 @@ pub struct NameRules {
     pub tail_stop: HashSet<String>,
     /// Heads for which a city is no qualifier ("Center").
     pub facility_heads: HashSet<String>,
+    /// Head words that, after "the", stand for the one body of that kind named before.
+    pub anaphora_heads: HashSet<String>,
 }
 
 const RULE_HEAD: &str = "entities/names:head-word";
@@ -50,6 +52,17 @@ const RULE_MEDIA: &str = "entities/names:publication";
 const RULE_COPYRIGHT: &str = "entities/names:copyright";
 const RULE_LIST: &str = "entities/names:company-list";
 const RULE_DATELINE: &str = "entities/names:dateline";
+const RULE_COREFERENCE: &str = "entities/names:coreference";
+
+/// The rules of this module, for `aisi rules stats`.
+pub const RULES: &[&str] = &[
+    RULE_HEAD,
+    RULE_MEDIA,
+    RULE_COPYRIGHT,
+    RULE_LIST,
+    RULE_DATELINE,
+    RULE_COREFERENCE,
+];
 
 /// Lowercase words that may join the parts of a name.
 const CONNECTORS: &[&str] = &[
@@ -275,6 +288,67 @@ pub fn find<'a>(
         k += 1;
         !drop_place[k - 1]
     });
+    out.extend(add);
+    coreference(g, s, &toks, out);
+}
+
+/// "the Ministry", "the Foundation": the one body with that head word the document has
+/// named before ("the Ministry of Transport ... the Ministry said"). Two candidates: none.
+fn coreference<'a>(g: &Gazetteer, s: &str, toks: &[Tok], out: &mut Vec<Found<'a>>) {
+    let n = &g.names;
+    if n.anaphora_heads.is_empty() {
+        return;
+    }
+    // Per head word: the first mention's value, and where a second distinct value starts.
+    let mut by_head: HashMap<&str, (usize, String, usize)> = HashMap::new();
+    let mut orgs: Vec<(usize, &str)> = out
+        .iter()
+        .filter(|f| f.kind == MentionKind::Organization)
+        .map(|f| (f.start, &*f.value))
+        .collect();
+    orgs.sort();
+    for (start, value) in orgs {
+        let first = value.split(' ').next().unwrap_or("");
+        let last = value.rsplit(' ').next().unwrap_or("");
+        for h in [first, last] {
+            let Some(h) = n.anaphora_heads.get(h) else {
+                continue;
+            };
+            let e = by_head
+                .entry(h.as_str())
+                .or_insert((start, value.to_string(), usize::MAX));
+            if e.1 != value && e.2 == usize::MAX {
+                e.2 = start;
+            }
+        }
+    }
+    if by_head.is_empty() {
+        return;
+    }
+    let mut add = Vec::new();
+    for w in toks.windows(3) {
+        let (the, head, next) = (&w[0], &w[1], &w[2]);
+        if &s[the.start..the.end] != "the" || the.trail != Trail::None {
+            continue;
+        }
+        let Some((first_at, value, second_at)) = by_head.get(&s[head.start..head.end]) else {
+            continue;
+        };
+        // The name must end at the head ("the Ministry said", not "the Ministry of X").
+        let nw = &s[next.start..next.end];
+        let ends = head.trail != Trail::None || !(is_cap(nw) || is_connector(nw));
+        if ends && *first_at < head.start && head.start < *second_at {
+            add.push(Found {
+                start: head.start,
+                end: head.end,
+                kind: MentionKind::Organization,
+                value: Cow::Owned(value.clone()),
+                rule: Cow::Borrowed(RULE_COREFERENCE),
+                raw: None,
+                weak: false,
+            });
+        }
+    }
     out.extend(add);
 }
 
