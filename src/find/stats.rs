@@ -66,6 +66,17 @@ pub fn rule_stats(out: &Path, rules: Option<&PatternRules>) -> Result<Vec<RuleSt
                 });
             }
         }
+        // The entity context rules (gazetteer files fire under their own names).
+        for (id, kind) in super::entities::context_rules() {
+            if !fired.contains(id) {
+                stats.push(RuleStat {
+                    rule: id.to_string(),
+                    kind: kind.as_str().to_string(),
+                    mentions: 0,
+                    docs: 0,
+                });
+            }
+        }
     }
     Ok(stats)
 }

@@ -15,6 +15,16 @@ use crate::model::MentionKind;
 /// Whether the text between two chained list items only separates them
 /// (", ", " and ", ", and the ", "'s and ", " & ").
 pub fn is_list_gap(gap: &str) -> bool {
+    // A short aside in brackets does not break a list ("the European Commission
+    // (represented by its AI Office), France").
+    let unbracketed;
+    let gap = match (gap.find('('), gap.find(')')) {
+        (Some(a), Some(b)) if a < b && b - a <= 80 => {
+            unbracketed = format!("{}{}", &gap[..a], &gap[b + 1..]);
+            unbracketed.as_str()
+        }
+        _ => gap,
+    };
     if gap.len() > 24 {
         return false;
     }

@@ -23,6 +23,10 @@ struct FileSpec {
     /// "Chad"); the default matches names in any case and acronyms exactly.
     #[serde(default)]
     case: Option<String>,
+    /// `false`: the entries are matched (so the names inside them are not) but give no
+    /// mention: legislatures and chambers ("UN General Assembly" is not "UN").
+    #[serde(default)]
+    mention: Option<bool>,
     #[serde(default)]
     entry: Vec<toml::Spanned<EntrySpec>>,
     #[serde(default)]
@@ -31,6 +35,8 @@ struct FileSpec {
     person: Option<toml::Spanned<PersonSpec>>,
     #[serde(default)]
     acronyms: Option<toml::Spanned<AcronymSpec>>,
+    #[serde(default)]
+    names: Option<toml::Spanned<NamesSpec>>,
     /// Examples that concern the file's context rules rather than one entry.
     #[serde(default)]
     example: Vec<toml::Spanned<ExampleSpec>>,
@@ -65,6 +71,10 @@ struct EntrySpec {
     /// This organisation also acts as the institute with this code.
     #[serde(default)]
     institute: Option<String>,
+    /// Short names of a parent ("IBM" for "IBM Japan") that stand for this entry in a
+    /// document that also names this entry.
+    #[serde(default)]
+    short: Vec<String>,
     /// Must-match examples; the value defaults to the entry's.
     #[serde(default)]
     examples: Vec<ExampleSpec>,
@@ -86,6 +96,19 @@ struct HeadSpec {
     /// Words that, near a list of countries, make it a list of Network members.
     #[serde(default)]
     list_cues: Vec<String>,
+    /// Words that do so only in a document that names the Network ("members").
+    #[serde(default)]
+    member_cues: Vec<String>,
+    /// Words that make a country list something else ("signed": signatories).
+    #[serde(default)]
+    list_not: Vec<String>,
+    /// Plain words that name a country's institute only with the country right before
+    /// them ("the Canadian institute", "the UK and US institutes").
+    #[serde(default)]
+    qualified_only: Vec<String>,
+    /// Verbs of founding: "<country> launched / set up ... an institute".
+    #[serde(default)]
+    founding: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -112,6 +135,45 @@ struct AcronymSpec {
     /// Lowercase words allowed inside a full name without an acronym letter.
     #[serde(default)]
     stopwords: Vec<String>,
+}
+
+/// Organisation names by shape (`names.rs`); every list is a set of words or phrases.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamesSpec {
+    heads: Vec<String>,
+    #[serde(default)]
+    legal_forms: Vec<String>,
+    #[serde(default)]
+    media_strong: Vec<String>,
+    #[serde(default)]
+    media_weak: Vec<String>,
+    #[serde(default)]
+    reported_by: Vec<String>,
+    #[serde(default)]
+    reporting: Vec<String>,
+    #[serde(default)]
+    company_lists: Vec<String>,
+    #[serde(default)]
+    generic: Vec<String>,
+    #[serde(default)]
+    not_first: Vec<String>,
+    #[serde(default)]
+    stop: Vec<String>,
+    #[serde(default)]
+    titles: Vec<String>,
+    #[serde(default)]
+    of_prefixes: Vec<String>,
+    #[serde(default)]
+    two_word_heads: Vec<String>,
+    #[serde(default)]
+    not_after: Vec<String>,
+    #[serde(default)]
+    tail_stop: Vec<String>,
+    #[serde(default)]
+    facility_heads: Vec<String>,
+    #[serde(default)]
+    anaphora_heads: Vec<String>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -142,6 +204,10 @@ pub enum Role {
     Anaphor,
     /// A word that makes a nearby country list a list of Network members.
     ListCue,
+    /// A list cue that counts only in documents naming the Network.
+    MemberCue,
+    /// A plain word ("institute") that names an institute only when qualified.
+    QualifiedHead,
     PersonTitle,
     PersonBefore,
     PersonRoleWord,
@@ -165,6 +231,10 @@ pub struct Entry {
     pub cues: Vec<String>,
     pub member_code: Option<String>,
     pub institute: Option<String>,
+    /// Values of other entries that stand for this one where it is named too.
+    pub short: Vec<String>,
+    /// Matched but never a mention (legislatures).
+    pub silent: bool,
     /// Rule id written on mentions: `entities/<file stem>`.
     pub rule: String,
 }
@@ -189,6 +259,12 @@ pub struct Gazetteer {
     pub org_heads: Vec<String>,
     pub stopwords: Vec<String>,
     pub not_names: Vec<String>,
+    /// Organisation names by shape.
+    pub names: super::names::NameRules,
+    /// Words that make a country list not a member list.
+    pub list_not: Vec<String>,
+    /// Verbs of founding an institute.
+    pub founding: Vec<String>,
     /// Codes that have an institute entry: the only ones a member list can name.
     pub institute_codes: Vec<String>,
 }
@@ -400,6 +476,8 @@ impl Gazetteer {
                 cues: e.cues.clone(),
                 member_code: e.member_code.clone(),
                 institute: e.institute.clone(),
+                short: e.short.clone(),
+                silent: spec.mention == Some(false),
                 rule: rule.clone(),
             });
             // The value itself is a name unless it is a code.
@@ -462,6 +540,14 @@ impl Gazetteer {
             for a in &h.list_cues {
                 b.add(a, u32::MAX, Role::ListCue, true);
             }
+            for a in &h.member_cues {
+                b.add(a, u32::MAX, Role::MemberCue, true);
+            }
+            for a in &h.qualified_only {
+                b.add(a, u32::MAX, Role::QualifiedHead, true);
+            }
+            self.list_not.extend(h.list_not.iter().cloned());
+            self.founding.extend(h.founding.iter().cloned());
         }
         if let Some(p) = &spec.person {
             let p = p.get_ref();
@@ -480,6 +566,37 @@ impl Gazetteer {
             let a = a.get_ref();
             self.org_heads.extend(a.org_heads.iter().cloned());
             self.stopwords.extend(a.stopwords.iter().cloned());
+        }
+        if let Some(ns) = &spec.names {
+            let ns = ns.get_ref();
+            let n = &mut self.names;
+            let lists = [
+                (&mut n.heads, &ns.heads),
+                (&mut n.legal_forms, &ns.legal_forms),
+                (&mut n.media_strong, &ns.media_strong),
+                (&mut n.media_weak, &ns.media_weak),
+                (&mut n.reporting, &ns.reporting),
+                (&mut n.generic, &ns.generic),
+                (&mut n.not_first, &ns.not_first),
+                (&mut n.stop, &ns.stop),
+                (&mut n.titles, &ns.titles),
+                (&mut n.of_prefixes, &ns.of_prefixes),
+                (&mut n.two_word_heads, &ns.two_word_heads),
+                (&mut n.not_after, &ns.not_after),
+                (&mut n.tail_stop, &ns.tail_stop),
+                (&mut n.facility_heads, &ns.facility_heads),
+                (&mut n.anaphora_heads, &ns.anaphora_heads),
+            ];
+            for (set, words) in lists {
+                set.extend(words.iter().map(|w| w.trim().to_string()));
+            }
+            n.reported_by
+                .extend(ns.reported_by.iter().map(|p| p.trim().to_lowercase()));
+            n.company_lists
+                .extend(ns.company_lists.iter().map(|p| p.trim().to_string()));
+            if n.heads.iter().chain(&n.reported_by).any(String::is_empty) {
+                bail!("{file}: [names] holds an empty word");
+            }
         }
         for x in &spec.example {
             let line = line_of(src, x.span().start);
@@ -635,6 +752,10 @@ fn is_plain(b: u8) -> bool {
 /// A normalised copy of a text and the way back to original offsets.
 pub struct NormText {
     pub s: String,
+    /// Normalised offsets of the spaces that stand for a hard break of the original: a
+    /// blank line, a tab or a run of spaces (table cells, columns). Names do not cross
+    /// them; a single line break inside a name is fine.
+    pub breaks: Vec<usize>,
     /// (normalised offset, original − normalised) wherever that difference changes: the
     /// normalised text is never longer than the original, so the difference only grows.
     points: Vec<(u32, u32)>,
@@ -654,6 +775,9 @@ impl NormText {
         };
         let mut in_space = false;
         let mut last_alpha = false;
+        let mut breaks: Vec<usize> = Vec::new();
+        // The whitespace run being collapsed: its newlines, and whether it is a break.
+        let (mut ws_newlines, mut ws_spaces, mut ws_hard) = (0u32, 0u32, false);
         let mut i = 0;
         while i < bytes.len() {
             // Runs of ordinary ASCII are copied as they are: most of any text.
@@ -679,6 +803,8 @@ impl NormText {
                 out.extend_from_slice(&bytes[i..j]);
                 last_alpha = bytes[j - 1].is_ascii_alphabetic();
                 in_space = bytes[j - 1] == b' ';
+                // A new whitespace run starts (with the copied space, if any).
+                (ws_newlines, ws_spaces, ws_hard) = (0, u32::from(in_space), false);
                 i = j;
                 continue;
             }
@@ -698,6 +824,17 @@ impl NormText {
                     if !in_space {
                         mark(&mut points, &out, i);
                         out.push(b' ');
+                        (ws_newlines, ws_spaces, ws_hard) = (0, 0, false);
+                    }
+                    match c {
+                        '\n' => ws_newlines += 1,
+                        '\r' => {}
+                        '\t' => ws_hard = true,
+                        _ => ws_spaces += 1,
+                    }
+                    let hard = ws_hard || ws_newlines >= 2 || (ws_newlines == 0 && ws_spaces >= 2);
+                    if hard && breaks.last() != Some(&(out.len() - 1)) {
+                        breaks.push(out.len() - 1);
                     }
                     in_space = true;
                     last_alpha = false;
@@ -724,6 +861,7 @@ impl NormText {
                 _ => None,
             };
             in_space = false;
+            (ws_newlines, ws_spaces, ws_hard) = (0, 0, false);
             mark(&mut points, &out, i);
             match rep {
                 Some(r) => {
@@ -741,7 +879,7 @@ impl NormText {
         // Only whole characters were copied, so this cannot fail; stay total anyway.
         let s = String::from_utf8(out)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        NormText { s, points }
+        NormText { s, points, breaks }
     }
 
     fn orig_of(&self, at: usize) -> usize {

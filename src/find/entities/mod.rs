@@ -11,6 +11,7 @@
 mod acronyms;
 mod context;
 mod gazetteer;
+mod names;
 mod people;
 
 use super::DocContext;
@@ -58,6 +59,24 @@ const RULE_FOCUS: &str = "entities/institutes:main-institute";
 const RULE_DEFINITION: &str = "entities/acronyms:definition";
 const RULE_LEARNED: &str = "entities/acronyms:defined-in-document";
 const RULE_AMBIGUOUS: &str = "entities/institutes:ambiguous-resolved";
+const RULE_FOUNDED: &str = "entities/institutes:founded-by";
+
+/// Every context rule id an entity mention can carry besides `entities/<file>`, for
+/// `aisi rules stats` to list the ones that never fired.
+pub fn context_rules() -> Vec<(&'static str, MentionKind)> {
+    let mut v = vec![
+        (RULE_QUALIFIED, MentionKind::Institute),
+        (RULE_MEMBERS, MentionKind::Institute),
+        (RULE_FOCUS, MentionKind::Institute),
+        (RULE_AMBIGUOUS, MentionKind::Institute),
+        (RULE_FOUNDED, MentionKind::Institute),
+        (RULE_DEFINITION, MentionKind::Organization),
+        (RULE_LEARNED, MentionKind::Organization),
+        (people::RULE_PERSON, MentionKind::Person),
+    ];
+    v.extend(names::RULES.iter().map(|r| (*r, MentionKind::Organization)));
+    v
+}
 
 /// How far (bytes) around an ambiguous alias cue words are looked for.
 const CUE_WINDOW: usize = 400;
@@ -69,7 +88,7 @@ const LIST_CUE_AFTER: usize = 160;
 pub fn find(rules: &EntityRules, ctx: &DocContext) -> Vec<Mention> {
     let orig = ctx.text.text.as_str();
     let norm = NormText::new(orig);
-    let found = find_norm(&rules.g, &norm.s);
+    let found = find_norm(&rules.g, &norm.s, &norm.breaks);
     found
         .into_iter()
         .filter_map(|f| {
@@ -92,7 +111,7 @@ pub fn find(rules: &EntityRules, ctx: &DocContext) -> Vec<Mention> {
         .collect()
 }
 
-fn find_norm<'a>(g: &'a Gazetteer, s: &'a str) -> Vec<Found<'a>> {
+fn find_norm<'a>(g: &'a Gazetteer, s: &'a str, breaks: &[usize]) -> Vec<Found<'a>> {
     let mut raws: Vec<Raw> = Vec::new();
     g.scan(s, 0, s.len(), &mut raws);
     nested_in_events(g, s, &mut raws);
@@ -105,8 +124,16 @@ fn find_norm<'a>(g: &'a Gazetteer, s: &'a str) -> Vec<Found<'a>> {
         crate::budget::check();
         let r = raws[i];
         if context::has_role(g, &r, Role::Head) {
-            if !qualify_head(g, s, &raws, i, &mut consumed, &mut out) {
+            if !qualify_head(g, s, &raws, i, true, &mut consumed, &mut out)
+                && !founded_by(g, s, &raws, i, &mut out)
+            {
                 unresolved.push(i);
+            }
+            continue;
+        }
+        if context::has_role(g, &r, Role::QualifiedHead) {
+            if !qualify_head(g, s, &raws, i, false, &mut consumed, &mut out) {
+                founded_by(g, s, &raws, i, &mut out);
             }
             continue;
         }
@@ -123,11 +150,13 @@ fn find_norm<'a>(g: &'a Gazetteer, s: &'a str) -> Vec<Found<'a>> {
     out.retain(|f| !(f.kind == MentionKind::Country && f.raw.is_some_and(|i| consumed[i])));
 
     crate::budget::check();
+    names::find(g, s, breaks, &raws, &mut out);
     let learned = learn_acronyms(g, s, &raws, &mut out);
     apply_learned(g, s, &raws, &learned, &mut out, &mut unresolved);
     resolve_ambiguous(g, s, &raws, &ambiguous, &learned, &mut out);
     drop_lone_weak(&mut out);
     crate::budget::check();
+    short_names(g, &mut out);
     member_lists(g, s, &raws, &mut out);
     main_institute(s, &raws, &unresolved, &mut out);
     people::find(g, s, &raws, &mut out);
@@ -145,6 +174,27 @@ fn drop_lone_weak(out: &mut Vec<Found>) {
         .map(|f| (f.kind, f.value.to_string()))
         .collect();
     out.retain(|f| !f.weak || strong.contains(&(f.kind, f.value.to_string())));
+}
+
+/// "IBM" in a document that names "IBM Japan" stands for IBM Japan: entries list the short
+/// names of their parent that they take over (`short`).
+fn short_names(g: &Gazetteer, out: &mut [Found]) {
+    let named: Vec<&gazetteer::Entry> = g
+        .entries
+        .iter()
+        .filter(|e| !e.short.is_empty())
+        .filter(|e| {
+            out.iter()
+                .any(|f| f.kind == MentionKind::Organization && *f.value == *e.value)
+        })
+        .collect();
+    for e in named {
+        for f in out.iter_mut() {
+            if f.kind == MentionKind::Organization && e.short.iter().any(|x| *x == *f.value) {
+                f.value = Cow::Owned(e.value.clone());
+            }
+        }
+    }
 }
 
 /// Event names hold other names ("First meeting of the International Network of AI
@@ -197,6 +247,9 @@ fn names_of<'a>(
         let Some(e) = g.entries.get(t.entry as usize) else {
             continue;
         };
+        if e.silent {
+            continue;
+        }
         kinds.push((e.kind, &e.value, &e.rule, t.weak));
         if let Some(code) = &e.institute {
             kinds.push((MentionKind::Institute, code, &e.rule, t.weak));
@@ -258,6 +311,7 @@ fn qualify_head<'a>(
     s: &str,
     raws: &[Raw],
     i: usize,
+    after: bool,
     consumed: &mut [bool],
     out: &mut Vec<Found<'a>>,
 ) -> bool {
@@ -292,6 +346,9 @@ fn qualify_head<'a>(
         return true;
     }
     // "AI Safety Institute of Japan", "AISIs of Japan and Singapore", "AISIs in the UK"
+    if !after {
+        return false;
+    }
     let mut left = head.end;
     for (k, r) in raws.iter().enumerate().skip(i + 1) {
         if r.start < left {
@@ -320,6 +377,68 @@ fn qualify_head<'a>(
         out.push(found_institute(start, raws[k].end, code, RULE_QUALIFIED));
     }
     !chain.is_empty()
+}
+
+/// "India announced an AI Safety Institute", "South Korea on Wednesday launched a
+/// state-run institute", "the AI Safety Institute that the United States announced": the
+/// country that founds an institute in the same sentence is its country.
+fn founded_by<'a>(
+    g: &'a Gazetteer,
+    s: &str,
+    raws: &[Raw],
+    i: usize,
+    out: &mut Vec<Found<'a>>,
+) -> bool {
+    const REACH: usize = 120;
+    let head = raws[i];
+    let has_institute = |code: &str| g.institute_codes.iter().any(|c| c == code);
+    let founding_in = |from: usize, to: usize| {
+        g.founding
+            .iter()
+            .any(|v| context::count_word(s, from, to, v) > 0)
+    };
+    // Before: the nearest country, then a founding verb, then the head, in one sentence.
+    let lo = head.start.saturating_sub(REACH);
+    let before = raws[..i]
+        .iter()
+        .rev()
+        .take_while(|r| r.start >= lo)
+        .find(|r| context::country_code(g, r).is_some());
+    if let Some(r) = before
+        && let Some(code) = context::country_code(g, r)
+        && has_institute(code)
+        && context::same_sentence(s, r.start, head.end)
+        && founding_in(r.end, head.start)
+        && !raws[..i]
+            .iter()
+            .rev()
+            .take_while(|x| x.start >= r.end)
+            .any(|x| context::country_code(g, x).is_some())
+    {
+        out.push(found_institute(head.start, head.end, code, RULE_FOUNDED));
+        return true;
+    }
+    // After: "... Institute that the United States announced".
+    let rest = &s[head.end..];
+    let rest = rest
+        .strip_prefix(" that ")
+        .or_else(|| rest.strip_prefix(", which "));
+    if let Some(rest) = rest {
+        let at = s.len() - rest.len();
+        let at = at + if rest.starts_with("the ") { 4 } else { 0 };
+        if let Some(r) = raws[i + 1..]
+            .iter()
+            .find(|r| r.start >= at)
+            .filter(|r| r.start == at)
+            && let Some(code) = context::country_code(g, r)
+            && has_institute(code)
+            && founding_in(r.end, (r.end + 40).min(s.len()))
+        {
+            out.push(found_institute(head.start, head.end, code, RULE_FOUNDED));
+            return true;
+        }
+    }
+    false
 }
 
 /// A named institute in the plural ("the UK and U.S. AISIs") takes the countries listed
@@ -608,11 +727,22 @@ fn unique_max(v: &[usize]) -> Option<usize> {
 /// each names its institute ("... offices from Australia, Canada, the European
 /// Commission, France, ...").
 fn member_lists<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], out: &mut Vec<Found<'a>>) {
+    let names_network = raws.iter().any(|r| {
+        g.targets_of(r).any(|t| {
+            t.role == Role::Name
+                && g.entries
+                    .get(t.entry as usize)
+                    .is_some_and(|e| e.kind == MentionKind::Institute && e.value == "NETWORK")
+        })
+    });
     let cue_at: Vec<usize> = raws
         .iter()
         .filter(|r| {
             context::has_role(g, r, Role::Head)
                 || context::has_role(g, r, Role::ListCue)
+                || (names_network
+                    && context::has_role(g, r, Role::MemberCue)
+                    && !s[..r.start].ends_with('-'))
                 || g.targets_of(r).any(|t| {
                     t.role == Role::Name
                         && g.entries.get(t.entry as usize).is_some_and(|e| {
@@ -649,6 +779,10 @@ fn member_lists<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], out: &mut Vec<Found
                     (raws[j].end, x)
                 };
                 context::same_sentence(s, a, b)
+                    && !g
+                        .list_not
+                        .iter()
+                        .any(|w| context::count_word(s, a, b, w) > 0)
             });
             if cued {
                 for r in &raws[i..=j] {

@@ -9,7 +9,7 @@ use super::gazetteer::{Gazetteer, Raw, Role};
 use crate::model::MentionKind;
 use std::borrow::Cow;
 
-const RULE_PERSON: &str = "entities/people:name";
+pub(super) const RULE_PERSON: &str = "entities/people:name";
 const PARTICLES: &[&str] = &[
     "van", "von", "de", "der", "da", "di", "du", "le", "la", "bin",
 ];

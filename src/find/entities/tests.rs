@@ -226,3 +226,51 @@ fn institutes_in_a_list_after_in_are_qualified() {
     let ms = run(&r, "AISIs in the UK, Canada and Japan share results");
     assert_eq!(values(&ms, MentionKind::Institute), vec!["CA", "GB", "JP"]);
 }
+
+#[test]
+fn the_ministry_stands_for_the_one_ministry_named_before() {
+    let r = rules();
+    let one = run(
+        &r,
+        "The Ministry of Transport of Ruritania met. Later the Ministry said no.",
+    );
+    let refs: Vec<&Mention> = one
+        .iter()
+        .filter(|m| m.text == "Ministry" && m.kind == MentionKind::Organization)
+        .collect();
+    assert_eq!(refs.len(), 1, "{one:?}");
+    assert_eq!(
+        refs[0].value.as_str(),
+        Some("Ministry of Transport of Ruritania")
+    );
+    let two = run(
+        &r,
+        "the Ministry of Transport and the Ministry of Health met; the Ministry said no.",
+    );
+    assert!(
+        !two.iter().any(|m| m.text == "Ministry"),
+        "two ministries: no antecedent, {two:?}"
+    );
+}
+
+#[test]
+fn shape_names_stop_at_possessives_breaks_and_titles() {
+    let r = rules();
+    let ms = run(
+        &r,
+        "The Ministry of Defence's budget grew.\n\nHarbour Institute\tFunding\nHome Office Minister Jane Doe spoke at the Korvell Foundation.",
+    );
+    let orgs = values(&ms, MentionKind::Organization);
+    assert!(
+        orgs.contains(&"Ministry of Defence".to_string()),
+        "{orgs:?}"
+    );
+    assert!(orgs.contains(&"Korvell Foundation".to_string()), "{orgs:?}");
+    assert!(orgs.contains(&"Harbour Institute".to_string()), "{orgs:?}");
+    assert!(
+        !orgs
+            .iter()
+            .any(|o| o.contains("Funding") || o.contains("Minister")),
+        "{orgs:?}"
+    );
+}

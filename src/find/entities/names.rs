@@ -1,0 +1,1020 @@
+//! Organisation names by their shape, for bodies no gazetteer lists (settings:
+//! `[names]` in `rules/entities/names.toml`).
+//!
+//! - a run of capitalised words ending in a head word ("Gradient Institute"), or a head
+//!   word with an "of / for / on" tail ("Ministry of Transport", "Centre for Policy,
+//!   Law and Society"); a possessive ends the name ("the Ministry of Defence's budget");
+//! - a publication: capitalised words ending in a strong media word ("The Harbour
+//!   Gazette"), or a weak one in a reporting context ("reported by Tech Daily");
+//! - the holder of a copyright line ("© 2024 Ridgeway Media Ltd.");
+//! - the members of a company list ("companies such as Brightline, Corvid and Tamsin").
+//!
+//! Guards: generic-only names ("National Institute"), leading determiners and sentence
+//! starts, event / law / document / legislature words, job titles, and anything a
+//! gazetteer already names (known bodies and generic institute names keep their rules).
+
+use super::Found;
+use super::gazetteer::{Gazetteer, Raw, Role};
+use crate::model::MentionKind;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+/// The `[names]` settings.
+#[derive(Default)]
+pub struct NameRules {
+    pub heads: HashSet<String>,
+    pub legal_forms: HashSet<String>,
+    pub media_strong: HashSet<String>,
+    pub media_weak: HashSet<String>,
+    pub reported_by: Vec<String>,
+    pub reporting: HashSet<String>,
+    pub company_lists: Vec<String>,
+    pub generic: HashSet<String>,
+    pub not_first: HashSet<String>,
+    pub stop: HashSet<String>,
+    pub titles: HashSet<String>,
+    /// Words that join a name through "of" before it ("State of California ...").
+    pub of_prefixes: HashSet<String>,
+    /// Heads that need two modifiers before them ("Administration").
+    pub two_word_heads: HashSet<String>,
+    /// Lowercase words after a head that make it a modifier ("models").
+    pub not_after: HashSet<String>,
+    /// Document words that end a tail but may qualify a head ("Strategy Council").
+    pub tail_stop: HashSet<String>,
+    /// Heads for which a city is no qualifier ("Center").
+    pub facility_heads: HashSet<String>,
+    /// Head words that, after "the", stand for the one body of that kind named before.
+    pub anaphora_heads: HashSet<String>,
+}
+
+const RULE_HEAD: &str = "entities/names:head-word";
+const RULE_MEDIA: &str = "entities/names:publication";
+const RULE_COPYRIGHT: &str = "entities/names:copyright";
+const RULE_LIST: &str = "entities/names:company-list";
+const RULE_DATELINE: &str = "entities/names:dateline";
+const RULE_COREFERENCE: &str = "entities/names:coreference";
+
+/// The rules of this module, for `aisi rules stats`.
+pub const RULES: &[&str] = &[
+    RULE_HEAD,
+    RULE_MEDIA,
+    RULE_COPYRIGHT,
+    RULE_LIST,
+    RULE_DATELINE,
+    RULE_COREFERENCE,
+];
+
+/// Lowercase words that may join the parts of a name.
+const CONNECTORS: &[&str] = &[
+    "of", "for", "on", "and", "&", "the", "de", "du", "des", "la", "le", "et", "d'",
+];
+/// Longest name considered, in words.
+const MAX_WORDS: usize = 14;
+
+/// What follows a word up to the next one.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Trail {
+    /// A space only.
+    None,
+    Comma,
+    /// "'s" (not part of the word's span).
+    Possessive,
+    /// Any other punctuation: the name cannot go on.
+    Break,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    start: usize,
+    end: usize,
+    /// Punctuation before the word ("(", a quote).
+    lead: bool,
+    trail: Trail,
+}
+
+/// Splits the normalised text into words with what surrounds them.
+fn tokens(s: &str, from: usize, to: usize) -> Vec<Tok> {
+    let mut out = Vec::new();
+    let mut at = from;
+    for piece in s[from..to].split(' ') {
+        let p_start = at;
+        at += piece.len() + 1;
+        if piece.is_empty() {
+            continue;
+        }
+        if piece == "&" {
+            out.push(Tok {
+                start: p_start,
+                end: p_start + 1,
+                lead: false,
+                trail: Trail::None,
+            });
+            continue;
+        }
+        let Some(first) = piece.find(|c: char| c.is_alphanumeric()) else {
+            // Punctuation alone breaks a name.
+            if let Some(last) = out.last_mut() {
+                last.trail = Trail::Break;
+            }
+            continue;
+        };
+        let last_alnum = piece
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_alphanumeric())
+            .map_or(piece.len(), |(i, c)| i + c.len_utf8());
+        let mut end = last_alnum;
+        let rest = &piece[last_alnum..];
+        let word = &piece[first..last_alnum];
+        let trail = if rest.is_empty() {
+            match word.strip_suffix("'s") {
+                Some(w) if !w.is_empty() => {
+                    end = first + w.len();
+                    Trail::Possessive
+                }
+                _ => Trail::None,
+            }
+        } else if rest == "," {
+            Trail::Comma
+        } else if rest == "." && word.contains('.') {
+            // "U.S.", "J.P.": the dot belongs to the abbreviation.
+            end = last_alnum + 1;
+            Trail::None
+        } else if rest == "'" && word.ends_with('s') {
+            Trail::Possessive
+        } else {
+            Trail::Break
+        };
+        out.push(Tok {
+            start: p_start + first,
+            end: p_start + end,
+            lead: first > 0,
+            trail,
+        });
+    }
+    out
+}
+
+fn is_cap(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+fn is_connector(w: &str) -> bool {
+    CONNECTORS.contains(&w)
+}
+
+/// Every organisation found by shape, added to `out`.
+pub fn find<'a>(
+    g: &'a Gazetteer,
+    s: &'a str,
+    breaks: &[usize],
+    raws: &[Raw],
+    out: &mut Vec<Found<'a>>,
+) {
+    let n = &g.names;
+    if n.heads.is_empty() && n.media_strong.is_empty() {
+        return;
+    }
+    let mut toks = tokens(s, 0, s.len());
+    // A blank line, a tab or a column gap ends a name.
+    let mut b = 0;
+    for k in 0..toks.len().saturating_sub(1) {
+        let (end, next) = (toks[k].end, toks[k + 1].start);
+        while b < breaks.len() && breaks[b] < end {
+            b += 1;
+        }
+        if b < breaks.len() && breaks[b] < next {
+            toks[k].trail = Trail::Break;
+        }
+    }
+    let mut ctx = Ctx {
+        g,
+        s,
+        raws,
+        lower_words: None,
+        found: Vec::new(),
+    };
+    // Chunks: capitalised words and the connectors between them.
+    let mut i = 0;
+    while i < toks.len() {
+        if !is_cap(ctx.word(&toks[i])) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < toks.len() && j + 1 - i < 3 * MAX_WORDS {
+            let (t, next) = (&toks[j], &toks[j + 1]);
+            let w = ctx.word(next);
+            if t.trail == Trail::Break || next.lead || !(is_cap(w) || is_connector(w)) {
+                break;
+            }
+            j += 1;
+        }
+        ctx.chunk(&toks[i..=j]);
+        i = j + 1;
+    }
+    ctx.copyright();
+    ctx.datelines();
+    ctx.company_lists(&toks);
+    let Ctx { mut found, .. } = ctx;
+    if found.is_empty() {
+        return;
+    }
+    // "the Harwick Institute" after "the Harwick Institute for Technology Policy" is the
+    // same body: a name that a longer one continues with "of / for / on" takes its value.
+    // Distinct values only: a long document repeats its names many times.
+    let values: HashSet<&str> = found
+        .iter()
+        .map(|f| f.2.as_str())
+        .chain(
+            out.iter()
+                .filter(|f| f.kind == MentionKind::Organization)
+                .map(|f| &*f.value),
+        )
+        .collect();
+    let mut full_of: HashMap<String, String> = HashMap::new();
+    for v in &values {
+        let full = values.iter().find(|w| {
+            w.strip_prefix(*v).is_some_and(|rest| {
+                rest.starts_with(" of ") || rest.starts_with(" for ") || rest.starts_with(" on ")
+            })
+        });
+        if let Some(full) = full {
+            full_of.insert(v.to_string(), full.to_string());
+        }
+    }
+    drop(values);
+    for f in found.iter_mut() {
+        if let Some(full) = full_of.get(&f.2) {
+            f.2 = full.clone();
+        }
+    }
+    // Mentions found so far, by start, to test overlaps without a scan per name.
+    let mut order: Vec<usize> = (0..out.len()).collect();
+    order.sort_by_key(|&k| out[k].start);
+    let longest = out.iter().map(|f| f.end - f.start).max().unwrap_or(0);
+    let mut drop_place = vec![false; out.len()];
+    let mut add = Vec::new();
+    for (start, end, value, rule) in found {
+        let lo = order.partition_point(|&k| out[k].start + longest <= start);
+        let hits: Vec<usize> = order[lo..]
+            .iter()
+            .copied()
+            .take_while(|&k| out[k].start < end)
+            .filter(|&k| start < out[k].end)
+            .collect();
+        if hits
+            .iter()
+            .any(|&k| !matches!(out[k].kind, MentionKind::Country | MentionKind::Location))
+        {
+            continue;
+        }
+        // "Korea University", "Busan Women's University": the place is part of the name.
+        for k in hits {
+            drop_place[k] = true;
+        }
+        add.push(Found {
+            start,
+            end,
+            kind: MentionKind::Organization,
+            value: Cow::Owned(value),
+            rule: Cow::Borrowed(rule),
+            raw: None,
+            weak: false,
+        });
+    }
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        !drop_place[k - 1]
+    });
+    out.extend(add);
+    coreference(g, s, &toks, out);
+}
+
+/// "the Ministry", "the Foundation": the one body with that head word the document has
+/// named before ("the Ministry of Transport ... the Ministry said"). Two candidates: none.
+fn coreference<'a>(g: &Gazetteer, s: &str, toks: &[Tok], out: &mut Vec<Found<'a>>) {
+    let n = &g.names;
+    if n.anaphora_heads.is_empty() {
+        return;
+    }
+    // Per head word: the first mention's value, and where a second distinct value starts.
+    let mut by_head: HashMap<&str, (usize, String, usize)> = HashMap::new();
+    let mut orgs: Vec<(usize, &str)> = out
+        .iter()
+        .filter(|f| f.kind == MentionKind::Organization)
+        .map(|f| (f.start, &*f.value))
+        .collect();
+    orgs.sort();
+    for (start, value) in orgs {
+        let first = value.split(' ').next().unwrap_or("");
+        let last = value.rsplit(' ').next().unwrap_or("");
+        for h in [first, last] {
+            let Some(h) = n.anaphora_heads.get(h) else {
+                continue;
+            };
+            let e = by_head
+                .entry(h.as_str())
+                .or_insert((start, value.to_string(), usize::MAX));
+            if e.1 != value && e.2 == usize::MAX {
+                e.2 = start;
+            }
+        }
+    }
+    if by_head.is_empty() {
+        return;
+    }
+    let mut add = Vec::new();
+    for w in toks.windows(3) {
+        let (the, head, next) = (&w[0], &w[1], &w[2]);
+        if &s[the.start..the.end] != "the" || the.trail != Trail::None {
+            continue;
+        }
+        let Some((first_at, value, second_at)) = by_head.get(&s[head.start..head.end]) else {
+            continue;
+        };
+        // The name must end at the head ("the Ministry said", not "the Ministry of X").
+        let nw = &s[next.start..next.end];
+        let ends = head.trail != Trail::None || !(is_cap(nw) || is_connector(nw));
+        if ends && *first_at < head.start && head.start < *second_at {
+            add.push(Found {
+                start: head.start,
+                end: head.end,
+                kind: MentionKind::Organization,
+                value: Cow::Owned(value.clone()),
+                rule: Cow::Borrowed(RULE_COREFERENCE),
+                raw: None,
+                weak: false,
+            });
+        }
+    }
+    out.extend(add);
+}
+
+struct Ctx<'a, 'r> {
+    g: &'a Gazetteer,
+    s: &'a str,
+    raws: &'r [Raw],
+    /// Lowercase words of the document, built on first need.
+    lower_words: Option<HashSet<&'a str>>,
+    found: Vec<(usize, usize, String, &'static str)>,
+}
+
+impl<'a> Ctx<'a, '_> {
+    fn word(&self, t: &Tok) -> &'a str {
+        &self.s[t.start..t.end]
+    }
+
+    fn rules(&self) -> &'a NameRules {
+        &self.g.names
+    }
+
+    fn is_head(&self, w: &str) -> bool {
+        let n = self.rules();
+        n.heads.contains(w) || n.media_strong.contains(w) || n.media_weak.contains(w)
+    }
+
+    /// One chunk of capitalised words and connectors: the names in it.
+    fn chunk(&mut self, c: &[Tok]) {
+        let mut i = 0;
+        while i < c.len() {
+            // A run: capitalised words joined by spaces only (a possessive inside a run,
+            // "Seoul Women's University", joins too).
+            if !is_cap(self.word(&c[i])) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j + 1 < c.len()
+                && is_cap(self.word(&c[j + 1]))
+                && (c[j].trail == Trail::None || (c[j].trail == Trail::Possessive && j > i))
+            {
+                j += 1;
+            }
+            let Some(h) = (i..=j).rev().find(|&k| self.is_head(self.word(&c[k]))) else {
+                i = j + 1;
+                continue;
+            };
+            let next = self.name_at(c, i, h, j);
+            i = next.max(j + 1);
+        }
+    }
+
+    /// A name whose head is `c[h]` in the run `c[i..=j]`; returns where to go on.
+    fn name_at(&mut self, c: &[Tok], i: usize, h: usize, j: usize) -> usize {
+        let n = self.rules();
+        let head = self.word(&c[h]);
+        let media = !n.heads.contains(head);
+        // Left edge: drop determiners, titles, possessive owners and sentence-start words
+        // the document also writes in lowercase.
+        let mut l = (i..h)
+            .rev()
+            .find(|&k| n.titles.contains(self.word(&c[k])))
+            .map_or(i, |k| k + 1);
+        loop {
+            if l >= h {
+                break;
+            }
+            let w = self.word(&c[l]);
+            // A verb form or a plural opening a chunk ("Joined Sompo ...", "Following Home
+            // Office ...", a table header "Challenges Static Secretariat").
+            let plural = w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us");
+            let verb_form = l == 0 && (w.ends_with("ed") || w.ends_with("ing") || plural);
+            let drop = n.not_first.contains(w)
+                || c[l].trail == Trail::Possessive
+                || ((verb_form || self.at_sentence_start(&c[l])) && self.written_lowercase(w));
+            if !drop {
+                break;
+            }
+            l += 1;
+        }
+        // "State of California Department of Technology": a "State of X" before the run.
+        let mut formal = false;
+        if l == i
+            && i >= 2
+            && self.word(&c[i - 1]) == "of"
+            && c[i - 2].trail == Trail::None
+            && n.of_prefixes.contains(self.word(&c[i - 2]))
+        {
+            l = i - 2;
+            formal = true;
+        }
+        // "Information and Communication Strategy Committee", "Software & Information
+        // Industry Association": one to three capitalised words and "and" before the run,
+        // when they hold no head (else they are a name of their own) and no country.
+        if l == i && i >= 2 && matches!(self.word(&c[i - 1]), "and" | "&") {
+            let mut k = i - 1;
+            while k > 0 && i - 1 - k < 3 {
+                let w = self.word(&c[k - 1]);
+                if !is_cap(w) || c[k - 1].trail != Trail::None || n.not_first.contains(w) {
+                    break;
+                }
+                k -= 1;
+            }
+            let joined = k < i - 1
+                && (k == 0 || !is_cap(self.word(&c[k - 1])))
+                && (k..i - 1).all(|m| {
+                    let w = self.word(&c[m]);
+                    !self.is_head(w)
+                        && !n.stop.contains(w)
+                        && !n.titles.contains(w)
+                        && !self.is_country_word(c[m].start, c[m].end)
+                });
+            if joined {
+                l = k;
+            }
+        }
+        // An event, law or legislature word anywhere in the modifiers: not an organisation.
+        if (l..=h).any(|k| n.stop.contains(self.word(&c[k]))) {
+            return h + 1;
+        }
+        // Tail: "of / for / on" and capitalised words, only after a head that ends its run.
+        let mut end_tok = h;
+        let mut tail = false;
+        if !media && h == j && c[h].trail == Trail::None {
+            if let Some(t) = self.tail(c, h + 1) {
+                end_tok = t;
+                tail = true;
+            }
+        } else if h < j && c[h].trail == Trail::None {
+            // "National Research Council Canada": a country right after the head.
+            let k = h + 1;
+            if k == j && self.is_country(c[k].start, c[k].end) {
+                end_tok = k;
+            } else if !n.titles.contains(self.word(&c[k])) {
+                // "Foundation Models", "Fund Grants": the head word is a modifier here.
+                return j + 1;
+            }
+        }
+        // "Dual-use Foundation models": a lowercase noun after the head.
+        if !tail {
+            let next = self.s[c[end_tok].end..].trim_start();
+            let next = next
+                .split(|ch: char| !ch.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            if n.not_after.contains(next) && c[end_tok].trail == Trail::None {
+                return end_tok + 1;
+            }
+        }
+        let words = end_tok - l + 1;
+        if !(2..=MAX_WORDS).contains(&words)
+            || (!tail && n.two_word_heads.contains(head) && h - l < 2)
+        {
+            return end_tok + 1;
+        }
+        // Countries qualify a university ("Korea University") but do not make an office a
+        // name ("UK Department"); a city does ("Tokyo Research Laboratory").
+        let place_names = matches!(head, "University" | "College" | "School" | "Academy");
+        let facility = n.facility_heads.contains(head);
+        let generic = |k: usize| {
+            n.generic.contains(self.word(&c[k]))
+                || (!place_names && self.is_place_word(c[k].start, c[k].end, facility))
+        };
+        if !tail && !formal && (l..h).all(generic) {
+            return end_tok + 1;
+        }
+        let (start, mut end) = (c[l].start, c[end_tok].end);
+        // A legal form is not part of the name ("Harbour Media Ltd").
+        let mut last = end_tok;
+        while last > l && n.legal_forms.contains(self.word(&c[last])) {
+            last -= 1;
+            end = c[last].end;
+        }
+        if last == l && !n.heads.contains(self.word(&c[l])) {
+            return end_tok + 1;
+        }
+        // A heading in capitals ("MINISTRY OF TRANSPORT") is not read as a name.
+        let upper = |t: &Tok| {
+            let w = self.word(t);
+            w.chars().count() < 2 || !w.chars().any(char::is_lowercase)
+        };
+        if c[l..=end_tok].iter().all(upper) {
+            return end_tok + 1;
+        }
+        if media && !self.publication_context(head, start, c[end_tok].end) {
+            return end_tok + 1;
+        }
+        if self.known_or_institute(start, end, c[h].start, c[h].end)
+            || self.known_acronym_after(end)
+        {
+            return end_tok + 1;
+        }
+        let rule = if media { RULE_MEDIA } else { RULE_HEAD };
+        self.found
+            .push((start, end, self.s[start..end].to_string(), rule));
+        end_tok + 1
+    }
+
+    /// The last word of an "of / for / on" tail starting at `c[k]`, if there is one.
+    fn tail(&self, c: &[Tok], mut k: usize) -> Option<usize> {
+        let n = self.rules();
+        let first = self.word(c.get(k)?);
+        if !matches!(first, "of" | "for" | "on") {
+            return None;
+        }
+        k += 1;
+        if c.get(k).is_some_and(|t| self.word(t) == "the") {
+            k += 1;
+        }
+        let mut end: Option<usize> = None;
+        // A comma list ("Economy, Finance and Industry") is kept only once its "and" comes.
+        let mut pending_comma: Option<usize> = None;
+        while k < c.len() {
+            // One run of capitalised words.
+            let run_start = k;
+            while k < c.len() {
+                let w = self.word(&c[k]);
+                if !is_cap(w) || n.titles.contains(w) || self.ends_tail(w) {
+                    break;
+                }
+                if c[k].trail != Trail::None {
+                    break;
+                }
+                k += 1;
+            }
+            let stopped_inside = k < c.len()
+                && is_cap(self.word(&c[k]))
+                && !n.titles.contains(self.word(&c[k]))
+                && !self.ends_tail(self.word(&c[k]));
+            let run_end = if stopped_inside { k } else { k.checked_sub(1)? };
+            if run_end < run_start || (k == run_start && !stopped_inside) {
+                break;
+            }
+            if pending_comma.is_none() {
+                end = Some(run_end);
+            }
+            let trail = c[run_end].trail;
+            k = run_end + 1;
+            match trail {
+                Trail::None => {}
+                Trail::Comma => {
+                    pending_comma.get_or_insert(run_end);
+                    continue;
+                }
+                _ => break,
+            }
+            // Connectors and the next run.
+            let Some(t) = c.get(k) else { break };
+            let w = self.word(t);
+            if !matches!(
+                w,
+                "of" | "and" | "&" | "for" | "on" | "de" | "du" | "des" | "et"
+            ) {
+                break;
+            }
+            let mut m = k + 1;
+            if c.get(m).is_some_and(|t| self.word(t) == "the") {
+                m += 1;
+            }
+            if !c.get(m).is_some_and(|t| is_cap(self.word(t))) {
+                break;
+            }
+            // "University of Tokyo and Kyoto University": a second name, not a tail.
+            if matches!(w, "and" | "&") {
+                let mut r = m;
+                let mut second_head = false;
+                while r < c.len() && is_cap(self.word(&c[r])) {
+                    second_head |= n.heads.contains(self.word(&c[r]));
+                    if c[r].trail != Trail::None {
+                        break;
+                    }
+                    r += 1;
+                }
+                if second_head {
+                    break;
+                }
+                pending_comma = None;
+            }
+            k = m;
+        }
+        end
+    }
+
+    fn ends_tail(&self, w: &str) -> bool {
+        let n = self.rules();
+        n.stop.contains(w) || n.tail_stop.contains(w)
+    }
+
+    fn at_sentence_start(&self, t: &Tok) -> bool {
+        if t.lead {
+            return true;
+        }
+        let before = self.s[..t.start].trim_end();
+        before.is_empty() || before.ends_with(['.', '!', '?', ':', '•', '|'])
+    }
+
+    /// Whether the document writes `w` in lowercase somewhere ("Following" / "following").
+    fn written_lowercase(&mut self, w: &str) -> bool {
+        let s = self.s;
+        let set = self.lower_words.get_or_insert_with(|| {
+            s.split(|c: char| !c.is_alphanumeric())
+                .filter(|x| x.chars().next().is_some_and(char::is_lowercase))
+                .collect()
+        });
+        set.contains(w.to_lowercase().as_str())
+    }
+
+    /// A country name or adjective (or, with `cities`, any place) covers the word.
+    fn is_place_word(&self, start: usize, end: usize, cities: bool) -> bool {
+        let lo = self.raws.partition_point(|r| r.end <= start);
+        self.raws[lo..]
+            .iter()
+            .take_while(|r| r.start < end)
+            .any(|r| {
+                self.g.targets_of(r).any(|t| {
+                    self.g.entries.get(t.entry as usize).is_some_and(|e| {
+                        e.kind == MentionKind::Country
+                            || (cities && e.kind == MentionKind::Location)
+                    })
+                })
+            })
+    }
+
+    /// A country name or adjective covers the word.
+    fn is_country_word(&self, start: usize, end: usize) -> bool {
+        let lo = self.raws.partition_point(|r| r.end <= start);
+        self.raws[lo..]
+            .iter()
+            .take_while(|r| r.start < end)
+            .any(|r| {
+                self.g.targets_of(r).any(|t| {
+                    self.g
+                        .entries
+                        .get(t.entry as usize)
+                        .is_some_and(|e| e.kind == MentionKind::Country)
+                })
+            })
+    }
+
+    fn is_country(&self, start: usize, end: usize) -> bool {
+        self.raws.iter().any(|r| {
+            r.start == start
+                && r.end == end
+                && self.g.targets_of(r).any(|t| {
+                    self.g
+                        .entries
+                        .get(t.entry as usize)
+                        .is_some_and(|e| e.kind == MentionKind::Country)
+                })
+        })
+    }
+
+    /// A gazetteer name covering the head, or a generic institute name inside the span.
+    fn known_or_institute(&self, start: usize, end: usize, hs: usize, he: usize) -> bool {
+        let lo = self.raws.partition_point(|r| r.end <= start);
+        self.raws[lo..]
+            .iter()
+            .take_while(|r| r.start < end)
+            .any(|r| {
+                self.g.targets_of(r).any(|t| match t.role {
+                    Role::Head | Role::Anaphor => true,
+                    Role::Name => {
+                        r.start < he
+                            && hs < r.end
+                            && self.g.entries.get(t.entry as usize).is_some_and(|e| {
+                                matches!(
+                                    e.kind,
+                                    MentionKind::Institute
+                                        | MentionKind::Organization
+                                        | MentionKind::Event
+                                        | MentionKind::Location
+                                        | MentionKind::Country
+                                )
+                            })
+                    }
+                    _ => false,
+                })
+            })
+    }
+
+    /// "... Development Authority (IMDA)": a known acronym right after the name says which
+    /// body is meant (its gazetteer name), whatever the words before it.
+    fn known_acronym_after(&self, end: usize) -> bool {
+        let rest = &self.s[end..];
+        let Some(inner) = rest.strip_prefix(" (") else {
+            return false;
+        };
+        let at = end + 2;
+        let Some(close) = inner.find(')').filter(|&k| k <= 16) else {
+            return false;
+        };
+        let lo = self.raws.partition_point(|r| r.start < at);
+        self.raws.get(lo).is_some_and(|r| {
+            r.start == at
+                && r.end == at + close
+                && self.g.targets_of(r).any(|t| {
+                    t.role == Role::Name
+                        && self.g.entries.get(t.entry as usize).is_some_and(|e| {
+                            matches!(e.kind, MentionKind::Organization | MentionKind::Institute)
+                        })
+                })
+        })
+    }
+
+    /// A strong media word needs no context; a weak one a reporting verb or phrase, a
+    /// copyright line or a citation ("Tech Daily, 4 May 2024").
+    fn publication_context(&self, head: &str, start: usize, end: usize) -> bool {
+        let n = self.rules();
+        if n.media_strong.contains(head) {
+            return true;
+        }
+        let before = self.s[..start].trim_end();
+        let before = before.strip_suffix(" the").unwrap_or(before);
+        let before = before.strip_suffix(" The").unwrap_or(before);
+        let before_lc = before
+            .get(before.len().saturating_sub(24)..)
+            .unwrap_or("")
+            .to_lowercase();
+        if n.reported_by
+            .iter()
+            .any(|p| before_lc.ends_with(&format!(" {p}")) || before_lc == *p)
+        {
+            return true;
+        }
+        let after = &self.s[end..];
+        let next_word: &str = after
+            .trim_start()
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        if n.reporting.contains(next_word) && after.starts_with(' ') {
+            return true;
+        }
+        // A citation: "; Tech Daily, 4 May 2024" or "[3] Tech Daily, May 2024".
+        let cited_before = before.is_empty() || before.ends_with([';', ']', '.']);
+        let cited_after = after.strip_prefix(", ").is_some_and(|a| {
+            a.starts_with(|c: char| c.is_ascii_digit())
+                || [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ]
+                .iter()
+                .any(|m| a.starts_with(m))
+        });
+        cited_before && cited_after
+    }
+
+    /// A wire dateline: "LISBON, 3 March (Lusa) --" names the agency.
+    fn datelines(&mut self) {
+        let s = self.s;
+        for dash in [") --", ") —", ") –"] {
+            for (at, _) in s.match_indices(dash) {
+                let Some(open) = s[..at].rfind('(').filter(|&o| at - o <= 40) else {
+                    continue;
+                };
+                // After a date or a city in capitals: "SEOUL, Nov. 27", "WASHINGTON".
+                let before = s[..open].trim_end();
+                let last = before.rsplit(' ').next().unwrap_or("");
+                let dated = before.ends_with(|c: char| c.is_ascii_digit())
+                    || (last.chars().filter(|c| c.is_alphabetic()).count() >= 3
+                        && !last.chars().any(char::is_lowercase));
+                if !dated {
+                    continue;
+                }
+                let toks = tokens(s, open + 1, at);
+                let words: Vec<&str> = toks.iter().map(|t| self.word(t)).collect();
+                let ok = (1..=3).contains(&words.len())
+                    && words.iter().all(|w| {
+                        is_cap(w)
+                            && !self.rules().not_first.contains(*w)
+                            && !self.rules().stop.contains(*w)
+                            && !self.rules().tail_stop.contains(*w)
+                    })
+                    && toks.iter().all(|t| t.trail == Trail::None && !t.lead);
+                if !ok {
+                    continue;
+                }
+                let (start, end) = (toks[0].start, toks[toks.len() - 1].end);
+                if self.overlaps_any_name(start, end) {
+                    continue;
+                }
+                self.found
+                    .push((start, end, s[start..end].to_string(), RULE_DATELINE));
+            }
+        }
+    }
+
+    /// "© 2024 Ridgeway Media Ltd." names the publisher.
+    fn copyright(&mut self) {
+        let s = self.s;
+        for (at, mark) in s
+            .match_indices('©')
+            .chain(s.match_indices("(c) "))
+            .chain(s.match_indices("Copyright "))
+        {
+            let mut p = at + mark.len();
+            let rest = &s[p..];
+            let skip = rest.len() - rest.trim_start().len();
+            p += skip;
+            // Years ("2024", "2023-2025") and a comma.
+            let years = s[p..]
+                .find(|c: char| !(c.is_ascii_digit() || c == '-' || c == ',' || c == ' '))
+                .unwrap_or(s.len() - p);
+            if years == 0 || !s[p..p + years].contains(|c: char| c.is_ascii_digit()) {
+                continue;
+            }
+            p += years;
+            let to = (p + 120).min(s.len());
+            let to = (0..=to - p)
+                .rev()
+                .map(|k| p + k)
+                .find(|&k| s.is_char_boundary(k))
+                .unwrap_or(p);
+            let toks = tokens(s, p, to);
+            let mut k = 0;
+            while k < toks.len() {
+                let w = self.word(&toks[k]);
+                if !(is_cap(w) || (k > 0 && is_connector(w))) || (k > 0 && toks[k].lead) {
+                    break;
+                }
+                k += 1;
+                if toks[k - 1].trail != Trail::None {
+                    break;
+                }
+            }
+            self.copyright_name(&toks[..k]);
+        }
+    }
+
+    fn copyright_name(&mut self, toks: &[Tok]) {
+        let n = self.rules();
+        let mut l = 0;
+        while l < toks.len() && n.not_first.contains(self.word(&toks[l])) {
+            l += 1;
+        }
+        let mut r = toks.len();
+        while r > l
+            && (n.legal_forms.contains(self.word(&toks[r - 1]))
+                || is_connector(self.word(&toks[r - 1])))
+        {
+            r -= 1;
+        }
+        if r <= l || r - l > 6 {
+            return;
+        }
+        let words: Vec<&str> = toks[l..r].iter().map(|t| self.word(t)).collect();
+        if words
+            .iter()
+            .any(|w| n.stop.contains(*w) || matches!(*w, "Crown" | "Copyright" | "Authors"))
+        {
+            return;
+        }
+        let (start, end) = (toks[l].start, toks[r - 1].end);
+        if self.overlaps_any_name(start, end) {
+            return;
+        }
+        self.found
+            .push((start, end, self.s[start..end].to_string(), RULE_COPYRIGHT));
+    }
+
+    /// Whether a gazetteer name of any kind overlaps the span.
+    fn overlaps_any_name(&self, start: usize, end: usize) -> bool {
+        let lo = self.raws.partition_point(|r| r.end <= start);
+        self.raws[lo..]
+            .iter()
+            .take_while(|r| r.start < end)
+            .any(|r| {
+                self.g
+                    .targets_of(r)
+                    .any(|t| matches!(t.role, Role::Name | Role::Head | Role::Anaphor))
+            })
+    }
+
+    /// "companies such as Brightline, Corvid Systems and Tamsin": each listed name.
+    fn company_lists(&mut self, toks: &[Tok]) {
+        let s = self.s;
+        let n = self.rules();
+        for cue in &n.company_lists {
+            for (at, _) in s.match_indices(cue.as_str()) {
+                let from = at + cue.len();
+                let k0 = toks.partition_point(|t| t.start < from);
+                self.list_items(&toks[k0..toks.len().min(k0 + 40)]);
+            }
+        }
+    }
+
+    fn list_items(&mut self, toks: &[Tok]) {
+        let n = self.rules();
+        let mut items: Vec<(usize, usize)> = Vec::new();
+        let mut k = 0;
+        loop {
+            if toks
+                .get(k)
+                .is_some_and(|t| matches!(self.word(t), "and" | "or"))
+            {
+                k += 1;
+            }
+            let start = k;
+            while k < toks.len() && k - start < 4 {
+                let w = self.word(&toks[k]);
+                if !(is_cap(w) || (k > start && w == "&")) || toks[k].lead && k > start {
+                    break;
+                }
+                k += 1;
+                if toks[k - 1].trail != Trail::None {
+                    break;
+                }
+            }
+            if k == start {
+                break;
+            }
+            items.push((start, k - 1));
+            let last = toks[k - 1];
+            let next_is_and = toks
+                .get(k)
+                .is_some_and(|t| matches!(self.word(t), "and" | "or"));
+            if !(last.trail == Trail::Comma || (last.trail == Trail::None && next_is_and)) {
+                break;
+            }
+        }
+        if items.len() < 2 {
+            return;
+        }
+        for (a, b) in items {
+            let (start, end) = (toks[a].start, toks[b].end);
+            let words: Vec<&str> = toks[a..=b].iter().map(|t| self.word(t)).collect();
+            if words
+                .iter()
+                .any(|w| n.not_first.contains(*w) || n.stop.contains(*w) || n.titles.contains(*w))
+                || self.overlaps_any_name(start, end)
+            {
+                continue;
+            }
+            self.found
+                .push((start, end, self.s[start..end].to_string(), RULE_LIST));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_keep_possessives_commas_and_abbreviations_apart() {
+        let s = "the Ministry of Defence's plan, (Tech Daily) U.S. & co.";
+        let t = tokens(s, 0, s.len());
+        let w: Vec<&str> = t.iter().map(|t| &s[t.start..t.end]).collect();
+        assert_eq!(
+            w,
+            vec![
+                "the", "Ministry", "of", "Defence", "plan", "Tech", "Daily", "U.S.", "&", "co"
+            ]
+        );
+        assert_eq!(t[3].trail, Trail::Possessive);
+        assert_eq!(t[4].trail, Trail::Comma);
+        assert!(t[5].lead);
+        assert_eq!(t[6].trail, Trail::Break);
+        assert_eq!(t[7].trail, Trail::None);
+    }
+
+    #[test]
+    fn tokens_of_multibyte_text_stay_on_char_boundaries() {
+        let s = "«Agence Générale» — Université Lumière, ©2024";
+        for t in tokens(s, 0, s.len()) {
+            assert!(s.is_char_boundary(t.start) && s.is_char_boundary(t.end));
+        }
+    }
+}
