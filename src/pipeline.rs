@@ -17,7 +17,7 @@ use crate::model::{
 };
 use crate::progress::Progress;
 use crate::rules::RuleSet;
-use crate::{build, emit, reconcile};
+use crate::{emit, facts, reconcile};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -451,7 +451,7 @@ fn process_and_build(
     let build = cache
         .and_then(|c| c.get_build(&find_key))
         .unwrap_or_else(|| {
-            let mut claims = build::claims(&work.rules.facts, std::slice::from_ref(&doc));
+            let mut claims = facts::claims(&work.rules.facts, std::slice::from_ref(&doc));
             let mut names = reconcile::entity_names(&doc.mentions);
             reconcile::take_claim_names(&mut names, &mut claims);
             let b = DocBuild { claims, names };
