@@ -9,6 +9,7 @@
 //! value: every object is a mention's normalised value, an entity named by a mention, or
 //! (for table cells a rule allows it) a cell's own text.
 
+pub mod coref;
 pub mod markup;
 pub mod rules;
 pub mod tables;
@@ -381,6 +382,7 @@ fn prose_clause(
         .collect();
     // Most clauses lack a party the rule needs: skip them before running the trigger.
     let may_have_subject = rule.subject_const.is_some()
+        || rule.subject_coref
         || rule.subject_lookback > 0
         || mentions.iter().any(|m| kind_matches(m, &rule.subject));
     let may_have_object = rule.heading_object
@@ -520,6 +522,23 @@ fn prose_clause(
             subjects = pick(subjects, rule.subjects);
         }
         let mut fallback_subject: Option<Target> = None;
+        // "The institute sits within ISED", "Its director is ...": the subject is the
+        // institute named last (or the document's own), the anaphor's span the source.
+        let coref = if rule.subject_coref && !pairing {
+            coref::subject(rules, doc, c, &mentions, words, trig, rule)
+        } else {
+            None
+        };
+        if let Some(t) = &coref {
+            if subjects.is_empty() {
+                fallback_subject = Some(t.clone());
+            } else if rule.subjects == Pick::All
+                && subjects.iter().all(|s| s.target.value != t.value)
+                && objects.iter().all(|o| o.target.value != t.value)
+            {
+                objects_implied_subject(&mut subjects, t.clone());
+            }
+        }
         // Only a full sentence that names no candidate at all refers back ("There are about
         // 30 people."); a table cell or a far-off name does not.
         let refers_back = sentence.trim_end().ends_with(['.', '!', '?'])
@@ -570,7 +589,10 @@ fn prose_clause(
             let sub_spans: Vec<Option<Span>> = if subjects.is_empty() {
                 vec![None]
             } else {
-                subjects.iter().map(|c| Some(span_of(c.m))).collect()
+                subjects
+                    .iter()
+                    .map(|c| (c.m.end > 0).then(|| span_of(c.m)))
+                    .collect()
             };
             for (sub, sspan) in subs.iter().zip(sub_spans) {
                 for o in &objects {
@@ -673,6 +695,15 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
+/// A subject that no mention in the clause names (an anaphor's antecedent).
+fn objects_implied_subject(subjects: &mut Vec<Cand<'_>>, t: Target) {
+    let (id, name) = t.name.clone().unwrap_or_default();
+    objects_implied(subjects, id, name);
+    if let Some(s) = subjects.last_mut() {
+        s.target = t;
+    }
+}
+
 /// An object the trigger itself names ("members of the Network" with the Network named a
 /// sentence earlier).
 fn objects_implied(objects: &mut Vec<Cand<'_>>, id: String, name: String) {
@@ -733,6 +764,7 @@ pub fn self_test(rules: &FactRules) -> Vec<ExampleOutcome> {
     };
     let base = FactRules {
         institutes: rules.institutes.clone(),
+        coref: rules.coref.clone(),
         ..FactRules::default()
     };
     for r in &rules.prose {

@@ -21,6 +21,33 @@ struct FileSpec {
     /// Reference data on institutes by code: name, country name, currency.
     #[serde(default)]
     institute: BTreeMap<String, InstituteInfo>,
+    /// Words that refer back to an institute named earlier (at most one file sets them).
+    #[serde(default)]
+    coreference: Option<CorefSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CorefSpec {
+    anaphor: String,
+    #[serde(default)]
+    speaker: Option<String>,
+    #[serde(default = "default_coref_lookback")]
+    lookback: usize,
+}
+
+fn default_coref_lookback() -> usize {
+    1500
+}
+
+/// How a sentence refers back to an institute without naming it: an `anaphor` ("the
+/// institute", "it", "the new body") stands for the institute named last within `lookback`
+/// bytes, else for the document's topic; a `speaker` ("we", "our") for the topic.
+#[derive(Clone, Debug)]
+pub struct Coref {
+    pub anaphor: Regex,
+    pub speaker: Option<Regex>,
+    pub lookback: usize,
 }
 
 /// What the rules know of an institute by its code.
@@ -92,6 +119,8 @@ struct ProseSpec {
     max_words: usize,
     #[serde(default)]
     subject_lookback: usize,
+    #[serde(default)]
+    subject_coref: bool,
     #[serde(default)]
     heading_object: bool,
     #[serde(default)]
@@ -203,6 +232,7 @@ pub struct ProseRule {
     pub object_side: Side,
     pub max_words: usize,
     pub subject_lookback: usize,
+    pub subject_coref: bool,
     pub heading_object: bool,
     pub pair_subjects: bool,
     /// The text just before a subject must not match this (`with the` makes it an object).
@@ -261,6 +291,7 @@ pub struct FactRules {
     pub rows: Vec<RowRule>,
     pub pairs: Vec<PairRule>,
     pub institutes: BTreeMap<String, InstituteInfo>,
+    pub coref: Option<Coref>,
 }
 
 fn regex(file: &str, rule: &str, what: &str, pattern: &str) -> Result<Regex> {
@@ -399,6 +430,7 @@ impl FactRules {
                 object_side: p.object_side,
                 max_words: p.max_words,
                 subject_lookback: p.subject_lookback,
+                subject_coref: p.subject_coref,
                 heading_object: p.heading_object,
                 pair_subjects: p.pair_subjects,
                 max_pair_words: p.max_pair_words,
@@ -439,6 +471,20 @@ impl FactRules {
                 type_key: p.type_key,
                 sides: p.sides,
                 examples: p.example,
+            });
+        }
+        if let Some(c) = spec.coreference {
+            if self.coref.is_some() {
+                bail!("{file}: `[coreference]` is set by another file already");
+            }
+            self.coref = Some(Coref {
+                anaphor: regex(file, "coreference", "anaphor", &c.anaphor)?,
+                speaker: c
+                    .speaker
+                    .as_deref()
+                    .map(|e| regex(file, "coreference", "speaker", e))
+                    .transpose()?,
+                lookback: c.lookback,
             });
         }
         for (code, info) in spec.institute {
