@@ -84,7 +84,7 @@ fn antecedent(
 
 /// The institute a document names most, when one stands out (named at least twice, and
 /// more often than any other). The Network is nobody's "the institute".
-fn topic(rules: &FactRules, doc: &Doc) -> Option<Target> {
+pub fn topic(rules: &FactRules, doc: &Doc) -> Option<Target> {
     let mut n: BTreeMap<&str, (usize, &Mention)> = BTreeMap::new();
     for m in doc.mentions {
         if m.kind == MentionKind::Institute
