@@ -51,9 +51,26 @@ pub fn subject(
             .find(|(a, _)| free(*a) && placed(*a))
     };
     if let Some((a, said)) = find(&cr.anaphor) {
-        let network = said.contains("network");
-        return antecedent(rules, doc, a, cr.lookback, network)
-            .or_else(|| if network { None } else { topic(rules, doc) });
+        // "the network" is the Network; "the institute", "the office" never are; "it"
+        // and "its" are whichever was named last.
+        let which = if said.contains("network") {
+            Some(true)
+        } else if said.starts_with("it") {
+            None
+        } else {
+            Some(false)
+        };
+        return antecedent(rules, doc, a, cr.lookback, which).or_else(|| {
+            if which == Some(true) {
+                // "the network" in a document that names the Network somewhere.
+                doc.mentions
+                    .iter()
+                    .find(|m| m.kind == MentionKind::Institute && is_network(m))
+                    .and_then(|m| target(rules, m))
+            } else {
+                topic(rules, doc)
+            }
+        });
     }
     let sp = cr.speaker.as_ref()?;
     find(sp).and_then(|_| topic(rules, doc))
@@ -63,13 +80,14 @@ fn is_network(m: &Mention) -> bool {
     m.value.as_str() == Some("NETWORK")
 }
 
-/// The institute named last before `at`, within `lookback` bytes.
+/// The institute named last before `at`, within `lookback` bytes (the Network or not, when
+/// `network` says).
 fn antecedent(
     rules: &FactRules,
     doc: &Doc,
     at: Span,
     lookback: usize,
-    network: bool,
+    network: Option<bool>,
 ) -> Option<Target> {
     let from = at.start.saturating_sub(lookback);
     doc.within(Span {
@@ -78,7 +96,7 @@ fn antecedent(
     })
     .into_iter()
     .rev()
-    .filter(|m| m.kind == MentionKind::Institute && is_network(m) == network)
+    .filter(|m| m.kind == MentionKind::Institute && network.is_none_or(|n| is_network(m) == n))
     .find_map(|m| target(rules, m))
 }
 

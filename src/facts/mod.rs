@@ -605,6 +605,26 @@ fn prose_clause(
                     {
                         continue;
                     }
+                    // The object belongs to the subject's clause: after it where the rule says
+                    // so, and with no clause boundary between them.
+                    if let Some(sp) = sspan
+                        && o.m.end > 0
+                        && heading.is_none()
+                    {
+                        if rule.object_after_subject && o.m.end <= sp.start {
+                            continue;
+                        }
+                        let (a, b) = if sp.end <= o.m.start {
+                            (sp.end, o.m.start)
+                        } else {
+                            (o.m.end, sp.start.max(o.m.end))
+                        };
+                        if let Some(x) = &rule.between_exclude
+                            && doc.text.get(a..b).is_some_and(|t| x.is_match(t))
+                        {
+                            continue;
+                        }
+                    }
                     let near = match (rule.max_pair_words, sspan) {
                         (Some(n), Some(sp)) if o.m.end > 0 => words.gap(sp, span_of(o.m)) <= n,
                         _ => true,
@@ -613,6 +633,19 @@ fn prose_clause(
                         pairs.push((sub.clone(), o.target.clone()));
                     }
                 }
+            }
+        }
+        if let Some(tpl) = &rule.subject_event {
+            // An event named by what it is of ("the Network held its first meeting"):
+            // the event's name from the body's canonical name.
+            for (sub, _) in &mut pairs {
+                let Some((_, name)) = &sub.name else { continue };
+                let event = tpl.replace("{name}", name);
+                let id = entity_id("event", &event);
+                *sub = Target {
+                    value: Value::String(id.clone()),
+                    name: Some((id, event)),
+                };
             }
         }
         if pairs.is_empty() {

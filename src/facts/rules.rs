@@ -122,6 +122,12 @@ struct ProseSpec {
     #[serde(default)]
     subject_coref: bool,
     #[serde(default)]
+    object_after_subject: bool,
+    #[serde(default)]
+    subject_event: Option<String>,
+    #[serde(default)]
+    between_exclude: Option<String>,
+    #[serde(default)]
     heading_object: bool,
     #[serde(default)]
     pair_subjects: bool,
@@ -233,6 +239,9 @@ pub struct ProseRule {
     pub max_words: usize,
     pub subject_lookback: usize,
     pub subject_coref: bool,
+    pub object_after_subject: bool,
+    pub subject_event: Option<String>,
+    pub between_exclude: Option<Regex>,
     pub heading_object: bool,
     pub pair_subjects: bool,
     /// The text just before a subject must not match this (`with the` makes it an object).
@@ -398,6 +407,11 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "subject_context", e))
                 .transpose()?;
+            let between_exclude = p
+                .between_exclude
+                .as_deref()
+                .map(|e| regex(file, &p.id, "between_exclude", e))
+                .transpose()?;
             self.prose.push(ProseRule {
                 file: file.to_string(),
                 subject_not_after,
@@ -431,6 +445,9 @@ impl FactRules {
                 max_words: p.max_words,
                 subject_lookback: p.subject_lookback,
                 subject_coref: p.subject_coref,
+                object_after_subject: p.object_after_subject,
+                subject_event: p.subject_event,
+                between_exclude,
                 heading_object: p.heading_object,
                 pair_subjects: p.pair_subjects,
                 max_pair_words: p.max_pair_words,
