@@ -525,7 +525,7 @@ fn prose_clause(
         // "The institute sits within ISED", "Its director is ...": the subject is the
         // institute named last (or the document's own), the anaphor's span the source.
         let coref = if rule.subject_coref && !pairing {
-            coref::subject(rules, doc, c, &mentions, words, trig, rule)
+            coref::subject(rules, doc, c, &mentions, words, trig, rule).filter(|t| !excluded(t))
         } else {
             None
         };
