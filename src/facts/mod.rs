@@ -442,6 +442,23 @@ fn prose_clause(
                 }
             }
         }
+        let mut sentence_dated = false;
+        if objects.is_empty()
+            && rule.sentence_date
+            && let Some(d) = sentence_initial_date(doc, s, &mentions)
+            && let Some(tg) = target(rules, d)
+        {
+            // "On 20 May 2024, delegates from ten countries met for the first time":
+            // a date that opens the sentence dates what the sentence tells.
+            object_span = Some(span_of(d));
+            sentence_dated = true;
+            objects.push(Cand {
+                m: d,
+                gap: 0,
+                before: true,
+                target: tg,
+            });
+        }
         if objects.is_empty() && rule.object_lookback > 0 {
             // The object named shortly before ("the Network ... This network includes").
             let from = s.start.saturating_sub(rule.object_lookback);
@@ -610,8 +627,16 @@ fn prose_clause(
                     if let Some(sp) = sspan
                         && o.m.end > 0
                         && heading.is_none()
+                        && !sentence_dated
                     {
-                        if rule.object_after_subject && o.m.end <= sp.start {
+                        if rule.object_after_subject
+                            && o.m.end <= sp.start
+                            && doc.text.get(o.m.end..sp.start).is_none_or(|t| {
+                                t.contains([',', ';', ':', '(', ')', '—', '–'])
+                                    || t.split_whitespace().count() > 3
+                                    || t.split_whitespace().any(|w| w == "and")
+                            })
+                        {
                             continue;
                         }
                         let (a, b) = if sp.end <= o.m.start {
@@ -719,6 +744,20 @@ fn prose_clause(
             });
         }
     }
+}
+
+/// A date mention that opens the sentence as its adverbial ("On 20 May 2024, ...", "In
+/// March 2025, ..."): only a preposition before it, a comma after it.
+fn sentence_initial_date<'m>(doc: &Doc, s: Span, mentions: &[&'m Mention]) -> Option<&'m Mention> {
+    let d = mentions
+        .iter()
+        .copied()
+        .find(|m| m.kind == MentionKind::Date && m.start >= s.start)?;
+    let before = doc.text.get(s.start..d.start)?.trim().to_ascii_lowercase();
+    let opens =
+        before.is_empty() || ["on", "in", "during", "between", "from"].contains(&before.as_str());
+    let after = doc.text.get(d.end..).unwrap_or("").trim_start();
+    (opens && after.starts_with(',')).then_some(d)
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {

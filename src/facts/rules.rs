@@ -126,6 +126,8 @@ struct ProseSpec {
     #[serde(default)]
     subject_event: Option<String>,
     #[serde(default)]
+    sentence_date: bool,
+    #[serde(default)]
     between_exclude: Option<String>,
     #[serde(default)]
     heading_object: bool,
@@ -241,6 +243,7 @@ pub struct ProseRule {
     pub subject_coref: bool,
     pub object_after_subject: bool,
     pub subject_event: Option<String>,
+    pub sentence_date: bool,
     pub between_exclude: Option<Regex>,
     pub heading_object: bool,
     pub pair_subjects: bool,
@@ -447,6 +450,7 @@ impl FactRules {
                 subject_coref: p.subject_coref,
                 object_after_subject: p.object_after_subject,
                 subject_event: p.subject_event,
+                sentence_date: p.sentence_date,
                 between_exclude,
                 heading_object: p.heading_object,
                 pair_subjects: p.pair_subjects,
