@@ -69,6 +69,14 @@ pub fn subject(
         } else {
             Some(false)
         };
+        // "The institute" in a document about one institute is that institute, whatever
+        // else was named in between ("... compared with 100 at the American institute.
+        // The institute had 29 staff").
+        if which == Some(false)
+            && let Some(t) = most_named_by(rules, doc, false, 2)
+        {
+            return Some(t);
+        }
         return antecedent(rules, doc, &cr.anaphor, a, cr.lookback, which).or_else(|| {
             if which == Some(true) {
                 // "the network" in a document that names the Network somewhere.
@@ -177,6 +185,12 @@ pub fn topic(rules: &FactRules, doc: &Doc) -> Option<Target> {
 }
 
 fn most_named(rules: &FactRules, doc: &Doc, network: bool) -> Option<Target> {
+    most_named_by(rules, doc, network, 1)
+}
+
+/// The institute named most, when named at least twice and more than `factor` times as
+/// often as any other.
+fn most_named_by(rules: &FactRules, doc: &Doc, network: bool, factor: usize) -> Option<Target> {
     let mut n: BTreeMap<&str, (usize, &Mention)> = BTreeMap::new();
     for m in doc.mentions {
         if m.kind == MentionKind::Institute
@@ -189,7 +203,9 @@ fn most_named(rules: &FactRules, doc: &Doc, network: bool) -> Option<Target> {
     let mut counts: Vec<(usize, &Mention)> = n.into_values().collect();
     counts.sort_by_key(|(k, _)| std::cmp::Reverse(*k));
     match counts.as_slice() {
-        [(a, m)] | [(a, m), ..] if *a >= 2 && counts.get(1).is_none_or(|(b, _)| b < a) => {
+        [(a, m)] | [(a, m), ..]
+            if *a >= 2 && counts.get(1).is_none_or(|(b, _)| b * factor < *a) =>
+        {
             target(rules, m)
         }
         _ => None,

@@ -198,6 +198,13 @@ pub fn doc_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
         {
             continue;
         }
+        if rules
+            .skip
+            .as_ref()
+            .is_some_and(|r| r.is_match(&doc.text[s.start..s.end]))
+        {
+            continue;
+        }
         // Word positions of the sentence only: words are counted within a sentence.
         let words = Words::at(doc.text, *s);
         for rule in &rules.prose {
@@ -807,6 +814,20 @@ fn objects_implied(objects: &mut Vec<Cand<'_>>, id: String, name: String) {
 /// must give exactly the claims listed.
 pub fn self_test(rules: &FactRules) -> Vec<ExampleOutcome> {
     let mut out = Vec::new();
+    for (file, ex) in &rules.skip_examples {
+        let got = rules.skip.as_ref().is_some_and(|r| r.is_match(&ex.text));
+        out.push(ExampleOutcome {
+            file: file.clone(),
+            rule: "sentences.skip".to_string(),
+            example: ex.text.chars().take(80).collect(),
+            passed: got == ex.skip,
+            detail: if got == ex.skip {
+                String::new()
+            } else {
+                format!("expected skip = {}, found {got}", ex.skip)
+            },
+        });
+    }
     let mut run = |file: &str, id: &str, ex: &rules::Example, only: FactRules| {
         let (text, mentions) = markup::parse(&ex.text);
         let doc = Doc {
@@ -837,6 +858,7 @@ pub fn self_test(rules: &FactRules) -> Vec<ExampleOutcome> {
     let base = FactRules {
         institutes: rules.institutes.clone(),
         coref: rules.coref.clone(),
+        skip: rules.skip.clone(),
         ..FactRules::default()
     };
     for r in &rules.prose {

@@ -24,6 +24,25 @@ struct FileSpec {
     /// Words that refer back to an institute named earlier (at most one file sets them).
     #[serde(default)]
     coreference: Option<CorefSpec>,
+    /// Sentences no prose rule reads.
+    #[serde(default)]
+    sentences: Option<SentencesSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SentencesSpec {
+    skip: String,
+    #[serde(default)]
+    example: Vec<SkipExample>,
+}
+
+/// A sentence and whether `skip` must match it.
+#[derive(Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct SkipExample {
+    pub text: String,
+    pub skip: bool,
 }
 
 #[derive(Deserialize)]
@@ -304,6 +323,9 @@ pub struct FactRules {
     pub pairs: Vec<PairRule>,
     pub institutes: BTreeMap<String, InstituteInfo>,
     pub coref: Option<Coref>,
+    /// Sentences no prose rule reads (reference-list entries cite; they do not state).
+    pub skip: Option<Regex>,
+    pub skip_examples: Vec<(String, SkipExample)>,
 }
 
 fn regex(file: &str, rule: &str, what: &str, pattern: &str) -> Result<Regex> {
@@ -507,6 +529,14 @@ impl FactRules {
                     .transpose()?,
                 lookback: c.lookback,
             });
+        }
+        if let Some(sp) = spec.sentences {
+            if self.skip.is_some() {
+                bail!("{file}: `[sentences]` is set by another file already");
+            }
+            self.skip = Some(regex(file, "sentences", "skip", &sp.skip)?);
+            self.skip_examples
+                .extend(sp.example.into_iter().map(|e| (file.to_string(), e)));
         }
         for (code, info) in spec.institute {
             self.institutes.insert(code, info);
