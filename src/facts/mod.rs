@@ -229,6 +229,7 @@ fn finish(doc: &Doc, mut claims: Vec<Claim>) -> Vec<Claim> {
             }
         }
     }
+    drop_components(&mut claims);
     let mut seen = BTreeSet::new();
     claims.retain(|c| {
         seen.insert((
@@ -239,6 +240,47 @@ fn finish(doc: &Doc, mut claims: Vec<Claim>) -> Vec<Claim> {
         ))
     });
     claims
+}
+
+/// The components of a stated total are not funding of their own: where one source gives
+/// a subject amounts of which one is the sum of two or more others in its currency, only
+/// that total stays ("₩12 billion: 8 billion for research and 4 billion for running costs").
+fn drop_components(claims: &mut Vec<Claim>) {
+    let amount = |c: &Claim| {
+        Some((
+            c.object.get("amount")?.as_f64()?,
+            c.object.get("currency")?.as_str()?.to_string(),
+        ))
+    };
+    let mut drop = vec![false; claims.len()];
+    for (i, t) in claims.iter().enumerate() {
+        let Some((total, cur)) = (t.predicate == "funding").then(|| amount(t)).flatten() else {
+            continue;
+        };
+        let parts: Vec<usize> = claims
+            .iter()
+            .enumerate()
+            .filter(|(j, c)| {
+                *j != i
+                    && c.predicate == "funding"
+                    && c.subject == t.subject
+                    && c.source.start == t.source.start
+                    && amount(c).is_some_and(|(a, k)| k == cur && a < total)
+            })
+            .map(|(j, _)| j)
+            .collect();
+        let sum: f64 = parts.iter().filter_map(|&j| amount(&claims[j])).map(|(a, _)| a).sum();
+        if parts.len() >= 2 && (sum - total).abs() <= total * 1e-6 {
+            for j in parts {
+                drop[j] = true;
+            }
+        }
+    }
+    let mut k = 0;
+    claims.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
 }
 
 /// A candidate mention with its distance in words from the trigger.
@@ -567,7 +609,11 @@ fn prose_clause(
         // 30 people."); a table cell or a far-off name does not.
         let refers_back = sentence.trim_end().ends_with(['.', '!', '?'])
             && !mentions.iter().any(|m| kind_matches(m, &rule.subject));
-        if subjects.is_empty() && rule.subject_lookback > 0 && refers_back {
+        if subjects.is_empty()
+            && fallback_subject.is_none()
+            && rule.subject_lookback > 0
+            && refers_back
+        {
             // The institute a passage is about, named shortly before this sentence.
             let from = s.start.saturating_sub(rule.subject_lookback);
             let before = doc.within(Span {
