@@ -9,7 +9,7 @@
 //! stage wrote (otherwise a temporary folder), so that two versions' outputs can be compared.
 
 use aisi_tracker::model::{DocText, DocumentRecord, Mention, ProcessedDoc};
-use aisi_tracker::{build, emit, reconcile};
+use aisi_tracker::{emit, facts, reconcile};
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -24,7 +24,7 @@ fn main() -> Result<()> {
     let rules_dir = PathBuf::from(args.next().unwrap_or_else(|| "rules/facts".into()));
     let copies: usize = args.next().map_or(Ok(1), |c| c.parse())?;
     let save = args.next().map(PathBuf::from);
-    let rules = build::FactRules::load(&rules_dir)?;
+    let rules = facts::FactRules::load(&rules_dir)?;
 
     let read = |name: &str| {
         std::fs::read_to_string(out.join(name))
@@ -63,7 +63,7 @@ fn main() -> Result<()> {
     let n_mentions: usize = docs.iter().map(|d| d.mentions.len()).sum();
 
     let t = Instant::now();
-    let claims = build::claims(&rules, &docs);
+    let claims = facts::claims(&rules, &docs);
     let t_build = t.elapsed().as_secs_f64();
     let n_claims = claims.len();
     // The pipeline gathers entity names with each document's claims (and caches them):

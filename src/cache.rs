@@ -12,7 +12,7 @@
 //! | `stamps.json` | — | each input's SHA-256 with its file status (`hashes`) |
 //!
 //! A document's claims depend only on its own text, mentions and publication date and on
-//! the rules (`build::claims` maps each document on its own), so they share the find key.
+//! the rules (`facts::claims` maps each document on its own), so they share the find key.
 //! The working database holds the tables of `dataset.sqlite` and what the published set
 //! holds of each document, so that a run can keep unchanged documents without reading
 //! them (see `docs/operations.md`).

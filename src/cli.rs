@@ -179,7 +179,7 @@ pub fn main(cli: Cli) -> Result<i32> {
         } => {
             let set = crate::rules::RuleSet::load(&rules)?;
             let mut outcomes = crate::find::self_test(&set);
-            outcomes.extend(crate::build::self_test(&set.facts));
+            outcomes.extend(crate::facts::self_test(&set.facts));
             let failed = outcomes.iter().filter(|o| !o.passed).count();
             // One line per rule, in file order, then the failing examples under it.
             let mut i = 0;

@@ -8,7 +8,7 @@
 //! | walk | [`corpus`] | folder → [`corpus::InputFile`]s |
 //! | extract | [`extract`] | bytes → [`model::Extraction`] (pages) → [`model::DocText`] |
 //! | find | [`find`] | text → [`model::Mention`]s |
-//! | build | [`build`] | mentions + text → [`model::Claim`]s |
+//! | build | [`facts`] | mentions + text → [`model::Claim`]s |
 //! | reconcile | [`reconcile`] | claims → [`model::Fact`]s and [`model::Entity`]s |
 //! | emit | [`emit`] | [`model::Dataset`] → output files |
 //!
@@ -19,13 +19,13 @@
 //! changed) and [`explain`] (where a fact, entity or mention came from).
 
 pub mod budget;
-pub mod build;
 pub mod cache;
 pub mod cli;
 pub mod corpus;
 pub mod emit;
 pub mod explain;
 pub mod extract;
+pub mod facts;
 pub mod find;
 pub mod hashes;
 pub mod ingest;

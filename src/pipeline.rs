@@ -17,7 +17,7 @@ use crate::model::{
 };
 use crate::progress::Progress;
 use crate::rules::RuleSet;
-use crate::{budget, build, emit, reconcile};
+use crate::{budget, emit, facts, reconcile};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
@@ -458,7 +458,7 @@ fn process_and_build(
         Some(b) => b,
         None => {
             let built = budget::guarded(Some(deadline), || {
-                let mut claims = build::claims(&work.rules.facts, std::slice::from_ref(&doc));
+                let mut claims = facts::claims(&work.rules.facts, std::slice::from_ref(&doc));
                 let mut names = reconcile::entity_names(&doc.mentions);
                 reconcile::take_claim_names(&mut names, &mut claims);
                 DocBuild { claims, names }

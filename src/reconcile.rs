@@ -51,10 +51,10 @@ pub fn reconcile(names: &[&EntityNames], claims: Vec<Claim>) -> (Vec<Entity>, Ve
 fn entity_id_of(kind: MentionKind, value: &Value) -> Option<String> {
     let s = value.as_str().filter(|s| !s.trim().is_empty())?;
     Some(match kind {
-        MentionKind::Institute => crate::build::institute_id(s),
-        MentionKind::Organization => crate::build::entity_id("organization", s),
-        MentionKind::Person => crate::build::entity_id("person", s),
-        MentionKind::Event => crate::build::entity_id("event", s),
+        MentionKind::Institute => crate::facts::institute_id(s),
+        MentionKind::Organization => crate::facts::entity_id("organization", s),
+        MentionKind::Person => crate::facts::entity_id("person", s),
+        MentionKind::Event => crate::facts::entity_id("event", s),
         _ => return None,
     })
 }

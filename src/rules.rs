@@ -6,7 +6,7 @@
 //! A bad file stops the run before anything is written, with an error naming the file,
 //! the line and the rule.
 
-use crate::{build, find};
+use crate::{facts, find};
 use anyhow::{Context, Result};
 use sha2::{Digest, Sha256};
 use std::path::Path;
@@ -14,7 +14,7 @@ use std::path::Path;
 pub struct RuleSet {
     pub patterns: find::engine::PatternRules,
     pub entities: find::entities::EntityRules,
-    pub facts: build::FactRules,
+    pub facts: facts::FactRules,
     /// SHA-256 over every rule file's path and bytes: what the cache keys on.
     pub hash: String,
 }
@@ -40,7 +40,7 @@ impl RuleSet {
                 crate::timing::mark("rules: entities");
                 r
             });
-            let facts = build::FactRules::load(&dir.join("facts"));
+            let facts = facts::FactRules::load(&dir.join("facts"));
             crate::timing::mark("rules: facts");
             let hash =
                 hash_dir(dir).with_context(|| format!("cannot read rules in {}", dir.display()));

@@ -5,7 +5,7 @@
 //! Golden files live in `tests/golden/`; after a deliberate change of the tables, regenerate
 //! them with `UPDATE_GOLDEN=1 cargo test --test emit` and review the diff.
 
-use aisi_tracker::build::{self, FactRules, markup};
+use aisi_tracker::facts::{self, FactRules, markup};
 use aisi_tracker::model::{
     Dataset, DocText, DocumentRecord, Format, Mention, ProcessedDoc, Status, stable_id,
 };
@@ -250,7 +250,7 @@ fn fixture() -> Dataset {
             }
         })
         .collect();
-    let claims = build::claims(&rules, &documents);
+    let claims = facts::claims(&rules, &documents);
     let names: Vec<_> = documents
         .iter()
         .map(|d| reconcile::entity_names(&d.mentions))

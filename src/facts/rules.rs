@@ -21,6 +21,52 @@ struct FileSpec {
     /// Reference data on institutes by code: name, country name, currency.
     #[serde(default)]
     institute: BTreeMap<String, InstituteInfo>,
+    /// Words that refer back to an institute named earlier (at most one file sets them).
+    #[serde(default)]
+    coreference: Option<CorefSpec>,
+    /// Sentences no prose rule reads.
+    #[serde(default)]
+    sentences: Option<SentencesSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SentencesSpec {
+    skip: String,
+    #[serde(default)]
+    example: Vec<SkipExample>,
+}
+
+/// A sentence and whether `skip` must match it.
+#[derive(Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct SkipExample {
+    pub text: String,
+    pub skip: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CorefSpec {
+    anaphor: String,
+    #[serde(default)]
+    speaker: Option<String>,
+    #[serde(default = "default_coref_lookback")]
+    lookback: usize,
+}
+
+fn default_coref_lookback() -> usize {
+    1500
+}
+
+/// How a sentence refers back to an institute without naming it: an `anaphor` ("the
+/// institute", "it", "the new body") stands for the institute named last within `lookback`
+/// bytes, else for the document's topic; a `speaker` ("we", "our") for the topic.
+#[derive(Clone, Debug)]
+pub struct Coref {
+    pub anaphor: Regex,
+    pub speaker: Option<Regex>,
+    pub lookback: usize,
 }
 
 /// What the rules know of an institute by its code.
@@ -92,6 +138,16 @@ struct ProseSpec {
     max_words: usize,
     #[serde(default)]
     subject_lookback: usize,
+    #[serde(default)]
+    subject_coref: bool,
+    #[serde(default)]
+    object_after_subject: bool,
+    #[serde(default)]
+    subject_event: Option<String>,
+    #[serde(default)]
+    sentence_date: bool,
+    #[serde(default)]
+    between_exclude: Option<String>,
     #[serde(default)]
     heading_object: bool,
     #[serde(default)]
@@ -203,6 +259,11 @@ pub struct ProseRule {
     pub object_side: Side,
     pub max_words: usize,
     pub subject_lookback: usize,
+    pub subject_coref: bool,
+    pub object_after_subject: bool,
+    pub subject_event: Option<String>,
+    pub sentence_date: bool,
+    pub between_exclude: Option<Regex>,
     pub heading_object: bool,
     pub pair_subjects: bool,
     /// The text just before a subject must not match this (`with the` makes it an object).
@@ -261,6 +322,10 @@ pub struct FactRules {
     pub rows: Vec<RowRule>,
     pub pairs: Vec<PairRule>,
     pub institutes: BTreeMap<String, InstituteInfo>,
+    pub coref: Option<Coref>,
+    /// Sentences no prose rule reads (reference-list entries cite; they do not state).
+    pub skip: Option<Regex>,
+    pub skip_examples: Vec<(String, SkipExample)>,
 }
 
 fn regex(file: &str, rule: &str, what: &str, pattern: &str) -> Result<Regex> {
@@ -367,6 +432,11 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "subject_context", e))
                 .transpose()?;
+            let between_exclude = p
+                .between_exclude
+                .as_deref()
+                .map(|e| regex(file, &p.id, "between_exclude", e))
+                .transpose()?;
             self.prose.push(ProseRule {
                 file: file.to_string(),
                 subject_not_after,
@@ -399,6 +469,11 @@ impl FactRules {
                 object_side: p.object_side,
                 max_words: p.max_words,
                 subject_lookback: p.subject_lookback,
+                subject_coref: p.subject_coref,
+                object_after_subject: p.object_after_subject,
+                subject_event: p.subject_event,
+                sentence_date: p.sentence_date,
+                between_exclude,
                 heading_object: p.heading_object,
                 pair_subjects: p.pair_subjects,
                 max_pair_words: p.max_pair_words,
@@ -440,6 +515,28 @@ impl FactRules {
                 sides: p.sides,
                 examples: p.example,
             });
+        }
+        if let Some(c) = spec.coreference {
+            if self.coref.is_some() {
+                bail!("{file}: `[coreference]` is set by another file already");
+            }
+            self.coref = Some(Coref {
+                anaphor: regex(file, "coreference", "anaphor", &c.anaphor)?,
+                speaker: c
+                    .speaker
+                    .as_deref()
+                    .map(|e| regex(file, "coreference", "speaker", e))
+                    .transpose()?,
+                lookback: c.lookback,
+            });
+        }
+        if let Some(sp) = spec.sentences {
+            if self.skip.is_some() {
+                bail!("{file}: `[sentences]` is set by another file already");
+            }
+            self.skip = Some(regex(file, "sentences", "skip", &sp.skip)?);
+            self.skip_examples
+                .extend(sp.example.into_iter().map(|e| (file.to_string(), e)));
         }
         for (code, info) in spec.institute {
             self.institutes.insert(code, info);

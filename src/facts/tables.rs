@@ -100,6 +100,7 @@ pub fn table_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
     if rules.rows.is_empty() {
         return out;
     }
+    let topic = std::cell::OnceCell::new();
     for table in tables(doc.text) {
         // Institutes across the header, labels down the first column.
         let labelled = |rows: &[Row]| {
@@ -161,6 +162,25 @@ pub fn table_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
                     if let Some((label, Some(rule))) = heads.get(j) {
                         cell_claims(rules, rule, doc, &inst, label, *cell, &mut out);
                     }
+                }
+            }
+            continue;
+        }
+        // A fact sheet: label and value on each line ("Director<TAB>A. Name"), about the
+        // institute the document is about. A sheet that names institutes in its label
+        // column is some other table.
+        if table
+            .iter()
+            .all(|r| r.cells.len() <= 3 && institute_in(rules, doc, r.cells[0]).is_none())
+            && let Some(inst) = topic.get_or_init(|| super::coref::topic(rules, doc))
+        {
+            for row in &table {
+                let label = &doc.text[row.cells[0].start..row.cells[0].end];
+                let Some(rule) = row_rule(rules, label) else {
+                    continue;
+                };
+                for cell in row.cells.iter().skip(1) {
+                    cell_claims(rules, rule, doc, inst, label, *cell, &mut out);
                 }
             }
         }
@@ -250,7 +270,12 @@ fn cell_claims(
             .trim()
             .trim_end_matches(['.', ',', ';'])
             .trim();
-        if name.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+        // A name is written in title case: a cell that reads as a phrase ("federates
+        // existing agencies", "Established within ...") names nobody.
+        let titled = name
+            .split_whitespace()
+            .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()) || w.chars().count() <= 3);
+        if titled && name.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
             let id = super::entity_id("organization", name);
             targets.push(Target {
                 value: Value::String(id.clone()),

@@ -1,0 +1,213 @@
+//! Coreference inside a document: the institute a clause speaks of without naming it.
+//!
+//! An anaphor ("the institute", "it", "its", "the new body") stands for the institute named
+//! last before it, within the lookback the rules set; failing that, for the document's
+//! topic (the institute it names most). A speaker's word ("we", "our") stands for the
+//! topic. The words are data (`[coreference]` in `rules/facts/`).
+
+use super::rules::{ProseRule, Side};
+use super::text::{Span, Words};
+use super::{Doc, FactRules, Target, target};
+use crate::model::{Mention, MentionKind};
+use std::collections::BTreeMap;
+
+/// The institute an anaphor in clause `c` stands for, when the rule's subject may be one
+/// and the anaphor is where its subject would be.
+pub fn subject(
+    rules: &FactRules,
+    doc: &Doc,
+    c: Span,
+    mentions: &[&Mention],
+    words: &Words,
+    trig: Span,
+    rule: &ProseRule,
+) -> Option<Target> {
+    let cr = rules.coref.as_ref()?;
+    if !rule.subject.iter().any(|k| k == "institute") {
+        return None;
+    }
+    let clause = doc.text.get(c.start..c.end)?;
+    // An anaphor must be free words: not part of a name ("the Institute of Physics").
+    let free = |a: Span| !mentions.iter().any(|m| m.start < a.end && a.start < m.end);
+    let placed = |a: Span| {
+        let side_ok = match rule.subject_side {
+            Side::Before => a.end <= trig.start,
+            Side::After => a.start >= trig.end,
+            Side::Any => true,
+        };
+        side_ok && words.gap(a, trig) <= rule.max_words
+    };
+    let find = |re: &regex::Regex| {
+        re.find_iter(clause)
+            .map(|m| {
+                (
+                    Span {
+                        start: c.start + m.start(),
+                        end: c.start + m.end(),
+                    },
+                    m.as_str().to_ascii_lowercase(),
+                )
+            })
+            .find(|(a, _)| free(*a) && placed(*a))
+    };
+    if let Some((a, said)) = find(&cr.anaphor) {
+        // "Japan launches its AI safety institute": a pronoun after a country in its own
+        // clause is that country's, and the rule for countries reads it.
+        if said.starts_with("it")
+            && mentions
+                .iter()
+                .any(|m| m.kind == MentionKind::Country && m.end <= a.start)
+        {
+            return None;
+        }
+        // "the network" is the Network; "the institute", "the office" never are; "it"
+        // and "its" are whichever was named last.
+        let which = if said.contains("network") {
+            Some(true)
+        } else if said.starts_with("it") {
+            None
+        } else {
+            Some(false)
+        };
+        // "The institute" in a document about one institute is that institute, whatever
+        // else was named in between ("... compared with 100 at the American institute.
+        // The institute had 29 staff").
+        if which == Some(false)
+            && let Some(t) = most_named_by(rules, doc, false, 2)
+        {
+            return Some(t);
+        }
+        return antecedent(rules, doc, &cr.anaphor, a, cr.lookback, which).or_else(|| {
+            if which == Some(true) {
+                // "the network" in a document that names the Network somewhere.
+                doc.mentions
+                    .iter()
+                    .find(|m| m.kind == MentionKind::Institute && is_network(m))
+                    .and_then(|m| target(rules, m))
+            } else {
+                topic(rules, doc)
+            }
+        });
+    }
+    let sp = cr.speaker.as_ref()?;
+    find(sp).and_then(|_| topic(rules, doc))
+}
+
+fn is_network(m: &Mention) -> bool {
+    m.value.as_str() == Some("NETWORK")
+}
+
+/// The institute named last before `at`, within `lookback` bytes (the Network or not, when
+/// `network` says). "The network", itself an anaphor, counts as naming the Network where
+/// the document names it.
+fn antecedent(
+    rules: &FactRules,
+    doc: &Doc,
+    anaphor: &regex::Regex,
+    at: Span,
+    lookback: usize,
+    network: Option<bool>,
+) -> Option<Target> {
+    let from = floor(doc.text, at.start.saturating_sub(lookback));
+    let window = Span {
+        start: from,
+        end: at.start,
+    };
+    let ms = doc.within(window);
+    let mut named: Vec<(Span, Target)> = ms
+        .iter()
+        .filter(|m| m.kind == MentionKind::Institute && network.is_none_or(|n| is_network(m) == n))
+        .filter_map(|m| {
+            Some((
+                Span {
+                    start: m.start,
+                    end: m.end,
+                },
+                target(rules, m)?,
+            ))
+        })
+        .collect();
+    if network != Some(false)
+        && let Some(net) = doc
+            .mentions
+            .iter()
+            .find(|m| m.kind == MentionKind::Institute && is_network(m))
+            .and_then(|m| target(rules, m))
+    {
+        let text = doc.text.get(from..at.start).unwrap_or("");
+        for x in anaphor.find_iter(text) {
+            let sp = Span {
+                start: from + x.start(),
+                end: from + x.end(),
+            };
+            let inside = ms.iter().any(|m| m.start < sp.end && sp.start < m.end);
+            if !inside && x.as_str().to_ascii_lowercase().contains("network") {
+                named.push((sp, net.clone()));
+            }
+        }
+        named.sort_by_key(|(sp, _)| sp.start);
+    }
+    // The sentence that named an institute last is the one referred back to; within it,
+    // the institute named first — its subject, as a rule ("The Network brings together
+    // A, B and C. Its first meeting ..." is the Network's).
+    let mut i = named.len().checked_sub(1)?;
+    while i > 0 {
+        let gap = doc
+            .text
+            .get(named[i - 1].0.end..named[i].0.start)
+            .unwrap_or(".");
+        if ends_sentence(gap) {
+            break;
+        }
+        i -= 1;
+    }
+    Some(named.swap_remove(i).1)
+}
+
+fn floor(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Whether a stretch of text holds a sentence end or a blank line.
+fn ends_sentence(t: &str) -> bool {
+    t.contains("\n\n")
+        || t.match_indices(['.', '!', '?'])
+            .any(|(i, _)| t[i + 1..].starts_with(char::is_whitespace))
+}
+
+/// The institute a document names most, when one stands out (named at least twice, and
+/// more often than any other). The Network is nobody's "the institute".
+pub fn topic(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    most_named(rules, doc, false)
+}
+
+fn most_named(rules: &FactRules, doc: &Doc, network: bool) -> Option<Target> {
+    most_named_by(rules, doc, network, 1)
+}
+
+/// The institute named most, when named at least twice and more than `factor` times as
+/// often as any other.
+fn most_named_by(rules: &FactRules, doc: &Doc, network: bool, factor: usize) -> Option<Target> {
+    let mut n: BTreeMap<&str, (usize, &Mention)> = BTreeMap::new();
+    for m in doc.mentions {
+        if m.kind == MentionKind::Institute
+            && (network || !is_network(m))
+            && let Some(v) = m.value.as_str()
+        {
+            n.entry(v).or_insert((0, m)).0 += 1;
+        }
+    }
+    let mut counts: Vec<(usize, &Mention)> = n.into_values().collect();
+    counts.sort_by_key(|(k, _)| std::cmp::Reverse(*k));
+    match counts.as_slice() {
+        [(a, m)] | [(a, m), ..]
+            if *a >= 2 && counts.get(1).is_none_or(|(b, _)| b * factor < *a) =>
+        {
+            target(rules, m)
+        }
+        _ => None,
+    }
+}
