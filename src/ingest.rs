@@ -387,7 +387,7 @@ pub struct Outcome {
 
 /// Copies the files in, refreshes the dataset and returns what changed.
 pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
-    let rules = crate::rules::RuleSet::load(&opts.run.rules)?;
+    let rules = crate::rules::RuleSet::from_source(&opts.run.rules)?;
     let lock = OutputLock::acquire(&opts.run.out)?;
     let copies = plan(opts)?;
     let previous = crate::emit::current_set(&opts.run.out);

@@ -16,7 +16,7 @@ use crate::model::{
     Extraction, Format, ProcessedDoc, Status,
 };
 use crate::progress::Progress;
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, RuleSource};
 use crate::{build, emit, reconcile};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug)]
 pub struct RunOptions {
     pub corpus: PathBuf,
-    pub rules: PathBuf,
+    pub rules: RuleSource,
     pub out: PathBuf,
     /// Worker threads; 0 = one per core.
     pub jobs: usize,
@@ -96,7 +96,7 @@ impl std::fmt::Display for Summary {
 /// cache for documents that did not change. Holds the output folder's lock throughout.
 pub fn run(opts: &RunOptions) -> Result<Summary> {
     // Bad rules stop the run before the output folder is touched.
-    let rules = RuleSet::load(&opts.rules)?;
+    let rules = RuleSet::from_source(&opts.rules)?;
     let lock = OutputLock::acquire(&opts.out)?;
     match compute(opts, &rules, &lock)? {
         Computed::Unchanged(summary) => Ok(summary),
