@@ -825,6 +825,7 @@ mod tests {
             },
             sources,
             conflicts_with: None,
+            revisions: None,
         }
     }
 

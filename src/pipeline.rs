@@ -17,6 +17,7 @@ use crate::model::{
 };
 use crate::progress::Progress;
 use crate::rules::{RuleSet, RuleSource};
+use crate::works::{self, Signature};
 use crate::{build, emit, reconcile};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -291,15 +292,18 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
         })
         .collect();
     crate::timing::mark("claims read");
+    let works = works::of_documents(&documents, builds.iter().map(|b| &b.signature));
+    crate::timing::mark("works grouped");
     let (claims, names): (Vec<Vec<Claim>>, Vec<EntityNames>) =
         builds.into_iter().map(|b| (b.claims, b.names)).unzip();
     let claims: Vec<Claim> = claims.into_iter().flatten().collect();
     let names: Vec<&EntityNames> = names.iter().collect();
-    let (entities, facts) = pool.install(|| reconcile::reconcile(&names, claims));
+    let (entities, facts) = pool.install(|| reconcile::reconcile(&names, claims, &works));
     let data = Dataset {
         documents,
         entities,
         facts,
+        works,
     };
     count(&data, &mut summary);
     crate::timing::mark("reconciled");
@@ -454,7 +458,11 @@ fn process_and_build(
             let mut claims = build::claims(&work.rules.facts, std::slice::from_ref(&doc));
             let mut names = reconcile::entity_names(&doc.mentions);
             reconcile::take_claim_names(&mut names, &mut claims);
-            let b = DocBuild { claims, names };
+            let b = DocBuild {
+                claims,
+                names,
+                signature: Signature::of(&doc.text.text),
+            };
             if let Some(c) = cache {
                 c.put_build(&find_key, &b);
             }
@@ -616,6 +624,9 @@ fn process_with(
         chars: text.text.chars().count(),
         status,
         error,
+        work: None,
+        copy_of: None,
+        work_similarity: None,
         warnings,
     };
     (

@@ -131,6 +131,9 @@ mod tests {
                 chars: 4,
                 status: Status::Ok,
                 error: None,
+                work: None,
+                copy_of: None,
+                work_similarity: None,
                 warnings: Vec::new(),
             },
             text: DocText::from_text(format!("text of {name}")),
@@ -178,6 +181,7 @@ mod tests {
                 })
                 .collect(),
             conflicts_with: None,
+            revisions: None,
         }
     }
 
