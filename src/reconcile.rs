@@ -622,8 +622,10 @@ fn judge(facts: &mut [Fact], works: &Works) {
 type Verdict = (FactStatus, Option<Vec<String>>, Option<Vec<String>>);
 
 /// Judges facts of one subject and predicate. Sources count by work: `agreed` needs two
-/// works. Two incompatible values that only editions of one work state are a revision
-/// of that work (listed latest edition first), not a conflict between sources.
+/// works. Two incompatible values that only editions of one work state, each in other
+/// editions, are a revision of that work (listed latest edition first), not a conflict
+/// between sources; a document that states both contradicts itself, which stays a
+/// conflict.
 fn judge_group(group: &mut [Fact], works: &Works) {
     let one_work: Vec<Option<&str>> = group.iter().map(|f| single_work(f, works)).collect();
     let verdicts: Vec<Verdict> = group
@@ -639,7 +641,11 @@ fn judge_group(group: &mut [Fact], works: &Works) {
                     continue;
                 }
                 match relate(f, g) {
-                    Relation::Conflict if one_work[i].is_some() && one_work[i] == one_work[j] => {
+                    Relation::Conflict
+                        if one_work[i].is_some()
+                            && one_work[i] == one_work[j]
+                            && !shares_a_document(f, g) =>
+                    {
                         revised.push(j)
                     }
                     Relation::Conflict => conflicts.push(g.id.clone()),
@@ -677,6 +683,12 @@ fn judge_group(group: &mut [Fact], works: &Works) {
         f.conflicts_with = c;
         f.revisions = r;
     }
+}
+
+/// Whether one document states both facts.
+fn shares_a_document(f: &Fact, g: &Fact) -> bool {
+    let docs = docs_of(f);
+    g.sources.iter().any(|s| docs.contains(s.doc.as_str()))
 }
 
 /// The work of all of a fact's sources, when they are of one.
@@ -1080,16 +1092,36 @@ mod tests {
         ]);
         let one = judged(
             vec![
-                claim("a.pdf", "institute:US", "member_of", json!("institute:NETWORK")),
-                claim("a.html", "institute:US", "member_of", json!("institute:NETWORK")),
+                claim(
+                    "a.pdf",
+                    "institute:US",
+                    "member_of",
+                    json!("institute:NETWORK"),
+                ),
+                claim(
+                    "a.html",
+                    "institute:US",
+                    "member_of",
+                    json!("institute:NETWORK"),
+                ),
             ],
             &w,
         );
         assert_eq!(one[0].status, FactStatus::Single);
         let two = judged(
             vec![
-                claim("a.pdf", "institute:US", "member_of", json!("institute:NETWORK")),
-                claim("b.txt", "institute:US", "member_of", json!("institute:NETWORK")),
+                claim(
+                    "a.pdf",
+                    "institute:US",
+                    "member_of",
+                    json!("institute:NETWORK"),
+                ),
+                claim(
+                    "b.txt",
+                    "institute:US",
+                    "member_of",
+                    json!("institute:NETWORK"),
+                ),
             ],
             &w,
         );
@@ -1123,11 +1155,29 @@ mod tests {
             vec![
                 claim("v1.pdf", "institute:JP", "established", json!("2024-02-14")),
                 claim("v2.pdf", "institute:JP", "established", json!("2024-02-15")),
-                claim("other.txt", "institute:JP", "established", json!("2024-02-14")),
+                claim(
+                    "other.txt",
+                    "institute:JP",
+                    "established",
+                    json!("2024-02-14"),
+                ),
             ],
             &w,
         );
         assert!(g.iter().all(|x| x.status == FactStatus::Conflict), "{g:?}");
+        // One edition stating both values contradicts itself.
+        let h = judged(
+            vec![
+                claim("v1.pdf", "institute:JP", "established", json!("2024-02-14")),
+                claim("v1.pdf", "institute:JP", "established", json!("2024-02-15")),
+            ],
+            &w,
+        );
+        assert!(
+            h.iter()
+                .all(|x| x.status == FactStatus::Conflict && x.revisions.is_none()),
+            "{h:?}"
+        );
     }
 
     #[test]
