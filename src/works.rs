@@ -304,6 +304,26 @@ pub fn of_documents<'a>(
     )
 }
 
+/// The works of written records (`documents.jsonl`), for readers of a dataset.
+pub fn of_records(records: &[crate::model::DocumentRecord]) -> Works {
+    Works::new(records.iter().filter_map(|r| {
+        let work = r.work.clone()?;
+        Some((
+            r.doc.clone(),
+            DocWork {
+                work,
+                first: r.copy_of.clone().unwrap_or_else(|| r.doc.clone()),
+                similarity: r.work_similarity.unwrap_or(1.0),
+            },
+        ))
+    }))
+    .with_dates(
+        records
+            .iter()
+            .filter_map(|r| Some((r.doc.as_str(), r.published.as_deref()?))),
+    )
+}
+
 /// Documents' works by document name, for the stages after grouping.
 #[derive(Clone, Debug, Default)]
 pub struct Works {
