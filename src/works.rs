@@ -22,8 +22,9 @@
 //! reports on the same events (sharing sentences, quotes, names) far below.
 //!
 //! A work is known by its first edition: the member published earliest (undated ones
-//! last), then the first by name. Its id hashes that document's name, so it does not
-//! depend on file order, threads or the other members.
+//! last), then the first by name. Its id hashes that document's name, so it is the same
+//! on every run and whatever the order files are found in; it changes only when another
+//! edition takes the first place (an earlier one, or as early and first by name).
 
 use crate::model::stable_id;
 use serde::{Deserialize, Serialize};
