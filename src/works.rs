@@ -34,9 +34,11 @@ use std::collections::HashMap;
 pub const SHINGLE: usize = 5;
 /// Bins of a signature.
 pub const BINS: usize = 128;
-/// LSH bands and rows per band (`BANDS * ROWS == BINS`).
-pub const BANDS: usize = 32;
-pub const ROWS: usize = 4;
+/// LSH bands and rows per band (`BANDS * ROWS <= BINS`): two documents of similarity
+/// `s` share a band with probability `1 - (1 - s^3)^42` — 0.996 at the threshold, 0.07 at
+/// the 0.12 of the most similar different reports measured.
+pub const BANDS: usize = 42;
+pub const ROWS: usize = 3;
 /// Estimated similarity from which two documents are one work.
 pub const THRESHOLD: f64 = 0.5;
 /// Fewer shingles than this say too little to tell copies apart: such a document is a
