@@ -7,7 +7,8 @@
 //! similarity is 0.05 or more (with the exact Jaccard similarity of the shingle sets),
 //! then the works the grouping makes. With a manifest (`file<TAB>seed`, as the bundled
 //! corpus has), pairs are marked same/different by their seed, and the lowest
-//! same-report and highest different-report similarities are printed.
+//! same-report and highest different-report similarities are printed. With `--time`, only
+//! times the signatures and the grouping (the work a run adds), without the pairs.
 
 use aisi_tracker::works::{self, Member, Signature};
 use std::collections::{BTreeMap, HashSet};
@@ -25,7 +26,9 @@ fn shingles(text: &str) -> HashSet<Vec<String>> {
 }
 
 fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let time_only = args.iter().any(|a| a == "--time");
+    args.retain(|a| a != "--time");
     let out = std::path::Path::new(
         args.first()
             .expect("usage: works_similarity OUT [MANIFEST]"),
@@ -51,6 +54,42 @@ fn main() -> anyhow::Result<()> {
         .lines()
         .map(serde_json::from_str)
         .collect::<Result<_, _>>()?;
+    if time_only {
+        let texts: Vec<(String, Option<String>, String)> = docs
+            .iter()
+            .map(|d| {
+                let doc = d["doc"].as_str().unwrap_or_default().to_string();
+                let text = std::fs::read_to_string(out.join("text").join(format!("{doc}.txt")))
+                    .unwrap_or_default();
+                (doc, d["published"].as_str().map(str::to_string), text)
+            })
+            .collect();
+        let bytes: usize = texts.iter().map(|t| t.2.len()).sum();
+        let t0 = std::time::Instant::now();
+        let sigs: Vec<Signature> = texts.iter().map(|t| Signature::of(&t.2)).collect();
+        let t1 = std::time::Instant::now();
+        let members: Vec<Member> = texts
+            .iter()
+            .zip(&sigs)
+            .map(|(t, s)| Member {
+                doc: &t.0,
+                published: t.1.as_deref(),
+                signature: s,
+            })
+            .collect();
+        let w = works::group(&members);
+        let t2 = std::time::Instant::now();
+        let n: HashSet<&str> = w.iter().map(|x| x.work.as_str()).collect();
+        println!(
+            "{} documents ({:.0} MB of text): signatures {:.3} s (one thread), grouping {:.3} s; {} works",
+            texts.len(),
+            bytes as f64 / 1e6,
+            (t1 - t0).as_secs_f64(),
+            (t2 - t1).as_secs_f64(),
+            n.len()
+        );
+        return Ok(());
+    }
     let mut items = Vec::new();
     for d in &docs {
         let doc = d["doc"].as_str().unwrap_or_default().to_string();
