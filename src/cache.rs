@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | `extract/` | file sha256, format | the extraction or its error: a JSON line, then the text |
 //! | `find/` | doc, file sha256, format, rules hash, sidecar date | publication date, mentions |
-//! | `build/` | the same key as `find/` | the document's claims and entity names |
+//! | `build/` | the same key as `find/` | the document's claims, entity names and MinHash signature (for works) |
 //! | `work.sqlite` | — | the working database (`emit::workdb`) |
 //! | `stamps.json` | — | each input's SHA-256 with its file status (`hashes`) |
 //!

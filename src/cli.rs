@@ -45,9 +45,9 @@ pub enum Command {
 pub enum RulesCommand {
     /// Run every rule's must-match and must-not-match examples; exit 1 if any fails.
     Test {
-        /// Folder of rule files.
-        #[arg(long, default_value = "rules")]
-        rules: PathBuf,
+        /// Folder of rule files [default: the rules built into the program].
+        #[arg(long)]
+        rules: Option<PathBuf>,
         /// Show only the rules with a failing example.
         #[arg(long, short)]
         quiet: bool,
@@ -55,24 +55,33 @@ pub enum RulesCommand {
     /// How often each rule fired in a written dataset (from its mentions.jsonl), and which
     /// pattern rules never fired.
     Stats {
-        /// Output folder of an `aisi run`.
+        /// Output folder of an `aisi run` (relative to the current folder).
         #[arg(long, default_value = "output")]
         out: PathBuf,
-        /// Folder of rule files, to list the rules that never fired.
-        #[arg(long, default_value = "rules")]
-        rules: PathBuf,
+        /// Folder of rule files, to list the rules that never fired [default: the rules
+        /// built into the program].
+        #[arg(long)]
+        rules: Option<PathBuf>,
+    },
+    /// Write the rules built into the program into a folder, to edit them and run with
+    /// `--rules DIR`. Never overwrites a file.
+    Export {
+        /// Folder to write into (made if missing).
+        dir: PathBuf,
     },
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
-    /// Folder of input reports, read recursively (.pdf, .html/.htm, .txt, .md).
+    /// Folder of input reports, read recursively (.pdf, .html/.htm, .txt, .md); relative
+    /// paths are relative to the current folder.
     #[arg(long, default_value = "corpus")]
     pub corpus: PathBuf,
-    /// Folder of rule files (patterns/, entities/, facts/).
-    #[arg(long, default_value = "rules")]
-    pub rules: PathBuf,
-    /// Output folder; its files are replaced as a set.
+    /// Folder of rule files (patterns/, entities/, facts/) [default: the rules built into
+    /// the program; `aisi rules export DIR` writes them out for editing].
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
+    /// Output folder, relative to the current folder; its files are replaced as a set.
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
     /// Worker threads (0 = one per core).
@@ -107,7 +116,7 @@ pub struct IngestArgs {
 pub struct ExplainArgs {
     /// A fact id, entity id (e.g. institute:US), mention id or document name.
     pub id: String,
-    /// Output folder to read.
+    /// Output folder to read (relative to the current folder).
     #[arg(long, default_value = "output")]
     pub out: PathBuf,
 }
@@ -132,7 +141,7 @@ impl RunArgs {
     pub fn options(&self) -> RunOptions {
         RunOptions {
             corpus: self.corpus.clone(),
-            rules: self.rules.clone(),
+            rules: crate::rules::RuleSource::from_arg(self.rules.as_deref()),
             out: self.out.clone(),
             jobs: self.jobs,
             doc_timeout: self.doc_timeout,
@@ -145,6 +154,7 @@ impl RunArgs {
 pub fn main(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Run(args) => {
+            corpus_exists(&args.corpus)?;
             let summary = pipeline::run(&args.options())?;
             eprintln!("{summary}");
             Ok(0)
@@ -177,7 +187,9 @@ pub fn main(cli: Cli) -> Result<i32> {
         Command::Rules {
             command: RulesCommand::Test { rules, quiet },
         } => {
-            let set = crate::rules::RuleSet::load(&rules)?;
+            let set = crate::rules::RuleSet::from_source(&crate::rules::RuleSource::from_arg(
+                rules.as_deref(),
+            ))?;
             let mut outcomes = crate::find::self_test(&set);
             outcomes.extend(crate::facts::self_test(&set.facts));
             let failed = outcomes.iter().filter(|o| !o.passed).count();
@@ -218,7 +230,11 @@ pub fn main(cli: Cli) -> Result<i32> {
         Command::Rules {
             command: RulesCommand::Stats { out, rules },
         } => {
-            let set = crate::find::engine::PatternRules::load(&rules.join("patterns")).ok();
+            let source = crate::rules::RuleSource::from_arg(rules.as_deref());
+            let set = source
+                .files("patterns")
+                .and_then(|f| crate::find::engine::PatternRules::from_files(&f))
+                .ok();
             let stats = crate::find::stats::rule_stats(&out, set.as_ref())?;
             println!(
                 "{:<36} {:<13} {:>8} {:>5}",
@@ -232,7 +248,40 @@ pub fn main(cli: Cli) -> Result<i32> {
             }
             Ok(0)
         }
+        Command::Rules {
+            command: RulesCommand::Export { dir },
+        } => {
+            let n = crate::rules::export(&dir)?;
+            println!(
+                "wrote {n} rule files to {}; run with --rules {} to use them",
+                dir.display(),
+                dir.display()
+            );
+            Ok(0)
+        }
     }
+}
+
+/// A missing corpus folder, explained: run from a folder of reports without `--corpus`,
+/// the default `corpus` is not there, and the user needs to hear how to point at theirs.
+fn corpus_exists(corpus: &std::path::Path) -> Result<()> {
+    if corpus.is_dir() {
+        return Ok(());
+    }
+    let here = std::env::current_dir()
+        .map(|d| d.display().to_string())
+        .unwrap_or_else(|_| "the current folder".into());
+    if corpus == std::path::Path::new("corpus") {
+        anyhow::bail!(
+            "there is no folder `corpus` in {here} (the default corpus): give the folder of \
+             your reports with --corpus DIR, e.g. `aisi run --corpus . --out dataset`"
+        );
+    }
+    anyhow::bail!(
+        "the corpus folder {} does not exist (relative paths are relative to {here}); give \
+         the folder of your reports with --corpus DIR",
+        corpus.display()
+    )
 }
 
 /// `aisi extract`: exit 1 if any file failed.

@@ -245,34 +245,96 @@ fn parse_sidecar(bytes: &[u8]) -> std::result::Result<(Sidecar, Vec<String>), St
         && !is_iso_date(p)
     {
         problems.push(format!(
-            "published {p:?} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD); ignored"
+            "published {p:?} is not an ISO date of the calendar (YYYY, YYYY-MM or YYYY-MM-DD); ignored"
         ));
         sidecar.published = None;
     }
     Ok((sidecar, problems))
 }
 
-/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with a plausible month and day.
+/// `YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a real calendar month or day (no
+/// `2024-02-30`, no `2023-02-29`).
 pub fn is_iso_date(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     let num = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    let month = |m: &str| num(m, 2) && (1..=12).contains(&m.parse::<u32>().unwrap_or(0));
     match parts.as_slice() {
         [y] => num(y, 4),
-        [y, m] => num(y, 4) && num(m, 2) && (1..=12).contains(&m.parse::<u32>().unwrap_or(0)),
+        [y, m] => num(y, 4) && month(m),
         [y, m, d] => {
-            num(y, 4)
-                && num(m, 2)
-                && num(d, 2)
-                && (1..=12).contains(&m.parse::<u32>().unwrap_or(0))
-                && (1..=31).contains(&d.parse::<u32>().unwrap_or(0))
+            num(y, 4) && month(m) && num(d, 2) && {
+                let (y, m) = (y.parse().unwrap_or(0), m.parse().unwrap_or(0));
+                (1..=days_in_month(y, m)).contains(&d.parse::<u32>().unwrap_or(0))
+            }
         }
         _ => false,
+    }
+}
+
+/// Days in a month of the Gregorian calendar.
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
+            29
+        }
+        2 => 28,
+        _ => 31,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_real_calendar_dates_are_iso_dates() {
+        for ok in [
+            "2024",
+            "2024-02",
+            "2024-02-29",
+            "2000-02-29",
+            "2024-04-30",
+            "2024-12-31",
+        ] {
+            assert!(is_iso_date(ok), "{ok}");
+        }
+        for bad in [
+            "2024-02-30",
+            "2023-02-29",
+            "1900-02-29",
+            "2024-04-31",
+            "2024-13",
+            "2024-00-10",
+            "2024-01-00",
+            "24-01-01",
+            "2024-1-1",
+        ] {
+            assert!(!is_iso_date(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_sidecar_date_that_is_not_on_the_calendar_is_ignored_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a.txt"), "text").unwrap();
+        std::fs::write(
+            d.join("a.txt.meta.json"),
+            r#"{"title": "Kept", "published": "2024-02-30"}"#,
+        )
+        .unwrap();
+        let c = scan(d).unwrap();
+        let s = c.inputs[0].sidecar.as_ref().unwrap();
+        assert_eq!(s.title.as_deref(), Some("Kept"));
+        assert_eq!(s.published, None);
+        let w = c.warnings();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].contains("2024-02-30") && w[0].contains("a.txt.meta.json"),
+            "{w:?}"
+        );
+    }
 
     #[test]
     fn formats_come_from_extensions_case_insensitively() {

@@ -6,6 +6,7 @@
 //! rule that matched and the mentions (normalised values) inside the span. Never writes.
 
 use crate::model::{DocumentRecord, Entity, Fact, FactStatus, Mention, Source};
+use crate::works::Works;
 use anyhow::{Context, Result};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -23,6 +24,8 @@ pub struct Loaded {
     pub mentions: Vec<Mention>,
     pub entities: Vec<Entity>,
     pub facts: Vec<Fact>,
+    /// The documents' works, from their records.
+    pub works: Works,
 }
 
 /// Reads the current set of output folder `out`.
@@ -34,8 +37,10 @@ pub fn load(out: &Path) -> Result<Loaded> {
             out.display()
         )
     })?;
+    let documents: Vec<DocumentRecord> = read_jsonl(&dir.join("documents.jsonl"))?;
     Ok(Loaded {
-        documents: read_jsonl(&dir.join("documents.jsonl"))?,
+        works: crate::works::of_records(&documents),
+        documents,
         mentions: read_jsonl(&dir.join("mentions.jsonl"))?,
         entities: read_jsonl(&dir.join("entities.jsonl"))?,
         facts: read_jsonl(&dir.join("facts.jsonl"))?,
@@ -228,6 +233,34 @@ impl Explainer<'_> {
             status_str(f.status)
         ));
         self.fact_body(f, "  ");
+        if let Some(revisions) = &f.revisions {
+            self.line("");
+            self.line(
+                self.style.bold(
+                    "revised between editions of one work (the latest edition's value first):",
+                ),
+            );
+            for rid in revisions {
+                match self.data.facts.iter().find(|o| &o.id == rid) {
+                    Some(o) => {
+                        let latest = o
+                            .sources
+                            .iter()
+                            .filter_map(|s| self.data.works.published_of(&s.doc))
+                            .max()
+                            .unwrap_or("-");
+                        let line = format!(
+                            "  fact {}  {}  (published {latest}){}",
+                            o.id,
+                            self.named(&o.object),
+                            if o.id == f.id { "  ← this fact" } else { "" }
+                        );
+                        self.line(line);
+                    }
+                    None => self.line(format!("  fact {rid} (not in facts.jsonl)")),
+                }
+            }
+        }
         if let Some(others) = &f.conflicts_with {
             self.line("");
             self.line(
@@ -260,10 +293,26 @@ impl Explainer<'_> {
                 .collect();
             self.line(format!("{ind}qualifiers {}", q.join(", ")));
         }
-        self.line(format!("{ind}sources    {}", f.sources.len()));
+        let count = crate::emit::tables::count_of(f, &self.data.works);
+        self.line(format!("{ind}sources    {count}"));
         let focus = [Value::String(f.subject.clone()), f.object.clone()];
-        for (i, s) in f.sources.iter().enumerate() {
-            self.source(i + 1, s, ind, &focus);
+        // One quote per work; the copies that say the same are listed under it.
+        let groups = crate::emit::tables::sources_by_work(f, &self.data.works);
+        for (i, g) in groups.iter().enumerate() {
+            self.source(i + 1, g[0], ind, &focus);
+            if g.len() > 1 {
+                let copies: Vec<String> = g[1..]
+                    .iter()
+                    .map(|s| format!("{} (page {})", s.doc, s.page))
+                    .collect();
+                let line = format!(
+                    "{ind}   the same in {} cop{} of this work: {}",
+                    copies.len(),
+                    if copies.len() == 1 { "y" } else { "ies" },
+                    copies.join(", ")
+                );
+                self.line(self.style.dim(&line));
+            }
         }
     }
 
@@ -488,6 +537,35 @@ impl Explainer<'_> {
         self.line(format!(
             "  {mentions} mention(s); a source of {facts} fact(s)"
         ));
+        if let Some(w) = self.data.works.get(&d.doc).cloned() {
+            let members: Vec<&DocumentRecord> = self
+                .data
+                .documents
+                .iter()
+                .filter(|x| x.work.as_deref() == Some(w.work.as_str()))
+                .collect();
+            self.line(format!(
+                "  work      {} ({} file(s); first edition {})",
+                w.work,
+                members.len(),
+                w.first
+            ));
+            for m in members.iter().filter(|m| m.doc != d.doc) {
+                let sim = m.work_similarity.unwrap_or(1.0);
+                let line = if m.doc == w.first {
+                    format!(
+                        "    {} (the first edition; this one's similarity to it {:.2})",
+                        m.doc, w.similarity
+                    )
+                } else {
+                    format!(
+                        "    {} (copy; similarity to the first edition {sim:.2})",
+                        m.doc
+                    )
+                };
+                self.line(line);
+            }
+        }
     }
 }
 

@@ -12,6 +12,7 @@ use crate::model::{
     Content, Dataset, DatasetDoc, Entity, Fact, FactStatus, Mention, Source, Status,
 };
 use crate::pipeline::{self, Computed, RunOptions, Summary};
+use crate::works::Works;
 use anyhow::{Context, Result};
 use serde::Serialize;
 use serde_json::Value;
@@ -55,6 +56,12 @@ pub struct Ingested {
     pub status: Option<Status>,
     pub error: Option<String>,
     pub mentions: usize,
+    /// When the file is a copy or edition of a work already in the corpus: a document of
+    /// that work (its first edition when that was there before).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy_of: Option<String>,
+    /// Facts the file added, changed, confirmed (with a new work) or contradicted.
+    pub facts: usize,
 }
 
 /// How a fact differs between the dataset before and after.
@@ -387,7 +394,7 @@ pub struct Outcome {
 
 /// Copies the files in, refreshes the dataset and returns what changed.
 pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
-    let rules = crate::rules::RuleSet::load(&opts.run.rules)?;
+    let rules = crate::rules::RuleSet::from_source(&opts.run.rules)?;
     let lock = OutputLock::acquire(&opts.run.out)?;
     let copies = plan(opts)?;
     let previous = crate::emit::current_set(&opts.run.out);
@@ -430,6 +437,10 @@ pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
                     let rec = data
                         .as_ref()
                         .and_then(|d| d.documents.iter().find(|r| &r.doc == doc));
+                    let copy_of = data.as_ref().and_then(|d| {
+                        let members = d.documents.iter().map(|r| r.doc.as_str());
+                        copy_of(doc, &d.works, members, &docs)
+                    });
                     Ingested {
                         doc: doc.clone(),
                         copied: *copied,
@@ -439,6 +450,8 @@ pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
                             .as_ref()
                             .map(|d| d.mentions.iter().filter(|m| &m.doc == doc).count())
                             .unwrap_or(0),
+                        copy_of,
+                        facts: 0,
                     }
                 })
                 .collect();
@@ -519,21 +532,70 @@ fn mentions_of(d: &DatasetDoc, previous: Option<&Path>) -> Vec<Mention> {
         .collect()
 }
 
+/// A document of the corpus, other than the files being ingested, of the same work as
+/// `doc`: the work's first edition when it is one of them, else the first in `members`.
+fn copy_of<'a>(
+    doc: &str,
+    works: &Works,
+    mut members: impl Iterator<Item = &'a str>,
+    ingested: &[(String, bool)],
+) -> Option<String> {
+    let w = works.get(doc)?;
+    let new = |d: &str| ingested.iter().any(|(x, _)| x == d);
+    if w.first != doc && !new(&w.first) {
+        return Some(w.first.clone());
+    }
+    members
+        .find(|d| *d != doc && !new(d) && works.work_of(d) == w.work)
+        .map(str::to_string)
+}
+
 fn changes_of(data: &Dataset, before: &[Fact], docs: &[(String, bool)]) -> Changes {
+    let mut changes = diff(before, &data.facts);
+    // A copy of a work that stated a fact already neither confirms it nor takes a side in
+    // its conflict: only a new work among a fact's sources does.
+    let by_id: BTreeMap<&str, &Fact> = data.facts.iter().map(|f| (f.id.as_str(), f)).collect();
+    let existed: BTreeSet<&str> = before.iter().map(|f| f.id.as_str()).collect();
+    changes.retain(|c| {
+        let gained_only = matches!(c.kind, ChangeKind::Confirmed | ChangeKind::Contradicted)
+            && existed.contains(c.fact.as_str())
+            && !c.sources.is_empty();
+        if !gained_only {
+            return true;
+        }
+        let Some(f) = by_id.get(c.fact.as_str()) else {
+            return true;
+        };
+        let gained: BTreeSet<&Source> = c.sources.iter().collect();
+        let had: BTreeSet<&str> = f
+            .sources
+            .iter()
+            .filter(|s| !gained.contains(s))
+            .map(|s| data.works.work_of(&s.doc))
+            .collect();
+        c.sources
+            .iter()
+            .any(|s| !had.contains(data.works.work_of(&s.doc)))
+    });
     let ingested = docs
         .iter()
         .map(|(doc, copied)| {
             let d = data.documents.iter().find(|d| &d.record.doc == doc);
+            let members = data.documents.iter().map(|d| d.doc());
             Ingested {
                 doc: doc.clone(),
                 copied: *copied,
                 status: d.map(|d| d.record.status),
                 error: d.and_then(|d| d.record.error.clone()),
                 mentions: d.map(|d| d.mention_count).unwrap_or(0),
+                copy_of: copy_of(doc, &data.works, members, docs),
+                facts: changes
+                    .iter()
+                    .filter(|c| c.sources.iter().any(|s| &s.doc == doc))
+                    .count(),
             }
         })
         .collect();
-    let changes = diff(before, &data.facts);
     let mut counts = BTreeMap::new();
     for c in &changes {
         *counts.entry(c.kind.title().to_string()).or_insert(0) += 1;
@@ -596,6 +658,13 @@ pub fn render(o: &Outcome, out: &Path, color: bool, per_kind: usize) -> String {
             "added to the corpus"
         } else {
             "already in the corpus"
+        };
+        let what = match (&i.copy_of, i.status, i.facts) {
+            (Some(first), Some(Status::Ok), 0) => format!("a copy of {first}: no new facts"),
+            (Some(first), Some(Status::Ok), n) => {
+                format!("an edition of {first}: {n} fact(s) added, changed or contradicted")
+            }
+            _ => what,
         };
         let _ = writeln!(s, "{} — {copied}; {what}", paint("1", &i.doc));
     }
@@ -825,6 +894,7 @@ mod tests {
             },
             sources,
             conflicts_with: None,
+            revisions: None,
         }
     }
 
@@ -923,6 +993,8 @@ mod tests {
                     status: Some(Status::Ok),
                     error: None,
                     mentions: 7,
+                    copy_of: None,
+                    facts: 3,
                 }],
                 counts: BTreeMap::new(),
                 changes: diff(&old, &[a, b, added]),

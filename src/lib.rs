@@ -36,3 +36,4 @@ pub mod progress;
 pub mod reconcile;
 pub mod rules;
 pub mod timing;
+pub mod works;

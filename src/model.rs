@@ -48,6 +48,16 @@ pub struct DocumentRecord {
     pub chars: usize,
     pub status: Status,
     pub error: Option<String>,
+    /// The work the document is an edition of (see `works`): set when the dataset is
+    /// written, never stored with the document's cached record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work: Option<String>,
+    /// The work's first edition, when this document is another edition or copy of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_of: Option<String>,
+    /// Estimated similarity of the text to the first edition's (1 for the first itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub work_similarity: Option<f64>,
     /// What a reviewer should know about a document that was read (a recovered
     /// cross-reference table, text cut at a size cap, a guessed encoding). Not in the
     /// contract's list; omitted when there is none.
@@ -219,6 +229,11 @@ pub struct Fact {
     pub sources: Vec<Source>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub conflicts_with: Option<Vec<String>>,
+    /// When editions of one work state different values (a corrected version): the facts
+    /// of those values, the one of the latest edition first; this fact is among them.
+    /// A revision is not a conflict.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub revisions: Option<Vec<String>>,
 }
 
 /// One line of `entities.jsonl`.
@@ -277,6 +292,9 @@ pub type EntityNames = BTreeMap<String, NamesOf>;
 pub struct DocBuild {
     pub claims: Vec<Claim>,
     pub names: EntityNames,
+    /// The MinHash signature of the text, for grouping documents into works.
+    #[serde(default, skip_serializing_if = "crate::works::Signature::is_empty")]
+    pub signature: crate::works::Signature,
 }
 
 /// Where a document's text and mentions are, for the emit stage.
@@ -358,6 +376,8 @@ pub struct Dataset {
     pub documents: std::sync::Arc<Vec<DatasetDoc>>,
     pub entities: Vec<Entity>,
     pub facts: Vec<Fact>,
+    /// The work of each document.
+    pub works: crate::works::Works,
 }
 
 /// A stable short id: a prefix and the first 12 hex digits of the SHA-256 of `parts`

@@ -16,7 +16,8 @@ use crate::model::{
     Extraction, Format, ProcessedDoc, Status,
 };
 use crate::progress::Progress;
-use crate::rules::RuleSet;
+use crate::rules::{RuleSet, RuleSource};
+use crate::works::{self, Signature};
 use crate::{budget, emit, facts, reconcile};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
@@ -30,7 +31,7 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug)]
 pub struct RunOptions {
     pub corpus: PathBuf,
-    pub rules: PathBuf,
+    pub rules: RuleSource,
     pub out: PathBuf,
     /// Worker threads; 0 = one per core.
     pub jobs: usize,
@@ -97,7 +98,7 @@ impl std::fmt::Display for Summary {
 /// cache for documents that did not change. Holds the output folder's lock throughout.
 pub fn run(opts: &RunOptions) -> Result<Summary> {
     // Bad rules stop the run before the output folder is touched.
-    let rules = RuleSet::load(&opts.rules)?;
+    let rules = RuleSet::from_source(&opts.rules)?;
     let lock = OutputLock::acquire(&opts.out)?;
     match compute(opts, &rules, &lock)? {
         Computed::Unchanged(summary) => Ok(summary),
@@ -292,15 +293,18 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
         })
         .collect();
     crate::timing::mark("claims read");
+    let works = works::of_documents(&documents, builds.iter().map(|b| &b.signature));
+    crate::timing::mark("works grouped");
     let (claims, names): (Vec<Vec<Claim>>, Vec<EntityNames>) =
         builds.into_iter().map(|b| (b.claims, b.names)).unzip();
     let claims: Vec<Claim> = claims.into_iter().flatten().collect();
     let names: Vec<&EntityNames> = names.iter().collect();
-    let (entities, facts) = pool.install(|| reconcile::reconcile(&names, claims));
+    let (entities, facts) = pool.install(|| reconcile::reconcile(&names, claims, &works));
     let data = Dataset {
         documents,
         entities,
         facts,
+        works,
     };
     count(&data, &mut summary);
     crate::timing::mark("reconciled");
@@ -461,7 +465,11 @@ fn process_and_build(
                 let mut claims = facts::claims(&work.rules.facts, std::slice::from_ref(&doc));
                 let mut names = reconcile::entity_names(&doc.mentions);
                 reconcile::take_claim_names(&mut names, &mut claims);
-                DocBuild { claims, names }
+                DocBuild {
+                    claims,
+                    names,
+                    signature: Signature::of(&doc.text.text),
+                }
             });
             match built {
                 Ok(b) => {
@@ -478,6 +486,7 @@ fn process_and_build(
                     DocBuild {
                         claims: Vec::new(),
                         names: reconcile::entity_names(&[]),
+                        signature: Signature::of(""),
                     }
                 }
             }
@@ -661,6 +670,9 @@ fn process_with(
         chars: text.text.chars().count(),
         status,
         error,
+        work: None,
+        copy_of: None,
+        work_similarity: None,
         warnings,
     };
     (

@@ -24,6 +24,7 @@
 use crate::model::{
     Claim, Entity, EntityNames, Fact, FactStatus, Mention, MentionKind, Source, stable_id,
 };
+use crate::works::Works;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::hash_map::DefaultHasher;
@@ -40,12 +41,16 @@ pub const MULTI_VALUED: &[&str] = &[
 ];
 
 /// Entities and facts from the entity names and claims of all documents (names in
-/// document order).
-pub fn reconcile(names: &[&EntityNames], claims: Vec<Claim>) -> (Vec<Entity>, Vec<Fact>) {
+/// document order); `works` says which documents are editions of one work.
+pub fn reconcile(
+    names: &[&EntityNames],
+    claims: Vec<Claim>,
+    works: &Works,
+) -> (Vec<Entity>, Vec<Fact>) {
     // Entities and the grouping of claims into facts only read the claims: side by side.
     let (entities, groups) = rayon::join(|| entities(names, &claims), || group(&claims));
     let groups = fact_groups(groups);
-    (entities, facts_of(claims, groups))
+    (entities, facts_of(claims, groups, works))
 }
 
 fn entity_id_of(kind: MentionKind, value: &Value) -> Option<String> {
@@ -427,14 +432,19 @@ fn fact_groups(groups: Groups) -> Vec<(FactKey, Vec<usize>)> {
     out
 }
 
-/// Facts from claims: grouped, merged, judged and sorted by (subject, predicate, id).
+/// Facts from claims, every document a work of its own: grouped, merged, judged and
+/// sorted by (subject, predicate, id).
 pub fn facts(claims: Vec<Claim>) -> Vec<Fact> {
     let groups = fact_groups(group(&claims));
-    facts_of(claims, groups)
+    facts_of(claims, groups, &Works::default())
 }
 
 /// Facts from the claims and the claims (by position) of each fact, in fact key order.
-fn facts_of(mut claims: Vec<Claim>, groups: Vec<(FactKey, Vec<usize>)>) -> Vec<Fact> {
+fn facts_of(
+    mut claims: Vec<Claim>,
+    groups: Vec<(FactKey, Vec<usize>)>,
+    works: &Works,
+) -> Vec<Fact> {
     // Each fact gets its claims to take sources from; the claims stay where they are.
     let mut fact_of = vec![0; claims.len()];
     for (f, (_, ids)) in groups.iter().enumerate() {
@@ -458,7 +468,7 @@ fn facts_of(mut claims: Vec<Claim>, groups: Vec<(FactKey, Vec<usize>)>) -> Vec<F
     // allocations: freeing them takes about as long as all the rest, so it is spread over
     // the pool's threads.
     claims.into_par_iter().with_min_len(1000).for_each(drop);
-    judge(&mut facts);
+    judge(&mut facts, works);
     facts.sort_by(|a, b| (&a.subject, &a.predicate, &a.id).cmp(&(&b.subject, &b.predicate, &b.id)));
     facts
 }
@@ -500,6 +510,7 @@ fn fact_from((subject, predicate, obj, qk): FactKey, mut cs: Vec<&mut Claim>) ->
         status: FactStatus::Single,
         sources,
         conflicts_with: None,
+        revisions: None,
     }
 }
 
@@ -601,63 +612,120 @@ pub fn relate(a: &Fact, b: &Fact) -> Relation {
 
 /// Sets each fact's status. Facts come sorted by subject and predicate, so each run of
 /// one subject and predicate is compared within itself.
-fn judge(facts: &mut [Fact]) {
+fn judge(facts: &mut [Fact], works: &Works) {
     for group in facts.chunk_by_mut(|a, b| a.subject == b.subject && a.predicate == b.predicate) {
-        judge_group(group);
+        judge_group(group, works);
     }
 }
 
-fn judge_group(group: &mut [Fact]) {
-    let verdicts: Vec<(FactStatus, Option<Vec<String>>)> = group
+/// A fact's verdict: status, the facts it conflicts with, its revisions.
+type Verdict = (FactStatus, Option<Vec<String>>, Option<Vec<String>>);
+
+/// Judges facts of one subject and predicate. Sources count by work: `agreed` needs two
+/// works. Two incompatible values that only editions of one work state, each in other
+/// editions, are a revision of that work (listed latest edition first), not a conflict
+/// between sources; a document that states both contradicts itself, which stays a
+/// conflict.
+fn judge_group(group: &mut [Fact], works: &Works) {
+    let one_work: Vec<Option<&str>> = group.iter().map(|f| single_work(f, works)).collect();
+    let verdicts: Vec<Verdict> = group
         .iter()
         .enumerate()
         .map(|(i, f)| {
             let mut conflicts = Vec::new();
-            let mut docs = TwoDocs::default();
-            docs.add(f);
+            let mut revised = vec![i];
+            let mut seen = TwoWorks::new(works);
+            seen.add(f);
             for (j, g) in group.iter().enumerate() {
                 if j == i {
                     continue;
                 }
                 match relate(f, g) {
+                    Relation::Conflict
+                        if one_work[i].is_some()
+                            && one_work[i] == one_work[j]
+                            && !shares_a_document(f, g) =>
+                    {
+                        revised.push(j)
+                    }
                     Relation::Conflict => conflicts.push(g.id.clone()),
-                    Relation::Compatible => docs.add(g),
+                    Relation::Compatible => seen.add(g),
                     Relation::Unrelated => {}
                 }
             }
+            let revisions = (revised.len() > 1).then(|| {
+                let latest = |k: usize| {
+                    group[k]
+                        .sources
+                        .iter()
+                        .filter_map(|s| works.published_of(&s.doc))
+                        .max()
+                };
+                revised.sort_by(|&a, &b| {
+                    latest(b)
+                        .cmp(&latest(a))
+                        .then(group[a].id.cmp(&group[b].id))
+                });
+                revised.iter().map(|&k| group[k].id.clone()).collect()
+            });
             if !conflicts.is_empty() {
                 conflicts.sort();
-                (FactStatus::Conflict, Some(conflicts))
-            } else if docs.two {
-                (FactStatus::Agreed, None)
+                (FactStatus::Conflict, Some(conflicts), revisions)
+            } else if seen.two {
+                (FactStatus::Agreed, None, revisions)
             } else {
-                (FactStatus::Single, None)
+                (FactStatus::Single, None, revisions)
             }
         })
         .collect();
-    for (f, (s, c)) in group.iter_mut().zip(verdicts) {
+    for (f, (s, c, r)) in group.iter_mut().zip(verdicts) {
         f.status = s;
         f.conflicts_with = c;
+        f.revisions = r;
     }
 }
 
-/// Whether some facts' sources come from two documents or more: all `agreed` needs to
-/// know, without collecting the many documents of a fact of a large corpus.
-#[derive(Default)]
-struct TwoDocs<'a> {
+/// Whether one document states both facts.
+fn shares_a_document(f: &Fact, g: &Fact) -> bool {
+    let docs = docs_of(f);
+    g.sources.iter().any(|s| docs.contains(s.doc.as_str()))
+}
+
+/// The work of all of a fact's sources, when they are of one.
+fn single_work<'a>(f: &'a Fact, works: &'a Works) -> Option<&'a str> {
+    let first = works.work_of(&f.sources.first()?.doc);
+    f.sources
+        .iter()
+        .all(|s| works.work_of(&s.doc) == first)
+        .then_some(first)
+}
+
+/// Whether some facts' sources come from two works or more: all `agreed` needs to know,
+/// without collecting the many documents of a fact of a large corpus.
+struct TwoWorks<'a> {
+    works: &'a Works,
     first: Option<&'a str>,
     two: bool,
 }
 
-impl<'a> TwoDocs<'a> {
+impl<'a> TwoWorks<'a> {
+    fn new(works: &'a Works) -> Self {
+        TwoWorks {
+            works,
+            first: None,
+            two: false,
+        }
+    }
+
     fn add(&mut self, f: &'a Fact) {
         for s in &f.sources {
             if self.two {
                 return;
             }
+            let w = self.works.work_of(&s.doc);
             match self.first {
-                None => self.first = Some(&s.doc),
-                Some(d) => self.two = d != s.doc,
+                None => self.first = Some(w),
+                Some(x) => self.two = x != w,
             }
         }
     }
@@ -993,6 +1061,123 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].name, "Name 19999");
         assert_eq!(e[0].aliases, vec!["OpenAI"]);
+    }
+
+    /// Documents grouped into works: (doc, work, published).
+    fn works(docs: &[(&str, &str, &str)]) -> Works {
+        Works::new(docs.iter().map(|(d, w, _)| {
+            (
+                d.to_string(),
+                crate::works::DocWork {
+                    work: w.to_string(),
+                    first: String::new(),
+                    similarity: 1.0,
+                },
+            )
+        }))
+        .with_dates(docs.iter().map(|(d, _, p)| (*d, *p)))
+    }
+
+    fn judged(claims: Vec<Claim>, works: &Works) -> Vec<Fact> {
+        let groups = fact_groups(group(&claims));
+        facts_of(claims, groups, works)
+    }
+
+    #[test]
+    fn copies_of_one_work_do_not_make_a_fact_agreed() {
+        let w = works(&[
+            ("a.pdf", "w1", "2024-01-01"),
+            ("a.html", "w1", "2024-01-01"),
+            ("b.txt", "w2", "2024-02-01"),
+        ]);
+        let one = judged(
+            vec![
+                claim(
+                    "a.pdf",
+                    "institute:US",
+                    "member_of",
+                    json!("institute:NETWORK"),
+                ),
+                claim(
+                    "a.html",
+                    "institute:US",
+                    "member_of",
+                    json!("institute:NETWORK"),
+                ),
+            ],
+            &w,
+        );
+        assert_eq!(one[0].status, FactStatus::Single);
+        let two = judged(
+            vec![
+                claim(
+                    "a.pdf",
+                    "institute:US",
+                    "member_of",
+                    json!("institute:NETWORK"),
+                ),
+                claim(
+                    "b.txt",
+                    "institute:US",
+                    "member_of",
+                    json!("institute:NETWORK"),
+                ),
+            ],
+            &w,
+        );
+        assert_eq!(two[0].status, FactStatus::Agreed);
+    }
+
+    #[test]
+    fn editions_of_one_work_that_disagree_are_a_revision_latest_first() {
+        let w = works(&[
+            ("v1.pdf", "w1", "2024-01-10"),
+            ("v2.pdf", "w1", "2024-03-05"),
+            ("other.txt", "w2", "2024-04-01"),
+        ]);
+        let f = judged(
+            vec![
+                claim("v1.pdf", "institute:JP", "established", json!("2024-02-14")),
+                claim("v2.pdf", "institute:JP", "established", json!("2024-02-15")),
+            ],
+            &w,
+        );
+        let old = status_of(&f, "2024-02-14");
+        let new = status_of(&f, "2024-02-15");
+        assert_eq!(old.status, FactStatus::Single);
+        assert_eq!(new.status, FactStatus::Single);
+        assert_eq!(old.conflicts_with, None);
+        let order = Some(vec![new.id.clone(), old.id.clone()]);
+        assert_eq!(old.revisions, order);
+        assert_eq!(new.revisions, order);
+        // Another work stating the old value: a conflict between sources again.
+        let g = judged(
+            vec![
+                claim("v1.pdf", "institute:JP", "established", json!("2024-02-14")),
+                claim("v2.pdf", "institute:JP", "established", json!("2024-02-15")),
+                claim(
+                    "other.txt",
+                    "institute:JP",
+                    "established",
+                    json!("2024-02-14"),
+                ),
+            ],
+            &w,
+        );
+        assert!(g.iter().all(|x| x.status == FactStatus::Conflict), "{g:?}");
+        // One edition stating both values contradicts itself.
+        let h = judged(
+            vec![
+                claim("v1.pdf", "institute:JP", "established", json!("2024-02-14")),
+                claim("v1.pdf", "institute:JP", "established", json!("2024-02-15")),
+            ],
+            &w,
+        );
+        assert!(
+            h.iter()
+                .all(|x| x.status == FactStatus::Conflict && x.revisions.is_none()),
+            "{h:?}"
+        );
     }
 
     #[test]

@@ -61,13 +61,20 @@ fn run_help_explains_every_option() {
             "--quiet",
         ],
     );
-    for default in ["corpus", "rules", "output"] {
+    for default in ["corpus", "output"] {
         assert!(
             r.stdout.contains(&format!("[default: {default}]")),
             "the default {default} is not shown:\n{}",
             r.stdout
         );
     }
+    // Folder defaults are relative to where aisi runs; the rules are built in.
+    let flat = r.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("relative to the current folder"), "{flat}");
+    assert!(
+        flat.contains("[default: the rules built into the program"),
+        "{flat}"
+    );
 }
 
 #[test]

@@ -243,6 +243,9 @@ fn fixture() -> Dataset {
                     chars: text.chars().count(),
                     status: Status::Ok,
                     error: None,
+                    work: None,
+                    copy_of: None,
+                    work_similarity: None,
                     warnings: Vec::new(),
                 },
                 text: DocText::from_text(text),
@@ -256,11 +259,18 @@ fn fixture() -> Dataset {
         .map(|d| reconcile::entity_names(&d.mentions))
         .collect();
     let names: Vec<_> = names.iter().collect();
-    let (entities, facts) = reconcile::reconcile(&names, claims);
+    let signatures: Vec<_> = documents
+        .iter()
+        .map(|d| aisi_tracker::works::Signature::of(&d.text.text))
+        .collect();
+    let documents: Vec<_> = documents.into_iter().map(Into::into).collect();
+    let works = aisi_tracker::works::of_documents(&documents, signatures.iter());
+    let (entities, facts) = reconcile::reconcile(&names, claims, &works);
     Dataset {
-        documents: std::sync::Arc::new(documents.into_iter().map(Into::into).collect()),
+        documents: std::sync::Arc::new(documents),
         entities,
         facts,
+        works,
     }
 }
 

@@ -1,7 +1,7 @@
 //! JSON Lines outputs and the per-document text files.
 
 use super::write_atomic;
-use crate::model::{Content, Dataset, DatasetDoc};
+use crate::model::{Content, Dataset, DatasetDoc, DocumentRecord};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -19,12 +19,13 @@ pub fn to_jsonl<'a, T: Serialize + 'a>(items: impl IntoIterator<Item = &'a T>) -
 }
 
 pub fn write_documents(data: &Dataset, out: &Path) -> Result<()> {
-    let lines: Vec<DocumentLine> = data
-        .documents
+    let records: Vec<DocumentRecord> =
+        data.documents.iter().map(|d| with_work(&d.record, data)).collect();
+    let lines: Vec<DocumentLine> = records
         .iter()
-        .map(|d| DocumentLine {
-            record: &d.record,
-            text_file: shortened_text_file(&d.record.doc),
+        .map(|record| DocumentLine {
+            record,
+            text_file: shortened_text_file(&record.doc),
         })
         .collect();
     write_atomic(&out.join("documents.jsonl"), &to_jsonl(&lines))
@@ -67,6 +68,17 @@ fn shortened_text_file(doc: &str) -> Option<String> {
     } else {
         format!("text/{dir}/{short}")
     })
+}
+
+/// A document's record with its work (known only once the whole corpus was grouped).
+pub fn with_work(r: &DocumentRecord, data: &Dataset) -> DocumentRecord {
+    let mut r = r.clone();
+    if let Some(w) = data.works.get(&r.doc) {
+        r.work = Some(w.work.clone());
+        r.copy_of = (w.first != r.doc).then(|| w.first.clone());
+        r.work_similarity = Some(w.similarity);
+    }
+    r
 }
 
 /// The lines of `mentions.jsonl`, document by document: serialised here for documents in

@@ -2,12 +2,13 @@
 //! institutes overview, the timeline (table and SVG drawing), the collaboration network
 //! (SVG, circular layout in id order, so the drawing is the same on every run) and an
 //! evidence section: every cell value, timeline point and network edge links to its fact's
-//! sources, each quoted in context with its document and page.
+//! sources, one quote in context per work (with document and page), the copies of that
+//! work that say the same folded under it.
 //!
 //! Everything the documents say is HTML-escaped here (`esc`), including in attributes:
 //! a report must never run a script a document carried.
 
-use super::tables::{self, documents_of};
+use super::tables::{self, count_of};
 use super::write_atomic;
 use crate::model::{Dataset, Fact, FactStatus};
 use anyhow::Result;
@@ -15,8 +16,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
-/// Sources shown per fact; the rest are counted (the page stays readable on big corpora).
+/// Works quoted per fact; the rest are counted (the page stays readable on big corpora).
 const MAX_SOURCES: usize = 12;
+/// Copies listed under a work's quote; the rest are counted.
+const MAX_COPIES: usize = 20;
 /// Bytes of context shown on each side of a quote.
 const CONTEXT: usize = 160;
 
@@ -72,7 +75,7 @@ a.conflict{color:#b00020;font-weight:600}a.agreed{color:#1b6e20}
 .evidence section:target{border-color:#0645ad;background:#eef4ff}
 blockquote{margin:.3em 0;color:#444}mark{background:#fff2a8}
 svg text{font:11px system-ui,sans-serif}svg a:hover circle,svg a:hover line{stroke:#000;stroke-width:3}
-.muted{color:#777}
+.muted{color:#777}details.copies{margin:-.2em 0 .5em 1em;font-size:.9em}
 ";
 
 const SCRIPT: &str = "
@@ -93,8 +96,12 @@ pub fn quoted_texts(data: &Dataset, dir: &Path) -> BTreeMap<String, String> {
     let quoted: std::collections::BTreeSet<&str> = data
         .facts
         .iter()
-        .flat_map(|f| f.sources.iter().take(MAX_SOURCES))
-        .map(|s| s.doc.as_str())
+        .flat_map(|f| {
+            tables::sources_by_work(f, &data.works)
+                .into_iter()
+                .take(MAX_SOURCES)
+                .map(|g| g[0].doc.as_str())
+        })
         .collect();
     data.documents
         .iter()
@@ -127,11 +134,12 @@ pub fn render(data: &Dataset, texts: &BTreeMap<String, String>) -> String {
         .count();
     let _ = write!(
         h,
-        "<h1>AI safety institutes: reconciled dataset</h1>\n<p>{} documents, {} entities, {} facts ({} in conflict). \
-         <span id=\"evidence-count\"></span></p>\n<p class=\"legend\"><span><a class=\"agreed\">agreed</a>: stated by two documents or more</span>\
-         <span><a class=\"single\">single</a>: one document</span><span><a class=\"conflict\">conflict</a>: contradicted</span>\
-         <span>[n]: documents stating it</span></p>\n",
+        "<h1>AI safety institutes: reconciled dataset</h1>\n<p>{} documents ({} works), {} entities, {} facts ({} in conflict). \
+         <span id=\"evidence-count\"></span></p>\n<p class=\"legend\"><span><a class=\"agreed\">agreed</a>: stated by two works or more</span>\
+         <span><a class=\"single\">single</a>: one work</span><span><a class=\"conflict\">conflict</a>: contradicted by another work</span>\
+         <span>[n works, m files]: the independent reports stating it, and their files with copies</span></p>\n",
         data.documents.len(),
+        data.works.count(),
         data.entities.len(),
         data.facts.len(),
         conflicts
@@ -153,7 +161,7 @@ pub fn render(data: &Dataset, texts: &BTreeMap<String, String>) -> String {
         for c in &r.cells {
             let vals: Vec<String> = c
                 .iter()
-                .map(|v| format!("{} [{}]", link(v.fact, &v.text), v.documents))
+                .map(|v| format!("{} [{}]", link(v.fact, &v.text), v.count))
                 .collect();
             let _ = write!(h, "<td>{}</td>", vals.join("<br>"));
         }
@@ -165,7 +173,7 @@ pub fn render(data: &Dataset, texts: &BTreeMap<String, String>) -> String {
     let timeline = tables::timeline_rows(data);
     h.push_str("<h2>Timeline</h2>\n<div id=\"timeline\">");
     h.push_str(&timeline_svg(&timeline));
-    h.push_str("<table><thead><tr><th>Date</th><th>Who</th><th>What</th><th>Detail</th><th>Docs</th></tr></thead><tbody>\n");
+    h.push_str("<table><thead><tr><th>Date</th><th>Who</th><th>What</th><th>Detail</th><th>Sources</th></tr></thead><tbody>\n");
     for r in &timeline {
         let _ = writeln!(
             h,
@@ -174,7 +182,7 @@ pub fn render(data: &Dataset, texts: &BTreeMap<String, String>) -> String {
             esc(&r.subject),
             esc(&r.what.replace('_', " ")),
             esc(&r.detail),
-            documents_of(r.fact)
+            count_of(r.fact, &data.works)
         );
     }
     h.push_str("</tbody></table></div>\n");
@@ -183,7 +191,7 @@ pub fn render(data: &Dataset, texts: &BTreeMap<String, String>) -> String {
     let collab = tables::collaboration_rows(data);
     h.push_str("<h2>Collaboration network</h2>\n<div id=\"network\">");
     h.push_str(&network_svg(data, &collab));
-    h.push_str("<table><thead><tr><th>Between</th><th>And</th><th>Type</th><th>Date</th><th>Docs</th></tr></thead><tbody>\n");
+    h.push_str("<table><thead><tr><th>Between</th><th>And</th><th>Type</th><th>Date</th><th>Sources</th></tr></thead><tbody>\n");
     for r in &collab {
         let _ = writeln!(
             h,
@@ -199,13 +207,13 @@ pub fn render(data: &Dataset, texts: &BTreeMap<String, String>) -> String {
                 }
             ),
             esc(&r.date),
-            documents_of(r.fact)
+            count_of(r.fact, &data.works)
         );
     }
     h.push_str("</tbody></table></div>\n");
 
     // The documents read.
-    h.push_str("<h2>Documents</h2>\n<div id=\"documents\"><table><thead><tr><th>Document</th><th>Title</th><th>Published</th><th>Pages</th><th>Status</th></tr></thead><tbody>\n");
+    h.push_str("<h2>Documents</h2>\n<div id=\"documents\"><table><thead><tr><th>Document</th><th>Title</th><th>Published</th><th>Pages</th><th>Status</th><th>Work</th></tr></thead><tbody>\n");
     for d in data.documents.iter() {
         let r = &d.record;
         let status = match r.status {
@@ -215,14 +223,23 @@ pub fn render(data: &Dataset, texts: &BTreeMap<String, String>) -> String {
                 format!("error: {}", r.error.as_deref().unwrap_or(""))
             }
         };
+        let work = match data.works.get(&r.doc) {
+            Some(w) if w.first != r.doc => format!(
+                "{} · copy of {} (similarity {:.2})",
+                w.work, w.first, w.similarity
+            ),
+            Some(w) => format!("{} · {} files", w.work, data.works.files_of(&r.doc)),
+            None => String::new(),
+        };
         let _ = writeln!(
             h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             esc(&r.doc),
             esc(r.title.as_deref().unwrap_or("")),
             esc(r.published.as_deref().unwrap_or("")),
             r.pages,
-            esc(&status)
+            esc(&status),
+            esc(&work)
         );
     }
     h.push_str("</tbody></table></div>\n");
@@ -254,7 +271,25 @@ pub fn render(data: &Dataset, texts: &BTreeMap<String, String>) -> String {
                 .collect();
             let _ = write!(h, "<br>conflicts with {}", links.join(", "));
         }
-        for s in f.sources.iter().take(MAX_SOURCES) {
+        if let Some(r) = &f.revisions {
+            let links: Vec<String> = r
+                .iter()
+                .map(|id| format!("<a href=\"#{0}\">{0}</a>", esc(id)))
+                .collect();
+            let _ = write!(
+                h,
+                "<br>revised between editions of one work (latest first): {}",
+                links.join(", ")
+            );
+        }
+        let by_work = tables::sources_by_work(f, &data.works);
+        let _ = write!(
+            h,
+            "<br><span class=\"muted\">{}</span>",
+            count_of(f, &data.works)
+        );
+        for group in by_work.iter().take(MAX_SOURCES) {
+            let s = group[0];
             let text = texts.get(s.doc.as_str()).map(String::as_str).unwrap_or("");
             let (before, quote, after) = if text.get(s.start..s.end).is_some() {
                 let b = floor_char(text, s.start.saturating_sub(CONTEXT));
@@ -273,12 +308,30 @@ pub fn render(data: &Dataset, texts: &BTreeMap<String, String>) -> String {
                 s.page,
                 esc(&s.rule)
             );
+            let copies = &group[1..];
+            if !copies.is_empty() {
+                let mut list: Vec<String> = copies
+                    .iter()
+                    .take(MAX_COPIES)
+                    .map(|c| format!("{}, page {}", esc(&c.doc), c.page))
+                    .collect();
+                if copies.len() > MAX_COPIES {
+                    list.push(format!("and {} more", copies.len() - MAX_COPIES));
+                }
+                let _ = write!(
+                    h,
+                    "<details class=\"copies\"><summary class=\"muted\">the same in {} cop{} of this work</summary>{}</details>",
+                    copies.len(),
+                    if copies.len() == 1 { "y" } else { "ies" },
+                    list.join("<br>")
+                );
+            }
         }
-        if f.sources.len() > MAX_SOURCES {
+        if by_work.len() > MAX_SOURCES {
             let _ = write!(
                 h,
-                "<p class=\"muted\">and {} more sources (facts.jsonl lists them all)</p>",
-                f.sources.len() - MAX_SOURCES
+                "<p class=\"muted\">and {} more works (facts.jsonl lists every source)</p>",
+                by_work.len() - MAX_SOURCES
             );
         }
         h.push_str("</section>\n");

@@ -1,5 +1,5 @@
 //! `dataset.sqlite`: the records as tables for analysts who query — documents, mentions,
-//! entities, facts and fact_sources, with keys and indexes.
+//! entities, facts, fact_sources and works (each document's work), with keys and indexes.
 //!
 //! The file is copied out of the working database ([`super::workdb`]) into a fresh file
 //! whose bytes depend only on the rows: tables without rowids (rows are ordered by their
@@ -50,7 +50,8 @@ CREATE TABLE facts (
   object_entity TEXT REFERENCES entities(id), -- the object when it is an entity
   qualifiers TEXT NOT NULL, -- JSON object
   status TEXT NOT NULL,
-  conflicts_with TEXT -- JSON list of fact ids
+  conflicts_with TEXT, -- JSON list of fact ids
+  revisions TEXT -- JSON list of fact ids, the latest edition's first
 ) WITHOUT ROWID;
 CREATE TABLE fact_sources (
   fact TEXT NOT NULL REFERENCES facts(id),
@@ -63,10 +64,23 @@ CREATE TABLE fact_sources (
   rule TEXT NOT NULL,
   PRIMARY KEY (fact, seq)
 ) WITHOUT ROWID;
+CREATE TABLE works (
+  doc TEXT PRIMARY KEY REFERENCES documents(doc),
+  work TEXT NOT NULL,
+  copy_of TEXT REFERENCES documents(doc), -- the work's first edition, for the others
+  similarity REAL NOT NULL -- estimated similarity to the first edition
+) WITHOUT ROWID;
 ";
 
 /// The output tables, in the order they are copied out.
-pub const TABLES: [&str; 5] = ["documents", "mentions", "entities", "facts", "fact_sources"];
+pub const TABLES: [&str; 6] = [
+    "documents",
+    "mentions",
+    "entities",
+    "facts",
+    "fact_sources",
+    "works",
+];
 /// How many of [`TABLES`] (the first) depend on the documents only.
 pub const DOCUMENT_TABLES: usize = 2;
 
@@ -80,6 +94,7 @@ CREATE INDEX facts_subject ON facts(subject, predicate);
 CREATE INDEX facts_predicate ON facts(predicate);
 CREATE INDEX facts_object_entity ON facts(object_entity);
 CREATE INDEX fact_sources_doc ON fact_sources(doc);
+CREATE INDEX works_work ON works(work);
 ";
 
 /// Writes `out/dataset.sqlite` for a dataset held wholly in memory, through a temporary
@@ -131,6 +146,9 @@ mod tests {
                 chars: 4,
                 status: Status::Ok,
                 error: None,
+                work: None,
+                copy_of: None,
+                work_similarity: None,
                 warnings: Vec::new(),
             },
             text: DocText::from_text(format!("text of {name}")),
@@ -178,6 +196,7 @@ mod tests {
                 })
                 .collect(),
             conflicts_with: None,
+            revisions: None,
         }
     }
 

@@ -3,11 +3,13 @@
 //! the report page.
 //!
 //! A cell lists every value the dataset holds for it, most cited first, each followed by the
-//! number of documents that state it in brackets — `2024-02 [6]; 2024-02-14 [1]` — and by
+//! number of works (independent reports) that state it and, when copies of them state it
+//! too, the number of files — `2024-02 [2 works, 6 files]; 2024-02-14 [1 work]` — and by
 //! `(conflict)` when reconciliation found it contradicted.
 
 use super::write_atomic;
-use crate::model::{Dataset, Entity, Fact, FactStatus};
+use crate::model::{Dataset, Entity, Fact, FactStatus, Source};
+use crate::works::Works;
 use anyhow::Result;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,17 +39,73 @@ pub const DATED: &[&str] = &[
 pub struct CellValue<'a> {
     pub text: String,
     pub fact: &'a Fact,
-    pub documents: usize,
+    pub count: Count,
 }
 
 impl CellValue<'_> {
     pub fn label(&self) -> String {
-        let mut s = format!("{} [{}]", self.text, self.documents);
+        let mut s = format!("{} [{}]", self.text, self.count);
         if self.fact.status == FactStatus::Conflict {
             s.push_str(" (conflict)");
         }
         s
     }
+}
+
+/// How many works and files state a fact.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Count {
+    pub works: usize,
+    pub files: usize,
+}
+
+/// `3 works, 8 files`; `1 work` when no copy adds a file.
+impl std::fmt::Display for Count {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        write!(f, "{} work{}", self.works, plural(self.works))?;
+        if self.files != self.works {
+            write!(f, ", {} file{}", self.files, plural(self.files))?;
+        }
+        Ok(())
+    }
+}
+
+/// The works and files among a fact's sources.
+pub fn count_of(f: &Fact, works: &Works) -> Count {
+    let files: BTreeSet<&str> = f.sources.iter().map(|s| s.doc.as_str()).collect();
+    let w: BTreeSet<&str> = files.iter().map(|d| works.work_of(d)).collect();
+    Count {
+        works: w.len(),
+        files: files.len(),
+    }
+}
+
+/// A fact's sources grouped by work, in the order the works first appear; in each group
+/// the source to quote comes first (the work's first edition's, when it is among them),
+/// then its copies.
+pub fn sources_by_work<'a>(f: &'a Fact, works: &Works) -> Vec<Vec<&'a Source>> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut groups: BTreeMap<&str, Vec<&Source>> = BTreeMap::new();
+    for s in &f.sources {
+        let w = works.work_of(&s.doc);
+        if !groups.contains_key(w) {
+            order.push(w);
+        }
+        groups.entry(w).or_default().push(s);
+    }
+    order
+        .into_iter()
+        .filter_map(|w| groups.remove(w))
+        .map(|mut g| {
+            let first = works.get(&g[0].doc).map(|x| x.first.as_str());
+            if let Some(i) = g.iter().position(|s| Some(s.doc.as_str()) == first) {
+                let s = g.remove(i);
+                g.insert(0, s);
+            }
+            g
+        })
+        .collect()
 }
 
 /// One row of the overview.
@@ -172,12 +230,12 @@ pub fn institute_rows(data: &Dataset) -> Vec<InstituteRow<'_>> {
                             .map(|f| CellValue {
                                 text: cell_text(f, &names),
                                 fact: f,
-                                documents: documents_of(f),
+                                count: count_of(f, &data.works),
                             })
                             .collect()
                     })
                     .unwrap_or_default();
-                vals.sort_by(|a, b| b.documents.cmp(&a.documents).then(a.text.cmp(&b.text)));
+                vals.sort_by(|a, b| b.count.cmp(&a.count).then(a.text.cmp(&b.text)));
                 vals
             })
             .collect();
@@ -354,6 +412,7 @@ pub fn timeline_csv(data: &Dataset) -> Vec<u8> {
             "event",
             "detail",
             "status",
+            "works",
             "documents",
             "fact",
         ]
@@ -367,6 +426,7 @@ pub fn timeline_csv(data: &Dataset) -> Vec<u8> {
             r.what,
             r.detail,
             status(r.fact).to_string(),
+            count_of(r.fact, &data.works).works.to_string(),
             documents_of(r.fact).to_string(),
             r.fact.id.clone(),
         ]);
@@ -383,6 +443,7 @@ pub fn collaborations_csv(data: &Dataset) -> Vec<u8> {
             "type",
             "date",
             "status",
+            "works",
             "documents",
             "a_id",
             "b_id",
@@ -398,6 +459,7 @@ pub fn collaborations_csv(data: &Dataset) -> Vec<u8> {
             r.kind,
             r.date,
             status(r.fact).to_string(),
+            count_of(r.fact, &data.works).works.to_string(),
             documents_of(r.fact).to_string(),
             r.a_id,
             r.b_id,
@@ -418,6 +480,14 @@ pub fn write_csvs(data: &Dataset, out: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_show_works_and_the_files_their_copies_add() {
+        assert_eq!(Count { works: 1, files: 1 }.to_string(), "1 work");
+        assert_eq!(Count { works: 1, files: 6 }.to_string(), "1 work, 6 files");
+        assert_eq!(Count { works: 3, files: 8 }.to_string(), "3 works, 8 files");
+        assert!(Count { works: 2, files: 2 } > Count { works: 1, files: 6 });
+    }
 
     #[test]
     fn csv_fields_with_commas_or_quotes_are_quoted() {

@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Bumped when the working database's layout changes: an older one is rebuilt.
-const LAYOUT: &str = "2";
+const LAYOUT: &str = "3";
 
 const BOOKKEEPING: &str = "
 CREATE TABLE _docs (
@@ -401,7 +401,14 @@ impl WorkDb {
                     }
                 }
             }
-            tx.execute_batch("DELETE FROM entities; DELETE FROM facts;")?;
+            tx.execute_batch("DELETE FROM entities; DELETE FROM facts; DELETE FROM works;")?;
+            let mut ins = tx.prepare("INSERT INTO works VALUES (?1, ?2, ?3, ?4)")?;
+            for d in data.documents.iter() {
+                if let Some(w) = data.works.get(d.doc()) {
+                    let copy_of = (w.first != d.doc()).then_some(w.first.as_str());
+                    ins.execute(params![d.doc(), w.work, copy_of, w.similarity])?;
+                }
+            }
             let mut ins = tx.prepare("INSERT INTO entities VALUES (?1, ?2, ?3, ?4, ?5)")?;
             for e in &data.entities {
                 ins.execute(params![
@@ -414,7 +421,7 @@ impl WorkDb {
             }
             let entity_ids: HashSet<&str> = data.entities.iter().map(|e| e.id.as_str()).collect();
             let mut ins =
-                tx.prepare("INSERT INTO facts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+                tx.prepare("INSERT INTO facts VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")?;
             for f in &data.facts {
                 let object_entity = f.object.as_str().filter(|s| entity_ids.contains(s));
                 ins.execute(params![
@@ -426,6 +433,10 @@ impl WorkDb {
                     serde_json::to_string(&f.qualifiers)?,
                     fact_status(f),
                     f.conflicts_with
+                        .as_ref()
+                        .map(serde_json::to_string)
+                        .transpose()?,
+                    f.revisions
                         .as_ref()
                         .map(serde_json::to_string)
                         .transpose()?

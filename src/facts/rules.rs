@@ -386,13 +386,16 @@ impl FactRules {
     /// Loads every `.toml` file under `dir`. A missing folder gives no rules; a bad file
     /// is an error naming the file and rule.
     pub fn load(dir: &Path) -> Result<FactRules> {
+        FactRules::from_files(&crate::rules::folder_files(dir)?)
+    }
+
+    /// The rules of these files (see [`FactRules::load`]).
+    pub fn from_files(files: &[crate::rules::RuleFile]) -> Result<FactRules> {
         let mut rules = FactRules::default();
-        for (rel, path) in crate::rules::toml_files(dir)? {
-            let src = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read fact rules {}", path.display()))?;
+        for f in files {
             rules
-                .add_file(&format!("facts/{rel}"), &src)
-                .with_context(|| format!("in {}", path.display()))?;
+                .add_file(&format!("facts/{}", f.rel), &f.text)
+                .with_context(|| format!("in {}", f.shown))?;
         }
         Ok(rules)
     }

@@ -13,7 +13,7 @@ use super::dates::{self, Pending, Ymd};
 use super::rulefile::{self, Example, RuleSpec};
 use super::{DocContext, ExampleOutcome, money, quantity};
 use crate::model::{DocText, Mention, MentionKind};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use regex::{Captures, Regex};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -115,12 +115,14 @@ impl PatternRules {
     /// Loads and compiles every `.toml` file under `dir`. An error names the file, the
     /// line and the rule; nothing is half-loaded.
     pub fn load(dir: &Path) -> Result<PatternRules> {
+        PatternRules::from_files(&crate::rules::folder_files(dir)?)
+    }
+
+    /// Compiles the rules of these files (see [`PatternRules::load`]).
+    pub fn from_files(files: &[crate::rules::RuleFile]) -> Result<PatternRules> {
         let mut rules = Vec::new();
-        for (rel, path) in crate::rules::toml_files(dir)? {
-            let shown = format!("{}/{rel}", dir.display());
-            let source = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read rule file {shown}"))?;
-            rules.extend(compile_file(&shown, &rel, &source)?);
+        for f in files {
+            rules.extend(compile_file(&f.shown, &f.rel, &f.text)?);
         }
         let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
         for r in &rules {

@@ -11,7 +11,6 @@ use aho_corasick::{AhoCorasick, Input, MatchKind};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::path::Path;
 
 /// One rule file as written.
 #[derive(Deserialize)]
@@ -387,20 +386,18 @@ fn line_of(src: &str, at: usize) -> usize {
 }
 
 impl Gazetteer {
-    /// Reads every `.toml` file under `dir` and compiles them. An error names the file,
-    /// the line and the entry.
-    pub fn load(dir: &Path) -> Result<Gazetteer> {
+    /// Compiles the gazetteer files (every `.toml` file of `rules/entities`). An error
+    /// names the file, the line and the entry.
+    pub fn from_files(files: &[crate::rules::RuleFile]) -> Result<Gazetteer> {
         let mut b = Builder {
             ids: HashMap::new(),
             patterns: Vec::new(),
             targets: Vec::new(),
         };
         let mut g = Gazetteer::default();
-        for (rel, path) in crate::rules::toml_files(dir)? {
-            let src = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read entity rules {}", path.display()))?;
-            let shown = format!("entities/{rel}");
-            g.load_file(&mut b, &shown, &src)?;
+        for f in files {
+            let shown = format!("entities/{}", f.rel);
+            g.load_file(&mut b, &shown, &f.text)?;
         }
         if !b.patterns.is_empty() {
             // A full DFA: a few MB for the gazetteers, and the fastest scan.

@@ -33,8 +33,13 @@ impl EntityRules {
     /// Loads and compiles every file under `dir` (normally `rules/entities`). A missing
     /// folder gives empty rules; a bad file is an error naming the file, line and entry.
     pub fn load(dir: &Path) -> Result<EntityRules> {
+        EntityRules::from_files(&crate::rules::folder_files(dir)?)
+    }
+
+    /// Compiles the rules of these files (see [`EntityRules::load`]).
+    pub fn from_files(files: &[crate::rules::RuleFile]) -> Result<EntityRules> {
         Ok(EntityRules {
-            g: Gazetteer::load(dir)?,
+            g: Gazetteer::from_files(files)?,
         })
     }
 }
