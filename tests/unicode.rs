@@ -6,7 +6,7 @@
 //! The generator is a seeded xorshift, so a failure names its seed and case and
 //! reproduces exactly.
 
-use aisi_tracker::build;
+use aisi_tracker::facts;
 use aisi_tracker::find::{self, DocContext};
 use aisi_tracker::model::{DocText, DocumentRecord, Format, Mention, ProcessedDoc, Status};
 use aisi_tracker::rules::RuleSet;
@@ -181,11 +181,14 @@ fn random_unicode_never_panics_any_rule_family() {
                 status: Status::Ok,
                 error: None,
                 warnings: Vec::new(),
+                work: None,
+                copy_of: None,
+                work_similarity: None,
             },
             text,
             mentions,
         };
-        for c in build::claims(&rules().facts, std::slice::from_ref(&d)) {
+        for c in facts::claims(&rules().facts, std::slice::from_ref(&d)) {
             let s = &c.source;
             assert!(
                 d.text.text.is_char_boundary(s.start) && d.text.text.is_char_boundary(s.end),

@@ -19,8 +19,11 @@ pub fn to_jsonl<'a, T: Serialize + 'a>(items: impl IntoIterator<Item = &'a T>) -
 }
 
 pub fn write_documents(data: &Dataset, out: &Path) -> Result<()> {
-    let records: Vec<DocumentRecord> =
-        data.documents.iter().map(|d| with_work(&d.record, data)).collect();
+    let records: Vec<DocumentRecord> = data
+        .documents
+        .iter()
+        .map(|d| with_work(&d.record, data))
+        .collect();
     let lines: Vec<DocumentLine> = records
         .iter()
         .map(|record| DocumentLine {

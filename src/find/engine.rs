@@ -569,10 +569,14 @@ fn resolve(
             // reference date. Across sentences a paragraph's dates are often modifiers
             // ("the October 2023 executive order") and mislead more than they help.
             let news = reference.is_some_and(|(d, _)| d.d.is_some());
-            let in_sentence = dated[..dated.partition_point(|d| d.1 <= c.start)].last().filter(|d| {
-                let gap = &text[d.1..c.start];
-                c.start - d.1 <= SAME_SENTENCE_WINDOW && !gap.contains(". ") && !gap.contains('\n')
-            });
+            let in_sentence = dated[..dated.partition_point(|d| d.1 <= c.start)]
+                .last()
+                .filter(|d| {
+                    let gap = &text[d.1..c.start];
+                    c.start - d.1 <= SAME_SENTENCE_WINDOW
+                        && !gap.contains(". ")
+                        && !gap.contains('\n')
+                });
             if let Some(&(_, _, y, _)) = in_sentence {
                 let after_reference = reference.is_some_and(|(r, _)| {
                     (y, *month) > (r.y, r.m.unwrap_or(12)) && *tense != dates::Tense::Future

@@ -139,7 +139,13 @@ fn period_nearby(text: &str, start: usize, end: usize) -> Option<&'static str> {
     } else if let Some(r) = rest.strip_prefix(')') {
         rest = r.trim_start();
     }
-    let head: String = rest.chars().take(12).collect::<String>().to_lowercase();
+    // Unicode spaces (no-break, thin, …) read as spaces; only the next few words matter.
+    let head: String = rest
+        .chars()
+        .take(24)
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect::<String>()
+        .to_lowercase();
     const AFTER: [&str; 10] = [
         "per year",
         "per annum",
@@ -154,11 +160,7 @@ fn period_nearby(text: &str, start: usize, end: usize) -> Option<&'static str> {
     ];
     if let Some(p) = AFTER.iter().find(|p| head.starts_with(*p)) {
         // "$5 million a year ago" is a date after an amount, not a rate.
-        let tail = rest
-            .get(p.len()..)
-            .unwrap_or("")
-            .trim_start()
-            .to_lowercase();
+        let tail = head.get(p.len()..).unwrap_or("").trim_start();
         if ["ago", "earlier", "before", "later"]
             .iter()
             .any(|w| tail.starts_with(w))
