@@ -403,7 +403,7 @@ fn one_long_line(bytes: usize) -> Vec<u8> {
 fn many_pages_pdf(pages: usize) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
-    let mut obj = |out: &mut Vec<u8>, offsets: &mut Vec<usize>, body: &[u8]| {
+    let obj = |out: &mut Vec<u8>, offsets: &mut Vec<usize>, body: &[u8]| {
         offsets.push(out.len());
         out.extend_from_slice(format!("{} 0 obj\n", offsets.len()).as_bytes());
         out.extend_from_slice(body);
