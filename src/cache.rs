@@ -70,6 +70,14 @@ pub struct FindEntry {
     pub mentions: Vec<Mention>,
 }
 
+/// A [`FindEntry`] to write, borrowed.
+#[derive(Serialize)]
+struct FindEntryRef<'a> {
+    key: &'a FindKey,
+    published: &'a Option<String>,
+    mentions: &'a [Mention],
+}
+
 /// What the build cache stores for one [`FindKey`].
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
 struct BuildEntry {
@@ -291,17 +299,21 @@ impl Cache {
     /// not round-trip): then the document is matched again next time, which is correct
     /// where a cached approximation would not be.
     pub fn put_mentions(&self, key: &FindKey, published: &Option<String>, mentions: &[Mention]) {
-        let entry = FindEntry {
-            key: key.clone(),
-            published: published.clone(),
-            mentions: mentions.to_vec(),
+        // Serialised once, from the caller's mentions (a document may have hundreds of
+        // thousands: no copy of them, no second serialisation).
+        let entry = FindEntryRef {
+            key,
+            published,
+            mentions,
         };
         let Ok(bytes) = serde_json::to_vec(&entry) else {
             return;
         };
-        match serde_json::from_slice::<FindEntry>(&bytes) {
-            Ok(back) if back == entry => self.write(&self.find_path(key), &entry),
-            _ => {}
+        let same = serde_json::from_slice::<FindEntry>(&bytes).is_ok_and(|back| {
+            back.key == *key && back.published == *published && back.mentions == mentions
+        });
+        if same {
+            self.write_bytes(&self.find_path(key), &bytes);
         }
     }
 

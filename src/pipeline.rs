@@ -567,7 +567,7 @@ fn process_with(
         p.extracted(reuse.extraction);
     }
     let sidecar = input.sidecar.clone().unwrap_or_default();
-    let (text, mut status, mut error, meta_title, meta_published, meta_created, warnings) =
+    let (text, mut status, mut error, meta_title, meta_published, meta_created, mut warnings) =
         match extracted {
             Ok(x) => {
                 let text = DocText::from_pages(&x.pages);
@@ -637,7 +637,9 @@ fn process_with(
                 (published, mentions)
             });
             match matched {
-                Ok((published, mentions)) => {
+                Ok((published, mut mentions)) => {
+                    // In text order: the first ones are kept.
+                    mentions.truncate(MAX_MENTIONS);
                     if let Some(c) = cache {
                         c.put_mentions(&key, &published, &mentions);
                     }
@@ -654,6 +656,12 @@ fn process_with(
     };
     if let Some(p) = work.progress {
         p.matched();
+    }
+    if mentions.len() >= MAX_MENTIONS {
+        let last = mentions.last().map_or(0, |m| m.end);
+        warnings.push(format!(
+            "mentions capped at {MAX_MENTIONS} (the cap per document): none after byte {last} of the text are listed"
+        ));
     }
     // A failed document has no text, whichever stage failed.
     let text = match status {
@@ -696,6 +704,11 @@ fn empty_reason(format: Format, x: &Extraction) -> String {
         _ => "the file holds no text".to_string(),
     }
 }
+
+/// Most mentions kept for one document. A long report has some tens of thousands; past
+/// this a text is a list of dates or numbers, and every later stage (facts, the cache,
+/// the output files, the database) would pay for each one.
+const MAX_MENTIONS: usize = 100_000;
 
 /// A document's time budget (`--doc-timeout`, at least a second).
 fn doc_budget(timeout_s: u64) -> Duration {

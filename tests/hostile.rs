@@ -391,3 +391,146 @@ fn library_messages_are_told_in_the_users_terms() {
     assert_eq!(r["status"], "error");
     assert!(r["error"].as_str().unwrap().contains("not support"), "{r}");
 }
+
+/// A sentence dense with dates, money and institutes, as one line of `bytes` bytes.
+fn one_long_line(bytes: usize) -> Vec<u8> {
+    let sentence = "On 21 November 2024 the US AI Safety Institute and the UK AISI agreed \
+                    $10 million with NIST in San Francisco; ";
+    sentence.repeat(bytes / sentence.len() + 1).into_bytes()[..bytes].to_vec()
+}
+
+/// A PDF of `pages` pages that all draw one short content stream.
+fn many_pages_pdf(pages: usize) -> Vec<u8> {
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    let obj = |out: &mut Vec<u8>, offsets: &mut Vec<usize>, body: &[u8]| {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", offsets.len()).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    };
+    let content =
+        b"BT /F1 12 Tf 72 720 Td (On 21 November 2024 the US AI Safety Institute met.) Tj ET";
+    obj(&mut out, &mut offsets, b"<< /Type /Catalog /Pages 2 0 R >>");
+    let kids: String = (0..pages).map(|i| format!("{} 0 R ", 5 + i)).collect();
+    obj(
+        &mut out,
+        &mut offsets,
+        format!("<< /Type /Pages /Count {pages} /Kids [{kids}] >>").as_bytes(),
+    );
+    obj(
+        &mut out,
+        &mut offsets,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    );
+    let mut stream = format!("<< /Length {} >>\nstream\n", content.len()).into_bytes();
+    stream.extend_from_slice(content);
+    stream.extend_from_slice(b"\nendstream");
+    obj(&mut out, &mut offsets, &stream);
+    for _ in 0..pages {
+        obj(
+            &mut out,
+            &mut offsets,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] \
+              /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>",
+        );
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", offsets.len() + 1).as_bytes(),
+    );
+    for o in &offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            offsets.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+/// Runs `aisi run` over `files` beside one good document; returns the records and the
+/// wall time.
+fn run_beside_a_good_document(
+    files: &[(&str, Vec<u8>)],
+    extra: &[&str],
+) -> (Vec<serde_json::Value>, std::time::Duration) {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&corpus).unwrap();
+    for (name, bytes) in files {
+        std::fs::write(corpus.join(name), bytes).unwrap();
+    }
+    std::fs::copy(
+        root().join("corpus/seeds/002_c3207fa994725179.txt"),
+        corpus.join("good.txt"),
+    )
+    .unwrap();
+    let rules = project_rules(tmp.path());
+    let started = std::time::Instant::now();
+    let run = aisi_watched(
+        &[
+            &["run", "--quiet", "--jobs", "2"][..],
+            extra,
+            &folders(&corpus, &rules, &out),
+        ]
+        .concat(),
+        tmp.path(),
+    );
+    let took = started.elapsed();
+    assert!(
+        run.status.success(),
+        "exit {:?}\n{}",
+        run.status,
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    let records = documents(&out);
+    assert_eq!(records.len(), files.len() + 1);
+    (records, took)
+}
+
+#[test]
+fn the_time_limit_covers_matching_too() {
+    // 30 MB on one line: extraction takes a moment, matching (capped at 4 Mi chars of
+    // text) far longer than the one second allowed.
+    let (records, took) = run_beside_a_good_document(
+        &[("one-line.txt", one_long_line(30_000_000))],
+        &["--doc-timeout", "1"],
+    );
+    let r = record(&records, "one-line.txt");
+    assert_eq!(r["status"], "error", "{r}");
+    assert_eq!(
+        r["error"],
+        "gave up after 1 s (the per-document time limit, see --doc-timeout)"
+    );
+    // The document beside it is in the dataset (done, or over the same short limit on a
+    // loaded machine).
+    let good = record(&records, "good.txt");
+    assert!(good["status"] == "ok" || good["error"].to_string().contains("gave up"));
+    assert_eq!(r["chars"], 0);
+    assert!(took.as_secs() < 60, "{took:?}");
+}
+
+#[test]
+fn long_lines_and_many_pages_are_matched_in_bounded_time() {
+    // Quadratic before: 2 MB on one line took 8 s; 50,000 pages (no line break at all)
+    // took 19 s and tripled with each doubling.
+    let (records, took) = run_beside_a_good_document(
+        &[
+            ("one-line.txt", one_long_line(500_000)),
+            ("pages.pdf", many_pages_pdf(8_000)),
+        ],
+        &["--doc-timeout", "300"],
+    );
+    for doc in ["one-line.txt", "pages.pdf", "good.txt"] {
+        let r = record(&records, doc);
+        assert_eq!(r["status"], "ok", "{r}");
+    }
+    assert_eq!(record(&records, "pages.pdf")["pages"], 8_000);
+    assert!(took.as_secs() < 300, "{took:?}");
+}

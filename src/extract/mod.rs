@@ -41,9 +41,9 @@ impl Default for Limits {
             // real documents while bounding a compression bomb.
             max_stream_bytes: 64 << 20,
             max_doc_bytes: 512 << 20,
-            // The longest real reports run to a few million characters; past this the
-            // find stage's mentions would cost hundreds of MB for text no one reads.
-            max_text_chars: 8 << 20,
+            // A 1,500-page report is some 4 million characters; past this, a text full of
+            // dates and names would cost the find stage hundreds of MB.
+            max_text_chars: 4 << 20,
             // A dense real page runs some 10^5 operators and draws some 10^4 glyphs; these
             // bound a page or a nest of Form XObjects that draws the same text a million
             // times (the memory of its glyphs, the time of its operators).
