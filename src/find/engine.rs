@@ -722,15 +722,32 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
                 .split(|ch: char| !ch.is_alphabetic())
                 .filter(|w| !w.is_empty())
                 .collect();
-            // A label heads its segment: "Published: ...", "Date posted ...", "Tabled ...
-            // on"; a date deep in a sentence is no label's.
-            if words.len() > 5 {
-                return None;
-            }
-            let rank = words
+            // A label heads its segment: "Published: ...", "Date posted ...", "Last
+            // updated", or a line that opens on it and ends on the date ("Tabled in the
+            // House ... by the Minister, April 16, 2024"); a date deep in a sentence, or
+            // after another thing's label ("Call for participants published"), is no
+            // publication date.
+            let label = |w: &&str| PUBLISHED_LABELS.iter().position(|l| l == w);
+            let ends_line = line_after(c).trim().is_empty();
+            // A label right before the date counts on a date line that already gave a
+            // date ("August 29, 2024 5:12 PM EDT Updated August 29, 2024"), not after
+            // another thing's name ("Call for participants published 11/02/2023").
+            let line_from = head[..c.start].rfind('\n').map_or(0, |i| i + 1);
+            let dated_line = dates
                 .iter()
-                .filter_map(|w| PUBLISHED_LABELS.iter().position(|l| l == w))
-                .min()?;
+                .any(|(o, _, _)| o.start >= line_from && o.end <= c.start);
+            let rank = if words.len() <= 5 {
+                let last = words
+                    .iter()
+                    .rev()
+                    .find(|w| **w != "on")
+                    .filter(|_| dated_line);
+                words.iter().take(2).chain(last).filter_map(label).min()?
+            } else if ends_line {
+                words.first().and_then(label)?
+            } else {
+                return None;
+            };
             Some((rank, c.start, *d))
         })
         .collect();
@@ -748,6 +765,9 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
         only_furniture(&b) && only_furniture(&a)
     });
     if let Some((_, d, _)) = alone_day {
+        return Some(d.iso());
+    }
+    if let Some(d) = footer_date(rules, t) {
         return Some(d.iso());
     }
     let text_start = head.len() - head.trim_start().len();
@@ -780,7 +800,42 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
 }
 
 /// What separates the parts of a page's date line.
-const SEGMENT_SEPARATORS: [char; 6] = ['|', '·', '•', '–', '—', '\t'];
+const SEGMENT_SEPARATORS: [char; 5] = ['|', '·', '•', '–', '—'];
+
+/// How far from its end a document's footer may lie.
+const FOOT_BYTES: usize = 2000;
+
+/// Labels of a page footer's own dates, and how far before the date they may stand
+/// ("This page was last edited on ...", "Date modified: ...", "Created ..., Updated ...").
+/// ("published" is left out: body text says what else was published.)
+const FOOTER_LABELS: [&str; 4] = ["created", "updated", "edited", "modified"];
+
+/// The first labelled day-precision date of a document's footer.
+fn footer_date(rules: &PatternRules, t: &str) -> Option<Ymd> {
+    // The footer is the end of the document, and never its first half.
+    let from = dates::ceil_char(t, t.len().saturating_sub(FOOT_BYTES).max(t.len() / 2));
+    let foot = &t[from..];
+    scan(rules, foot)
+        .iter()
+        .filter(|c| rules.rules[c.rule].kind == MentionKind::Date && c.found.pending.is_none())
+        .find_map(|c| {
+            let d = Ymd::parse(c.found.value.as_str()?)?;
+            d.d?;
+            let line = &foot[foot[..c.start].rfind('\n').map_or(0, |i| i + 1)..c.start];
+            let line = line.to_lowercase();
+            let words: Vec<&str> = line
+                .split(|ch: char| !ch.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let labelled = words.len() <= 12
+                && words
+                    .iter()
+                    .rev()
+                    .take(3)
+                    .any(|w| FOOTER_LABELS.contains(w));
+            labelled.then_some(d)
+        })
+}
 
 /// Whether a piece of a date line holds nothing but weekday names, a clock time and its
 /// zone, "updated" and punctuation.
@@ -1044,6 +1099,33 @@ pattern = '\bin (?P<m>(?P<month>{MONTH}))\b'
             publication_date(&rules, &run_together).as_deref(),
             Some("2024-11")
         );
+    }
+
+    #[test]
+    fn publication_dates_come_from_date_lines_labels_and_footers() {
+        let src = format!(
+            "{RULES}\n[[rule]]\nid = \"dmy\"\nkind = \"date\"\nnormaliser = \"date\"\npattern = '(?P<day>\\d+) (?P<month>{{MONTH}}) (?P<year>{{YEAR}})'\n"
+        );
+        let rules = PatternRules::from_source("t.toml", &src).unwrap();
+        let pub_of = |t: &str| publication_date(&rules, &DocText::from_text(t.into()));
+        let line = "THE SAFETY CASE\nIssue 61 · Friday 22 November 2024\nText of 3 May 2023.";
+        assert_eq!(pub_of(line).as_deref(), Some("2024-11-22"));
+        let other = "Overview\nCall for participants published 2 November 2023\nMore.";
+        assert_ne!(pub_of(other).as_deref(), Some("2023-11-02"));
+        let body = "x".repeat(4000);
+        let foot = format!("Title\n{body}\nThis page was last edited on 9 February 2026.");
+        assert_eq!(pub_of(&foot).as_deref(), Some("2026-02-09"));
+    }
+
+    #[test]
+    fn an_impossible_day_range_does_not_hide_the_date_it_overlaps() {
+        let src = format!(
+            "{RULES}\n[[rule]]\nid = \"dmr\"\nkind = \"date\"\nnormaliser = \"date\"\npattern = '(?P<day>\\d+)-(?P<day2>\\d+)\\s+(?P<month2>{{MONTH}})'\n"
+        );
+        let rules = PatternRules::from_source("t.toml", &src).unwrap();
+        let ms = run_snippet(&rules, "Paper WP-26-02\nMarch 2026", None);
+        assert_eq!(ms.len(), 1, "{ms:?}");
+        assert_eq!(ms[0].value, "2026-03");
     }
 
     #[test]

@@ -162,7 +162,7 @@ pub fn era_year(hit: &Hit) -> Option<Found> {
         "showa" | "shōwa" | "昭和" => 1925,
         _ => return None,
     };
-    if n < 1 || n > 64 {
+    if !(1..=64).contains(&n) {
         return None;
     }
     let y = base + n;

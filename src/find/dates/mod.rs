@@ -296,6 +296,17 @@ pub fn date(hit: &Hit) -> Option<Found> {
     let ranged = y2.is_some() || m2.is_some() || d2.is_some();
     if y1.is_none() && y2.is_none() {
         let month = m1.or(m2)?;
+        // Refuse now what no year can make a date ("26-02 March", "May 35"), so that it
+        // does not take the place of a real date it overlaps.
+        let probe = Pending::YearLess {
+            month,
+            day: d1,
+            month2: m2.filter(|_| m1.is_some()),
+            day2: d2,
+            year_offset: None,
+            tense: Tense::Unknown,
+        };
+        resolve_yearless(&probe, 2024)?;
         return pending(
             Pending::YearLess {
                 month,
@@ -516,6 +527,14 @@ pub fn decade(hit: &Hit) -> Option<Found> {
         return None;
     }
     ready(format!("{y:04}/{:04}", y + 9), hit)
+}
+
+/// The first char boundary at or after `i`.
+pub fn ceil_char(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
 }
 
 pub fn floor_char(s: &str, mut i: usize) -> usize {
