@@ -65,6 +65,10 @@ fn normaliser(name: &str) -> Option<(Normaliser, MentionKind)> {
         "relative" => (dates::relative, MentionKind::Date),
         "anaphor" => (dates::anaphor, MentionKind::Date),
         "today" => (dates::today_in_tense, MentionKind::Date),
+        "spelled_year" => (dates::spelled_year, MentionKind::Date),
+        "century" => (dates::century, MentionKind::Date),
+        "decade_word" => (dates::decade_word, MentionKind::Date),
+        "holiday" => (dates::holiday, MentionKind::Date),
         "era_year" => (dates::era_year, MentionKind::Date),
         "year_pair" => (dates::year_pair, MentionKind::Date),
         "money" => (money::money, MentionKind::Money),
@@ -73,7 +77,7 @@ fn normaliser(name: &str) -> Option<(Normaliser, MentionKind)> {
     })
 }
 
-const NORMALISERS: &str = "date, numeric_date, year, year_pair, quarter, half, season, decade, fiscal_year, era_year, relative, anaphor, today, money, quantity";
+const NORMALISERS: &str = "date, numeric_date, year, year_pair, quarter, half, season, decade, fiscal_year, era_year, relative, anaphor, today, spelled_year, century, decade_word, holiday, money, quantity";
 
 /// One compiled rule.
 pub struct Rule {

@@ -9,12 +9,14 @@
 pub mod fiscal;
 pub mod numeric;
 pub mod relative;
+pub mod words;
 
 pub use fiscal::{FiscalSystem, era_year, fiscal_year, year_pair};
 pub use numeric::numeric_date;
 pub use relative::{
     Anaphor, Relative, Tense, anaphor, relative, resolve_anaphor, resolve_relative, today_in_tense,
 };
+pub use words::{century, decade_word, holiday, spelled_year};
 
 use super::engine::{Found, Hit};
 use super::found;

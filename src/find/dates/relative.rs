@@ -59,6 +59,11 @@ pub enum Relative {
     /// "the weekend": the Saturday–Sunday before the reference day, or after it in a
     /// future-tense sentence.
     Weekend(Tense),
+    /// A holiday without a year ("Thanksgiving", "last Christmas").
+    Holiday {
+        holiday: super::words::Holiday,
+        tense: Tense,
+    },
     /// "this fiscal year" and its neighbours, in the calendar the text's country follows.
     FiscalYear {
         system: FiscalSystem,
@@ -510,6 +515,9 @@ pub fn resolve_relative(r: Relative, reference: Ymd) -> Option<String> {
                 _ => z - (wd + 1),
             };
             span(day_at(saturday), day_at(saturday + 1))
+        }
+        Relative::Holiday { holiday, tense } => {
+            super::words::resolve_holiday(holiday, tense, reference)
         }
         Relative::FiscalYear { system, offset } => {
             let m = reference.m?;
