@@ -509,6 +509,10 @@ const ANAPHOR_REACH: usize = 250;
 /// pages later refers to the publication year.
 const SAME_MONTH_WINDOW: usize = 1500;
 
+/// How far (bytes) a year-less date of a report dated by month looks around it in its
+/// paragraph for the year of its story.
+const PARAGRAPH_REACH: usize = 400;
+
 /// How far back (bytes) a year-less date takes the year of a date of its sentence.
 const SAME_SENTENCE_WINDOW: usize = 200;
 
@@ -568,9 +572,20 @@ fn resolve(
             // reference date. Across sentences a paragraph's dates are often modifiers
             // ("the October 2023 executive order") and mislead more than they help.
             let news = reference.is_some_and(|(d, _)| d.d.is_some());
+            // A bare year lends its year only as the sentence's time ("In 2024, ... on 21
+            // May"), not from a title ("its Annual Report 2024 on 7 Feb").
             let in_sentence = dated.iter().rev().find(|d| d.1 <= c.start).filter(|d| {
                 let gap = &text[d.1..c.start];
-                c.start - d.1 <= SAME_SENTENCE_WINDOW && !gap.contains(". ") && !gap.contains('\n')
+                let adverbial = d.3.is_some() || {
+                    let before = text[..d.0].trim_end().to_lowercase();
+                    ["in", "during", "since", "by"]
+                        .iter()
+                        .any(|w| before.ends_with(&format!(" {w}")) || before == *w)
+                };
+                adverbial
+                    && c.start - d.1 <= SAME_SENTENCE_WINDOW
+                    && !gap.contains(". ")
+                    && !gap.contains('\n')
             });
             if let Some(&(_, _, y, _)) = in_sentence {
                 let after_reference = reference.is_some_and(|(r, _)| {
@@ -589,6 +604,26 @@ fn resolve(
             let same_month = same_month.filter(|d| !news || c.start - d.1 <= 400);
             if let Some(&(_, _, y, _)) = same_month {
                 return Some((dates::resolve_yearless(p, y)?, "context"));
+            }
+            // A report dated by month or year tells a story whose year its paragraph
+            // goes on to state: the next date of the paragraph stated to the month ("on
+            // 21 May ... The Act entered into force on 1 August 2024"), as long as that
+            // does not put the date after the reference. (A date before it is as often a
+            // modifier, "the October 2023 executive order", as the story's time.)
+            if !news {
+                let para_from = text[..c.start].rfind("\n\n").map_or(0, |i| i + 2);
+                let para_to = text[c.end..].find("\n\n").map_or(text.len(), |i| c.end + i);
+                let story = dated
+                    .iter()
+                    .filter(|d| d.3.is_some() && d.0 >= para_from && d.1 <= para_to)
+                    .find(|d| d.0 >= c.end && d.0 <= c.end + PARAGRAPH_REACH);
+                if let Some(&(_, _, y, _)) = story {
+                    let after_reference =
+                        reference.is_some_and(|(r, _)| (y, *month) > (r.y, r.m.unwrap_or(12)));
+                    if !after_reference {
+                        return Some((dates::resolve_yearless(p, y)?, "context"));
+                    }
+                }
             }
             let (d, anchor) = reference?;
             let y = nearest_year(d, *month, *day, *tense);

@@ -164,7 +164,27 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
         "paid",
     ];
     let past = all.iter().any(|w| {
-        PAST.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ed") && !w.ends_with("eed"))
+        // Participles that look ahead or describe are no past tense ("expected to", "a
+        // planned office", "based in").
+        const NOT_PAST: [&str; 12] = [
+            "expected",
+            "scheduled",
+            "planned",
+            "proposed",
+            "intended",
+            "designed",
+            "based",
+            "related",
+            "needed",
+            "required",
+            "dedicated",
+            "limited",
+        ];
+        PAST.contains(&w.as_str())
+            || (w.len() > 4
+                && w.ends_with("ed")
+                && !w.ends_with("eed")
+                && !NOT_PAST.contains(&w.as_str()))
     });
     if past { Tense::Past } else { Tense::Unknown }
 }
