@@ -545,6 +545,16 @@ fn resolve(
                 let (d, anchor) = reference?;
                 return Some((dates::resolve_yearless(p, d.y + *o as i32)?, anchor));
             }
+            // In a table, the year heading the column ("2023" over "Taskforce (Apr)").
+            let column_year = super::table::cells_above(text, c.start, 40)
+                .into_iter()
+                .find_map(|cell| {
+                    let y: i32 = cell.parse().ok()?;
+                    (cell.len() == 4 && (1900..2100).contains(&y)).then_some(y)
+                });
+            if let Some(y) = column_year {
+                return Some((dates::resolve_yearless(p, y)?, "context"));
+            }
             let next = dated.iter().find(|d| d.0 >= c.end);
             if let Some(&(s, _, y, _)) = next {
                 let between = text[c.end..s].trim();
