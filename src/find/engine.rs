@@ -555,7 +555,11 @@ fn resolve(
             if let Some(y) = column_year {
                 return Some((dates::resolve_yearless(p, y)?, "context"));
             }
-            let next = dated.iter().find(|d| d.0 >= c.end);
+            // `dated` is in text order and its spans do not overlap: the dates before and
+            // after this one are found by bisection, not by a scan per date.
+            let after_at = dated.partition_point(|d| d.0 < c.end);
+            let before_at = dated.partition_point(|d| d.1 <= c.start);
+            let next = dated.get(after_at);
             if let Some(&(s, _, y, _)) = next {
                 let between = text[c.end..s].trim();
                 let joined = matches!(
@@ -584,10 +588,11 @@ fn resolve(
             let news = reference.is_some_and(|(d, _)| d.d.is_some());
             // A bare year lends its year only as the sentence's time ("In 2024, ... on 21
             // May"), not from a title ("its Annual Report 2024 on 7 Feb").
-            let in_sentence = dated.iter().rev().find(|d| d.1 <= c.start).filter(|d| {
+            let previous = before_at.checked_sub(1).and_then(|i| dated.get(i));
+            let in_sentence = previous.filter(|d| {
                 let gap = &text[d.1..c.start];
                 let adverbial = d.3.is_some() || {
-                    let before = text[..d.0].trim_end().to_lowercase();
+                    let before = dates::before(text, d.0, 16).trim_end().to_lowercase();
                     ["in", "during", "since", "by"]
                         .iter()
                         .any(|w| before.ends_with(&format!(" {w}")) || before == *w)
@@ -606,10 +611,10 @@ fn resolve(
                 }
             }
             // Only a recent mention: a timeline pages earlier speaks of other years.
-            let same_month = dated
+            let same_month = dated[..before_at]
                 .iter()
                 .rev()
-                .filter(|d| d.1 <= c.start && c.start - d.1 <= SAME_MONTH_WINDOW)
+                .take_while(|d| c.start - d.1 <= SAME_MONTH_WINDOW)
                 .find(|d| d.3 == Some(*month));
             let same_month = same_month.filter(|d| !news || c.start - d.1 <= 400);
             if let Some(&(_, _, y, _)) = same_month {
@@ -621,12 +626,16 @@ fn resolve(
             // does not put the date after the reference. (A date before it is as often a
             // modifier, "the October 2023 executive order", as the story's time.)
             if !news {
-                let para_from = text[..c.start].rfind("\n\n").map_or(0, |i| i + 2);
-                let para_to = text[c.end..].find("\n\n").map_or(text.len(), |i| c.end + i);
-                let story = dated
+                // Within reach only: a long text without blank lines is not searched whole
+                // for every date.
+                let lo = dates::floor_char(text, c.start.saturating_sub(PARAGRAPH_REACH));
+                let hi = dates::floor_char(text, (c.end + PARAGRAPH_REACH).min(text.len()));
+                let para_from = text[lo..c.start].rfind("\n\n").map_or(lo, |i| lo + i + 2);
+                let para_to = text[c.end..hi].find("\n\n").map_or(hi, |i| c.end + i);
+                let story = dated[after_at..]
                     .iter()
-                    .filter(|d| d.3.is_some() && d.0 >= para_from && d.1 <= para_to)
-                    .find(|d| d.0 >= c.end && d.0 <= c.end + PARAGRAPH_REACH);
+                    .take_while(|d| d.0 <= c.end + PARAGRAPH_REACH)
+                    .find(|d| d.3.is_some() && d.0 >= para_from && d.1 <= para_to);
                 if let Some(&(_, _, y, _)) = story {
                     let after_reference =
                         reference.is_some_and(|(r, _)| (y, *month) > (r.y, r.m.unwrap_or(12)));

@@ -531,6 +531,12 @@ pub fn decade(hit: &Hit) -> Option<Found> {
     ready(format!("{y:04}/{:04}", y + 9), hit)
 }
 
+/// The (up to) `n` bytes of `text` before `at`, cut on a char boundary: the words just
+/// before a match, without touching the rest of a long document.
+pub fn before(text: &str, at: usize, n: usize) -> &str {
+    &text[floor_char(text, at.saturating_sub(n))..at]
+}
+
 /// The first char boundary at or after `i`.
 pub fn ceil_char(s: &str, mut i: usize) -> usize {
     while i < s.len() && !s.is_char_boundary(i) {

@@ -193,7 +193,9 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
 pub fn relative(hit: &Hit) -> Option<Found> {
     let rel = hit.get("rel")?.to_lowercase();
     // "over the last year", "in the next month" are durations, not calendar dates.
-    let prev = hit.text[..hit.start].trim_end().to_ascii_lowercase();
+    let prev = super::before(hit.text, hit.start, 24)
+        .trim_end()
+        .to_ascii_lowercase();
     if (rel.starts_with("last") || rel.starts_with("next") || rel.starts_with("past"))
         && (prev.ends_with(" the") || prev == "the")
     {
@@ -287,7 +289,9 @@ pub fn relative(hit: &Hit) -> Option<Found> {
 /// mostly the present era ("AI today is different", "tools in use today"), which has no
 /// calendar value; so is "of today", "until today" and "today's".
 pub fn today_in_tense(hit: &Hit) -> Option<Found> {
-    let before = hit.text[..hit.start].trim_end().to_ascii_lowercase();
+    let before = super::before(hit.text, hit.start, 24)
+        .trim_end()
+        .to_ascii_lowercase();
     let prev = before
         .rsplit(|c: char| !c.is_alphabetic())
         .next()

@@ -126,7 +126,9 @@ pub fn holiday(hit: &Hit) -> Option<Found> {
     // as a modifier ("after Christmas", not "a Christmas tree", "Thanksgiving sales").
     let bare = !name.contains(' ') && hit.get("which").is_none() && hit.get("year").is_none();
     if bare {
-        let before = hit.text[..hit.start].trim_end().to_lowercase();
+        let before = super::before(hit.text, hit.start, 24)
+            .trim_end()
+            .to_lowercase();
         let prev = before
             .rsplit(|c: char| !c.is_alphabetic())
             .next()
