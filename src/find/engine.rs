@@ -611,12 +611,15 @@ fn resolve(
                 }
             }
             // Only a recent mention: a timeline pages earlier speaks of other years.
+            // (A quarter is not the month it starts with: "the third quarter of 1984"
+            // says nothing of this year's "third-quarter net".)
+            let quarter = matches!(p, Pending::YearLess { month2: Some(m2), day: None, .. } if *m2 == month + 2);
             let same_month = dated[..before_at]
                 .iter()
                 .rev()
                 .take_while(|d| c.start - d.1 <= SAME_MONTH_WINDOW)
                 .find(|d| d.3 == Some(*month));
-            let same_month = same_month.filter(|d| !news || c.start - d.1 <= 400);
+            let same_month = same_month.filter(|d| !quarter && (!news || c.start - d.1 <= 400));
             if let Some(&(_, _, y, _)) = same_month {
                 return Some((dates::resolve_yearless(p, y)?, "context"));
             }
@@ -645,7 +648,13 @@ fn resolve(
                 }
             }
             let (d, anchor) = reference?;
-            let y = nearest_year(d, *month, *day, *tense);
+            let last_month = match p {
+                Pending::YearLess {
+                    month2: Some(m2), ..
+                } if *m2 >= *month => *m2,
+                _ => *month,
+            };
+            let y = nearest_year(d, (*month, last_month), *day, *tense);
             Some((dates::resolve_yearless(p, y)?, anchor))
         }
         Pending::Anaphor(_) | Pending::Numeric(_) => None,
@@ -660,7 +669,11 @@ const TENSE_SLACK: i64 = 60;
 /// The year of a year-less month (and day) as a reader takes it: the occurrence nearest
 /// the reference date, on its past side in a past-tense sentence and its future side in
 /// a future one (a past-tense "December" in a January article is last December).
-fn nearest_year(reference: Ymd, month: u32, day: Option<u32>, tense: dates::Tense) -> i32 {
+/// A span of months (`months.0` to `months.1`, "the third quarter") is measured from its
+/// start in the past tense and from its end in the future tense ("third-quarter earnings
+/// will be lower" in October is the quarter just ended).
+fn nearest_year(reference: Ymd, months: (u32, u32), day: Option<u32>, tense: dates::Tense) -> i32 {
+    let month = months.0;
     let Some(rm) = reference.m else {
         return reference.y;
     };
@@ -671,9 +684,10 @@ fn nearest_year(reference: Ymd, month: u32, day: Option<u32>, tense: dates::Tens
     let here = at(reference.y, rm, reference.d);
     let dist = |y: i32| at(y, month, day) - here;
     let ys = [reference.y - 1, reference.y, reference.y + 1];
+    let end_dist = |y: i32| at(y, months.1, day) - here;
     let ok = |y: &i32| match tense {
         dates::Tense::Past => dist(*y) <= TENSE_SLACK,
-        dates::Tense::Future => dist(*y) >= -TENSE_SLACK,
+        dates::Tense::Future => end_dist(*y) >= -TENSE_SLACK,
         // News mostly reports what has happened: without a tense, a date ahead of the
         // reference is taken only when it is the nearer by far.
         dates::Tense::Unknown => dist(*y) <= 2 * TENSE_SLACK,
