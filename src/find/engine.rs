@@ -65,6 +65,10 @@ fn normaliser(name: &str) -> Option<(Normaliser, MentionKind)> {
         "relative" => (dates::relative, MentionKind::Date),
         "anaphor" => (dates::anaphor, MentionKind::Date),
         "today" => (dates::today_in_tense, MentionKind::Date),
+        "spelled_year" => (dates::spelled_year, MentionKind::Date),
+        "century" => (dates::century, MentionKind::Date),
+        "decade_word" => (dates::decade_word, MentionKind::Date),
+        "holiday" => (dates::holiday, MentionKind::Date),
         "era_year" => (dates::era_year, MentionKind::Date),
         "year_pair" => (dates::year_pair, MentionKind::Date),
         "money" => (money::money, MentionKind::Money),
@@ -73,7 +77,7 @@ fn normaliser(name: &str) -> Option<(Normaliser, MentionKind)> {
     })
 }
 
-const NORMALISERS: &str = "date, numeric_date, year, year_pair, quarter, half, season, decade, fiscal_year, era_year, relative, anaphor, today, money, quantity";
+const NORMALISERS: &str = "date, numeric_date, year, year_pair, quarter, half, season, decade, fiscal_year, era_year, relative, anaphor, today, spelled_year, century, decade_word, holiday, money, quantity";
 
 /// One compiled rule.
 pub struct Rule {
@@ -508,6 +512,10 @@ const ANAPHOR_REACH: usize = 250;
 /// pages later refers to the publication year.
 const SAME_MONTH_WINDOW: usize = 1500;
 
+/// How far (bytes) a year-less date of a report dated by month looks around it in its
+/// paragraph for the year of its story.
+const PARAGRAPH_REACH: usize = 400;
+
 /// How far back (bytes) a year-less date takes the year of a date of its sentence.
 const SAME_SENTENCE_WINDOW: usize = 200;
 
@@ -540,9 +548,21 @@ fn resolve(
                 let (d, anchor) = reference?;
                 return Some((dates::resolve_yearless(p, d.y + *o as i32)?, anchor));
             }
-            // `dated` is in text order and its spans do not overlap: the searches are
-            // binary, not a walk over every date per year-less one.
-            let next = dated.get(dated.partition_point(|d| d.0 < c.end));
+            // In a table, the year heading the column ("2023" over "Taskforce (Apr)").
+            let column_year = super::table::cells_above(text, c.start, 40)
+                .into_iter()
+                .find_map(|cell| {
+                    let y: i32 = cell.parse().ok()?;
+                    (cell.len() == 4 && (1900..2100).contains(&y)).then_some(y)
+                });
+            if let Some(y) = column_year {
+                return Some((dates::resolve_yearless(p, y)?, "context"));
+            }
+            // `dated` is in text order and its spans do not overlap: the dates before and
+            // after this one are found by bisection, not by a scan per date.
+            let after_at = dated.partition_point(|d| d.0 < c.end);
+            let before_at = dated.partition_point(|d| d.1 <= c.start);
+            let next = dated.get(after_at);
             if let Some(&(s, _, y, _)) = next {
                 let between = text[c.end..s].trim();
                 let joined = matches!(
@@ -569,14 +589,22 @@ fn resolve(
             // reference date. Across sentences a paragraph's dates are often modifiers
             // ("the October 2023 executive order") and mislead more than they help.
             let news = reference.is_some_and(|(d, _)| d.d.is_some());
-            let in_sentence = dated[..dated.partition_point(|d| d.1 <= c.start)]
-                .last()
-                .filter(|d| {
-                    let gap = &text[d.1..c.start];
-                    c.start - d.1 <= SAME_SENTENCE_WINDOW
-                        && !gap.contains(". ")
-                        && !gap.contains('\n')
-                });
+            // A bare year lends its year only as the sentence's time ("In 2024, ... on 21
+            // May"), not from a title ("its Annual Report 2024 on 7 Feb").
+            let previous = before_at.checked_sub(1).and_then(|i| dated.get(i));
+            let in_sentence = previous.filter(|d| {
+                let gap = &text[d.1..c.start];
+                let adverbial = d.3.is_some() || {
+                    let before = dates::before(text, d.0, 16).trim_end().to_lowercase();
+                    ["in", "during", "since", "by"]
+                        .iter()
+                        .any(|w| before.ends_with(&format!(" {w}")) || before == *w)
+                };
+                adverbial
+                    && c.start - d.1 <= SAME_SENTENCE_WINDOW
+                    && !gap.contains(". ")
+                    && !gap.contains('\n')
+            });
             if let Some(&(_, _, y, _)) = in_sentence {
                 let after_reference = reference.is_some_and(|(r, _)| {
                     (y, *month) > (r.y, r.m.unwrap_or(12)) && *tense != dates::Tense::Future
@@ -586,17 +614,50 @@ fn resolve(
                 }
             }
             // Only a recent mention: a timeline pages earlier speaks of other years.
-            let same_month = dated[..dated.partition_point(|d| d.1 <= c.start)]
+            // (A quarter is not the month it starts with: "the third quarter of 1984"
+            // says nothing of this year's "third-quarter net".)
+            let quarter = matches!(p, Pending::YearLess { month2: Some(m2), day: None, .. } if *m2 == month + 2);
+            let same_month = dated[..before_at]
                 .iter()
                 .rev()
                 .take_while(|d| c.start - d.1 <= SAME_MONTH_WINDOW)
                 .find(|d| d.3 == Some(*month));
-            let same_month = same_month.filter(|d| !news || c.start - d.1 <= 400);
+            let same_month = same_month.filter(|d| !quarter && (!news || c.start - d.1 <= 400));
             if let Some(&(_, _, y, _)) = same_month {
                 return Some((dates::resolve_yearless(p, y)?, "context"));
             }
+            // A report dated by month or year tells a story whose year its paragraph
+            // goes on to state: the next date of the paragraph stated to the month ("on
+            // 21 May ... The Act entered into force on 1 August 2024"), as long as that
+            // does not put the date after the reference. (A date before it is as often a
+            // modifier, "the October 2023 executive order", as the story's time.)
+            if !news {
+                // Within reach only: a long text without blank lines is not searched whole
+                // for every date.
+                let lo = dates::floor_char(text, c.start.saturating_sub(PARAGRAPH_REACH));
+                let hi = dates::floor_char(text, (c.end + PARAGRAPH_REACH).min(text.len()));
+                let para_from = text[lo..c.start].rfind("\n\n").map_or(lo, |i| lo + i + 2);
+                let para_to = text[c.end..hi].find("\n\n").map_or(hi, |i| c.end + i);
+                let story = dated[after_at..]
+                    .iter()
+                    .take_while(|d| d.0 <= c.end + PARAGRAPH_REACH)
+                    .find(|d| d.3.is_some() && d.0 >= para_from && d.1 <= para_to);
+                if let Some(&(_, _, y, _)) = story {
+                    let after_reference =
+                        reference.is_some_and(|(r, _)| (y, *month) > (r.y, r.m.unwrap_or(12)));
+                    if !after_reference {
+                        return Some((dates::resolve_yearless(p, y)?, "context"));
+                    }
+                }
+            }
             let (d, anchor) = reference?;
-            let y = nearest_year(d, *month, *day, *tense);
+            let last_month = match p {
+                Pending::YearLess {
+                    month2: Some(m2), ..
+                } if *m2 >= *month => *m2,
+                _ => *month,
+            };
+            let y = nearest_year(d, (*month, last_month), *day, *tense);
             Some((dates::resolve_yearless(p, y)?, anchor))
         }
         Pending::Anaphor(_) | Pending::Numeric(_) => None,
@@ -611,7 +672,11 @@ const TENSE_SLACK: i64 = 60;
 /// The year of a year-less month (and day) as a reader takes it: the occurrence nearest
 /// the reference date, on its past side in a past-tense sentence and its future side in
 /// a future one (a past-tense "December" in a January article is last December).
-fn nearest_year(reference: Ymd, month: u32, day: Option<u32>, tense: dates::Tense) -> i32 {
+/// A span of months (`months.0` to `months.1`, "the third quarter") is measured from its
+/// start in the past tense and from its end in the future tense ("third-quarter earnings
+/// will be lower" in October is the quarter just ended).
+fn nearest_year(reference: Ymd, months: (u32, u32), day: Option<u32>, tense: dates::Tense) -> i32 {
+    let month = months.0;
     let Some(rm) = reference.m else {
         return reference.y;
     };
@@ -622,9 +687,10 @@ fn nearest_year(reference: Ymd, month: u32, day: Option<u32>, tense: dates::Tens
     let here = at(reference.y, rm, reference.d);
     let dist = |y: i32| at(y, month, day) - here;
     let ys = [reference.y - 1, reference.y, reference.y + 1];
+    let end_dist = |y: i32| at(y, months.1, day) - here;
     let ok = |y: &i32| match tense {
         dates::Tense::Past => dist(*y) <= TENSE_SLACK,
-        dates::Tense::Future => dist(*y) >= -TENSE_SLACK,
+        dates::Tense::Future => end_dist(*y) >= -TENSE_SLACK,
         // News mostly reports what has happened: without a tense, a date ahead of the
         // reference is taken only when it is the nearer by far.
         dates::Tense::Unknown => dist(*y) <= 2 * TENSE_SLACK,
@@ -731,15 +797,32 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
                 .split(|ch: char| !ch.is_alphabetic())
                 .filter(|w| !w.is_empty())
                 .collect();
-            // A label heads its segment: "Published: ...", "Date posted ...", "Tabled ...
-            // on"; a date deep in a sentence is no label's.
-            if words.len() > 5 {
-                return None;
-            }
-            let rank = words
+            // A label heads its segment: "Published: ...", "Date posted ...", "Last
+            // updated", or a line that opens on it and ends on the date ("Tabled in the
+            // House ... by the Minister, April 16, 2024"); a date deep in a sentence, or
+            // after another thing's label ("Call for participants published"), is no
+            // publication date.
+            let label = |w: &&str| PUBLISHED_LABELS.iter().position(|l| l == w);
+            let ends_line = line_after(c).trim().is_empty();
+            // A label right before the date counts on a date line that already gave a
+            // date ("August 29, 2024 5:12 PM EDT Updated August 29, 2024"), not after
+            // another thing's name ("Call for participants published 11/02/2023").
+            let line_from = head[..c.start].rfind('\n').map_or(0, |i| i + 1);
+            let dated_line = dates
                 .iter()
-                .filter_map(|w| PUBLISHED_LABELS.iter().position(|l| l == w))
-                .min()?;
+                .any(|(o, _, _)| o.start >= line_from && o.end <= c.start);
+            let rank = if words.len() <= 5 {
+                let last = words
+                    .iter()
+                    .rev()
+                    .find(|w| **w != "on")
+                    .filter(|_| dated_line);
+                words.iter().take(2).chain(last).filter_map(label).min()?
+            } else if ends_line {
+                words.first().and_then(label)?
+            } else {
+                return None;
+            };
             Some((rank, c.start, *d))
         })
         .collect();
@@ -757,6 +840,9 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
         only_furniture(&b) && only_furniture(&a)
     });
     if let Some((_, d, _)) = alone_day {
+        return Some(d.iso());
+    }
+    if let Some(d) = footer_date(rules, t) {
         return Some(d.iso());
     }
     let text_start = head.len() - head.trim_start().len();
@@ -789,7 +875,42 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
 }
 
 /// What separates the parts of a page's date line.
-const SEGMENT_SEPARATORS: [char; 6] = ['|', '·', '•', '–', '—', '\t'];
+const SEGMENT_SEPARATORS: [char; 5] = ['|', '·', '•', '–', '—'];
+
+/// How far from its end a document's footer may lie.
+const FOOT_BYTES: usize = 2000;
+
+/// Labels of a page footer's own dates, and how far before the date they may stand
+/// ("This page was last edited on ...", "Date modified: ...", "Created ..., Updated ...").
+/// ("published" is left out: body text says what else was published.)
+const FOOTER_LABELS: [&str; 4] = ["created", "updated", "edited", "modified"];
+
+/// The first labelled day-precision date of a document's footer.
+fn footer_date(rules: &PatternRules, t: &str) -> Option<Ymd> {
+    // The footer is the end of the document, and never its first half.
+    let from = dates::ceil_char(t, t.len().saturating_sub(FOOT_BYTES).max(t.len() / 2));
+    let foot = &t[from..];
+    scan(rules, foot)
+        .iter()
+        .filter(|c| rules.rules[c.rule].kind == MentionKind::Date && c.found.pending.is_none())
+        .find_map(|c| {
+            let d = Ymd::parse(c.found.value.as_str()?)?;
+            d.d?;
+            let line = &foot[foot[..c.start].rfind('\n').map_or(0, |i| i + 1)..c.start];
+            let line = line.to_lowercase();
+            let words: Vec<&str> = line
+                .split(|ch: char| !ch.is_alphabetic())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let labelled = words.len() <= 12
+                && words
+                    .iter()
+                    .rev()
+                    .take(3)
+                    .any(|w| FOOTER_LABELS.contains(w));
+            labelled.then_some(d)
+        })
+}
 
 /// Whether a piece of a date line holds nothing but weekday names, a clock time and its
 /// zone, "updated" and punctuation.
@@ -1053,6 +1174,33 @@ pattern = '\bin (?P<m>(?P<month>{MONTH}))\b'
             publication_date(&rules, &run_together).as_deref(),
             Some("2024-11")
         );
+    }
+
+    #[test]
+    fn publication_dates_come_from_date_lines_labels_and_footers() {
+        let src = format!(
+            "{RULES}\n[[rule]]\nid = \"dmy\"\nkind = \"date\"\nnormaliser = \"date\"\npattern = '(?P<day>\\d+) (?P<month>{{MONTH}}) (?P<year>{{YEAR}})'\n"
+        );
+        let rules = PatternRules::from_source("t.toml", &src).unwrap();
+        let pub_of = |t: &str| publication_date(&rules, &DocText::from_text(t.into()));
+        let line = "THE SAFETY CASE\nIssue 61 · Friday 22 November 2024\nText of 3 May 2023.";
+        assert_eq!(pub_of(line).as_deref(), Some("2024-11-22"));
+        let other = "Overview\nCall for participants published 2 November 2023\nMore.";
+        assert_ne!(pub_of(other).as_deref(), Some("2023-11-02"));
+        let body = "x".repeat(4000);
+        let foot = format!("Title\n{body}\nThis page was last edited on 9 February 2026.");
+        assert_eq!(pub_of(&foot).as_deref(), Some("2026-02-09"));
+    }
+
+    #[test]
+    fn an_impossible_day_range_does_not_hide_the_date_it_overlaps() {
+        let src = format!(
+            "{RULES}\n[[rule]]\nid = \"dmr\"\nkind = \"date\"\nnormaliser = \"date\"\npattern = '(?P<day>\\d+)-(?P<day2>\\d+)\\s+(?P<month2>{{MONTH}})'\n"
+        );
+        let rules = PatternRules::from_source("t.toml", &src).unwrap();
+        let ms = run_snippet(&rules, "Paper WP-26-02\nMarch 2026", None);
+        assert_eq!(ms.len(), 1, "{ms:?}");
+        assert_eq!(ms[0].value, "2026-03");
     }
 
     #[test]

@@ -183,72 +183,107 @@ pub fn era_year(hit: &Hit) -> Option<Found> {
 
 type Cue = (&'static str, FiscalSystem);
 
-const STRONG: [Cue; 27] = [
+const STRONG: [Cue; 39] = [
     ("united states", FiscalSystem::Us),
     ("u.s.", FiscalSystem::Us),
-    ("us ", FiscalSystem::Us),
-    ("u.s ", FiscalSystem::Us),
+    ("us", FiscalSystem::Us),
+    ("us$", FiscalSystem::Us),
     ("american", FiscalSystem::Us),
     ("congress", FiscalSystem::Us),
     ("usd", FiscalSystem::Us),
     ("nist", FiscalSystem::Us),
+    ("usaid", FiscalSystem::Us),
+    ("washington", FiscalSystem::Us),
+    ("white house", FiscalSystem::Us),
     ("japan", FiscalSystem::AprilToMarch),
-    ("uk ", FiscalSystem::AprilToMarch),
+    ("japanese", FiscalSystem::AprilToMarch),
+    ("tokyo", FiscalSystem::AprilToMarch),
+    ("uk", FiscalSystem::AprilToMarch),
     ("u.k.", FiscalSystem::AprilToMarch),
     ("united kingdom", FiscalSystem::AprilToMarch),
     ("britain", FiscalSystem::AprilToMarch),
     ("british", FiscalSystem::AprilToMarch),
+    ("whitehall", FiscalSystem::AprilToMarch),
     ("£", FiscalSystem::AprilToMarch),
     ("¥", FiscalSystem::AprilToMarch),
     ("yen", FiscalSystem::AprilToMarch),
     ("india", FiscalSystem::AprilToMarch),
+    ("indian", FiscalSystem::AprilToMarch),
+    ("₹", FiscalSystem::AprilToMarch),
     ("gbp", FiscalSystem::AprilToMarch),
     ("jpy", FiscalSystem::AprilToMarch),
     ("canada", FiscalSystem::AprilToMarch),
     ("canadian", FiscalSystem::AprilToMarch),
+    ("ottawa", FiscalSystem::AprilToMarch),
     ("cad", FiscalSystem::AprilToMarch),
+    ("c$", FiscalSystem::AprilToMarch),
     ("australia", FiscalSystem::JulyToJune),
+    ("australian", FiscalSystem::JulyToJune),
+    ("canberra", FiscalSystem::JulyToJune),
     ("a$", FiscalSystem::JulyToJune),
     ("aud", FiscalSystem::JulyToJune),
     ("new zealand", FiscalSystem::JulyToJune),
 ];
 
-/// The fiscal calendar of a fiscal year: the country heading its table column, else the
+/// Where a cue stands in `hay` as a word of its own ("us" in "the US budget", not in
+/// "bonus"; "cad" not in "decade"), every occurrence.
+fn word_hits<'a>(hay: &'a str, cue: &'a str) -> impl Iterator<Item = usize> + 'a {
+    hay.match_indices(cue).map(|(i, _)| i).filter(move |&i| {
+        let wordish = |c: char| c.is_alphanumeric();
+        let before_ok = !cue.starts_with(wordish) || !hay[..i].ends_with(wordish);
+        let after_ok = !cue.ends_with(wordish) || !hay[i + cue.len()..].starts_with(wordish);
+        before_ok && after_ok
+    })
+}
+
+fn last_cue(hay: &str) -> Option<(usize, FiscalSystem)> {
+    STRONG
+        .iter()
+        .filter_map(|(k, s)| word_hits(hay, k).last().map(|i| (i, *s)))
+        .max_by_key(|(i, _)| *i)
+}
+
+fn first_cue(hay: &str) -> Option<(usize, FiscalSystem)> {
+    STRONG
+        .iter()
+        .filter_map(|(k, s)| word_hits(hay, k).next().map(|i| (i, *s)))
+        .min_by_key(|(i, _)| *i)
+}
+
+/// The fiscal calendar of a fiscal year: the country labelling its table row or heading its
+/// table column, else the
 /// nearest country or currency cue before it (within a few lines), else one shortly after
 /// it, else a country named in the document's opening (a government's letterhead), else
 /// the US federal year ("$" alone, or nothing).
 pub fn system(text: &str, start: usize, end: usize) -> FiscalSystem {
+    // The country labelling its table row ("Japan AI Safety Institute | ¥8.8bn | FY2025").
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..start];
+    if let Some((label, _)) = line.split_once('\t')
+        && let Some((0, s)) = first_cue(&label.to_lowercase())
+    {
+        return s;
+    }
     for cell in crate::find::table::cells_above(text, start, 40) {
-        let c = cell.to_lowercase() + " ";
-        if let Some((_, s)) = STRONG.iter().find(|(k, _)| c.starts_with(k)) {
-            return *s;
+        let c = cell.to_lowercase();
+        if let Some((0, s)) = first_cue(&c) {
+            return s;
         }
     }
     let lo = floor_char(text, start.saturating_sub(400));
     let hi = floor_char(text, (end + 150).min(text.len()));
     let before = text[lo..start].to_lowercase();
     let after = text[end..hi.max(end)].to_lowercase();
-    let last = STRONG
-        .iter()
-        .filter_map(|(k, s)| before.rfind(k).map(|i| (i, *s)))
-        .max_by_key(|(i, _)| *i);
-    if let Some((_, s)) = last {
-        return s;
-    }
-    let first = STRONG
-        .iter()
-        .filter_map(|(k, s)| after.find(k).map(|i| (i, *s)))
-        .min_by_key(|(i, _)| *i);
-    if let Some((_, s)) = first {
+    if let Some((_, s)) = last_cue(&before).or_else(|| first_cue(&after)) {
         return s;
     }
     let head = text[..floor_char(text, 600.min(text.len()))].to_lowercase();
-    let first = STRONG
+    STRONG
         .iter()
         .filter(|(k, _)| k.len() > 4)
-        .filter_map(|(k, s)| head.find(k).map(|i| (i, *s)))
-        .min_by_key(|(i, _)| *i);
-    first.map_or(FiscalSystem::Us, |(_, s)| s)
+        .filter_map(|(k, s)| word_hits(&head, k).next().map(|i| (i, *s)))
+        .min_by_key(|(i, _)| *i)
+        .map_or(FiscalSystem::Us, |(_, s)| s)
 }
 
 #[cfg(test)]
@@ -287,6 +322,23 @@ mod tests {
         assert_eq!(system(t, s, s + 4), FiscalSystem::Us);
         let t = "\tUnited States\tJapan\nFunding\t$1\t¥2 (FY2024)";
         let s = t.find("FY2024").unwrap();
+        assert_eq!(system(t, s, s + 6), FiscalSystem::AprilToMarch);
+    }
+
+    #[test]
+    fn fiscal_year_follows_its_table_row() {
+        let t = "Japan institute\t¥8.8bn\t(US$58m)\tFY2025 budget";
+        let s = t.find("FY").unwrap();
+        assert_eq!(system(t, s, s + 6), FiscalSystem::AprilToMarch);
+    }
+
+    #[test]
+    fn cues_are_whole_words() {
+        let t = "a decade of audits and a bonus: FY2024";
+        let s = t.find("FY").unwrap();
+        assert_eq!(system(t, s, s + 6), FiscalSystem::Us);
+        let t = "the UK: FY2024";
+        let s = t.find("FY").unwrap();
         assert_eq!(system(t, s, s + 6), FiscalSystem::AprilToMarch);
     }
 

@@ -9,12 +9,14 @@
 pub mod fiscal;
 pub mod numeric;
 pub mod relative;
+pub mod words;
 
 pub use fiscal::{FiscalSystem, era_year, fiscal_year, year_pair};
 pub use numeric::numeric_date;
 pub use relative::{
     Anaphor, Relative, Tense, anaphor, relative, resolve_anaphor, resolve_relative, today_in_tense,
 };
+pub use words::{century, decade_word, holiday, spelled_year};
 
 use super::engine::{Found, Hit};
 use super::found;
@@ -296,6 +298,17 @@ pub fn date(hit: &Hit) -> Option<Found> {
     let ranged = y2.is_some() || m2.is_some() || d2.is_some();
     if y1.is_none() && y2.is_none() {
         let month = m1.or(m2)?;
+        // Refuse now what no year can make a date ("26-02 March", "May 35"), so that it
+        // does not take the place of a real date it overlaps.
+        let probe = Pending::YearLess {
+            month,
+            day: d1,
+            month2: m2.filter(|_| m1.is_some()),
+            day2: d2,
+            year_offset: None,
+            tense: Tense::Unknown,
+        };
+        resolve_yearless(&probe, 2024)?;
         return pending(
             Pending::YearLess {
                 month,
@@ -519,6 +532,20 @@ pub fn decade(hit: &Hit) -> Option<Found> {
         return None;
     }
     ready(format!("{y:04}/{:04}", y + 9), hit)
+}
+
+/// The (up to) `n` bytes of `text` before `at`, cut on a char boundary: the words just
+/// before a match, without touching the rest of a long document.
+pub fn before(text: &str, at: usize, n: usize) -> &str {
+    &text[floor_char(text, at.saturating_sub(n))..at]
+}
+
+/// The first char boundary at or after `i`.
+pub fn ceil_char(s: &str, mut i: usize) -> usize {
+    while i < s.len() && !s.is_char_boundary(i) {
+        i += 1;
+    }
+    i.min(s.len())
 }
 
 pub fn floor_char(s: &str, mut i: usize) -> usize {

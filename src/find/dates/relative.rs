@@ -59,6 +59,11 @@ pub enum Relative {
     /// "the weekend": the Saturday–Sunday before the reference day, or after it in a
     /// future-tense sentence.
     Weekend(Tense),
+    /// A holiday without a year ("Thanksgiving", "last Christmas").
+    Holiday {
+        holiday: super::words::Holiday,
+        tense: Tense,
+    },
     /// "this fiscal year" and its neighbours, in the calendar the text's country follows.
     FiscalYear {
         system: FiscalSystem,
@@ -159,7 +164,27 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
         "paid",
     ];
     let past = all.iter().any(|w| {
-        PAST.contains(&w.as_str()) || (w.len() > 4 && w.ends_with("ed") && !w.ends_with("eed"))
+        // Participles that look ahead or describe are no past tense ("expected to", "a
+        // planned office", "based in").
+        const NOT_PAST: [&str; 12] = [
+            "expected",
+            "scheduled",
+            "planned",
+            "proposed",
+            "intended",
+            "designed",
+            "based",
+            "related",
+            "needed",
+            "required",
+            "dedicated",
+            "limited",
+        ];
+        PAST.contains(&w.as_str())
+            || (w.len() > 4
+                && w.ends_with("ed")
+                && !w.ends_with("eed")
+                && !NOT_PAST.contains(&w.as_str()))
     });
     if past { Tense::Past } else { Tense::Unknown }
 }
@@ -168,7 +193,7 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
 pub fn relative(hit: &Hit) -> Option<Found> {
     let rel = hit.get("rel")?.to_lowercase();
     // "over the last year", "in the next month" are durations, not calendar dates.
-    let prev = crate::find::lines::before(hit.text, hit.start, 64)
+    let prev = super::before(hit.text, hit.start, 24)
         .trim_end()
         .to_ascii_lowercase();
     if (rel.starts_with("last") || rel.starts_with("next") || rel.starts_with("past"))
@@ -264,7 +289,9 @@ pub fn relative(hit: &Hit) -> Option<Found> {
 /// mostly the present era ("AI today is different", "tools in use today"), which has no
 /// calendar value; so is "of today", "until today" and "today's".
 pub fn today_in_tense(hit: &Hit) -> Option<Found> {
-    let before = hit.text[..hit.start].trim_end().to_ascii_lowercase();
+    let before = super::before(hit.text, hit.start, 24)
+        .trim_end()
+        .to_ascii_lowercase();
     let prev = before
         .rsplit(|c: char| !c.is_alphabetic())
         .next()
@@ -512,6 +539,9 @@ pub fn resolve_relative(r: Relative, reference: Ymd) -> Option<String> {
                 _ => z - (wd + 1),
             };
             span(day_at(saturday), day_at(saturday + 1))
+        }
+        Relative::Holiday { holiday, tense } => {
+            super::words::resolve_holiday(holiday, tense, reference)
         }
         Relative::FiscalYear { system, offset } => {
             let m = reference.m?;
