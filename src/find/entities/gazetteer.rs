@@ -413,6 +413,7 @@ impl Gazetteer {
             g.ac = Some(ac);
         }
         g.targets = b.targets;
+        g.names.compile();
         Ok(g)
     }
 
