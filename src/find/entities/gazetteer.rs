@@ -410,6 +410,7 @@ impl Gazetteer {
             g.ac = Some(ac);
         }
         g.targets = b.targets;
+        g.names.compile();
         Ok(g)
     }
 

@@ -397,10 +397,21 @@ fn founded_by<'a>(
     const REACH: usize = 120;
     let head = raws[i];
     let has_institute = |code: &str| g.institute_codes.iter().any(|c| c == code);
+    // The words between a country and the head, compared with the verbs (one or two
+    // words each: "launched", "set up").
     let founding_in = |from: usize, to: usize| {
-        g.founding
-            .iter()
-            .any(|v| context::count_word(s, from, to, v) > 0)
+        let (from, to) = (context::floor(s, from), context::floor(s, to));
+        let words: Vec<&str> = s[from..to]
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        g.founding.iter().any(|v| {
+            let mut vw = v.split(' ');
+            let (a, b) = (vw.next().unwrap_or(""), vw.next());
+            words.iter().enumerate().any(|(k, w)| {
+                *w == a && b.is_none_or(|b| words.get(k + 1).is_some_and(|n| *n == b))
+            })
+        })
     };
     // Before: the nearest country, then a founding verb, then the head, in one sentence.
     let lo = head.start.saturating_sub(REACH);

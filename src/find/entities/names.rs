@@ -18,33 +18,118 @@ use super::gazetteer::{Gazetteer, Raw, Role};
 use crate::model::MentionKind;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: the word sets are looked up for every capitalised word, and SipHash's
+/// resistance to chosen keys buys nothing for a fixed list of rule words.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// A set of words with the cheap hasher.
+pub type Words = HashSet<String, BuildHasherDefault<Fnv>>;
 
 /// The `[names]` settings.
-#[derive(Default)]
 pub struct NameRules {
-    pub heads: HashSet<String>,
-    pub legal_forms: HashSet<String>,
-    pub media_strong: HashSet<String>,
-    pub media_weak: HashSet<String>,
+    pub heads: Words,
+    pub legal_forms: Words,
+    pub media_strong: Words,
+    pub media_weak: Words,
     pub reported_by: Vec<String>,
-    pub reporting: HashSet<String>,
+    pub reporting: Words,
     pub company_lists: Vec<String>,
-    pub generic: HashSet<String>,
-    pub not_first: HashSet<String>,
-    pub stop: HashSet<String>,
-    pub titles: HashSet<String>,
+    /// Every head and media word, for the first test of each capitalised word.
+    pub any_head: Words,
+    /// The company-list phrases as words, and the first bytes of their first words.
+    pub list_phrases: Vec<Vec<String>>,
+    pub list_first: [bool; 256],
+    pub generic: Words,
+    pub not_first: Words,
+    pub stop: Words,
+    pub titles: Words,
     /// Words that join a name through "of" before it ("State of California ...").
-    pub of_prefixes: HashSet<String>,
+    pub of_prefixes: Words,
     /// Heads that need two modifiers before them ("Administration").
-    pub two_word_heads: HashSet<String>,
+    pub two_word_heads: Words,
     /// Lowercase words after a head that make it a modifier ("models").
-    pub not_after: HashSet<String>,
+    pub not_after: Words,
     /// Document words that end a tail but may qualify a head ("Strategy Council").
-    pub tail_stop: HashSet<String>,
+    pub tail_stop: Words,
     /// Heads for which a city is no qualifier ("Center").
-    pub facility_heads: HashSet<String>,
+    pub facility_heads: Words,
     /// Head words that, after "the", stand for the one body of that kind named before.
-    pub anaphora_heads: HashSet<String>,
+    pub anaphora_heads: Words,
+}
+
+impl Default for NameRules {
+    fn default() -> NameRules {
+        NameRules {
+            heads: Words::default(),
+            legal_forms: Words::default(),
+            media_strong: Words::default(),
+            media_weak: Words::default(),
+            reported_by: Vec::new(),
+            reporting: Words::default(),
+            company_lists: Vec::new(),
+            any_head: Words::default(),
+            list_phrases: Vec::new(),
+            list_first: [false; 256],
+            generic: Words::default(),
+            not_first: Words::default(),
+            stop: Words::default(),
+            titles: Words::default(),
+            of_prefixes: Words::default(),
+            two_word_heads: Words::default(),
+            not_after: Words::default(),
+            tail_stop: Words::default(),
+            facility_heads: Words::default(),
+            anaphora_heads: Words::default(),
+        }
+    }
+}
+
+impl NameRules {
+    /// Builds the derived tables once all files are read.
+    pub fn compile(&mut self) {
+        self.any_head = self
+            .heads
+            .iter()
+            .chain(&self.media_strong)
+            .chain(&self.media_weak)
+            .cloned()
+            .collect();
+        self.list_phrases = self
+            .company_lists
+            .iter()
+            .map(|p| {
+                tokens(p, 0, p.len())
+                    .iter()
+                    .map(|t| p[t.start..t.end].to_string())
+                    .collect()
+            })
+            .filter(|w: &Vec<String>| !w.is_empty())
+            .collect();
+        for p in &self.list_phrases {
+            self.list_first[p[0].as_bytes()[0] as usize] = true;
+        }
+    }
 }
 
 const RULE_HEAD: &str = "entities/names:head-word";
@@ -94,11 +179,21 @@ struct Tok {
 
 /// Splits the normalised text into words with what surrounds them.
 fn tokens(s: &str, from: usize, to: usize) -> Vec<Tok> {
-    let mut out = Vec::new();
-    let mut at = from;
-    for piece in s[from..to].split(' ') {
-        let p_start = at;
-        at += piece.len() + 1;
+    let mut out = Vec::with_capacity((to - from) / 6);
+    let bytes = &s.as_bytes()[from..to];
+    let mut p_start = from;
+    // Pieces between spaces, found with a plain byte loop (a space is ASCII, so every
+    // piece starts and ends on a char boundary).
+    let pieces = bytes
+        .split(|&b| b == b' ')
+        .map(move |p| {
+            let at = p_start;
+            p_start += p.len() + 1;
+            at
+        })
+        .zip(bytes.split(|&b| b == b' ').map(<[u8]>::len));
+    for (p_start, len) in pieces {
+        let piece = &s[p_start..p_start + len];
         if piece.is_empty() {
             continue;
         }
@@ -155,6 +250,14 @@ fn tokens(s: &str, from: usize, to: usize) -> Vec<Tok> {
     out
 }
 
+/// A verb form, adverb or plural ("Following", "Joined", "Launches", "Challenges"): at the
+/// start of a chunk, a word that is part of the sentence rather than of a name, when the
+/// document also writes it in lowercase.
+fn is_verb_form(w: &str) -> bool {
+    let plural = w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us");
+    w.len() > 3 && (w.ends_with("ed") || w.ends_with("ing") || w.ends_with("ly") || plural)
+}
+
 fn is_cap(w: &str) -> bool {
     w.chars().next().is_some_and(char::is_uppercase)
 }
@@ -192,6 +295,7 @@ pub fn find<'a>(
         s,
         raws,
         lower_words: None,
+        toks: &toks,
         found: Vec::new(),
     };
     // Chunks: capitalised words and the connectors between them.
@@ -213,9 +317,7 @@ pub fn find<'a>(
         ctx.chunk(&toks[i..=j]);
         i = j + 1;
     }
-    ctx.copyright();
-    ctx.datelines();
-    ctx.company_lists(&toks);
+    ctx.cue_phrases();
     let Ctx { mut found, .. } = ctx;
     if found.is_empty() {
         return;
@@ -357,7 +459,8 @@ struct Ctx<'a, 'r> {
     s: &'a str,
     raws: &'r [Raw],
     /// Lowercase words of the document, built on first need.
-    lower_words: Option<HashSet<&'a str>>,
+    lower_words: Option<HashSet<&'a str, BuildHasherDefault<Fnv>>>,
+    toks: &'r [Tok],
     found: Vec<(usize, usize, String, &'static str)>,
 }
 
@@ -371,8 +474,7 @@ impl<'a> Ctx<'a, '_> {
     }
 
     fn is_head(&self, w: &str) -> bool {
-        let n = self.rules();
-        n.heads.contains(w) || n.media_strong.contains(w) || n.media_weak.contains(w)
+        self.rules().any_head.contains(w)
     }
 
     /// One chunk of capitalised words and connectors: the names in it.
@@ -419,11 +521,10 @@ impl<'a> Ctx<'a, '_> {
             let w = self.word(&c[l]);
             // A verb form or a plural opening a chunk ("Joined Sompo ...", "Following Home
             // Office ...", a table header "Challenges Static Secretariat").
-            let plural = w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us");
-            let verb_form = l == 0 && (w.ends_with("ed") || w.ends_with("ing") || plural);
-            let drop = n.not_first.contains(w)
-                || c[l].trail == Trail::Possessive
-                || ((verb_form || self.at_sentence_start(&c[l])) && self.written_lowercase(w));
+            let verb_form = is_verb_form(w)
+                && (l == 0 || self.at_sentence_start(&c[l]))
+                && self.written_lowercase(w);
+            let drop = n.not_first.contains(w) || c[l].trail == Trail::Possessive || verb_form;
             if !drop {
                 break;
             }
@@ -647,10 +748,11 @@ impl<'a> Ctx<'a, '_> {
 
     /// Whether the document writes `w` in lowercase somewhere ("Following" / "following").
     fn written_lowercase(&mut self, w: &str) -> bool {
-        let s = self.s;
+        let (s, toks) = (self.s, self.toks);
         let set = self.lower_words.get_or_insert_with(|| {
-            s.split(|c: char| !c.is_alphanumeric())
-                .filter(|x| x.chars().next().is_some_and(char::is_lowercase))
+            toks.iter()
+                .map(|t| &s[t.start..t.end])
+                .filter(|x| x.as_bytes()[0].is_ascii_lowercase() && is_verb_form(x))
                 .collect()
         });
         set.contains(w.to_lowercase().as_str())
@@ -796,13 +898,55 @@ impl<'a> Ctx<'a, '_> {
         cited_before && cited_after
     }
 
-    /// A wire dateline: "LISBON, 3 March (Lusa) --" names the agency.
-    fn datelines(&mut self) {
+    /// Copyright lines, datelines and company lists: their marks are found with byte
+    /// searches and one look at each word.
+    fn cue_phrases(&mut self) {
         let s = self.s;
-        for dash in [") --", ") —", ") –"] {
-            for (at, _) in s.match_indices(dash) {
-                let Some(open) = s[..at].rfind('(').filter(|&o| at - o <= 40) else {
-                    continue;
+        for (at, c) in s.match_indices('©') {
+            self.copyright(at + c.len());
+        }
+        let toks = self.toks;
+        let n = self.rules();
+        for (k, t) in toks.iter().enumerate() {
+            let w = &s[t.start..t.end];
+            if t.trail == Trail::Break {
+                let rest = &s[t.end..];
+                if rest.starts_with(") --") || rest.starts_with(") —") || rest.starts_with(") –")
+                {
+                    self.dateline(t.end);
+                }
+            }
+            match w {
+                "Copyright" => self.copyright(t.end),
+                // "(c) 2024 ...": the piece "(c)" ends one byte after the letter.
+                "c" | "C" if t.lead && s[t.end..].starts_with(')') => self.copyright(t.end + 1),
+                _ => {
+                    if !n.list_first[w.as_bytes()[0] as usize] {
+                        continue;
+                    }
+                    let hit = n.list_phrases.iter().find(|p| {
+                        p.len() <= toks.len() - k
+                            && p.iter()
+                                .zip(&toks[k..])
+                                .all(|(pw, tk)| *pw == s[tk.start..tk.end])
+                    });
+                    if let Some(p) = hit {
+                        let k0 = k + p.len();
+                        self.list_items(&toks[k0..toks.len().min(k0 + 40)]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A wire dateline: "LISBON, 3 March (Lusa) --" names the agency.
+    fn dateline(&mut self, at: usize) {
+        let s = self.s;
+        {
+            {
+                let from = crate::find::entities::context::floor(s, at.saturating_sub(40));
+                let Some(open) = s[from..at].rfind('(').map(|o| from + o) else {
+                    return;
                 };
                 // After a date or a city in capitals: "SEOUL, Nov. 27", "WASHINGTON".
                 let before = s[..open].trim_end();
@@ -811,7 +955,7 @@ impl<'a> Ctx<'a, '_> {
                     || (last.chars().filter(|c| c.is_alphabetic()).count() >= 3
                         && !last.chars().any(char::is_lowercase));
                 if !dated {
-                    continue;
+                    return;
                 }
                 let toks = tokens(s, open + 1, at);
                 let words: Vec<&str> = toks.iter().map(|t| self.word(t)).collect();
@@ -824,11 +968,11 @@ impl<'a> Ctx<'a, '_> {
                     })
                     && toks.iter().all(|t| t.trail == Trail::None && !t.lead);
                 if !ok {
-                    continue;
+                    return;
                 }
                 let (start, end) = (toks[0].start, toks[toks.len() - 1].end);
                 if self.overlaps_any_name(start, end) {
-                    continue;
+                    return;
                 }
                 self.found
                     .push((start, end, s[start..end].to_string(), RULE_DATELINE));
@@ -836,15 +980,10 @@ impl<'a> Ctx<'a, '_> {
         }
     }
 
-    /// "© 2024 Ridgeway Media Ltd." names the publisher.
-    fn copyright(&mut self) {
+    /// "© 2024 Ridgeway Media Ltd." names the publisher; `p` is just after the mark.
+    fn copyright(&mut self, mut p: usize) {
         let s = self.s;
-        for (at, mark) in s
-            .match_indices('©')
-            .chain(s.match_indices("(c) "))
-            .chain(s.match_indices("Copyright "))
         {
-            let mut p = at + mark.len();
             let rest = &s[p..];
             let skip = rest.len() - rest.trim_start().len();
             p += skip;
@@ -853,7 +992,7 @@ impl<'a> Ctx<'a, '_> {
                 .find(|c: char| !(c.is_ascii_digit() || c == '-' || c == ',' || c == ' '))
                 .unwrap_or(s.len() - p);
             if years == 0 || !s[p..p + years].contains(|c: char| c.is_ascii_digit()) {
-                continue;
+                return;
             }
             p += years;
             let to = (p + 120).min(s.len());
@@ -923,18 +1062,6 @@ impl<'a> Ctx<'a, '_> {
     }
 
     /// "companies such as Brightline, Corvid Systems and Tamsin": each listed name.
-    fn company_lists(&mut self, toks: &[Tok]) {
-        let s = self.s;
-        let n = self.rules();
-        for cue in &n.company_lists {
-            for (at, _) in s.match_indices(cue.as_str()) {
-                let from = at + cue.len();
-                let k0 = toks.partition_point(|t| t.start < from);
-                self.list_items(&toks[k0..toks.len().min(k0 + 40)]);
-            }
-        }
-    }
-
     fn list_items(&mut self, toks: &[Tok]) {
         let n = self.rules();
         let mut items: Vec<(usize, usize)> = Vec::new();
