@@ -269,7 +269,11 @@ fn drop_components(claims: &mut Vec<Claim>) {
             })
             .map(|(j, _)| j)
             .collect();
-        let sum: f64 = parts.iter().filter_map(|&j| amount(&claims[j])).map(|(a, _)| a).sum();
+        let sum: f64 = parts
+            .iter()
+            .filter_map(|&j| amount(&claims[j]))
+            .map(|(a, _)| a)
+            .sum();
         if parts.len() >= 2 && (sum - total).abs() <= total * 1e-6 {
             for j in parts {
                 drop[j] = true;
