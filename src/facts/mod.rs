@@ -460,7 +460,16 @@ fn prose_clause(
                 rule.object_side,
                 trig,
                 rule.max_object_words.unwrap_or(rule.max_words),
-            ),
+            )
+            .into_iter()
+            // "priority access to £1.5 billion of compute" is no budget.
+            .filter(|o| {
+                rule.object_not_after.as_ref().is_none_or(|r| {
+                    let from = floor_boundary(doc.text, o.m.start.saturating_sub(40));
+                    !r.is_match(&doc.text[from..o.m.start])
+                })
+            })
+            .collect(),
             rule.objects,
         );
         let mut object_span: Option<Span> = objects.first().map(|o| span_of(o.m));

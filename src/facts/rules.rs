@@ -155,6 +155,8 @@ struct ProseSpec {
     #[serde(default)]
     subject_not_after: Option<String>,
     #[serde(default)]
+    object_not_after: Option<String>,
+    #[serde(default)]
     exclude_values: Vec<String>,
     #[serde(default)]
     subject_const: Option<String>,
@@ -203,6 +205,8 @@ struct RowSpec {
     object: String,
     #[serde(default)]
     fallback_text: bool,
+    #[serde(default)]
+    row_exclude: Option<String>,
     #[serde(default)]
     local_currency: Option<String>,
     #[serde(default)]
@@ -268,6 +272,7 @@ pub struct ProseRule {
     pub pair_subjects: bool,
     /// The text just before a subject must not match this (`with the` makes it an object).
     pub subject_not_after: Option<Regex>,
+    pub object_not_after: Option<Regex>,
     /// Entity values (codes or names) never a party for this rule.
     pub exclude_values: Vec<String>,
     /// A subject the trigger itself names, as (kind, name or code): `event:...`.
@@ -296,6 +301,7 @@ pub struct RowRule {
     pub predicate: String,
     pub object: String,
     pub fallback_text: bool,
+    pub row_exclude: Option<Regex>,
     pub local_currency: Option<Regex>,
     pub date_qualifier: Option<String>,
     pub marks: Vec<Mark>,
@@ -407,6 +413,11 @@ impl FactRules {
             for k in &p.object {
                 check_kind(file, &p.id, k)?;
             }
+            let object_not_after = p
+                .object_not_after
+                .as_deref()
+                .map(|e| regex(file, &p.id, "object_not_after", &format!("(?:{e})$")))
+                .transpose()?;
             let subject_not_after = p
                 .subject_not_after
                 .as_deref()
@@ -440,6 +451,7 @@ impl FactRules {
             self.prose.push(ProseRule {
                 file: file.to_string(),
                 subject_not_after,
+                object_not_after,
                 subject_const,
                 subject_context,
                 clause_split,
@@ -488,6 +500,11 @@ impl FactRules {
             self.rows.push(RowRule {
                 file: file.to_string(),
                 label: regex(file, &r.id, "label", &r.label)?,
+                row_exclude: r
+                    .row_exclude
+                    .as_deref()
+                    .map(|e| regex(file, &r.id, "row_exclude", e))
+                    .transpose()?,
                 local_currency: r
                     .local_currency
                     .as_deref()

@@ -158,8 +158,20 @@ pub fn table_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
                 let Some(inst) = institute_in(rules, doc, row.cells[0]) else {
                     continue;
                 };
+                // The row is one institute's: a note anywhere in it ("requested, not
+                // enacted") speaks of its cells.
+                let whole = Span {
+                    start: row.cells[0].start,
+                    end: row.cells.last().map_or(row.cells[0].end, |c| c.end),
+                };
+                let row_text = doc.text.get(whole.start..whole.end).unwrap_or("");
                 for (j, cell) in row.cells.iter().enumerate().skip(1) {
-                    if let Some((label, Some(rule))) = heads.get(j) {
+                    if let Some((label, Some(rule))) = heads.get(j)
+                        && rule
+                            .row_exclude
+                            .as_ref()
+                            .is_none_or(|x| !x.is_match(row_text))
+                    {
                         cell_claims(rules, rule, doc, &inst, label, *cell, &mut out);
                     }
                 }
