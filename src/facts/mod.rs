@@ -415,7 +415,9 @@ fn prose_clause(
     out: &mut Vec<Claim>,
 ) {
     let sentence = &doc.text[c.start..c.end];
-    if rule.exclude.as_ref().is_some_and(|x| x.is_match(sentence)) {
+    if rule.exclude.as_ref().is_some_and(|x| x.is_match(sentence))
+        || rule.require.as_ref().is_some_and(|x| !x.is_match(sentence))
+    {
         return;
     }
     let excluded = |t: &Target| {
@@ -813,7 +815,8 @@ fn prose_clause(
 }
 
 /// A date mention that opens the sentence as its adverbial ("On 20 May 2024, ...", "In
-/// March 2025, ..."): only a preposition before it, a comma after it.
+/// March 2025, ...") or as a timeline entry's date ("20 May 2024 – ..."): only a
+/// preposition before it, a comma, colon or dash after it.
 fn sentence_initial_date<'m>(doc: &Doc, s: Span, mentions: &[&'m Mention]) -> Option<&'m Mention> {
     let d = mentions
         .iter()
@@ -823,7 +826,10 @@ fn sentence_initial_date<'m>(doc: &Doc, s: Span, mentions: &[&'m Mention]) -> Op
     let opens =
         before.is_empty() || ["on", "in", "during", "between", "from"].contains(&before.as_str());
     let after = doc.text.get(d.end..).unwrap_or("").trim_start();
-    (opens && after.starts_with(',')).then_some(d)
+    // "On 3 May 2024, ..."; a timeline's "3 May 2024 – ..." or "3 May 2024: ...".
+    let joined =
+        after.starts_with([',', ':', '–', '—']) || (after.starts_with('-') && before.is_empty());
+    (opens && joined).then_some(d)
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {

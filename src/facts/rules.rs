@@ -127,6 +127,8 @@ struct ProseSpec {
     #[serde(default)]
     exclude: Option<String>,
     #[serde(default)]
+    require: Option<String>,
+    #[serde(default)]
     subjects: Pick,
     #[serde(default)]
     objects: Pick,
@@ -257,6 +259,7 @@ pub struct ProseRule {
     pub object_implied: bool,
     pub trigger: Regex,
     pub exclude: Option<Regex>,
+    pub require: Option<Regex>,
     pub subjects: Pick,
     pub objects: Pick,
     pub subject_side: Side,
@@ -461,6 +464,11 @@ impl FactRules {
                     .exclude
                     .as_deref()
                     .map(|e| regex(file, &p.id, "exclude", e))
+                    .transpose()?,
+                require: p
+                    .require
+                    .as_deref()
+                    .map(|e| regex(file, &p.id, "require", e))
                     .transpose()?,
                 qualifiers: p
                     .qualifiers
