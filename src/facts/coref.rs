@@ -191,9 +191,25 @@ fn most_named(rules: &FactRules, doc: &Doc, network: bool) -> Option<Target> {
 /// The institute named most, when named at least twice and more than `factor` times as
 /// often as any other.
 fn most_named_by(rules: &FactRules, doc: &Doc, network: bool, factor: usize) -> Option<Target> {
+    // A document that never names its institute may still be about one country's: the
+    // country it names most, and far more than any other, stands for that institute.
+    standing_out(rules, doc, MentionKind::Institute, network, factor, 2)
+        .or_else(|| standing_out(rules, doc, MentionKind::Country, false, 2, 3))
+}
+
+/// The mention value of `kind` named most: at least `least` times and more than `factor`
+/// times as often as any other.
+fn standing_out(
+    rules: &FactRules,
+    doc: &Doc,
+    kind: MentionKind,
+    network: bool,
+    factor: usize,
+    least: usize,
+) -> Option<Target> {
     let mut n: BTreeMap<&str, (usize, &Mention)> = BTreeMap::new();
     for m in doc.mentions {
-        if m.kind == MentionKind::Institute
+        if m.kind == kind
             && (network || !is_network(m))
             && let Some(v) = m.value.as_str()
         {
@@ -204,7 +220,7 @@ fn most_named_by(rules: &FactRules, doc: &Doc, network: bool, factor: usize) -> 
     counts.sort_by_key(|(k, _)| std::cmp::Reverse(*k));
     match counts.as_slice() {
         [(a, m)] | [(a, m), ..]
-            if *a >= 2 && counts.get(1).is_none_or(|(b, _)| b * factor < *a) =>
+            if *a >= least && counts.get(1).is_none_or(|(b, _)| b * factor < *a) =>
         {
             target(rules, m)
         }
