@@ -3,7 +3,8 @@
 //! An anaphor ("the institute", "it", "its", "the new body") stands for the institute named
 //! last before it, within the lookback the rules set; failing that, for the document's
 //! topic (the institute it names most). A speaker's word ("we", "our") stands for the
-//! topic. The words are data (`[coreference]` in `rules/facts/`).
+//! topic. An event's anaphor ("the summit") stands for the event named last whose name has
+//! that noun. The words are data (`[coreference]` in `rules/facts/`).
 
 use super::rules::{ProseRule, Side};
 use super::text::{Span, Words};
@@ -23,7 +24,8 @@ pub fn subject(
     rule: &ProseRule,
 ) -> Option<Target> {
     let cr = rules.coref.as_ref()?;
-    if !rule.subject.iter().any(|k| k == "institute") {
+    let events = rule.subject.iter().any(|k| k == "event");
+    if !events && !rule.subject.iter().any(|k| k == "institute") {
         return None;
     }
     let clause = doc.text.get(c.start..c.end)?;
@@ -50,6 +52,36 @@ pub fn subject(
             })
             .find(|(a, _)| free(*a) && placed(*a))
     };
+    if events {
+        // "the summit", "the meeting": the event named last whose name has that noun.
+        let (a, said) = find(cr.event_anaphor.as_ref()?)?;
+        let head = said.split_whitespace().last()?.to_string();
+        // A proper modifier must be in the name too: "the Seoul summit" is not the Paris one.
+        let proper: Vec<String> = doc
+            .text
+            .get(a.start..a.end)?
+            .split_whitespace()
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .filter(|w| !w.eq_ignore_ascii_case("the"))
+            .map(str::to_lowercase)
+            .collect();
+        let from = floor(doc.text, a.start.saturating_sub(cr.lookback));
+        return doc
+            .within(Span {
+                start: from,
+                end: a.start,
+            })
+            .into_iter()
+            .rev()
+            .filter(|m| m.kind == MentionKind::Event)
+            .find(|m| {
+                m.value.as_str().is_some_and(|v| {
+                    let v = v.to_lowercase();
+                    v.contains(head.as_str()) && proper.iter().all(|p| v.contains(p.as_str()))
+                })
+            })
+            .and_then(|m| target(rules, m));
+    }
     if let Some((a, said)) = find(&cr.anaphor) {
         // "Japan launches its AI safety institute": a pronoun after a country in its own
         // clause is that country's, and the rule for countries reads it.

@@ -467,7 +467,7 @@ fn prose_clause(
             // "priority access to £1.5 billion of compute" is no budget.
             .filter(|o| {
                 rule.object_not_after.as_ref().is_none_or(|r| {
-                    let from = floor_boundary(doc.text, o.m.start.saturating_sub(40));
+                    let from = floor_boundary(doc.text, o.m.start.saturating_sub(80));
                     !r.is_match(&doc.text[from..o.m.start])
                 })
             })

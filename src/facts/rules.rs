@@ -51,6 +51,8 @@ struct CorefSpec {
     anaphor: String,
     #[serde(default)]
     speaker: Option<String>,
+    #[serde(default)]
+    event_anaphor: Option<String>,
     #[serde(default = "default_coref_lookback")]
     lookback: usize,
 }
@@ -66,6 +68,7 @@ fn default_coref_lookback() -> usize {
 pub struct Coref {
     pub anaphor: Regex,
     pub speaker: Option<Regex>,
+    pub event_anaphor: Option<Regex>,
     pub lookback: usize,
 }
 
@@ -551,6 +554,11 @@ impl FactRules {
                     .speaker
                     .as_deref()
                     .map(|e| regex(file, "coreference", "speaker", e))
+                    .transpose()?,
+                event_anaphor: c
+                    .event_anaphor
+                    .as_deref()
+                    .map(|e| regex(file, "coreference", "event_anaphor", e))
                     .transpose()?,
                 lookback: c.lookback,
             });
