@@ -440,7 +440,8 @@ fn prose_clause(
         || rule.subject_coref
         || rule.subject_lookback > 0
         || mentions.iter().any(|m| kind_matches(m, &rule.subject));
-    let may_have_object = rule.heading_object
+    let may_have_object = (rule.objects == Pick::All && sentence.trim_end().ends_with(':'))
+        || rule.heading_object
         || rule.object_implied
         || rule.object_lookback > 0
         || mentions.iter().any(|m| kind_matches(m, &rule.object));
@@ -546,6 +547,34 @@ fn prose_clause(
                 if let Some(o) = objects.last_mut() {
                     o.target = t;
                 }
+            }
+        }
+        let mut listed: Option<Span> = None;
+        if objects.is_empty()
+            && rule.objects == Pick::All
+            && let Some(list) = list_after(doc.text, c)
+        {
+            // "federates four bodies:" and the bodies in a bulleted list below: the first
+            // mention of an object kind in each item.
+            for item in list_items(doc.text, list) {
+                let found = doc
+                    .within(item)
+                    .into_iter()
+                    .filter(|m| kind_matches(m, &rule.object))
+                    .find_map(|m| target(rules, m).map(|t| (m, t)));
+                if let Some((m, t)) = found
+                    && objects.iter().all(|o| o.target.value != t.value)
+                {
+                    objects.push(Cand {
+                        m,
+                        gap: 0,
+                        before: false,
+                        target: t,
+                    });
+                }
+            }
+            if !objects.is_empty() {
+                listed = Some(list);
             }
         }
         let implied = objects.is_empty() && rule.object_implied;
@@ -778,6 +807,9 @@ fn prose_clause(
         if let Some(h) = heading {
             span.start = h.start;
         }
+        if let Some(l) = listed {
+            span.end = span.end.max(l.end);
+        }
         if span.end - span.start > MAX_QUOTE {
             let mut lo = trig.start;
             let mut hi = trig.end;
@@ -812,6 +844,61 @@ fn prose_clause(
             });
         }
     }
+}
+
+/// The bulleted list a clause ending with a colon introduces: the lines right after it that
+/// start with a bullet ("•", "-", "*", "1.", "a)"), up to the first line that does not.
+fn list_after(text: &str, c: Span) -> Option<Span> {
+    if !text.get(c.start..c.end)?.trim_end().ends_with(':') {
+        return None;
+    }
+    let rest = text.get(c.end..)?;
+    let mut end = c.end;
+    let mut at = c.end;
+    for line in rest.split_inclusive('\n') {
+        let t = line.trim();
+        if t.is_empty() && end == c.end {
+            at += line.len();
+            continue;
+        }
+        if !is_bullet(t) {
+            break;
+        }
+        at += line.len();
+        end = at;
+    }
+    (end > c.end).then_some(Span { start: c.end, end })
+}
+
+fn is_bullet(line: &str) -> bool {
+    let mut cs = line.chars();
+    match cs.next() {
+        Some('•' | '-' | '*' | '–' | '·' | '▪') => true,
+        Some(d) if d.is_ascii_alphanumeric() => {
+            let head: String = line
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            head.len() <= 2 && matches!(line[head.len()..].chars().next(), Some('.' | ')'))
+        }
+        _ => false,
+    }
+}
+
+/// The lines of a list, one span each.
+fn list_items(text: &str, list: Span) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut at = list.start;
+    for line in text[list.start..list.end].split_inclusive('\n') {
+        if !line.trim().is_empty() {
+            out.push(Span {
+                start: at,
+                end: at + line.len(),
+            });
+        }
+        at += line.len();
+    }
+    out
 }
 
 /// A date mention that opens the sentence as its adverbial ("On 20 May 2024, ...", "In
