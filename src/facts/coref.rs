@@ -259,3 +259,19 @@ fn standing_out(
         _ => None,
     }
 }
+
+/// The body of members a document names first (a network of institutes): whose meeting a
+/// sentence tells of when it names none ("experts from ten countries will meet for the
+/// first time").
+pub fn collective(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    doc.mentions
+        .iter()
+        .filter(|m| m.kind == MentionKind::Institute)
+        .find(|m| {
+            m.value
+                .as_str()
+                .and_then(|v| rules.institutes.get(v))
+                .is_some_and(|i| i.collective)
+        })
+        .and_then(|m| target(rules, m))
+}

@@ -436,8 +436,7 @@ fn prose_clause(
         })
         .collect();
     // Most clauses lack a party the rule needs: skip them before running the trigger.
-    let may_have_subject = rule.subject_const.is_some()
-        || rule.subject_coref
+    let may_have_subject = rule.subject_coref
         || rule.subject_lookback > 0
         || mentions.iter().any(|m| kind_matches(m, &rule.subject));
     let may_have_object = (rule.objects == Pick::All && sentence.trim_end().ends_with(':'))
@@ -550,9 +549,23 @@ fn prose_clause(
             }
         }
         let mut listed: Option<Span> = None;
+        // The list must be what the trigger introduces ("federates four bodies:"), said of a
+        // party the clause names or refers to before the trigger.
+        let introduces_list = || {
+            let tail = doc.text.get(trig.end..c.end).unwrap_or("");
+            let named = mentions
+                .iter()
+                .any(|m| kind_matches(m, &rule.subject) && m.end <= trig.start)
+                || rules.coref.as_ref().is_some_and(|cr| {
+                    cr.anaphor
+                        .is_match(doc.text.get(c.start..trig.start).unwrap_or(""))
+                });
+            tail.split_whitespace().count() <= 6 && named
+        };
         if objects.is_empty()
             && rule.objects == Pick::All
             && let Some(list) = list_after(doc.text, c)
+            && introduces_list()
         {
             // "federates four bodies:" and the bodies in a bulleted list below: the first
             // mention of an object kind in each item.
@@ -639,6 +652,9 @@ fn prose_clause(
         } else {
             None
         };
+        if coref.is_none() && subjects.is_empty() && rule.subject_event.is_some() {
+            fallback_subject = coref::collective(rules, doc);
+        }
         if let Some(t) = &coref {
             if subjects.is_empty() {
                 fallback_subject = Some(t.clone());
@@ -670,24 +686,6 @@ fn prose_clause(
                 .rev()
                 .filter(|m| kind_matches(m, &rule.subject))
                 .find_map(|m| target(rules, m));
-        }
-        if let Some((kind, name)) = &rule.subject_const {
-            // The trigger names the subject itself ("the inaugural network meeting").
-            subjects.clear();
-            let ctx_ok = rule.subject_context.as_ref().is_none_or(|r| {
-                r.is_match(sentence) || prev.is_some_and(|p| r.is_match(&doc.text[p.start..p.end]))
-            });
-            fallback_subject = ctx_ok.then(|| {
-                let id = if kind == "institute" {
-                    institute_id(name)
-                } else {
-                    entity_id(kind, name)
-                };
-                Target {
-                    value: Value::String(id.clone()),
-                    name: Some((id, name.clone())),
-                }
-            });
         }
         let mut pairs: Vec<(Target, Target)> = Vec::new();
         if objects.is_empty() {
@@ -909,7 +907,14 @@ fn sentence_initial_date<'m>(doc: &Doc, s: Span, mentions: &[&'m Mention]) -> Op
         .iter()
         .copied()
         .find(|m| m.kind == MentionKind::Date && m.start >= s.start)?;
-    let before = doc.text.get(s.start..d.start)?.trim().to_ascii_lowercase();
+    // From the sentence's start, or from the start of the date's line: a caption or a page
+    // header that lost its full stop runs into the sentence in extracted text.
+    let line = doc
+        .text
+        .get(s.start..d.start)?
+        .rfind('\n')
+        .map_or(s.start, |i| s.start + i + 1);
+    let before = doc.text.get(line..d.start)?.trim().to_ascii_lowercase();
     let opens =
         before.is_empty() || ["on", "in", "during", "between", "from"].contains(&before.as_str());
     let after = doc.text.get(d.end..).unwrap_or("").trim_start();

@@ -81,6 +81,10 @@ pub struct InstituteInfo {
     pub country: Option<String>,
     #[serde(default)]
     pub currency: Option<String>,
+    /// A body of members (a network of institutes): what meets when a text says its
+    /// members met without naming it.
+    #[serde(default)]
+    pub collective: bool,
 }
 
 /// A worked example: text with mentions marked `[text](kind:value)` and the claims the rule
@@ -163,10 +167,6 @@ struct ProseSpec {
     object_not_after: Option<String>,
     #[serde(default)]
     exclude_values: Vec<String>,
-    #[serde(default)]
-    subject_const: Option<String>,
-    #[serde(default)]
-    subject_context: Option<String>,
     #[serde(default)]
     clause_split: Option<String>,
     #[serde(default)]
@@ -281,10 +281,6 @@ pub struct ProseRule {
     pub object_not_after: Option<Regex>,
     /// Entity values (codes or names) never a party for this rule.
     pub exclude_values: Vec<String>,
-    /// A subject the trigger itself names, as (kind, name or code): `event:...`.
-    pub subject_const: Option<(String, String)>,
-    /// The sentence (or the one before) must match this for `subject_const` to apply.
-    pub subject_context: Option<Regex>,
     /// Where a sentence splits into clauses; subject, trigger and object share one.
     pub clause_split: Option<Regex>,
     /// Most words between subject and object.
@@ -434,21 +430,6 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "clause_split", e))
                 .transpose()?;
-            let subject_const = match p.subject_const.as_deref() {
-                None => None,
-                Some(c) => {
-                    let Some((k, n)) = c.split_once(':') else {
-                        bail!("{file}: rule {}: subject_const is `kind:name`", p.id);
-                    };
-                    check_kind(file, &p.id, k)?;
-                    Some((k.to_string(), n.trim().to_string()))
-                }
-            };
-            let subject_context = p
-                .subject_context
-                .as_deref()
-                .map(|e| regex(file, &p.id, "subject_context", e))
-                .transpose()?;
             let between_exclude = p
                 .between_exclude
                 .as_deref()
@@ -458,8 +439,6 @@ impl FactRules {
                 file: file.to_string(),
                 subject_not_after,
                 object_not_after,
-                subject_const,
-                subject_context,
                 clause_split,
                 exclude_values: p.exclude_values.clone(),
                 trigger: regex(file, &p.id, "trigger", &p.trigger)?,
