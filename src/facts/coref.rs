@@ -114,7 +114,7 @@ pub fn subject(
                 // "the network" in a document that names the Network somewhere.
                 doc.mentions
                     .iter()
-                    .find(|m| m.kind == MentionKind::Institute && is_network(m))
+                    .find(|m| m.kind == MentionKind::Institute && is_network(rules, m))
                     .and_then(|m| target(rules, m))
             } else {
                 topic(rules, doc)
@@ -125,8 +125,13 @@ pub fn subject(
     find(sp).and_then(|_| topic(rules, doc))
 }
 
-fn is_network(m: &Mention) -> bool {
-    m.value.as_str() == Some("NETWORK")
+/// Whether a mention names a body of members (`collective` in the institutes' data): what
+/// "the network" refers to, and never "the institute".
+fn is_network(rules: &FactRules, m: &Mention) -> bool {
+    m.value
+        .as_str()
+        .and_then(|v| rules.institutes.get(v))
+        .is_some_and(|i| i.collective)
 }
 
 /// The institute named last before `at`, within `lookback` bytes (the Network or not, when
@@ -148,7 +153,9 @@ fn antecedent(
     let ms = doc.within(window);
     let mut named: Vec<(Span, Target)> = ms
         .iter()
-        .filter(|m| m.kind == MentionKind::Institute && network.is_none_or(|n| is_network(m) == n))
+        .filter(|m| {
+            m.kind == MentionKind::Institute && network.is_none_or(|n| is_network(rules, m) == n)
+        })
         .filter_map(|m| {
             Some((
                 Span {
@@ -163,7 +170,7 @@ fn antecedent(
         && let Some(net) = doc
             .mentions
             .iter()
-            .find(|m| m.kind == MentionKind::Institute && is_network(m))
+            .find(|m| m.kind == MentionKind::Institute && is_network(rules, m))
             .and_then(|m| target(rules, m))
     {
         let text = doc.text.get(from..at.start).unwrap_or("");
@@ -242,7 +249,7 @@ fn standing_out(
     let mut n: BTreeMap<&str, (usize, &Mention)> = BTreeMap::new();
     for m in doc.mentions {
         if m.kind == kind
-            && (network || !is_network(m))
+            && (network || !is_network(rules, m))
             && let Some(v) = m.value.as_str()
         {
             n.entry(v).or_insert((0, m)).0 += 1;

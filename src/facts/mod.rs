@@ -170,6 +170,15 @@ pub fn target(rules: &FactRules, m: &Mention) -> Option<Target> {
     })
 }
 
+/// Whether a target is a body of members (`collective` in the institutes' reference data).
+fn is_collective(rules: &FactRules, t: &Target) -> bool {
+    t.value
+        .as_str()
+        .and_then(|v| v.strip_prefix("institute:"))
+        .and_then(|c| rules.institutes.get(c))
+        .is_some_and(|i| i.collective)
+}
+
 fn kind_matches(m: &Mention, kinds: &[String]) -> bool {
     kinds.iter().any(|k| k == m.kind.as_str())
 }
@@ -421,18 +430,20 @@ fn prose_clause(
         return;
     }
     let excluded = |t: &Target| {
-        t.value.as_str().is_some_and(|v| {
-            let key = v.rsplit(':').next().unwrap_or(v);
-            rule.exclude_values
-                .iter()
-                .any(|x| x == key || slug(x) == key)
-        })
+        (rule.exclude_collective && is_collective(rules, t))
+            || t.value.as_str().is_some_and(|v| {
+                let key = v.rsplit(':').next().unwrap_or(v);
+                rule.exclude_values
+                    .iter()
+                    .any(|x| x == key || slug(x) == key)
+            })
     };
     let mentions: Vec<&Mention> = doc
         .within(c)
         .into_iter()
         .filter(|m| {
-            rule.exclude_values.is_empty() || target(rules, m).is_none_or(|t| !excluded(&t))
+            (rule.exclude_values.is_empty() && !rule.exclude_collective)
+                || target(rules, m).is_none_or(|t| !excluded(&t))
         })
         .collect();
     // Most clauses lack a party the rule needs: skip them before running the trigger.
@@ -464,6 +475,7 @@ fn prose_clause(
                 rule.max_object_words.unwrap_or(rule.max_words),
             )
             .into_iter()
+            .filter(|o| !rule.object_collective || is_collective(rules, &o.target))
             // "priority access to £1.5 billion of compute" is no budget.
             .filter(|o| {
                 rule.object_not_after.as_ref().is_none_or(|r| {
@@ -536,9 +548,10 @@ fn prose_clause(
                 .filter(|m| kind_matches(m, &rule.object))
                 .filter_map(|m| target(rules, m))
                 .find(|t| {
-                    rule.object_value.as_deref().is_none_or(|v| {
-                        t.value.as_str().and_then(|s| s.rsplit(':').next()) == Some(v)
-                    })
+                    (!rule.object_collective || is_collective(rules, t))
+                        && rule.object_value.as_deref().is_none_or(|v| {
+                            t.value.as_str().and_then(|s| s.rsplit(':').next()) == Some(v)
+                        })
                 });
             if let Some(t) = found {
                 let (id, name) = t.name.clone().unwrap_or_default();

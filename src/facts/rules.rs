@@ -127,6 +127,10 @@ struct ProseSpec {
     #[serde(default)]
     object_value: Option<String>,
     #[serde(default)]
+    object_collective: bool,
+    #[serde(default)]
+    exclude_collective: bool,
+    #[serde(default)]
     object_lookback: usize,
     #[serde(default)]
     object_implied: bool,
@@ -258,6 +262,10 @@ pub struct ProseRule {
     pub subject: Vec<String>,
     pub object: Vec<String>,
     pub object_value: Option<String>,
+    /// The object must be a body of members (`collective` in institutes.toml).
+    pub object_collective: bool,
+    /// No body of members is a party of this rule.
+    pub exclude_collective: bool,
     pub object_lookback: usize,
     pub object_implied: bool,
     pub trigger: Regex,
@@ -463,6 +471,8 @@ impl FactRules {
                 subject: p.subject,
                 object: p.object,
                 object_value: p.object_value,
+                object_collective: p.object_collective,
+                exclude_collective: p.exclude_collective,
                 object_lookback: p.object_lookback,
                 object_implied: p.object_implied,
                 subjects: p.subjects,
