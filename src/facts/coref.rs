@@ -229,7 +229,29 @@ fn most_named(rules: &FactRules, doc: &Doc, network: bool) -> Option<Target> {
 
 /// The institute named most, when named at least twice and more than `factor` times as
 /// often as any other.
+/// Topics worked out for one document, by (Network counted, factor): each is a pass over
+/// all its mentions, and a document refers back many times.
+#[derive(Default)]
+pub struct Cache(std::cell::RefCell<BTreeMap<(bool, usize), Option<Target>>>);
+
 fn most_named_by(rules: &FactRules, doc: &Doc, network: bool, factor: usize) -> Option<Target> {
+    if let Some(t) = doc.cache.0.borrow().get(&(network, factor)) {
+        return t.clone();
+    }
+    let t = most_named_uncached(rules, doc, network, factor);
+    doc.cache
+        .0
+        .borrow_mut()
+        .insert((network, factor), t.clone());
+    t
+}
+
+fn most_named_uncached(
+    rules: &FactRules,
+    doc: &Doc,
+    network: bool,
+    factor: usize,
+) -> Option<Target> {
     // A document that never names its institute may still be about one country's: the
     // country it names most, and far more than any other, stands for that institute.
     standing_out(rules, doc, MentionKind::Institute, network, factor, 2)

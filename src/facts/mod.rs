@@ -40,6 +40,7 @@ pub fn claims(rules: &FactRules, docs: &[ProcessedDoc]) -> Vec<Claim> {
                     page_starts: &d.text.page_starts,
                     mentions: &d.mentions,
                     published: d.record.published.as_deref(),
+                    cache: Default::default(),
                 },
             )
         })
@@ -57,6 +58,8 @@ pub struct Doc<'a> {
     /// Sorted by start.
     pub mentions: &'a [Mention],
     pub published: Option<&'a str>,
+    /// What coreference works out once per document (its topic).
+    pub cache: coref::Cache,
 }
 
 impl Doc<'_> {
@@ -1006,6 +1009,7 @@ pub fn self_test(rules: &FactRules) -> Vec<ExampleOutcome> {
             page_starts: &[0],
             mentions: &mentions,
             published: ex.published.as_deref(),
+            cache: Default::default(),
         };
         let got: BTreeSet<String> = doc_claims(&only, &doc)
             .iter()
@@ -1119,6 +1123,7 @@ facts = ["JP established 2025"]
             page_starts: &[0],
             mentions: &mentions,
             published: None,
+            cache: Default::default(),
         };
         assert!(doc_claims(&rules, &doc).is_empty());
     }
@@ -1141,6 +1146,7 @@ facts = ["JP established 2025"]
             page_starts: &[0, 7],
             mentions: &mentions,
             published: None,
+            cache: Default::default(),
         };
         let c = doc_claims(&rules, &doc);
         assert_eq!(c.len(), 1);
