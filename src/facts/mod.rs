@@ -761,6 +761,20 @@ fn prose_clause(
                             continue;
                         }
                     }
+                    if let Some(x) = &rule.trigger_gap_exclude
+                        && o.m.end > 0
+                        && heading.is_none()
+                        && !sentence_dated
+                    {
+                        let (a, b) = if trig.end <= o.m.start {
+                            (trig.end, o.m.start)
+                        } else {
+                            (o.m.end, trig.start.max(o.m.end))
+                        };
+                        if doc.text.get(a..b).is_some_and(|t| x.is_match(t)) {
+                            continue;
+                        }
+                    }
                     let near = match (rule.max_pair_words, sspan) {
                         (Some(n), Some(sp)) if o.m.end > 0 => words.gap(sp, span_of(o.m)) <= n,
                         _ => true,

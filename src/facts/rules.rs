@@ -162,6 +162,8 @@ struct ProseSpec {
     #[serde(default)]
     between_exclude: Option<String>,
     #[serde(default)]
+    trigger_gap_exclude: Option<String>,
+    #[serde(default)]
     heading_object: bool,
     #[serde(default)]
     pair_subjects: bool,
@@ -282,6 +284,9 @@ pub struct ProseRule {
     pub subject_event: Option<String>,
     pub sentence_date: bool,
     pub between_exclude: Option<Regex>,
+    /// Text between the trigger and the object that puts the object in another clause
+    /// ("shortly before the institute was renamed").
+    pub trigger_gap_exclude: Option<Regex>,
     pub heading_object: bool,
     pub pair_subjects: bool,
     /// The text just before a subject must not match this (`with the` makes it an object).
@@ -438,6 +443,11 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "clause_split", e))
                 .transpose()?;
+            let trigger_gap_exclude = p
+                .trigger_gap_exclude
+                .as_deref()
+                .map(|e| regex(file, &p.id, "trigger_gap_exclude", e))
+                .transpose()?;
             let between_exclude = p
                 .between_exclude
                 .as_deref()
@@ -486,6 +496,7 @@ impl FactRules {
                 subject_event: p.subject_event,
                 sentence_date: p.sentence_date,
                 between_exclude,
+                trigger_gap_exclude,
                 heading_object: p.heading_object,
                 pair_subjects: p.pair_subjects,
                 max_pair_words: p.max_pair_words,
