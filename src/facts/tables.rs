@@ -200,6 +200,39 @@ pub fn table_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
     out
 }
 
+/// The stretch of a cell that speaks of its `i`th object: the brackets around it, if it is
+/// inside some; else from it to the next object, with a bracket right after it that holds
+/// no other object ("Nov 2025 (announced)", but not "Feb 2024" in "Feb 2024 (announced Nov
+/// 2023)").
+fn segment<'t>(text: &'t str, cell: Span, objects: &[&crate::model::Mention], i: usize) -> &'t str {
+    let m = objects[i];
+    let (a, b) = if in_parentheses(text, cell, m.start) {
+        (
+            text[cell.start..m.start]
+                .rfind('(')
+                .map_or(cell.start, |k| cell.start + k),
+            text[m.end..cell.end]
+                .find(')')
+                .map_or(cell.end, |k| m.end + k + 1),
+        )
+    } else {
+        let next = objects
+            .iter()
+            .map(|o| o.start)
+            .filter(|&s| s >= m.end)
+            .min()
+            .unwrap_or(cell.end);
+        let rest = &text[m.end..next];
+        // Up to the next object, less an opening bracket that the next object sits in.
+        let b = match rest.rfind('(') {
+            Some(k) if next < cell.end && !rest[k..].contains(')') => m.end + k,
+            _ => next,
+        };
+        (m.start, b)
+    };
+    text.get(a..b).unwrap_or("")
+}
+
 fn in_parentheses(text: &str, cell: Span, at: usize) -> bool {
     let before = &text[cell.start..at];
     before.matches('(').count() > before.matches(')').count()
@@ -256,10 +289,31 @@ fn cell_claims(
         .as_ref()
         .is_some_and(|r| r.is_match(label));
     let mut targets: Vec<Target> = Vec::new();
+    // Several dates in one cell ("Feb 2024 (announced Nov 2023)"): a mark speaks of the
+    // date whose stretch of the cell holds it, not of every date.
+    let mut own: Vec<(String, BTreeMap<String, Value>)> = Vec::new();
     for (i, m) in objects.iter().enumerate() {
         let Some(mut t) = target(rules, m) else {
             continue;
         };
+        if rule.object == "date" && objects.len() > 1 {
+            let seg = segment(doc.text, cell, &objects, i);
+            let mut p = rule.predicate.clone();
+            let mut oq = q.clone();
+            for mk in &rule.marks {
+                if mk.pattern.is_match(seg) {
+                    if let Some(x) = &mk.predicate {
+                        p = x.clone();
+                    }
+                    if let Some(k) = &mk.key {
+                        oq.insert(k.clone(), mk.value.clone().unwrap_or(Value::Bool(true)));
+                    }
+                }
+            }
+            own.push((p, oq));
+        } else {
+            own.push((predicate.clone(), q.clone()));
+        }
         // Under "Funding (USD & Foreign Currency)" a bracketed second amount in dollars is
         // the column's own currency (Singapore's "($10 million/year)" is SGD).
         if local && i > 0 && in_parentheses(doc.text, cell, m.start) {
@@ -295,7 +349,11 @@ fn cell_claims(
             });
         }
     }
-    for t in targets {
+    for (k, t) in targets.into_iter().enumerate() {
+        let (predicate, q) = own
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| (predicate.clone(), q.clone()));
         let mut names = BTreeMap::new();
         for x in [inst, &t] {
             if let Some((id, n)) = &x.name {
@@ -304,9 +362,9 @@ fn cell_claims(
         }
         out.push(Claim {
             subject: subject.clone(),
-            predicate: predicate.clone(),
+            predicate,
             object: t.value,
-            qualifiers: q.clone(),
+            qualifiers: q,
             source: doc.source(cell, &rule.id),
             names,
         });
