@@ -205,36 +205,40 @@ pub fn table_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
 /// no other object ("Nov 2025 (announced)", but not "Feb 2024" in "Feb 2024 (announced Nov
 /// 2023)").
 fn segment<'t>(text: &'t str, cell: Span, objects: &[&crate::model::Mention], i: usize) -> &'t str {
-    let m = objects[i];
-    let (a, b) = if in_parentheses(text, cell, m.start) {
+    // A mention may reach past the cell's trimmed edges (white space): clamp to the cell.
+    let (ms, me) = (
+        objects[i].start.clamp(cell.start, cell.end),
+        objects[i].end.clamp(cell.start, cell.end),
+    );
+    let (a, b) = if in_parentheses(text, cell, ms) {
         (
-            text[cell.start..m.start]
+            text[cell.start..ms]
                 .rfind('(')
                 .map_or(cell.start, |k| cell.start + k),
-            text[m.end..cell.end]
+            text[me..cell.end]
                 .find(')')
-                .map_or(cell.end, |k| m.end + k + 1),
+                .map_or(cell.end, |k| me + k + 1),
         )
     } else {
         let next = objects
             .iter()
-            .map(|o| o.start)
-            .filter(|&s| s >= m.end)
+            .map(|o| o.start.clamp(cell.start, cell.end))
+            .filter(|&s| s >= me)
             .min()
             .unwrap_or(cell.end);
-        let rest = &text[m.end..next];
+        let rest = &text[me..next];
         // Up to the next object, less an opening bracket that the next object sits in.
         let b = match rest.rfind('(') {
-            Some(k) if next < cell.end && !rest[k..].contains(')') => m.end + k,
+            Some(k) if next < cell.end && !rest[k..].contains(')') => me + k,
             _ => next,
         };
-        (m.start, b)
+        (ms, b)
     };
     text.get(a..b).unwrap_or("")
 }
 
 fn in_parentheses(text: &str, cell: Span, at: usize) -> bool {
-    let before = &text[cell.start..at];
+    let before = text.get(cell.start..at).unwrap_or("");
     before.matches('(').count() > before.matches(')').count()
 }
 
@@ -481,4 +485,38 @@ pub fn pair_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Doc, markup};
+    use super::*;
+
+    #[test]
+    fn a_date_mention_reaching_before_its_cell_is_read_without_panic() {
+        let mut rules = FactRules::default();
+        rules
+            .add_file(
+                "facts/t.toml",
+                "[[table_row]]\nid='est'\nlabel='^established'\npredicate='established'\nobject='date'\nmarks=[{ pattern='\\(\\s*announced\\b', predicate='announced' }]\n",
+            )
+            .unwrap();
+        // The first date's mention starts on the tab, before the cell's trimmed start.
+        let (text, mentions) = markup::parse(
+            "\t[Ruritania](country:RU)\nEstablished[\tFeb 2024](date:2024-02) (announced [Nov 2023](date:2023-11))",
+        );
+        let doc = Doc {
+            name: "d",
+            text: &text,
+            page_starts: &[0],
+            mentions: &mentions,
+            published: None,
+            cache: Default::default(),
+        };
+        let got: Vec<String> = table_claims(&rules, &doc)
+            .iter()
+            .map(markup::show_claim)
+            .collect();
+        assert_eq!(got, ["RU established 2024-02", "RU announced 2023-11"]);
+    }
 }
