@@ -3,7 +3,8 @@
 //! An anaphor ("the institute", "it", "its", "the new body") stands for the institute named
 //! last before it, within the lookback the rules set; failing that, for the document's
 //! topic (the institute it names most). A speaker's word ("we", "our") stands for the
-//! topic. The words are data (`[coreference]` in `rules/facts/`).
+//! topic. An event's anaphor ("the summit") stands for the event named last whose name has
+//! that noun. The words are data (`[coreference]` in `rules/facts/`).
 
 use super::rules::{ProseRule, Side};
 use super::text::{Span, Words};
@@ -23,7 +24,8 @@ pub fn subject(
     rule: &ProseRule,
 ) -> Option<Target> {
     let cr = rules.coref.as_ref()?;
-    if !rule.subject.iter().any(|k| k == "institute") {
+    let events = rule.subject.iter().any(|k| k == "event");
+    if !events && !rule.subject.iter().any(|k| k == "institute") {
         return None;
     }
     let clause = doc.text.get(c.start..c.end)?;
@@ -50,6 +52,36 @@ pub fn subject(
             })
             .find(|(a, _)| free(*a) && placed(*a))
     };
+    if events {
+        // "the summit", "the meeting": the event named last whose name has that noun.
+        let (a, said) = find(cr.event_anaphor.as_ref()?)?;
+        let head = said.split_whitespace().last()?.to_string();
+        // A proper modifier must be in the name too: "the Seoul summit" is not the Paris one.
+        let proper: Vec<String> = doc
+            .text
+            .get(a.start..a.end)?
+            .split_whitespace()
+            .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+            .filter(|w| !w.eq_ignore_ascii_case("the"))
+            .map(str::to_lowercase)
+            .collect();
+        let from = floor(doc.text, a.start.saturating_sub(cr.lookback));
+        return doc
+            .within(Span {
+                start: from,
+                end: a.start,
+            })
+            .into_iter()
+            .rev()
+            .filter(|m| m.kind == MentionKind::Event)
+            .find(|m| {
+                m.value.as_str().is_some_and(|v| {
+                    let v = v.to_lowercase();
+                    v.contains(head.as_str()) && proper.iter().all(|p| v.contains(p.as_str()))
+                })
+            })
+            .and_then(|m| target(rules, m));
+    }
     if let Some((a, said)) = find(&cr.anaphor) {
         // "Japan launches its AI safety institute": a pronoun after a country in its own
         // clause is that country's, and the rule for countries reads it.
@@ -82,7 +114,7 @@ pub fn subject(
                 // "the network" in a document that names the Network somewhere.
                 doc.mentions
                     .iter()
-                    .find(|m| m.kind == MentionKind::Institute && is_network(m))
+                    .find(|m| m.kind == MentionKind::Institute && is_network(rules, m))
                     .and_then(|m| target(rules, m))
             } else {
                 topic(rules, doc)
@@ -93,8 +125,13 @@ pub fn subject(
     find(sp).and_then(|_| topic(rules, doc))
 }
 
-fn is_network(m: &Mention) -> bool {
-    m.value.as_str() == Some("NETWORK")
+/// Whether a mention names a body of members (`collective` in the institutes' data): what
+/// "the network" refers to, and never "the institute".
+fn is_network(rules: &FactRules, m: &Mention) -> bool {
+    m.value
+        .as_str()
+        .and_then(|v| rules.institutes.get(v))
+        .is_some_and(|i| i.collective)
 }
 
 /// The institute named last before `at`, within `lookback` bytes (the Network or not, when
@@ -116,7 +153,9 @@ fn antecedent(
     let ms = doc.within(window);
     let mut named: Vec<(Span, Target)> = ms
         .iter()
-        .filter(|m| m.kind == MentionKind::Institute && network.is_none_or(|n| is_network(m) == n))
+        .filter(|m| {
+            m.kind == MentionKind::Institute && network.is_none_or(|n| is_network(rules, m) == n)
+        })
         .filter_map(|m| {
             Some((
                 Span {
@@ -131,7 +170,7 @@ fn antecedent(
         && let Some(net) = doc
             .mentions
             .iter()
-            .find(|m| m.kind == MentionKind::Institute && is_network(m))
+            .find(|m| m.kind == MentionKind::Institute && is_network(rules, m))
             .and_then(|m| target(rules, m))
     {
         let text = doc.text.get(from..at.start).unwrap_or("");
@@ -190,11 +229,49 @@ fn most_named(rules: &FactRules, doc: &Doc, network: bool) -> Option<Target> {
 
 /// The institute named most, when named at least twice and more than `factor` times as
 /// often as any other.
+/// Topics worked out for one document, by (Network counted, factor): each is a pass over
+/// all its mentions, and a document refers back many times.
+#[derive(Default)]
+pub struct Cache(std::cell::RefCell<BTreeMap<(bool, usize), Option<Target>>>);
+
 fn most_named_by(rules: &FactRules, doc: &Doc, network: bool, factor: usize) -> Option<Target> {
+    if let Some(t) = doc.cache.0.borrow().get(&(network, factor)) {
+        return t.clone();
+    }
+    let t = most_named_uncached(rules, doc, network, factor);
+    doc.cache
+        .0
+        .borrow_mut()
+        .insert((network, factor), t.clone());
+    t
+}
+
+fn most_named_uncached(
+    rules: &FactRules,
+    doc: &Doc,
+    network: bool,
+    factor: usize,
+) -> Option<Target> {
+    // A document that never names its institute may still be about one country's: the
+    // country it names most, and far more than any other, stands for that institute.
+    standing_out(rules, doc, MentionKind::Institute, network, factor, 2)
+        .or_else(|| standing_out(rules, doc, MentionKind::Country, false, 2, 3))
+}
+
+/// The mention value of `kind` named most: at least `least` times and more than `factor`
+/// times as often as any other.
+fn standing_out(
+    rules: &FactRules,
+    doc: &Doc,
+    kind: MentionKind,
+    network: bool,
+    factor: usize,
+    least: usize,
+) -> Option<Target> {
     let mut n: BTreeMap<&str, (usize, &Mention)> = BTreeMap::new();
     for m in doc.mentions {
-        if m.kind == MentionKind::Institute
-            && (network || !is_network(m))
+        if m.kind == kind
+            && (network || !is_network(rules, m))
             && let Some(v) = m.value.as_str()
         {
             n.entry(v).or_insert((0, m)).0 += 1;
@@ -204,10 +281,26 @@ fn most_named_by(rules: &FactRules, doc: &Doc, network: bool, factor: usize) -> 
     counts.sort_by_key(|(k, _)| std::cmp::Reverse(*k));
     match counts.as_slice() {
         [(a, m)] | [(a, m), ..]
-            if *a >= 2 && counts.get(1).is_none_or(|(b, _)| b * factor < *a) =>
+            if *a >= least && counts.get(1).is_none_or(|(b, _)| b * factor < *a) =>
         {
             target(rules, m)
         }
         _ => None,
     }
+}
+
+/// The body of members a document names first (a network of institutes): whose meeting a
+/// sentence tells of when it names none ("experts from ten countries will meet for the
+/// first time").
+pub fn collective(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    doc.mentions
+        .iter()
+        .filter(|m| m.kind == MentionKind::Institute)
+        .find(|m| {
+            m.value
+                .as_str()
+                .and_then(|v| rules.institutes.get(v))
+                .is_some_and(|i| i.collective)
+        })
+        .and_then(|m| target(rules, m))
 }

@@ -1,16 +1,19 @@
-//! The build stage: claims (subject, predicate, object, qualifiers, source) from the
+//! The facts stage: claims (subject, predicate, object, qualifiers, source) from the
 //! mentions and text of each document, by the fact rules in `rules/facts/`.
 //!
 //! Three rule families, all data (`rules::FactRules`, format in `docs/rules-facts.md`):
-//! prose rules (a trigger in a sentence, a subject mention and an object mention within a
-//! few words of it), table-row rules (a tab-separated table whose header row or column
-//! names institutes, and a label naming what a row holds) and pair lists (`A <> B` lines
-//! with collaboration types). The stage reads one document at a time and never invents a
-//! value: every object is a mention's normalised value, an entity named by a mention, or
-//! (for table cells a rule allows it) a cell's own text.
+//! prose rules ([`prose`]: a trigger in a clause, and the mentions that fill its subject
+//! and object roles by side, distance and clause; anaphors resolved by [`coref`]; lists
+//! and sentence-opening dates by [`context`]), table-row rules ([`tables`]: tables with
+//! institutes across or down, fact sheets about the document's institute) and pair lists
+//! (`A <> B` lines with collaboration types). The stage reads one document at a time and
+//! never invents a value: every object is a mention's normalised value, an entity named
+//! by a mention, or (for table cells a rule allows it) a cell's own text.
 
+pub mod context;
 pub mod coref;
 pub mod markup;
+pub mod prose;
 pub mod rules;
 pub mod tables;
 pub mod text;
@@ -19,9 +22,9 @@ use crate::find::ExampleOutcome;
 use crate::model::{Claim, Mention, MentionKind, ProcessedDoc, Source, slug};
 use rayon::prelude::*;
 pub use rules::FactRules;
-use rules::{Pick, ProseRule, Side};
+
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use text::{Span, Words};
 
 /// Longest quote a prose source carries; longer sentences are cut down to the words
@@ -40,6 +43,7 @@ pub fn claims(rules: &FactRules, docs: &[ProcessedDoc]) -> Vec<Claim> {
                     page_starts: &d.text.page_starts,
                     mentions: &d.mentions,
                     published: d.record.published.as_deref(),
+                    cache: Default::default(),
                 },
             )
         })
@@ -57,6 +61,8 @@ pub struct Doc<'a> {
     /// Sorted by start.
     pub mentions: &'a [Mention],
     pub published: Option<&'a str>,
+    /// What coreference works out once per document (its topic).
+    pub cache: coref::Cache,
 }
 
 impl Doc<'_> {
@@ -170,6 +176,15 @@ pub fn target(rules: &FactRules, m: &Mention) -> Option<Target> {
     })
 }
 
+/// Whether a target is a body of members (`collective` in the institutes' reference data).
+fn is_collective(rules: &FactRules, t: &Target) -> bool {
+    t.value
+        .as_str()
+        .and_then(|v| v.strip_prefix("institute:"))
+        .and_then(|c| rules.institutes.get(c))
+        .is_some_and(|i| i.collective)
+}
+
 fn kind_matches(m: &Mention, kinds: &[String]) -> bool {
     kinds.iter().any(|k| k == m.kind.as_str())
 }
@@ -209,7 +224,7 @@ pub fn doc_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
         // Word positions of the sentence only: words are counted within a sentence.
         let words = Words::at(doc.text, *s);
         for rule in &rules.prose {
-            prose_rule(rules, rule, doc, &words, *s, prev, &mut out);
+            prose::prose_rule(rules, rule, doc, &words, *s, prev, &mut out);
         }
     }
     out.extend(tables::table_claims(rules, doc));
@@ -288,579 +303,6 @@ fn drop_components(claims: &mut Vec<Claim>) {
     });
 }
 
-/// A candidate mention with its distance in words from the trigger.
-struct Cand<'m> {
-    m: &'m Mention,
-    gap: usize,
-    /// Before the trigger: loses ties ("announced in November 2023 and became operational
-    /// in early 2024": the date after the verb is its date).
-    before: bool,
-    target: Target,
-}
-
-#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename them
-fn candidates<'m>(
-    rules: &FactRules,
-    words: &Words,
-    mentions: &[&'m Mention],
-    kinds: &[String],
-    value: Option<&str>,
-    side: Side,
-    trigger: Span,
-    max_words: usize,
-) -> Vec<Cand<'m>> {
-    let pool: Vec<&'m Mention> = mentions
-        .iter()
-        .copied()
-        .filter(|m| kind_matches(m, kinds))
-        .collect();
-    let mut out = Vec::new();
-    for m in &pool {
-        let sp = span_of(m);
-        // A mention that is the trigger's own word is not a party to it; one that holds
-        // the trigger ("about 30 people", "AI Action Summit in Paris") is.
-        if contains(trigger, sp) {
-            continue;
-        }
-        // A country inside an institute's name ("Japan AI Safety Institute") is that name.
-        if pool
-            .iter()
-            .any(|o| !std::ptr::eq(*o, *m) && contains(span_of(o), sp) && span_of(o) != sp)
-        {
-            continue;
-        }
-        let ok_side = match side {
-            Side::Before => sp.end <= trigger.start,
-            Side::After => sp.start >= trigger.end,
-            Side::Any => true,
-        };
-        if !ok_side {
-            continue;
-        }
-        let gap = words.gap(sp, trigger);
-        if gap > max_words {
-            continue;
-        }
-        let Some(t) = target(rules, m) else { continue };
-        if let Some(v) = value
-            && t.value.as_str().map(|s| s.rsplit(':').next() == Some(v)) != Some(true)
-        {
-            continue;
-        }
-        out.push(Cand {
-            m,
-            gap,
-            before: sp.end <= trigger.start,
-            target: t,
-        });
-    }
-    out
-}
-
-fn pick<'m>(mut c: Vec<Cand<'m>>, how: Pick) -> Vec<Cand<'m>> {
-    match how {
-        Pick::All => {
-            let mut seen = BTreeSet::new();
-            c.retain(|x| seen.insert(x.target.key()));
-            c
-        }
-        Pick::Nearest => {
-            c.sort_by_key(|x| (x.gap, x.before, x.m.start));
-            c.truncate(1);
-            c
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn prose_rule(
-    rules: &FactRules,
-    rule: &ProseRule,
-    doc: &Doc,
-    words: &Words,
-    s: Span,
-    prev: Option<Span>,
-    out: &mut Vec<Claim>,
-) {
-    let whole = &doc.text[s.start..s.end];
-    // Clauses: "Kenya is a member, while Germany and Italy are not" is two statements.
-    let mut clauses = Vec::new();
-    let mut at = 0;
-    if let Some(split) = &rule.clause_split {
-        for m in split.find_iter(whole) {
-            clauses.push(Span {
-                start: s.start + at,
-                end: s.start + m.start(),
-            });
-            at = m.end();
-        }
-    }
-    clauses.push(Span {
-        start: s.start + at,
-        end: s.end,
-    });
-    for c in clauses {
-        prose_clause(rules, rule, doc, words, s, c, prev, out);
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn prose_clause(
-    rules: &FactRules,
-    rule: &ProseRule,
-    doc: &Doc,
-    words: &Words,
-    s: Span,
-    c: Span,
-    prev: Option<Span>,
-    out: &mut Vec<Claim>,
-) {
-    let sentence = &doc.text[c.start..c.end];
-    if rule.exclude.as_ref().is_some_and(|x| x.is_match(sentence)) {
-        return;
-    }
-    let excluded = |t: &Target| {
-        t.value.as_str().is_some_and(|v| {
-            let key = v.rsplit(':').next().unwrap_or(v);
-            rule.exclude_values
-                .iter()
-                .any(|x| x == key || slug(x) == key)
-        })
-    };
-    let mentions: Vec<&Mention> = doc
-        .within(c)
-        .into_iter()
-        .filter(|m| {
-            rule.exclude_values.is_empty() || target(rules, m).is_none_or(|t| !excluded(&t))
-        })
-        .collect();
-    // Most clauses lack a party the rule needs: skip them before running the trigger.
-    let may_have_subject = rule.subject_const.is_some()
-        || rule.subject_coref
-        || rule.subject_lookback > 0
-        || mentions.iter().any(|m| kind_matches(m, &rule.subject));
-    let may_have_object = rule.heading_object
-        || rule.object_implied
-        || rule.object_lookback > 0
-        || mentions.iter().any(|m| kind_matches(m, &rule.object));
-    if !may_have_subject || !may_have_object {
-        return;
-    }
-    for t in rule.trigger.find_iter(sentence) {
-        let trig = Span {
-            start: c.start + t.start(),
-            end: c.start + t.end(),
-        };
-        let mut objects = pick(
-            candidates(
-                rules,
-                words,
-                &mentions,
-                &rule.object,
-                rule.object_value.as_deref(),
-                rule.object_side,
-                trig,
-                rule.max_object_words.unwrap_or(rule.max_words),
-            ),
-            rule.objects,
-        );
-        let mut object_span: Option<Span> = objects.first().map(|o| span_of(o.m));
-        let mut heading: Option<Span> = None;
-        if objects.is_empty() && rule.heading_object {
-            // A dateline such as "FEBRUARY 14, 2024" above the sentence it dates.
-            if let Some(p) = prev {
-                let ms = doc.within(p);
-                let sole = ms
-                    .iter()
-                    .copied()
-                    .filter(|m| kind_matches(m, &rule.object))
-                    .collect::<Vec<_>>();
-                let covered: usize = sole.iter().map(|m| m.end - m.start).sum();
-                let len = doc.text[p.start..p.end]
-                    .trim_matches(|c: char| c.is_whitespace() || "*:_#".contains(c))
-                    .len();
-                if sole.len() == 1
-                    && len <= covered + 2
-                    && let Some(tg) = target(rules, sole[0])
-                {
-                    {
-                        heading = Some(p);
-                        object_span = Some(span_of(sole[0]));
-                        objects.push(Cand {
-                            m: sole[0],
-                            gap: 0,
-                            before: true,
-                            target: tg,
-                        });
-                    }
-                }
-            }
-        }
-        let mut sentence_dated = false;
-        if objects.is_empty()
-            && rule.sentence_date
-            && let Some(d) = sentence_initial_date(doc, s, &mentions)
-            && let Some(tg) = target(rules, d)
-        {
-            // "On 20 May 2024, delegates from ten countries met for the first time":
-            // a date that opens the sentence dates what the sentence tells.
-            object_span = Some(span_of(d));
-            sentence_dated = true;
-            objects.push(Cand {
-                m: d,
-                gap: 0,
-                before: true,
-                target: tg,
-            });
-        }
-        if objects.is_empty() && rule.object_lookback > 0 {
-            // The object named shortly before ("the Network ... This network includes").
-            let from = s.start.saturating_sub(rule.object_lookback);
-            let found = doc
-                .within(Span {
-                    start: from,
-                    end: s.start,
-                })
-                .iter()
-                .rev()
-                .filter(|m| kind_matches(m, &rule.object))
-                .filter_map(|m| target(rules, m))
-                .find(|t| {
-                    rule.object_value.as_deref().is_none_or(|v| {
-                        t.value.as_str().and_then(|s| s.rsplit(':').next()) == Some(v)
-                    })
-                });
-            if let Some(t) = found {
-                let (id, name) = t.name.clone().unwrap_or_default();
-                objects_implied(&mut objects, id, name);
-                if let Some(o) = objects.last_mut() {
-                    o.target = t;
-                }
-            }
-        }
-        let implied = objects.is_empty() && rule.object_implied;
-        if implied && let Some(v) = &rule.object_value {
-            {
-                let id = if rule.object.iter().any(|k| k == "institute") {
-                    institute_id(v)
-                } else {
-                    entity_id(
-                        rule.object.first().map_or("organization", String::as_str),
-                        v,
-                    )
-                };
-                let name = rules
-                    .institutes
-                    .get(v)
-                    .map_or_else(|| v.clone(), |i| i.name.clone());
-                objects_implied(&mut objects, id, name);
-            }
-        }
-        let mut subjects: Vec<Cand> = candidates(
-            rules,
-            words,
-            &mentions,
-            &rule.subject,
-            None,
-            rule.subject_side,
-            trig,
-            rule.max_words,
-        )
-        .into_iter()
-        // A party inside the other's name ("Japan AI Safety Institute", "AI Seoul Summit")
-        // is part of that name, not a party of its own.
-        .filter(|c| object_span.is_none_or(|o| !contains(o, span_of(c.m)) || objects.len() > 1))
-        .filter(|c| {
-            rule.subject_not_after.as_ref().is_none_or(|r| {
-                let from = floor_boundary(doc.text, c.m.start.saturating_sub(40));
-                !r.is_match(&doc.text[from..c.m.start])
-            })
-        })
-        .filter(|c| objects.iter().all(|o| o.target.value != c.target.value) || objects.len() > 1)
-        .collect();
-        // Two parties and no object ("the UK and Singapore AISIs announced a partnership").
-        let pairing = rule.pair_subjects && objects.is_empty() && subjects.len() >= 2;
-        if pairing {
-            // The two parties nearest the trigger, named together ("the UK and Singapore").
-            subjects.sort_by_key(|x| (x.gap, x.m.start));
-            subjects.truncate(2);
-            if words.gap(span_of(subjects[0].m), span_of(subjects[1].m)) > 2
-                || subjects[0].target.value == subjects[1].target.value
-            {
-                subjects.clear();
-            }
-        } else {
-            subjects = pick(subjects, rule.subjects);
-        }
-        let mut fallback_subject: Option<Target> = None;
-        // "The institute sits within ISED", "Its director is ...": the subject is the
-        // institute named last (or the document's own), the anaphor's span the source.
-        let coref = if rule.subject_coref && !pairing {
-            coref::subject(rules, doc, c, &mentions, words, trig, rule).filter(|t| !excluded(t))
-        } else {
-            None
-        };
-        if let Some(t) = &coref {
-            if subjects.is_empty() {
-                fallback_subject = Some(t.clone());
-            } else if rule.subjects == Pick::All
-                && subjects.iter().all(|s| s.target.value != t.value)
-                && objects.iter().all(|o| o.target.value != t.value)
-            {
-                objects_implied_subject(&mut subjects, t.clone());
-            }
-        }
-        // Only a full sentence that names no candidate at all refers back ("There are about
-        // 30 people."); a table cell or a far-off name does not.
-        let refers_back = sentence.trim_end().ends_with(['.', '!', '?'])
-            && !mentions.iter().any(|m| kind_matches(m, &rule.subject));
-        if subjects.is_empty()
-            && fallback_subject.is_none()
-            && rule.subject_lookback > 0
-            && refers_back
-        {
-            // The institute a passage is about, named shortly before this sentence.
-            let from = s.start.saturating_sub(rule.subject_lookback);
-            let before = doc.within(Span {
-                start: from,
-                end: s.start,
-            });
-            fallback_subject = before
-                .iter()
-                .copied()
-                .rev()
-                .filter(|m| kind_matches(m, &rule.subject))
-                .find_map(|m| target(rules, m));
-        }
-        if let Some((kind, name)) = &rule.subject_const {
-            // The trigger names the subject itself ("the inaugural network meeting").
-            subjects.clear();
-            let ctx_ok = rule.subject_context.as_ref().is_none_or(|r| {
-                r.is_match(sentence) || prev.is_some_and(|p| r.is_match(&doc.text[p.start..p.end]))
-            });
-            fallback_subject = ctx_ok.then(|| {
-                let id = if kind == "institute" {
-                    institute_id(name)
-                } else {
-                    entity_id(kind, name)
-                };
-                Target {
-                    value: Value::String(id.clone()),
-                    name: Some((id, name.clone())),
-                }
-            });
-        }
-        let mut pairs: Vec<(Target, Target)> = Vec::new();
-        if objects.is_empty() {
-            if pairing && subjects.len() == 2 {
-                pairs.push((subjects[1].target.clone(), subjects[0].target.clone()));
-            }
-        } else {
-            let subs: Vec<Target> = if subjects.is_empty() {
-                fallback_subject.into_iter().collect()
-            } else {
-                subjects.iter().map(|c| c.target.clone()).collect()
-            };
-            let sub_spans: Vec<Option<Span>> = if subjects.is_empty() {
-                vec![None]
-            } else {
-                subjects
-                    .iter()
-                    .map(|c| (c.m.end > 0).then(|| span_of(c.m)))
-                    .collect()
-            };
-            for (sub, sspan) in subs.iter().zip(sub_spans) {
-                for o in &objects {
-                    // "AI Seoul Summit" does not place the summit in Seoul; "AI Action
-                    // Summit in Paris", with the trigger inside the name, does.
-                    if let Some(sp) = sspan
-                        && o.m.end > 0
-                        && contains(sp, span_of(o.m))
-                        && !(contains(sp, trig) && trig.end <= o.m.start)
-                    {
-                        continue;
-                    }
-                    // The object belongs to the subject's clause: after it where the rule says
-                    // so, and with no clause boundary between them.
-                    if let Some(sp) = sspan
-                        && o.m.end > 0
-                        && heading.is_none()
-                        && !sentence_dated
-                    {
-                        if rule.object_after_subject
-                            && o.m.end <= sp.start
-                            && doc.text.get(o.m.end..sp.start).is_none_or(|t| {
-                                t.contains([',', ';', ':', '(', ')', '—', '–'])
-                                    || t.split_whitespace().count() > 3
-                                    || t.split_whitespace().any(|w| w == "and")
-                            })
-                        {
-                            continue;
-                        }
-                        let (a, b) = if sp.end <= o.m.start {
-                            (sp.end, o.m.start)
-                        } else {
-                            (o.m.end, sp.start.max(o.m.end))
-                        };
-                        if let Some(x) = &rule.between_exclude
-                            && doc.text.get(a..b).is_some_and(|t| x.is_match(t))
-                        {
-                            continue;
-                        }
-                    }
-                    let near = match (rule.max_pair_words, sspan) {
-                        (Some(n), Some(sp)) if o.m.end > 0 => words.gap(sp, span_of(o.m)) <= n,
-                        _ => true,
-                    };
-                    if near && sub.value != o.target.value {
-                        pairs.push((sub.clone(), o.target.clone()));
-                    }
-                }
-            }
-        }
-        if let Some(tpl) = &rule.subject_event {
-            // An event named by what it is of ("the Network held its first meeting"):
-            // the event's name from the body's canonical name.
-            for (sub, _) in &mut pairs {
-                let Some((_, name)) = &sub.name else { continue };
-                let event = tpl.replace("{name}", name);
-                let id = entity_id("event", &event);
-                *sub = Target {
-                    value: Value::String(id.clone()),
-                    name: Some((id, event)),
-                };
-            }
-        }
-        if pairs.is_empty() {
-            continue;
-        }
-        // Qualifiers and predicate changes.
-        let mut predicate = rule.predicate.clone();
-        let mut q: BTreeMap<String, Value> = rule.qualifiers.clone();
-        for mk in &rule.marks {
-            if mk.pattern.is_match(sentence) {
-                if let Some(p) = &mk.predicate {
-                    predicate = p.clone();
-                }
-                if let Some(k) = &mk.key {
-                    q.insert(k.clone(), mk.value.clone().unwrap_or(Value::Bool(true)));
-                }
-            }
-        }
-        if let Some(k) = &rule.trigger_qualifier {
-            let tq = t.as_str().split_whitespace().collect::<Vec<_>>().join(" ");
-            q.entry(k.clone())
-                .or_insert(Value::String(tq.to_lowercase()));
-        }
-        if let Some(k) = &rule.date_qualifier
-            && !rule.object.iter().any(|o| o == "date")
-        {
-            let d = mentions
-                .iter()
-                .filter(|m| m.kind == MentionKind::Date)
-                .min_by_key(|m| words.gap(span_of(m), trig));
-            if let Some(d) = d {
-                q.entry(k.clone()).or_insert(d.value.clone());
-            }
-        }
-        // The source: the sentence (with its dateline), cut to the claim when long.
-        let mut span = s;
-        if let Some(h) = heading {
-            span.start = h.start;
-        }
-        if span.end - span.start > MAX_QUOTE {
-            let mut lo = trig.start;
-            let mut hi = trig.end;
-            for c in subjects.iter().chain(objects.iter()) {
-                if c.m.end > 0 {
-                    lo = lo.min(c.m.start);
-                    hi = hi.max(c.m.end);
-                }
-            }
-            span = Span {
-                start: lo.max(span.start),
-                end: hi.min(span.end),
-            };
-        }
-        for (sub, obj) in pairs {
-            let mut names = BTreeMap::new();
-            for t in [&sub, &obj] {
-                if let Some((id, n)) = &t.name {
-                    names.insert(id.clone(), n.clone());
-                }
-            }
-            let Some(subject) = sub.value.as_str() else {
-                continue;
-            };
-            out.push(Claim {
-                subject: subject.to_string(),
-                predicate: predicate.clone(),
-                object: obj.value.clone(),
-                qualifiers: q.clone(),
-                source: doc.source(span, &rule.id),
-                names,
-            });
-        }
-    }
-}
-
-/// A date mention that opens the sentence as its adverbial ("On 20 May 2024, ...", "In
-/// March 2025, ..."): only a preposition before it, a comma after it.
-fn sentence_initial_date<'m>(doc: &Doc, s: Span, mentions: &[&'m Mention]) -> Option<&'m Mention> {
-    let d = mentions
-        .iter()
-        .copied()
-        .find(|m| m.kind == MentionKind::Date && m.start >= s.start)?;
-    let before = doc.text.get(s.start..d.start)?.trim().to_ascii_lowercase();
-    let opens =
-        before.is_empty() || ["on", "in", "during", "between", "from"].contains(&before.as_str());
-    let after = doc.text.get(d.end..).unwrap_or("").trim_start();
-    (opens && after.starts_with(',')).then_some(d)
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-/// A subject that no mention in the clause names (an anaphor's antecedent).
-fn objects_implied_subject(subjects: &mut Vec<Cand<'_>>, t: Target) {
-    let (id, name) = t.name.clone().unwrap_or_default();
-    objects_implied(subjects, id, name);
-    if let Some(s) = subjects.last_mut() {
-        s.target = t;
-    }
-}
-
-/// An object the trigger itself names ("members of the Network" with the Network named a
-/// sentence earlier).
-fn objects_implied(objects: &mut Vec<Cand<'_>>, id: String, name: String) {
-    static NONE: std::sync::OnceLock<Mention> = std::sync::OnceLock::new();
-    let m = NONE.get_or_init(|| Mention {
-        id: String::new(),
-        doc: String::new(),
-        kind: MentionKind::Institute,
-        text: String::new(),
-        start: 0,
-        end: 0,
-        page: 1,
-        rule: String::new(),
-        value: Value::Null,
-        extra: BTreeMap::new(),
-    });
-    objects.push(Cand {
-        m,
-        gap: 0,
-        before: false,
-        target: Target {
-            value: Value::String(id.clone()),
-            name: Some((id, name)),
-        },
-    });
-}
-
 /// Runs the examples written inside the fact rules: each rule alone on its examples' text
 /// must give exactly the claims listed.
 pub fn self_test(rules: &FactRules) -> Vec<ExampleOutcome> {
@@ -887,6 +329,7 @@ pub fn self_test(rules: &FactRules) -> Vec<ExampleOutcome> {
             page_starts: &[0],
             mentions: &mentions,
             published: ex.published.as_deref(),
+            cache: Default::default(),
         };
         let got: BTreeSet<String> = doc_claims(&only, &doc)
             .iter()
@@ -1000,6 +443,7 @@ facts = ["JP established 2025"]
             page_starts: &[0],
             mentions: &mentions,
             published: None,
+            cache: Default::default(),
         };
         assert!(doc_claims(&rules, &doc).is_empty());
     }
@@ -1022,6 +466,7 @@ facts = ["JP established 2025"]
             page_starts: &[0, 7],
             mentions: &mentions,
             published: None,
+            cache: Default::default(),
         };
         let c = doc_claims(&rules, &doc);
         assert_eq!(c.len(), 1);

@@ -51,6 +51,8 @@ struct CorefSpec {
     anaphor: String,
     #[serde(default)]
     speaker: Option<String>,
+    #[serde(default)]
+    event_anaphor: Option<String>,
     #[serde(default = "default_coref_lookback")]
     lookback: usize,
 }
@@ -66,6 +68,7 @@ fn default_coref_lookback() -> usize {
 pub struct Coref {
     pub anaphor: Regex,
     pub speaker: Option<Regex>,
+    pub event_anaphor: Option<Regex>,
     pub lookback: usize,
 }
 
@@ -78,6 +81,10 @@ pub struct InstituteInfo {
     pub country: Option<String>,
     #[serde(default)]
     pub currency: Option<String>,
+    /// A body of members (a network of institutes): what meets when a text says its
+    /// members met without naming it.
+    #[serde(default)]
+    pub collective: bool,
 }
 
 /// A worked example: text with mentions marked `[text](kind:value)` and the claims the rule
@@ -120,12 +127,18 @@ struct ProseSpec {
     #[serde(default)]
     object_value: Option<String>,
     #[serde(default)]
+    object_collective: bool,
+    #[serde(default)]
+    exclude_collective: bool,
+    #[serde(default)]
     object_lookback: usize,
     #[serde(default)]
     object_implied: bool,
     trigger: String,
     #[serde(default)]
     exclude: Option<String>,
+    #[serde(default)]
+    require: Option<String>,
     #[serde(default)]
     subjects: Pick,
     #[serde(default)]
@@ -149,17 +162,17 @@ struct ProseSpec {
     #[serde(default)]
     between_exclude: Option<String>,
     #[serde(default)]
+    trigger_gap_exclude: Option<String>,
+    #[serde(default)]
     heading_object: bool,
     #[serde(default)]
     pair_subjects: bool,
     #[serde(default)]
     subject_not_after: Option<String>,
     #[serde(default)]
+    object_not_after: Option<String>,
+    #[serde(default)]
     exclude_values: Vec<String>,
-    #[serde(default)]
-    subject_const: Option<String>,
-    #[serde(default)]
-    subject_context: Option<String>,
     #[serde(default)]
     clause_split: Option<String>,
     #[serde(default)]
@@ -203,6 +216,8 @@ struct RowSpec {
     object: String,
     #[serde(default)]
     fallback_text: bool,
+    #[serde(default)]
+    row_exclude: Option<String>,
     #[serde(default)]
     local_currency: Option<String>,
     #[serde(default)]
@@ -249,10 +264,15 @@ pub struct ProseRule {
     pub subject: Vec<String>,
     pub object: Vec<String>,
     pub object_value: Option<String>,
+    /// The object must be a body of members (`collective` in institutes.toml).
+    pub object_collective: bool,
+    /// No body of members is a party of this rule.
+    pub exclude_collective: bool,
     pub object_lookback: usize,
     pub object_implied: bool,
     pub trigger: Regex,
     pub exclude: Option<Regex>,
+    pub require: Option<Regex>,
     pub subjects: Pick,
     pub objects: Pick,
     pub subject_side: Side,
@@ -264,16 +284,16 @@ pub struct ProseRule {
     pub subject_event: Option<String>,
     pub sentence_date: bool,
     pub between_exclude: Option<Regex>,
+    /// Text between the trigger and the object that puts the object in another clause
+    /// ("shortly before the institute was renamed").
+    pub trigger_gap_exclude: Option<Regex>,
     pub heading_object: bool,
     pub pair_subjects: bool,
     /// The text just before a subject must not match this (`with the` makes it an object).
     pub subject_not_after: Option<Regex>,
+    pub object_not_after: Option<Regex>,
     /// Entity values (codes or names) never a party for this rule.
     pub exclude_values: Vec<String>,
-    /// A subject the trigger itself names, as (kind, name or code): `event:...`.
-    pub subject_const: Option<(String, String)>,
-    /// The sentence (or the one before) must match this for `subject_const` to apply.
-    pub subject_context: Option<Regex>,
     /// Where a sentence splits into clauses; subject, trigger and object share one.
     pub clause_split: Option<Regex>,
     /// Most words between subject and object.
@@ -296,6 +316,7 @@ pub struct RowRule {
     pub predicate: String,
     pub object: String,
     pub fallback_text: bool,
+    pub row_exclude: Option<Regex>,
     pub local_currency: Option<Regex>,
     pub date_qualifier: Option<String>,
     pub marks: Vec<Mark>,
@@ -410,6 +431,11 @@ impl FactRules {
             for k in &p.object {
                 check_kind(file, &p.id, k)?;
             }
+            let object_not_after = p
+                .object_not_after
+                .as_deref()
+                .map(|e| regex(file, &p.id, "object_not_after", &format!("(?:{e})$")))
+                .transpose()?;
             let subject_not_after = p
                 .subject_not_after
                 .as_deref()
@@ -420,20 +446,10 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "clause_split", e))
                 .transpose()?;
-            let subject_const = match p.subject_const.as_deref() {
-                None => None,
-                Some(c) => {
-                    let Some((k, n)) = c.split_once(':') else {
-                        bail!("{file}: rule {}: subject_const is `kind:name`", p.id);
-                    };
-                    check_kind(file, &p.id, k)?;
-                    Some((k.to_string(), n.trim().to_string()))
-                }
-            };
-            let subject_context = p
-                .subject_context
+            let trigger_gap_exclude = p
+                .trigger_gap_exclude
                 .as_deref()
-                .map(|e| regex(file, &p.id, "subject_context", e))
+                .map(|e| regex(file, &p.id, "trigger_gap_exclude", e))
                 .transpose()?;
             let between_exclude = p
                 .between_exclude
@@ -443,8 +459,7 @@ impl FactRules {
             self.prose.push(ProseRule {
                 file: file.to_string(),
                 subject_not_after,
-                subject_const,
-                subject_context,
+                object_not_after,
                 clause_split,
                 exclude_values: p.exclude_values.clone(),
                 trigger: regex(file, &p.id, "trigger", &p.trigger)?,
@@ -452,6 +467,11 @@ impl FactRules {
                     .exclude
                     .as_deref()
                     .map(|e| regex(file, &p.id, "exclude", e))
+                    .transpose()?,
+                require: p
+                    .require
+                    .as_deref()
+                    .map(|e| regex(file, &p.id, "require", e))
                     .transpose()?,
                 qualifiers: p
                     .qualifiers
@@ -464,6 +484,8 @@ impl FactRules {
                 subject: p.subject,
                 object: p.object,
                 object_value: p.object_value,
+                object_collective: p.object_collective,
+                exclude_collective: p.exclude_collective,
                 object_lookback: p.object_lookback,
                 object_implied: p.object_implied,
                 subjects: p.subjects,
@@ -477,6 +499,7 @@ impl FactRules {
                 subject_event: p.subject_event,
                 sentence_date: p.sentence_date,
                 between_exclude,
+                trigger_gap_exclude,
                 heading_object: p.heading_object,
                 pair_subjects: p.pair_subjects,
                 max_pair_words: p.max_pair_words,
@@ -491,6 +514,11 @@ impl FactRules {
             self.rows.push(RowRule {
                 file: file.to_string(),
                 label: regex(file, &r.id, "label", &r.label)?,
+                row_exclude: r
+                    .row_exclude
+                    .as_deref()
+                    .map(|e| regex(file, &r.id, "row_exclude", e))
+                    .transpose()?,
                 local_currency: r
                     .local_currency
                     .as_deref()
@@ -529,6 +557,11 @@ impl FactRules {
                     .speaker
                     .as_deref()
                     .map(|e| regex(file, "coreference", "speaker", e))
+                    .transpose()?,
+                event_anaphor: c
+                    .event_anaphor
+                    .as_deref()
+                    .map(|e| regex(file, "coreference", "event_anaphor", e))
                     .transpose()?,
                 lookback: c.lookback,
             });

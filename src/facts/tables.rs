@@ -158,8 +158,20 @@ pub fn table_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
                 let Some(inst) = institute_in(rules, doc, row.cells[0]) else {
                     continue;
                 };
+                // The row is one institute's: a note anywhere in it ("requested, not
+                // enacted") speaks of its cells.
+                let whole = Span {
+                    start: row.cells[0].start,
+                    end: row.cells.last().map_or(row.cells[0].end, |c| c.end),
+                };
+                let row_text = doc.text.get(whole.start..whole.end).unwrap_or("");
                 for (j, cell) in row.cells.iter().enumerate().skip(1) {
-                    if let Some((label, Some(rule))) = heads.get(j) {
+                    if let Some((label, Some(rule))) = heads.get(j)
+                        && rule
+                            .row_exclude
+                            .as_ref()
+                            .is_none_or(|x| !x.is_match(row_text))
+                    {
                         cell_claims(rules, rule, doc, &inst, label, *cell, &mut out);
                     }
                 }
@@ -188,8 +200,45 @@ pub fn table_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
     out
 }
 
+/// The stretch of a cell that speaks of its `i`th object: the brackets around it, if it is
+/// inside some; else from it to the next object, with a bracket right after it that holds
+/// no other object ("Nov 2025 (announced)", but not "Feb 2024" in "Feb 2024 (announced Nov
+/// 2023)").
+fn segment<'t>(text: &'t str, cell: Span, objects: &[&crate::model::Mention], i: usize) -> &'t str {
+    // A mention may reach past the cell's trimmed edges (white space): clamp to the cell.
+    let (ms, me) = (
+        objects[i].start.clamp(cell.start, cell.end),
+        objects[i].end.clamp(cell.start, cell.end),
+    );
+    let (a, b) = if in_parentheses(text, cell, ms) {
+        (
+            text[cell.start..ms]
+                .rfind('(')
+                .map_or(cell.start, |k| cell.start + k),
+            text[me..cell.end]
+                .find(')')
+                .map_or(cell.end, |k| me + k + 1),
+        )
+    } else {
+        let next = objects
+            .iter()
+            .map(|o| o.start.clamp(cell.start, cell.end))
+            .filter(|&s| s >= me)
+            .min()
+            .unwrap_or(cell.end);
+        let rest = &text[me..next];
+        // Up to the next object, less an opening bracket that the next object sits in.
+        let b = match rest.rfind('(') {
+            Some(k) if next < cell.end && !rest[k..].contains(')') => me + k,
+            _ => next,
+        };
+        (ms, b)
+    };
+    text.get(a..b).unwrap_or("")
+}
+
 fn in_parentheses(text: &str, cell: Span, at: usize) -> bool {
-    let before = &text[cell.start..at];
+    let before = text.get(cell.start..at).unwrap_or("");
     before.matches('(').count() > before.matches(')').count()
 }
 
@@ -244,10 +293,31 @@ fn cell_claims(
         .as_ref()
         .is_some_and(|r| r.is_match(label));
     let mut targets: Vec<Target> = Vec::new();
+    // Several dates in one cell ("Feb 2024 (announced Nov 2023)"): a mark speaks of the
+    // date whose stretch of the cell holds it, not of every date.
+    let mut own: Vec<(String, BTreeMap<String, Value>)> = Vec::new();
     for (i, m) in objects.iter().enumerate() {
         let Some(mut t) = target(rules, m) else {
             continue;
         };
+        if rule.object == "date" && objects.len() > 1 {
+            let seg = segment(doc.text, cell, &objects, i);
+            let mut p = rule.predicate.clone();
+            let mut oq = q.clone();
+            for mk in &rule.marks {
+                if mk.pattern.is_match(seg) {
+                    if let Some(x) = &mk.predicate {
+                        p = x.clone();
+                    }
+                    if let Some(k) = &mk.key {
+                        oq.insert(k.clone(), mk.value.clone().unwrap_or(Value::Bool(true)));
+                    }
+                }
+            }
+            own.push((p, oq));
+        } else {
+            own.push((predicate.clone(), q.clone()));
+        }
         // Under "Funding (USD & Foreign Currency)" a bracketed second amount in dollars is
         // the column's own currency (Singapore's "($10 million/year)" is SGD).
         if local && i > 0 && in_parentheses(doc.text, cell, m.start) {
@@ -283,7 +353,11 @@ fn cell_claims(
             });
         }
     }
-    for t in targets {
+    for (k, t) in targets.into_iter().enumerate() {
+        let (predicate, q) = own
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| (predicate.clone(), q.clone()));
         let mut names = BTreeMap::new();
         for x in [inst, &t] {
             if let Some((id, n)) = &x.name {
@@ -292,9 +366,9 @@ fn cell_claims(
         }
         out.push(Claim {
             subject: subject.clone(),
-            predicate: predicate.clone(),
+            predicate,
             object: t.value,
-            qualifiers: q.clone(),
+            qualifiers: q,
             source: doc.source(cell, &rule.id),
             names,
         });
@@ -411,4 +485,38 @@ pub fn pair_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Doc, markup};
+    use super::*;
+
+    #[test]
+    fn a_date_mention_reaching_before_its_cell_is_read_without_panic() {
+        let mut rules = FactRules::default();
+        rules
+            .add_file(
+                "facts/t.toml",
+                "[[table_row]]\nid='est'\nlabel='^established'\npredicate='established'\nobject='date'\nmarks=[{ pattern='\\(\\s*announced\\b', predicate='announced' }]\n",
+            )
+            .unwrap();
+        // The first date's mention starts on the tab, before the cell's trimmed start.
+        let (text, mentions) = markup::parse(
+            "\t[Ruritania](country:RU)\nEstablished[\tFeb 2024](date:2024-02) (announced [Nov 2023](date:2023-11))",
+        );
+        let doc = Doc {
+            name: "d",
+            text: &text,
+            page_starts: &[0],
+            mentions: &mentions,
+            published: None,
+            cache: Default::default(),
+        };
+        let got: Vec<String> = table_claims(&rules, &doc)
+            .iter()
+            .map(markup::show_claim)
+            .collect();
+        assert_eq!(got, ["RU established 2024-02", "RU announced 2023-11"]);
+    }
 }

@@ -1,0 +1,91 @@
+//! Where a clause looks beyond itself: the bulleted list a clause ending in a colon
+//! introduces, and a date that opens the sentence (or a timeline entry) and so dates what
+//! the sentence tells.
+
+use super::Doc;
+use super::text::Span;
+use crate::model::{Mention, MentionKind};
+
+/// The bulleted list a clause ending with a colon introduces: the lines right after it that
+/// start with a bullet ("•", "-", "*", "1.", "a)"), up to the first line that does not.
+pub(super) fn list_after(text: &str, c: Span) -> Option<Span> {
+    if !text.get(c.start..c.end)?.trim_end().ends_with(':') {
+        return None;
+    }
+    let rest = text.get(c.end..)?;
+    let mut end = c.end;
+    let mut at = c.end;
+    for line in rest.split_inclusive('\n') {
+        let t = line.trim();
+        if t.is_empty() && end == c.end {
+            at += line.len();
+            continue;
+        }
+        if !is_bullet(t) {
+            break;
+        }
+        at += line.len();
+        end = at;
+    }
+    (end > c.end).then_some(Span { start: c.end, end })
+}
+
+fn is_bullet(line: &str) -> bool {
+    let mut cs = line.chars();
+    match cs.next() {
+        Some('•' | '-' | '*' | '–' | '·' | '▪') => true,
+        Some(d) if d.is_ascii_alphanumeric() => {
+            let head: String = line
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            head.len() <= 2 && matches!(line[head.len()..].chars().next(), Some('.' | ')'))
+        }
+        _ => false,
+    }
+}
+
+/// The lines of a list, one span each.
+pub(super) fn list_items(text: &str, list: Span) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut at = list.start;
+    for line in text[list.start..list.end].split_inclusive('\n') {
+        if !line.trim().is_empty() {
+            out.push(Span {
+                start: at,
+                end: at + line.len(),
+            });
+        }
+        at += line.len();
+    }
+    out
+}
+
+/// A date mention that opens the sentence as its adverbial ("On 20 May 2024, ...", "In
+/// March 2025, ...") or as a timeline entry's date ("20 May 2024 – ..."): only a
+/// preposition before it, a comma, colon or dash after it.
+pub(super) fn sentence_initial_date<'m>(
+    doc: &Doc,
+    s: Span,
+    mentions: &[&'m Mention],
+) -> Option<&'m Mention> {
+    let d = mentions
+        .iter()
+        .copied()
+        .find(|m| m.kind == MentionKind::Date && m.start >= s.start)?;
+    // From the sentence's start, or from the start of the date's line: a caption or a page
+    // header that lost its full stop runs into the sentence in extracted text.
+    let line = doc
+        .text
+        .get(s.start..d.start)?
+        .rfind('\n')
+        .map_or(s.start, |i| s.start + i + 1);
+    let before = doc.text.get(line..d.start)?.trim().to_ascii_lowercase();
+    let opens =
+        before.is_empty() || ["on", "in", "during", "between", "from"].contains(&before.as_str());
+    let after = doc.text.get(d.end..).unwrap_or("").trim_start();
+    // "On 3 May 2024, ..."; a timeline's "3 May 2024 – ..." or "3 May 2024: ...".
+    let joined =
+        after.starts_with([',', ':', '–', '—']) || (after.starts_with('-') && before.is_empty());
+    (opens && joined).then_some(d)
+}
