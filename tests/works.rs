@@ -144,7 +144,7 @@ fn a_syndicated_copy_joins_its_work_and_an_ingested_copy_says_so() {
     );
     check_agreement_needs_two_works(&out);
     let timeline = std::fs::read_to_string(out.join("timeline.csv")).unwrap();
-    assert!(timeline.starts_with("date,subject,event,detail,status,works,documents,fact"));
+    assert!(timeline.starts_with("date,subject,event,detail,status,documents,fact,works"));
 
     // Another outlet's copy, ingested: a copy, no new facts, one more file of the work.
     let other = tmp.path().join("evening-post.txt");

@@ -412,9 +412,9 @@ pub fn timeline_csv(data: &Dataset) -> Vec<u8> {
             "event",
             "detail",
             "status",
-            "works",
             "documents",
             "fact",
+            "works",
         ]
         .map(String::from)
         .to_vec(),
@@ -426,9 +426,9 @@ pub fn timeline_csv(data: &Dataset) -> Vec<u8> {
             r.what,
             r.detail,
             status(r.fact).to_string(),
-            count_of(r.fact, &data.works).works.to_string(),
             documents_of(r.fact).to_string(),
             r.fact.id.clone(),
+            count_of(r.fact, &data.works).works.to_string(),
         ]);
     }
     csv(rows)
@@ -443,11 +443,11 @@ pub fn collaborations_csv(data: &Dataset) -> Vec<u8> {
             "type",
             "date",
             "status",
-            "works",
             "documents",
             "a_id",
             "b_id",
             "fact",
+            "works",
         ]
         .map(String::from)
         .to_vec(),
@@ -459,11 +459,11 @@ pub fn collaborations_csv(data: &Dataset) -> Vec<u8> {
             r.kind,
             r.date,
             status(r.fact).to_string(),
-            count_of(r.fact, &data.works).works.to_string(),
             documents_of(r.fact).to_string(),
             r.a_id,
             r.b_id,
             r.fact.id.clone(),
+            count_of(r.fact, &data.works).works.to_string(),
         ]);
     }
     csv(rows)
