@@ -8,12 +8,13 @@
 
 use super::rules::{ProseRule, Side};
 use super::text::{Span, Words};
-use super::{Doc, FactRules, Target, target};
+use super::{Doc, FactRules, Target, span_of, target};
 use crate::model::{Mention, MentionKind};
 use std::collections::BTreeMap;
 
-/// The institute an anaphor in clause `c` stands for, when the rule's subject may be one
-/// and the anaphor is where its subject would be.
+/// The institute (or event) an anaphor in clause `c` stands for, when the rule's subject
+/// may be one and the anaphor is where its subject would be; with where the text named it,
+/// when it did (not for a document's topic).
 pub fn subject(
     rules: &FactRules,
     doc: &Doc,
@@ -22,7 +23,7 @@ pub fn subject(
     words: &Words,
     trig: Span,
     rule: &ProseRule,
-) -> Option<Target> {
+) -> Option<(Target, Option<Span>)> {
     let cr = rules.coref.as_ref()?;
     let events = rule.subject.iter().any(|k| k == "event");
     if !events && !rule.subject.iter().any(|k| k == "institute") {
@@ -80,7 +81,7 @@ pub fn subject(
                     v.contains(head.as_str()) && proper.iter().all(|p| v.contains(p.as_str()))
                 })
             })
-            .and_then(|m| target(rules, m));
+            .and_then(|m| Some((target(rules, m)?, Some(span_of(m)))));
     }
     if let Some((a, said)) = find(&cr.anaphor) {
         // "Japan launches its AI safety institute": a pronoun after a country in its own
@@ -107,22 +108,24 @@ pub fn subject(
         if which == Some(false)
             && let Some(t) = most_named_by(rules, doc, false, 2)
         {
-            return Some(t);
+            return Some((t, None));
         }
-        return antecedent(rules, doc, &cr.anaphor, a, cr.lookback, which).or_else(|| {
-            if which == Some(true) {
-                // "the network" in a document that names the Network somewhere.
-                doc.mentions
-                    .iter()
-                    .find(|m| m.kind == MentionKind::Institute && is_network(rules, m))
-                    .and_then(|m| target(rules, m))
-            } else {
-                topic(rules, doc)
-            }
-        });
+        if let Some((t, at)) = antecedent(rules, doc, &cr.anaphor, a, cr.lookback, which) {
+            return Some((t, Some(at)));
+        }
+        return if which == Some(true) {
+            // "the network" in a document that names the Network somewhere.
+            doc.mentions
+                .iter()
+                .find(|m| m.kind == MentionKind::Institute && is_network(rules, m))
+                .and_then(|m| target(rules, m))
+        } else {
+            topic(rules, doc)
+        }
+        .map(|t| (t, None));
     }
     let sp = cr.speaker.as_ref()?;
-    find(sp).and_then(|_| topic(rules, doc))
+    find(sp).and_then(|_| topic(rules, doc)).map(|t| (t, None))
 }
 
 /// Whether a mention names a body of members (`collective` in the institutes' data): what
@@ -134,7 +137,8 @@ fn is_network(rules: &FactRules, m: &Mention) -> bool {
         .is_some_and(|i| i.collective)
 }
 
-/// The institute named last before `at`, within `lookback` bytes (the Network or not, when
+/// The institute named last before `at`, within `lookback` bytes, and where it is named
+/// (the Network or not, when
 /// `network` says). "The network", itself an anaphor, counts as naming the Network where
 /// the document names it.
 fn antecedent(
@@ -144,7 +148,7 @@ fn antecedent(
     at: Span,
     lookback: usize,
     network: Option<bool>,
-) -> Option<Target> {
+) -> Option<(Target, Span)> {
     let from = floor(doc.text, at.start.saturating_sub(lookback));
     let window = Span {
         start: from,
@@ -200,7 +204,8 @@ fn antecedent(
         }
         i -= 1;
     }
-    Some(named.swap_remove(i).1)
+    let (at, t) = named.swap_remove(i);
+    Some((t, at))
 }
 
 fn floor(s: &str, mut i: usize) -> usize {
