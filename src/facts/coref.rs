@@ -106,7 +106,7 @@ pub fn subject(
         // else was named in between ("... compared with 100 at the American institute.
         // The institute had 29 staff").
         if which == Some(false)
-            && let Some(t) = most_named_by(rules, doc, false, 2)
+            && let Some(t) = most_named_by(rules, doc, false, 2).or_else(|| headline(rules, doc))
         {
             return Some((t, None));
         }
@@ -308,4 +308,44 @@ pub fn collective(rules: &FactRules, doc: &Doc) -> Option<Target> {
                 .is_some_and(|i| i.collective)
         })
         .and_then(|m| target(rules, m))
+}
+
+/// The institute a document opens with (in its title or first lines), when it is also the
+/// one it names most, counting its country's name with it: "the institute" in a report
+/// headed "Korea AI Safety Institute" that names Korea throughout.
+fn headline(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    // Cached beside the topics under a key no topic uses (factor 0).
+    if let Some(t) = doc.cache.0.borrow().get(&(true, 0)) {
+        return t.clone();
+    }
+    let t = headline_uncached(rules, doc);
+    doc.cache.0.borrow_mut().insert((true, 0), t.clone());
+    t
+}
+
+fn headline_uncached(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    const OPENING: usize = 300;
+    let first = doc
+        .mentions
+        .iter()
+        .take_while(|m| m.start < OPENING)
+        .find(|m| {
+            matches!(m.kind, MentionKind::Institute | MentionKind::Country) && !is_network(rules, m)
+        })?;
+    let code = first.value.as_str()?;
+    let mut n: BTreeMap<&str, usize> = BTreeMap::new();
+    for m in doc.mentions {
+        if matches!(m.kind, MentionKind::Institute | MentionKind::Country)
+            && !is_network(rules, m)
+            && let Some(v) = m.value.as_str()
+        {
+            *n.entry(v).or_default() += 1;
+        }
+    }
+    let top = n.values().copied().max()?;
+    let ours = n.get(code).copied().unwrap_or(0);
+    let rivals = n.iter().filter(|(k, c)| **k != code && **c >= ours).count();
+    (ours == top && rivals == 0)
+        .then(|| target(rules, first))
+        .flatten()
 }
