@@ -194,6 +194,11 @@ fn prose_clause(
             )
             .into_iter()
             .filter(|o| !rule.object_collective || is_collective(rules, &o.target))
+            .filter(|o| {
+                rule.object_unit
+                    .as_deref()
+                    .is_none_or(|u| o.target.value.get("unit").and_then(Value::as_str) == Some(u))
+            })
             // "priority access to £1.5 billion of compute" is no budget.
             .filter(|o| {
                 rule.object_not_after.as_ref().is_none_or(|r| {
