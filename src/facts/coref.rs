@@ -84,6 +84,19 @@ pub fn subject(
             .and_then(|m| Some((target(rules, m)?, Some(span_of(m)))));
     }
     if let Some((a, said)) = find(&cr.anaphor) {
+        // "It grew out of the Taskforce, launched in April 2023": a participle right after
+        // another body's name is that body's, not the anaphor's.
+        if mentions.iter().any(|m| {
+            matches!(m.kind, MentionKind::Organization | MentionKind::Event)
+                && m.start >= a.end
+                && m.end <= trig.start
+                && doc
+                    .text
+                    .get(m.end..trig.start)
+                    .is_some_and(|t| t.chars().all(|c| c.is_whitespace() || ",;:".contains(c)))
+        }) {
+            return None;
+        }
         // "Japan launches its AI safety institute": a pronoun after a country in its own
         // clause is that country's, and the rule for countries reads it.
         if said.starts_with("it")
