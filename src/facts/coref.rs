@@ -8,12 +8,13 @@
 
 use super::rules::{ProseRule, Side};
 use super::text::{Span, Words};
-use super::{Doc, FactRules, Target, target};
+use super::{Doc, FactRules, Target, span_of, target};
 use crate::model::{Mention, MentionKind};
 use std::collections::BTreeMap;
 
-/// The institute an anaphor in clause `c` stands for, when the rule's subject may be one
-/// and the anaphor is where its subject would be.
+/// The institute (or event) an anaphor in clause `c` stands for, when the rule's subject
+/// may be one and the anaphor is where its subject would be; with where the text named it,
+/// when it did (not for a document's topic).
 pub fn subject(
     rules: &FactRules,
     doc: &Doc,
@@ -22,7 +23,7 @@ pub fn subject(
     words: &Words,
     trig: Span,
     rule: &ProseRule,
-) -> Option<Target> {
+) -> Option<(Target, Option<Span>)> {
     let cr = rules.coref.as_ref()?;
     let events = rule.subject.iter().any(|k| k == "event");
     if !events && !rule.subject.iter().any(|k| k == "institute") {
@@ -80,9 +81,22 @@ pub fn subject(
                     v.contains(head.as_str()) && proper.iter().all(|p| v.contains(p.as_str()))
                 })
             })
-            .and_then(|m| target(rules, m));
+            .and_then(|m| Some((target(rules, m)?, Some(span_of(m)))));
     }
     if let Some((a, said)) = find(&cr.anaphor) {
+        // "It grew out of the Taskforce, launched in April 2023": a participle right after
+        // another body's name is that body's, not the anaphor's.
+        if mentions.iter().any(|m| {
+            matches!(m.kind, MentionKind::Organization | MentionKind::Event)
+                && m.start >= a.end
+                && m.end <= trig.start
+                && doc
+                    .text
+                    .get(m.end..trig.start)
+                    .is_some_and(|t| t.chars().all(|c| c.is_whitespace() || ",;:".contains(c)))
+        }) {
+            return None;
+        }
         // "Japan launches its AI safety institute": a pronoun after a country in its own
         // clause is that country's, and the rule for countries reads it.
         if said.starts_with("it")
@@ -105,24 +119,26 @@ pub fn subject(
         // else was named in between ("... compared with 100 at the American institute.
         // The institute had 29 staff").
         if which == Some(false)
-            && let Some(t) = most_named_by(rules, doc, false, 2)
+            && let Some(t) = most_named_by(rules, doc, false, 2).or_else(|| headline(rules, doc))
         {
-            return Some(t);
+            return Some((t, None));
         }
-        return antecedent(rules, doc, &cr.anaphor, a, cr.lookback, which).or_else(|| {
-            if which == Some(true) {
-                // "the network" in a document that names the Network somewhere.
-                doc.mentions
-                    .iter()
-                    .find(|m| m.kind == MentionKind::Institute && is_network(rules, m))
-                    .and_then(|m| target(rules, m))
-            } else {
-                topic(rules, doc)
-            }
-        });
+        if let Some((t, at)) = antecedent(rules, doc, &cr.anaphor, a, cr.lookback, which) {
+            return Some((t, Some(at)));
+        }
+        return if which == Some(true) {
+            // "the network" in a document that names the Network somewhere.
+            doc.mentions
+                .iter()
+                .find(|m| m.kind == MentionKind::Institute && is_network(rules, m))
+                .and_then(|m| target(rules, m))
+        } else {
+            topic(rules, doc)
+        }
+        .map(|t| (t, None));
     }
     let sp = cr.speaker.as_ref()?;
-    find(sp).and_then(|_| topic(rules, doc))
+    find(sp).and_then(|_| topic(rules, doc)).map(|t| (t, None))
 }
 
 /// Whether a mention names a body of members (`collective` in the institutes' data): what
@@ -134,7 +150,8 @@ fn is_network(rules: &FactRules, m: &Mention) -> bool {
         .is_some_and(|i| i.collective)
 }
 
-/// The institute named last before `at`, within `lookback` bytes (the Network or not, when
+/// The institute named last before `at`, within `lookback` bytes, and where it is named
+/// (the Network or not, when
 /// `network` says). "The network", itself an anaphor, counts as naming the Network where
 /// the document names it.
 fn antecedent(
@@ -144,7 +161,7 @@ fn antecedent(
     at: Span,
     lookback: usize,
     network: Option<bool>,
-) -> Option<Target> {
+) -> Option<(Target, Span)> {
     let from = floor(doc.text, at.start.saturating_sub(lookback));
     let window = Span {
         start: from,
@@ -200,7 +217,8 @@ fn antecedent(
         }
         i -= 1;
     }
-    Some(named.swap_remove(i).1)
+    let (at, t) = named.swap_remove(i);
+    Some((t, at))
 }
 
 fn floor(s: &str, mut i: usize) -> usize {
@@ -303,4 +321,44 @@ pub fn collective(rules: &FactRules, doc: &Doc) -> Option<Target> {
                 .is_some_and(|i| i.collective)
         })
         .and_then(|m| target(rules, m))
+}
+
+/// The institute a document opens with (in its title or first lines), when it is also the
+/// one it names most, counting its country's name with it: "the institute" in a report
+/// headed "Korea AI Safety Institute" that names Korea throughout.
+fn headline(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    // Cached beside the topics under a key no topic uses (factor 0).
+    if let Some(t) = doc.cache.0.borrow().get(&(true, 0)) {
+        return t.clone();
+    }
+    let t = headline_uncached(rules, doc);
+    doc.cache.0.borrow_mut().insert((true, 0), t.clone());
+    t
+}
+
+fn headline_uncached(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    const OPENING: usize = 300;
+    let first = doc
+        .mentions
+        .iter()
+        .take_while(|m| m.start < OPENING)
+        .find(|m| {
+            matches!(m.kind, MentionKind::Institute | MentionKind::Country) && !is_network(rules, m)
+        })?;
+    let code = first.value.as_str()?;
+    let mut n: BTreeMap<&str, usize> = BTreeMap::new();
+    for m in doc.mentions {
+        if matches!(m.kind, MentionKind::Institute | MentionKind::Country)
+            && !is_network(rules, m)
+            && let Some(v) = m.value.as_str()
+        {
+            *n.entry(v).or_default() += 1;
+        }
+    }
+    let top = n.values().copied().max()?;
+    let ours = n.get(code).copied().unwrap_or(0);
+    let rivals = n.iter().filter(|(k, c)| **k != code && **c >= ours).count();
+    (ours == top && rivals == 0)
+        .then(|| target(rules, first))
+        .flatten()
 }

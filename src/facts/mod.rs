@@ -474,4 +474,33 @@ facts = ["JP established 2025"]
         assert_eq!(c[0].source.quote, "The JP AISI was established in 2024.");
         assert_eq!(c[0].subject, "institute:JP");
     }
+
+    #[test]
+    fn a_claim_through_an_anaphor_quotes_where_its_subject_was_named() {
+        let mut rules = FactRules::default();
+        rules
+            .add_file(
+                "facts/t.toml",
+                "[coreference]\nanaphor='\\b(?:its?|the\\s+institute)\\b'\n[[prose]]\nid='housed'\npredicate='housed_under'\nsubject=['institute']\nobject=['organization']\nsubject_coref=true\ntrigger='\\binside\\b'\nsubject_side='before'\nobject_side='after'\n",
+            )
+            .unwrap();
+        let (text, mentions) = markup::parse(
+            "The [Ruritanian AISI](institute:RU) opened in May. It sits inside the [Ministry of Digital Affairs](organization:Ministry of Digital Affairs).",
+        );
+        let doc = Doc {
+            name: "d.txt",
+            text: &text,
+            page_starts: &[0],
+            mentions: &mentions,
+            published: None,
+            cache: Default::default(),
+        };
+        let c = doc_claims(&rules, &doc);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].subject, "institute:RU");
+        assert_eq!(
+            c[0].source.quote,
+            "Ruritanian AISI opened in May. It sits inside the Ministry of Digital Affairs."
+        );
+    }
 }

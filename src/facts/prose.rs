@@ -194,6 +194,11 @@ fn prose_clause(
             )
             .into_iter()
             .filter(|o| !rule.object_collective || is_collective(rules, &o.target))
+            .filter(|o| {
+                rule.object_unit
+                    .as_deref()
+                    .is_none_or(|u| o.target.value.get("unit").and_then(Value::as_str) == Some(u))
+            })
             // "priority access to £1.5 billion of compute" is no budget.
             .filter(|o| {
                 rule.object_not_after.as_ref().is_none_or(|r| {
@@ -379,21 +384,25 @@ fn prose_clause(
         // "The institute sits within ISED", "Its director is ...": the subject is the
         // institute named last (or the document's own), the anaphor's span the source.
         let coref = if rule.subject_coref && !pairing {
-            coref::subject(rules, doc, c, &mentions, words, trig, rule).filter(|t| !excluded(t))
+            coref::subject(rules, doc, c, &mentions, words, trig, rule)
+                .filter(|(t, _)| !excluded(t))
         } else {
             None
         };
         if coref.is_none() && subjects.is_empty() && rule.subject_event.is_some() {
             fallback_subject = coref::collective(rules, doc);
         }
-        if let Some(t) = &coref {
+        let mut named_at: Option<Span> = None;
+        if let Some((t, at)) = &coref {
             if subjects.is_empty() {
                 fallback_subject = Some(t.clone());
+                named_at = *at;
             } else if rule.subjects == Pick::All
                 && subjects.iter().all(|s| s.target.value != t.value)
                 && objects.iter().all(|o| o.target.value != t.value)
             {
                 objects_implied_subject(&mut subjects, t.clone());
+                named_at = *at;
             }
         }
         // Only a full sentence that names no candidate at all refers back ("There are about
@@ -552,6 +561,14 @@ fn prose_clause(
         }
         if let Some(l) = listed {
             span.end = span.end.max(l.end);
+        }
+        // The quote reaches back to where the text named what an anaphor stands for, when
+        // that is near enough to quote ("The Ruritanian AISI opened in May. It sits ...").
+        if let Some(a) = named_at
+            && a.start < span.start
+            && span.end.saturating_sub(a.start) <= MAX_QUOTE
+        {
+            span.start = a.start;
         }
         if span.end - span.start > MAX_QUOTE {
             let mut lo = trig.start;

@@ -129,6 +129,8 @@ struct ProseSpec {
     #[serde(default)]
     object_collective: bool,
     #[serde(default)]
+    object_unit: Option<String>,
+    #[serde(default)]
     exclude_collective: bool,
     #[serde(default)]
     object_lookback: usize,
@@ -266,6 +268,8 @@ pub struct ProseRule {
     pub object_value: Option<String>,
     /// The object must be a body of members (`collective` in institutes.toml).
     pub object_collective: bool,
+    /// The object (a quantity) must count this unit (`staff`, not `members`).
+    pub object_unit: Option<String>,
     /// No body of members is a party of this rule.
     pub exclude_collective: bool,
     pub object_lookback: usize,
@@ -485,6 +489,7 @@ impl FactRules {
                 object: p.object,
                 object_value: p.object_value,
                 object_collective: p.object_collective,
+                object_unit: p.object_unit,
                 exclude_collective: p.exclude_collective,
                 object_lookback: p.object_lookback,
                 object_implied: p.object_implied,
