@@ -191,7 +191,12 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
 
 /// The relative normaliser. Groups: `rel` (the expression), `wday`, `season`, `unit`.
 pub fn relative(hit: &Hit) -> Option<Found> {
-    let rel = hit.get("rel")?.to_lowercase();
+    // Leading words a rule keeps in its prefix ("this", "the current") come first.
+    let rel = match hit.get("which") {
+        Some(w) => format!("{w} {}", hit.get("rel")?),
+        None => hit.get("rel")?.to_string(),
+    }
+    .to_lowercase();
     // "over the last year", "in the next month" are durations, not calendar dates.
     let prev = super::before(hit.text, hit.start, 24)
         .trim_end()
@@ -230,7 +235,7 @@ pub fn relative(hit: &Hit) -> Option<Found> {
             week: Some(offset_word(which)?),
             tense: Tense::Unknown,
         },
-        [which, "fiscal", "year"] | [which, "financial", "year"] => Relative::FiscalYear {
+        [.., which, "fiscal" | "financial", "year"] => Relative::FiscalYear {
             system: fiscal::system(hit.text, hit.start, hit.end),
             offset: offset_word(which)?,
         },

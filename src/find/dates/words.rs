@@ -54,6 +54,8 @@ pub fn spelled_year(hit: &Hit) -> Option<Found> {
         c * 100 + two_digits(hit.get("rest")?)?
     } else {
         hit.get("thousand")?;
+        // "two thousand" is a year only as "the year two thousand".
+        hit.get("theyear")?;
         let rest = match hit.get("rest2") {
             Some(r) => small_number(r).or_else(|| two_digits(r).map(|x| x as i64))? as i32,
             None => 0,
