@@ -225,6 +225,7 @@ pub fn relative(hit: &Hit) -> Option<Found> {
             _ => Relative::Weekend(t()),
         },
         ["the", "new", "year"] => Relative::Year(1),
+        ["the", "current" | "full", "year"] => Relative::Year(0),
         [w, w2] if weekday_num(w).is_some() && weekday_num(w2).is_some() => Relative::Weekdays {
             day: weekday_num(w)?,
             day2: weekday_num(w2)?,
