@@ -191,8 +191,8 @@ fn period_nearby(text: &str, start: usize, end: usize) -> Option<&'static str> {
     let annual = lower
         .split(|c: char| !c.is_alphabetic())
         .any(|w| matches!(w, "annual" | "yearly"));
-    // "annual budgets get mixed up: C$50 million is spread over five years", "an annual
-    // allocation above the €78 million it gets for the 2025/26 financial year": what
+    // "annual figures differ: C$30 million is spread over four years", "an annual
+    // allocation above the €40 million it gets for the 2026/27 financial year": what
     // follows the amount names its own period.
     let own_period = {
         let head: String = text[end..]
@@ -248,7 +248,7 @@ pub(crate) fn dollar_of_context(text: &str, start: usize) -> Option<&'static str
     if let Some((_, c)) = GOVERNMENTS.iter().find(|(k, _)| head.contains(k)) {
         return Some(c);
     }
-    // Just after an amount in a named dollar ("A$29.9 million, or almost $30 million"),
+    // Just after an amount in a named dollar ("A$14.6 million, or almost $15 million"),
     // a bare "$" restates it in the same dollar.
     let lo = super::dates::floor_char(text, start.saturating_sub(100));
     let before = &text[lo..start];
@@ -258,7 +258,7 @@ pub(crate) fn dollar_of_context(text: &str, start: usize) -> Option<&'static str
         .max();
     let before = cut.map_or(before, |i| &before[i + 1..]);
     let named = before.rfind('$').and_then(|i| {
-        // In brackets after it, a bare "$" is a conversion ("SG$50 million (about $36
+        // In brackets after it, a bare "$" is a conversion ("SG$12 million (about $9
         // million)"), which the annotation guide reads as US dollars.
         if before[i..].contains('(') {
             return None;
@@ -338,13 +338,13 @@ mod tests {
 
     #[test]
     fn bare_dollars_follow_the_government_or_a_named_dollar_just_before() {
-        let t = "Government of Canada\nBudget 2024 provides $50 million to the institute.";
+        let t = "Government of Canada\nBudget 2023 provides $40 million to the agency.";
         assert_eq!(dollar_of_context(t, t.find('$').unwrap()), Some("CAD"));
-        let t = "It put A$29.9 million, or almost $30 million, on it.";
+        let t = "It put A$14.6 million, or almost $15 million, on it.";
         assert_eq!(dollar_of_context(t, t.rfind('$').unwrap()), Some("AUD"));
-        let t = "It gave SG$50 million (about $36.4 million) to it.";
+        let t = "It gave SG$12 million (about $9 million) to it.";
         assert_eq!(dollar_of_context(t, t.rfind('$').unwrap()), None);
-        let t = "Australia's agency gives $1.42 million a year.";
+        let t = "Australia's agency gives $2.3 million a year.";
         assert_eq!(dollar_of_context(t, t.find('$').unwrap()), None);
         let t = "The lab raised $5 million.";
         assert_eq!(dollar_of_context(t, t.find('$').unwrap()), None);
@@ -352,13 +352,13 @@ mod tests {
 
     #[test]
     fn european_numbers_use_spaces_and_a_decimal_comma() {
-        assert_eq!(european_number("390 000"), Some(390000.0));
-        assert_eq!(european_number("2,5"), Some(2.5));
+        assert_eq!(european_number("450 000"), Some(450000.0));
+        assert_eq!(european_number("1,8"), Some(1.8));
     }
 
     #[test]
     fn an_amount_that_names_its_own_period_is_not_annual() {
-        let t = "annual budgets get mixed up: C$50 million is spread over five years.";
+        let t = "annual figures differ: C$30 million is spread over four years.";
         let a = t.find("C$").unwrap();
         assert_eq!(period_nearby(t, a, a + 12), None);
     }

@@ -176,10 +176,10 @@ mod tests {
 
     #[test]
     fn a_korean_unit_line_scales_by_a_hundred_million_won() {
-        let t = "(unit: KRW 100 million)\nCategory    Amount\nR&D         80\n";
+        let t = "(unit: KRW 100 million)\nItem        Amount\nResearch    35\n";
         let (ms, _) = find(t);
         assert_eq!(ms.len(), 1);
-        assert_eq!(ms[0].value["amount"], json!(8000000000i64));
+        assert_eq!(ms[0].value["amount"], json!(3500000000i64));
         assert_eq!(ms[0].value["currency"], "KRW");
     }
 
