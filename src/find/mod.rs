@@ -71,8 +71,14 @@ pub struct DocContext<'a> {
 /// All mentions of one document, sorted by (start, end, kind, rule), with stable ids.
 pub fn find(rules: &RuleSet, ctx: &DocContext) -> Vec<Mention> {
     let mut mentions = engine::find(&rules.patterns, ctx);
-    // Table cells scaled by their header, where no rule has read the number already.
-    for m in scaled_table::find(&ctx.text.text) {
+    // Table cells scaled by their header, where no rule has read the number already; the
+    // header's unit ("(unit: KRW 100 million)") is no amount.
+    let (cells, headers) = scaled_table::find(&ctx.text.text);
+    mentions.retain(|m| {
+        m.kind != crate::model::MentionKind::Money
+            || !headers.iter().any(|&(s, e)| s <= m.start && m.end <= e)
+    });
+    for m in cells {
         if !mentions.iter().any(|o| o.start < m.end && m.start < o.end) {
             mentions.push(m);
         }

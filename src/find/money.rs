@@ -21,7 +21,7 @@ pub fn currency(s: &str) -> Option<&'static str> {
         "£" | "gbp" | "pounds" | "pound" | "pounds sterling" | "sterling" => "GBP",
         "€" | "eur" | "euro" | "euros" => "EUR",
         "¥" | "jpy" | "yen" | "円" => "JPY",
-        "₩" | "krw" | "won" => "KRW",
+        "₩" | "krw" | "won" | "원" => "KRW",
         "cny" | "rmb" | "yuan" | "renminbi" | "cn¥" => "CNY",
         "₹" | "inr" | "rupees" | "rupee" | "rs" | "rs." => "INR",
         "chf" | "swiss francs" => "CHF",
@@ -34,6 +34,10 @@ fn magnitude(s: &str) -> Option<f64> {
         match s.trim().trim_end_matches('.').to_lowercase().as_str() {
             "" => 1.0,
             "k" | "thousand" => 1e3,
+            "만" => 1e4,
+            "천만" => 1e7,
+            "억" => 1e8,
+            "조" => 1e12,
             "lakh" => 1e5,
             "m" | "mn" | "mil" | "million" | "millions" => 1e6,
             "crore" => 1e7,
@@ -189,7 +193,20 @@ fn period_nearby(text: &str, start: usize, end: usize) -> Option<&'static str> {
     let annual = lower
         .split(|c: char| !c.is_alphabetic())
         .any(|w| matches!(w, "annual" | "yearly"));
-    annual.then_some("year")
+    // "annual figures differ: C$30 million is spread over four years", "an annual
+    // allocation above the €40 million it gets for the 2026/27 financial year": what
+    // follows the amount names its own period.
+    let own_period = {
+        let head: String = text[end..]
+            .chars()
+            .take(60)
+            .collect::<String>()
+            .to_lowercase();
+        head.contains(" over ") && head.contains("year")
+            || head.contains("financial year")
+            || head.contains("fiscal year")
+    };
+    (annual && !own_period).then_some("year")
 }
 
 fn is_bare_dollar(s: &str) -> bool {
@@ -233,7 +250,7 @@ pub(crate) fn dollar_of_context(text: &str, start: usize) -> Option<&'static str
     if let Some((_, c)) = GOVERNMENTS.iter().find(|(k, _)| head.contains(k)) {
         return Some(c);
     }
-    // Just after an amount in a named dollar ("A$29.9 million, or almost $30 million"),
+    // Just after an amount in a named dollar ("A$14.6 million, or almost $15 million"),
     // a bare "$" restates it in the same dollar.
     let lo = super::dates::floor_char(text, start.saturating_sub(100));
     let before = &text[lo..start];
@@ -243,6 +260,11 @@ pub(crate) fn dollar_of_context(text: &str, start: usize) -> Option<&'static str
         .max();
     let before = cut.map_or(before, |i| &before[i + 1..]);
     let named = before.rfind('$').and_then(|i| {
+        // In brackets after it, a bare "$" is a conversion ("SG$12 million (about $9
+        // million)"), which the annotation guide reads as US dollars.
+        if before[i..].contains('(') {
+            return None;
+        }
         let lead: String = before[..i]
             .chars()
             .rev()
@@ -318,11 +340,13 @@ mod tests {
 
     #[test]
     fn bare_dollars_follow_the_government_or_a_named_dollar_just_before() {
-        let t = "Government of Canada\nBudget 2024 provides $50 million to the institute.";
+        let t = "Government of Canada\nBudget 2023 provides $40 million to the agency.";
         assert_eq!(dollar_of_context(t, t.find('$').unwrap()), Some("CAD"));
-        let t = "It put A$29.9 million, or almost $30 million, on it.";
+        let t = "It put A$14.6 million, or almost $15 million, on it.";
         assert_eq!(dollar_of_context(t, t.rfind('$').unwrap()), Some("AUD"));
-        let t = "Australia's agency gives $1.42 million a year.";
+        let t = "It gave SG$12 million (about $9 million) to it.";
+        assert_eq!(dollar_of_context(t, t.rfind('$').unwrap()), None);
+        let t = "Australia's agency gives $2.3 million a year.";
         assert_eq!(dollar_of_context(t, t.find('$').unwrap()), None);
         let t = "The lab raised $5 million.";
         assert_eq!(dollar_of_context(t, t.find('$').unwrap()), None);
@@ -330,8 +354,15 @@ mod tests {
 
     #[test]
     fn european_numbers_use_spaces_and_a_decimal_comma() {
-        assert_eq!(european_number("390 000"), Some(390000.0));
-        assert_eq!(european_number("2,5"), Some(2.5));
+        assert_eq!(european_number("450 000"), Some(450000.0));
+        assert_eq!(european_number("1,8"), Some(1.8));
+    }
+
+    #[test]
+    fn an_amount_that_names_its_own_period_is_not_annual() {
+        let t = "annual figures differ: C$30 million is spread over four years.";
+        let a = t.find("C$").unwrap();
+        assert_eq!(period_nearby(t, a, a + 12), None);
     }
 
     #[test]

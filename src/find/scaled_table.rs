@@ -79,9 +79,11 @@ fn cells(line: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// Money mentions for the numeric cells under every scale header of `text`.
-pub fn find(text: &str) -> Vec<Mention> {
+/// Money mentions for the numeric cells under every scale header of `text`, and the spans
+/// of the headers (a unit, "KRW 100 million", is no amount of its own).
+pub fn find(text: &str) -> (Vec<Mention>, Vec<(usize, usize)>) {
     let mut out = Vec::new();
+    let mut headers = Vec::new();
     let mut offset = 0;
     let lines: Vec<(usize, &str)> = text
         .split('\n')
@@ -103,6 +105,9 @@ pub fn find(text: &str) -> Vec<Mention> {
         let (Some(mult), Some(mut cur)) = (mag.and_then(scale), cur.and_then(currency)) else {
             continue;
         };
+        if let Some(m) = caps.get(0) {
+            headers.push((at + m.start(), at + m.end()));
+        }
         if cur == "USD"
             && let Some(local) = dollar_of_context(text, *at)
         {
@@ -149,7 +154,7 @@ pub fn find(text: &str) -> Vec<Mention> {
             }
         }
     }
-    out
+    (out, headers)
 }
 
 #[cfg(test)]
@@ -159,7 +164,8 @@ mod tests {
     #[test]
     fn cells_under_a_scale_header_are_amounts() {
         let t = "Table 2\n(in thousands of dollars)\nItem          2024    2025\nStaff         1,200   1,500.5\n\nNext paragraph 30 of it.";
-        let ms = find(t);
+        let (ms, headers) = find(t);
+        assert_eq!(headers.len(), 1);
         let v: Vec<(&str, &Value)> = ms.iter().map(|m| (m.text.as_str(), &m.value)).collect();
         assert_eq!(v.len(), 2, "{v:?}");
         assert_eq!(v[0].0, "1,200");
@@ -170,15 +176,19 @@ mod tests {
 
     #[test]
     fn a_korean_unit_line_scales_by_a_hundred_million_won() {
-        let t = "(unit: KRW 100 million)\nCategory    Amount\nR&D         80\n";
-        let ms = find(t);
+        let t = "(unit: KRW 100 million)\nItem        Amount\nResearch    35\n";
+        let (ms, _) = find(t);
         assert_eq!(ms.len(), 1);
-        assert_eq!(ms[0].value["amount"], json!(8000000000i64));
+        assert_eq!(ms[0].value["amount"], json!(3500000000i64));
         assert_eq!(ms[0].value["currency"], "KRW");
     }
 
     #[test]
     fn prose_mentioning_millions_of_dollars_is_no_header() {
-        assert!(find("They spent millions of dollars on it.\nA  1\n").is_empty());
+        assert!(
+            find("They spent millions of dollars on it.\nA  1\n")
+                .0
+                .is_empty()
+        );
     }
 }

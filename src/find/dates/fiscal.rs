@@ -1,6 +1,6 @@
 //! Fiscal years by country: US federal October–September; UK, Japan, Canada and India
 //! April–March; Australia and New Zealand July–June. "FY24", "fiscal year 2025", "FY2024/25", "the 2025-26 financial year",
-//! "FY2020-FY2022", and Japan's era years in a fiscal context ("FY2024 (Reiwa 6)").
+//! "FY2020-FY2022", and Japan's era years in a fiscal context ("FY2022 (Reiwa 4)").
 
 use super::{Ymd, floor_char, interval, ready, year_of};
 use crate::find::engine::{Found, Hit};
@@ -95,9 +95,9 @@ fn second_year(y: i32, y2: &str) -> Option<i32> {
 }
 
 /// "2024-25", "2025/26" (groups `year`, `year2`): a fiscal year where the clause speaks
-/// of money or budgets ("£66m (2025-26)", "$50 million over five years, starting in
-/// 2024-25", "its annual estimates, starting with 2026-27"); elsewhere the plain span of
-/// the two years ("In 2022–23, more people ...").
+/// of money or budgets ("£40m (2026-27)", "$20 million over four years, starting in
+/// 2026-27", "its annual estimates, starting with 2027-28"); elsewhere the plain span of
+/// the two years ("In 2019–20, more people ...").
 pub fn year_pair(hit: &Hit) -> Option<Found> {
     let y = year_of(hit.get("year")?)?;
     let y2s = hit.get("year2")?;
@@ -150,8 +150,8 @@ fn budget_context(text: &str, start: usize, end: usize) -> bool {
     CUES.iter().any(|c| clause.contains(c))
 }
 
-/// Era years: "Reiwa 6" (2024), "Heisei 31" (2019). A fiscal year when a fiscal year
-/// names it just before ("FY2024 (Reiwa 6)") or a budget follows ("the Reiwa 7
+/// Era years: "Reiwa 4" (2022), "Heisei 31" (2019). A fiscal year when a fiscal year
+/// names it just before ("FY2022 (Reiwa 4)") or a budget follows ("the Reiwa 4
 /// supplementary budget"), else the calendar year.
 pub fn era_year(hit: &Hit) -> Option<Found> {
     let n: i32 = hit.get("n")?.parse().ok()?;
@@ -256,7 +256,7 @@ fn first_cue(hay: &str) -> Option<(usize, FiscalSystem)> {
 /// it, else a country named in the document's opening (a government's letterhead), else
 /// the US federal year ("$" alone, or nothing).
 pub fn system(text: &str, start: usize, end: usize) -> FiscalSystem {
-    // The country labelling its table row ("Japan AI Safety Institute | ¥8.8bn | FY2025").
+    // The country labelling its table row ("Japan's institute | ¥3.1bn | FY2022").
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line = &text[line_start..start];
     if let Some((label, _)) = line.split_once('\t')
@@ -306,8 +306,8 @@ mod tests {
 
     #[test]
     fn fiscal_year_of_australia_runs_july_to_june() {
-        let t = "COMMONWEALTH OF AUSTRALIA\nSenate\n\nWe will spend $10 million in 2025-26 on it.";
-        let s = t.find("2025-26").unwrap();
+        let t = "COMMONWEALTH OF AUSTRALIA\nSenate\n\nWe will spend $10 million in 2027-28 on it.";
+        let s = t.find("2027-28").unwrap();
         assert_eq!(system(t, s, s + 7), FiscalSystem::JulyToJune);
         assert_eq!(
             span(FiscalSystem::JulyToJune, 2025).unwrap(),
@@ -327,7 +327,7 @@ mod tests {
 
     #[test]
     fn fiscal_year_follows_its_table_row() {
-        let t = "Japan institute\t¥8.8bn\t(US$58m)\tFY2025 budget";
+        let t = "Japan institute\t¥3.1bn\t(US$21m)\tFY2022 budget";
         let s = t.find("FY").unwrap();
         assert_eq!(system(t, s, s + 6), FiscalSystem::AprilToMarch);
     }
@@ -352,8 +352,8 @@ mod tests {
         let t = "funding of £5m (2025-26) was agreed";
         let s = t.find("2025").unwrap();
         assert!(budget_context(t, s, s + 7));
-        let t = "In 2022–23, more people worked in the field.";
-        let s = t.find("2022").unwrap();
+        let t = "In 2019–20, more people worked in the field.";
+        let s = t.find("2019").unwrap();
         assert!(!budget_context(t, s, s + 9));
     }
 }

@@ -1,5 +1,5 @@
 //! All-numeric dates: `20/11/2024`, `11/20/2024`, `20.11.2024`, `10/15/98`, and day
-//! ranges before them (`20–21.11.2024`, `10–11/02/2025`). Dots are day-first (European).
+//! ranges before them (`14–15.03.2024`, `4–5/03/2025`). Dots are day-first (European).
 //! A slash date whose two orders are both valid and differ is read the way the document
 //! writes its other dates: the engine counts "20 November 2024" against "November 20,
 //! 2024" (and unambiguous numeric dates) and, on a tie, looks for the country the
@@ -10,7 +10,7 @@ use crate::find::engine::{Found, Hit};
 use serde_json::Value;
 
 /// A numeric date to be read by the document's convention: `a/b/y`, with `a0` the first
-/// day of a range ("10–11/02/2025").
+/// day of a range ("4–5/03/2025").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Ambiguous {
     pub a0: Option<u32>,
@@ -118,32 +118,32 @@ mod tests {
     fn numeric_dates_read_either_way_and_as_ranges() {
         let n = Ambiguous {
             a0: None,
-            a: 5,
-            b: 6,
-            y: 2026,
-        };
-        assert_eq!(read(n, Order::DayFirst).unwrap(), "2026-06-05");
-        assert_eq!(read(n, Order::MonthFirst).unwrap(), "2026-05-06");
-        let r = Ambiguous {
-            a0: Some(10),
-            a: 11,
-            b: 2,
+            a: 7,
+            b: 3,
             y: 2025,
         };
-        assert_eq!(read(r, Order::DayFirst).unwrap(), "2025-02-10/2025-02-11");
+        assert_eq!(read(n, Order::DayFirst).unwrap(), "2025-03-07");
+        assert_eq!(read(n, Order::MonthFirst).unwrap(), "2025-07-03");
+        let r = Ambiguous {
+            a0: Some(4),
+            a: 5,
+            b: 3,
+            y: 2025,
+        };
+        assert_eq!(read(r, Order::DayFirst).unwrap(), "2025-03-04/2025-03-05");
         assert_eq!(read(r, Order::MonthFirst), None);
     }
 
     #[test]
     fn a_country_named_early_gives_the_order() {
         assert_eq!(
-            order_from_country("Location: London, UK\nPosted 05/06/2026"),
+            order_from_country("Location: London, UK\nPosted 07/03/2025"),
             Some(Order::DayFirst)
         );
         assert_eq!(
             order_from_country("U.S. Department of Commerce"),
             Some(Order::MonthFirst)
         );
-        assert_eq!(order_from_country("Posted 05/06/2026"), None);
+        assert_eq!(order_from_country("Posted 07/03/2025"), None);
     }
 }

@@ -191,7 +191,12 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
 
 /// The relative normaliser. Groups: `rel` (the expression), `wday`, `season`, `unit`.
 pub fn relative(hit: &Hit) -> Option<Found> {
-    let rel = hit.get("rel")?.to_lowercase();
+    // Leading words a rule keeps in its prefix ("this", "the current") come first.
+    let rel = match hit.get("which") {
+        Some(w) => format!("{w} {}", hit.get("rel")?),
+        None => hit.get("rel")?.to_string(),
+    }
+    .to_lowercase();
     // "over the last year", "in the next month" are durations, not calendar dates.
     let prev = super::before(hit.text, hit.start, 24)
         .trim_end()
@@ -220,6 +225,7 @@ pub fn relative(hit: &Hit) -> Option<Found> {
             _ => Relative::Weekend(t()),
         },
         ["the", "new", "year"] => Relative::Year(1),
+        ["the", "current" | "full", "year"] => Relative::Year(0),
         [w, w2] if weekday_num(w).is_some() && weekday_num(w2).is_some() => Relative::Weekdays {
             day: weekday_num(w)?,
             day2: weekday_num(w2)?,
@@ -230,7 +236,7 @@ pub fn relative(hit: &Hit) -> Option<Found> {
             week: Some(offset_word(which)?),
             tense: Tense::Unknown,
         },
-        [which, "fiscal", "year"] | [which, "financial", "year"] => Relative::FiscalYear {
+        [.., which, "fiscal" | "financial", "year"] => Relative::FiscalYear {
             system: fiscal::system(hit.text, hit.start, hit.end),
             offset: offset_word(which)?,
         },
@@ -629,29 +635,29 @@ mod tests {
 
     #[test]
     fn seasons_quarters_weekends_and_fiscal_years() {
-        let r = Ymd::day(1999, 4, 10);
+        let r = Ymd::day(2021, 4, 10);
         let season = |season, offset| resolve_relative(Relative::Season { season, offset }, r);
-        assert_eq!(season(2, -1).unwrap(), "1998-09/1998-11");
-        assert_eq!(season(1, 0).unwrap(), "1999-06/1999-08");
-        assert_eq!(season(0, 1).unwrap(), "2000-03/2000-05");
-        assert_eq!(season(3, -1).unwrap(), "1998-12/1999-02");
+        assert_eq!(season(2, -1).unwrap(), "2020-09/2020-11");
+        assert_eq!(season(1, 0).unwrap(), "2021-06/2021-08");
+        assert_eq!(season(0, 1).unwrap(), "2022-03/2022-05");
+        assert_eq!(season(3, -1).unwrap(), "2020-12/2021-02");
         assert_eq!(
             resolve_relative(Relative::Quarter(-1), r).unwrap(),
-            "1999-01/1999-03"
+            "2021-01/2021-03"
         );
-        // 1999-04-10 is a Saturday: the weekend is this one.
+        // 2021-04-10 is a Saturday: the weekend is this one.
         assert_eq!(
             resolve_relative(Relative::Weekend(Tense::Past), r).unwrap(),
-            "1999-04-10/1999-04-11"
+            "2021-04-10/2021-04-11"
         );
-        let wed = Ymd::day(1999, 4, 14);
+        let wed = Ymd::day(2021, 4, 14);
         assert_eq!(
             resolve_relative(Relative::Weekend(Tense::Past), wed).unwrap(),
-            "1999-04-10/1999-04-11"
+            "2021-04-10/2021-04-11"
         );
         assert_eq!(
             resolve_relative(Relative::Weekend(Tense::Future), wed).unwrap(),
-            "1999-04-17/1999-04-18"
+            "2021-04-17/2021-04-18"
         );
         let fy = |system| {
             resolve_relative(
@@ -666,10 +672,10 @@ mod tests {
 
     #[test]
     fn anaphors_count_from_the_last_date_named() {
-        let q = (Ymd::month(1989, 7), Ymd::month(1989, 9));
+        let q = (Ymd::month(2019, 7), Ymd::month(2019, 9));
         assert_eq!(
             resolve_anaphor(Anaphor::YearEarlier, Some(q), None).unwrap(),
-            "1988-07/1988-09"
+            "2018-07/2018-09"
         );
         let d = Ymd::day(2024, 2, 29);
         assert_eq!(
@@ -681,8 +687,8 @@ mod tests {
             "2024-03-01"
         );
         assert_eq!(
-            resolve_anaphor(Anaphor::Week, None, Some(Ymd::day(2023, 11, 2))).unwrap(),
-            "2023-10-30/2023-11-05"
+            resolve_anaphor(Anaphor::Week, None, Some(Ymd::day(2022, 3, 9))).unwrap(),
+            "2022-03-07/2022-03-13"
         );
         assert_eq!(resolve_anaphor(Anaphor::Year, None, Some(d)), None);
     }
