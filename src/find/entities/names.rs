@@ -180,23 +180,27 @@ struct Tok {
 /// Splits the normalised text into words with what surrounds them.
 fn tokens(s: &str, from: usize, to: usize) -> Vec<Tok> {
     let mut out = Vec::with_capacity((to - from) / 6);
-    let bytes = &s.as_bytes()[from..to];
     let mut p_start = from;
     // Pieces between spaces, found with a plain byte loop (a space is ASCII, so every
     // piece starts and ends on a char boundary).
-    let pieces = bytes
-        .split(|&b| b == b' ')
-        .map(move |p| {
-            let at = p_start;
-            p_start += p.len() + 1;
-            at
-        })
-        .zip(bytes.split(|&b| b == b' ').map(<[u8]>::len));
-    for (p_start, len) in pieces {
-        let piece = &s[p_start..p_start + len];
-        if piece.is_empty() {
+    for p in s.as_bytes()[from..to].split(|&b| b == b' ') {
+        let start = p_start;
+        p_start += p.len() + 1;
+        if p.is_empty() {
             continue;
         }
+        // Most pieces are plain words: no punctuation around them.
+        if p.iter().all(u8::is_ascii_alphanumeric) {
+            out.push(Tok {
+                start,
+                end: start + p.len(),
+                lead: false,
+                trail: Trail::None,
+            });
+            continue;
+        }
+        let piece = &s[start..start + p.len()];
+        let p_start = start;
         if piece == "&" {
             out.push(Tok {
                 start: p_start,
@@ -921,7 +925,9 @@ impl<'a> Ctx<'a, '_> {
                 // "(c) 2024 ...": the piece "(c)" ends one byte after the letter.
                 "c" | "C" if t.lead && s[t.end..].starts_with(')') => self.copyright(t.end + 1),
                 _ => {
-                    if !n.list_first[w.as_bytes()[0] as usize] {
+                    if !n.list_first[w.as_bytes()[0] as usize]
+                        || !n.list_phrases.iter().any(|p| p[0] == w)
+                    {
                         continue;
                     }
                     let hit = n.list_phrases.iter().find(|p| {
