@@ -1,5 +1,6 @@
 //! Each fact's status from the facts of its subject and predicate, counting sources by work.
 
+use super::amounts::{Totals, reconcile_amounts};
 use super::relate::{Relation, docs_of, relate};
 use crate::model::{Fact, FactStatus};
 use crate::works::Works;
@@ -21,6 +22,7 @@ type Verdict = (FactStatus, Option<Vec<String>>, Option<Vec<String>>);
 /// between sources; a document that states both contradicts itself, which stays a
 /// conflict.
 fn judge_group(group: &mut [Fact], works: &Works) {
+    let totals = Totals::of(group);
     let one_work: Vec<Option<&str>> = group.iter().map(|f| single_work(f, works)).collect();
     let verdicts: Vec<Verdict> = group
         .iter()
@@ -34,7 +36,11 @@ fn judge_group(group: &mut [Fact], works: &Works) {
                 if j == i {
                     continue;
                 }
-                match relate(f, g) {
+                let relation = match relate(f, g) {
+                    Relation::Conflict => reconcile_amounts(group, &totals, i, j),
+                    r => r,
+                };
+                match relation {
                     Relation::Conflict
                         if one_work[i].is_some()
                             && one_work[i] == one_work[j]

@@ -21,6 +21,7 @@
 //! and `single` when by one. Ids hash subject, predicate and canonical object, so they do not
 //! depend on which documents were read or in which order.
 
+mod amounts;
 mod judge;
 mod keys;
 mod merge;

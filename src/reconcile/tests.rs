@@ -420,3 +420,68 @@ fn date_ranges_cover_their_precision() {
     );
     assert_eq!(date_range("soon"), None);
 }
+
+fn money(doc: &str, amount: u64, currency: &str) -> Claim {
+    claim(
+        doc,
+        "institute:CA",
+        "funding",
+        json!({"amount": amount, "currency": currency, "per": null}),
+    )
+}
+
+#[test]
+fn two_conversions_of_one_amount_agree_when_close_and_conflict_when_far() {
+    // Each report converts the same C$50 million at its own rate.
+    let f = facts(vec![
+        money("a", 36_500_000, "USD"),
+        money("a", 50_000_000, "CAD"),
+        money("b", 36_000_000, "USD"),
+        money("b", 50_000_000, "CAD"),
+    ]);
+    assert!(f.iter().all(|x| x.status == FactStatus::Agreed), "{f:?}");
+    // A tenth apart is not a rate: one of them is wrong.
+    let g = facts(vec![
+        money("a", 40_000_000, "USD"),
+        money("a", 50_000_000, "CAD"),
+        money("b", 36_000_000, "USD"),
+        money("b", 50_000_000, "CAD"),
+    ]);
+    assert_eq!(
+        g.iter()
+            .filter(|x| x.status == FactStatus::Conflict)
+            .count(),
+        2,
+        "{g:?}"
+    );
+}
+
+#[test]
+fn a_total_and_the_parts_its_document_gives_do_not_conflict() {
+    let f = facts(vec![
+        money("a", 100_000_000, "GBP"),
+        money("a", 60_000_000, "GBP"),
+        money("a", 40_000_000, "GBP"),
+    ]);
+    assert!(f.iter().all(|x| x.status == FactStatus::Single), "{f:?}");
+    // Amounts that do not add up to the larger one still conflict with it.
+    let g = facts(vec![
+        money("a", 100_000_000, "GBP"),
+        money("a", 60_000_000, "GBP"),
+        money("a", 30_000_000, "GBP"),
+    ]);
+    assert!(g.iter().all(|x| x.status == FactStatus::Conflict), "{g:?}");
+    // Parts from a document that does not state the total are not its parts.
+    let h = facts(vec![
+        money("a", 100_000_000, "GBP"),
+        money("b", 60_000_000, "GBP"),
+        money("b", 40_000_000, "GBP"),
+    ]);
+    assert_eq!(
+        h.iter()
+            .filter(|x| x.status == FactStatus::Conflict)
+            .count(),
+        3,
+        "{h:?}"
+    );
+}
