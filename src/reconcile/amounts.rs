@@ -14,13 +14,33 @@ const CONVERSION_SPREAD: f64 = 0.05;
 /// £700 million and £520 million).
 const SUM_SLACK: f64 = 0.02;
 
+/// How far apart one amount may be stated, rounded or not ("A$29.9 million, almost
+/// $30 million").
+const ROUNDING: f64 = 0.01;
+
+/// Words by which a sentence gives parts of the amount it states before them: "£12
+/// million, including £8 million for research", "consisting of", "of which".
+const PART_CUES: &[&str] = &[
+    "including",
+    "includes",
+    "consisting of",
+    "consists of",
+    "comprising",
+    "comprises",
+    "made up of",
+    "of which",
+    "broken down",
+    "split between",
+    "split into",
+];
+
 /// Parts of a total tried at most: a document lists a handful of components, and the
 /// subsets tried grow as two to this power.
 const MAX_PARTS: usize = 12;
 
 /// For each funding fact of a group, the facts that are its parts: amounts in its
-/// currency and period, smaller than it, stated by a document that states it, two or more
-/// of which sum to it. Found once per group, so that judging stays quadratic.
+/// currency and period, smaller than it, stated by a document that states it, that two or
+/// more of them sum to it or that its sentence gives after a part cue. Found once per group, so that judging stays quadratic.
 pub(super) struct Totals {
     parts: Vec<Vec<usize>>,
 }
@@ -51,13 +71,21 @@ pub(super) fn reconcile_amounts(group: &[Fact], totals: &Totals, i: usize, j: us
     if f.predicate != "funding" {
         return Relation::Conflict;
     }
-    if conversions_of_one_amount(group, f, g) {
+    if rounded(f, g) || conversions_of_one_amount(group, f, g) {
         return Relation::Compatible;
     }
     if (0..group.len()).any(|t| totals.within(i, t) && totals.within(j, t)) {
         return Relation::Unrelated;
     }
     Relation::Conflict
+}
+
+/// Whether two amounts in one currency are one amount, one of them rounded.
+fn rounded(f: &Fact, g: &Fact) -> bool {
+    match (amount(f), amount(g)) {
+        (Some(x), Some(y)) => currency(f) == currency(g) && (x - y).abs() <= ROUNDING * x.max(y),
+        _ => false,
+    }
 }
 
 fn amount(f: &Fact) -> Option<f64> {
@@ -87,8 +115,9 @@ fn conversions_of_one_amount(group: &[Fact], f: &Fact, g: &Fact) -> bool {
     })
 }
 
-/// The facts (by position) of which some two or more sum to `total`, among the smaller
-/// amounts in its currency and period that a document stating it states.
+/// The facts (by position) that are parts of `total`, among the smaller amounts in its
+/// currency and period that a document stating it states: given by its sentence after a
+/// part cue, or two or more of them summing to it.
 fn parts_of(group: &[Fact], total: &Fact) -> Vec<usize> {
     let Some(whole) = amount(total) else {
         return Vec::new();
@@ -104,7 +133,12 @@ fn parts_of(group: &[Fact], total: &Fact) -> Vec<usize> {
         .filter(|&(_, a)| a < whole)
         .take(MAX_PARTS)
         .collect();
-    let mut parts = Vec::new();
+    // A sentence that gives the total with a part cue gives its parts, all of them or not.
+    let mut parts: Vec<usize> = candidates
+        .iter()
+        .filter(|(k, _)| in_a_sentence_of_parts(&group[*k], total))
+        .map(|(k, _)| *k)
+        .collect();
     for mask in 1u32..1 << candidates.len() {
         if mask.count_ones() < 2 {
             continue;
@@ -124,4 +158,19 @@ fn parts_of(group: &[Fact], total: &Fact) -> Vec<usize> {
     parts.sort_unstable();
     parts.dedup();
     parts
+}
+
+/// Whether one source of `part` is a sentence that also states `total` and gives parts
+/// with a cue ("including").
+fn in_a_sentence_of_parts(part: &Fact, total: &Fact) -> bool {
+    part.sources.iter().any(|s| {
+        total
+            .sources
+            .iter()
+            .any(|t| t.doc == s.doc && t.start == s.start && t.end == s.end)
+            && {
+                let q = s.quote.to_lowercase();
+                PART_CUES.iter().any(|c| q.contains(c))
+            }
+    })
 }

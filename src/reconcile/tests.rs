@@ -485,3 +485,41 @@ fn a_total_and_the_parts_its_document_gives_do_not_conflict() {
         "{h:?}"
     );
 }
+
+#[test]
+fn a_part_the_sentence_of_its_total_gives_does_not_conflict_with_it() {
+    let in_sentence = |amount: u64, quote: &str| {
+        let mut c = money("a", amount, "KRW");
+        c.source.start = 10;
+        c.source.end = 90;
+        c.source.quote = quote.to_string();
+        c
+    };
+    let q = "will spend 9 billion won, including 5 billion won on research";
+    let f = facts(vec![
+        in_sentence(9_000_000_000, q),
+        in_sentence(5_000_000_000, q),
+    ]);
+    assert!(f.iter().all(|x| x.status == FactStatus::Single), "{f:?}");
+    // Without a cue, one sentence giving two amounts for one thing contradicts itself.
+    let q = "will spend 9 billion won, or 5 billion won by other counts";
+    let g = facts(vec![
+        in_sentence(9_000_000_000, q),
+        in_sentence(5_000_000_000, q),
+    ]);
+    assert!(g.iter().all(|x| x.status == FactStatus::Conflict), "{g:?}");
+}
+
+#[test]
+fn an_amount_and_its_rounding_agree() {
+    let f = facts(vec![
+        money("a", 29_900_000, "AUD"),
+        money("b", 30_000_000, "AUD"),
+    ]);
+    assert!(f.iter().all(|x| x.status == FactStatus::Agreed), "{f:?}");
+    let g = facts(vec![
+        money("a", 29_000_000, "AUD"),
+        money("b", 30_000_000, "AUD"),
+    ]);
+    assert!(g.iter().all(|x| x.status == FactStatus::Conflict), "{g:?}");
+}
