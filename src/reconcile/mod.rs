@@ -28,6 +28,7 @@ mod merge;
 mod names;
 mod ranges;
 mod relate;
+mod renames;
 
 use crate::model::{Claim, Entity, EntityNames, Fact};
 use crate::works::Works;
@@ -52,12 +53,15 @@ pub const MULTI_VALUED: &[&str] = &[
 /// document order); `works` says which documents are editions of one work.
 pub fn reconcile(
     names: &[&EntityNames],
-    claims: Vec<Claim>,
+    mut claims: Vec<Claim>,
     works: &Works,
 ) -> (Vec<Entity>, Vec<Fact>) {
+    let renamed = renames::renamed_ids(&claims);
+    renames::apply_to_claims(&mut claims, &renamed);
     // Entities and the grouping of claims into facts only read the claims: side by side.
     let (entities, groups) = rayon::join(|| entities(names, &claims), || group(&claims));
     let groups = fact_groups(groups);
+    let entities = renames::fold_entities(entities, &renamed);
     (entities, facts_of(claims, groups, works))
 }
 
