@@ -1,5 +1,6 @@
 //! Each fact's status from the facts of its subject and predicate, counting sources by work.
 
+use super::Places;
 use super::amounts::{Totals, reconcile_amounts};
 use super::relate::{Relation, docs_of, relate};
 use crate::model::{Fact, FactStatus};
@@ -7,9 +8,9 @@ use crate::works::Works;
 
 /// Sets each fact's status. Facts come sorted by subject and predicate, so each run of
 /// one subject and predicate is compared within itself.
-pub(super) fn judge(facts: &mut [Fact], works: &Works) {
+pub(super) fn judge(facts: &mut [Fact], works: &Works, places: &Places) {
     for group in facts.chunk_by_mut(|a, b| a.subject == b.subject && a.predicate == b.predicate) {
-        judge_group(group, works);
+        judge_group(group, works, places);
     }
 }
 
@@ -21,7 +22,7 @@ type Verdict = (FactStatus, Option<Vec<String>>, Option<Vec<String>>);
 /// editions, are a revision of that work (listed latest edition first), not a conflict
 /// between sources; a document that states both contradicts itself, which stays a
 /// conflict.
-fn judge_group(group: &mut [Fact], works: &Works) {
+fn judge_group(group: &mut [Fact], works: &Works, places: &Places) {
     let totals = Totals::of(group);
     let one_work: Vec<Option<&str>> = group.iter().map(|f| single_work(f, works)).collect();
     let verdicts: Vec<Verdict> = group
@@ -38,6 +39,7 @@ fn judge_group(group: &mut [Fact], works: &Works) {
                 }
                 let relation = match relate(f, g) {
                     Relation::Conflict => reconcile_amounts(group, &totals, i, j),
+                    Relation::Unrelated if same_place(f, g, places) => Relation::Compatible,
                     r => r,
                 };
                 match relation {
@@ -83,6 +85,15 @@ fn judge_group(group: &mut [Fact], works: &Works) {
         f.conflicts_with = c;
         f.revisions = r;
     }
+}
+
+/// Whether two event locations are one place at two precisions (a venue and its city).
+fn same_place(f: &Fact, g: &Fact, places: &Places) -> bool {
+    f.predicate == "event_location"
+        && match (f.object.as_str(), g.object.as_str()) {
+            (Some(a), Some(b)) => places.nested(a, b),
+            _ => false,
+        }
 }
 
 /// Whether one document states both facts.

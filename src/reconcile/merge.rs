@@ -1,5 +1,6 @@
 //! One fact from the claims of each group: sources gathered, object and qualifiers taken.
 
+use super::Places;
 use super::judge::judge;
 use super::keys::{FactKey, fact_groups, group, turned};
 use crate::model::{Claim, Fact, FactStatus, Source, stable_id};
@@ -12,7 +13,7 @@ use std::collections::BTreeMap;
 /// sorted by (subject, predicate, id).
 pub fn facts(claims: Vec<Claim>) -> Vec<Fact> {
     let groups = fact_groups(group(&claims));
-    facts_of(claims, groups, &Works::default())
+    facts_of(claims, groups, &Works::default(), &Places::default())
 }
 
 /// Facts from the claims and the claims (by position) of each fact, in fact key order.
@@ -20,6 +21,7 @@ pub(super) fn facts_of(
     mut claims: Vec<Claim>,
     groups: Vec<(FactKey, Vec<usize>)>,
     works: &Works,
+    places: &Places,
 ) -> Vec<Fact> {
     // Each fact gets its claims to take sources from; the claims stay where they are.
     let mut fact_of = vec![0; claims.len()];
@@ -44,7 +46,7 @@ pub(super) fn facts_of(
     // allocations: freeing them takes about as long as all the rest, so it is spread over
     // the pool's threads.
     claims.into_par_iter().with_min_len(1000).for_each(drop);
-    judge(&mut facts, works);
+    judge(&mut facts, works, places);
     facts.sort_by(|a, b| (&a.subject, &a.predicate, &a.id).cmp(&(&b.subject, &b.predicate, &b.id)));
     facts
 }

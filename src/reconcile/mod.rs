@@ -26,6 +26,7 @@ mod judge;
 mod keys;
 mod merge;
 mod names;
+mod places;
 mod ranges;
 mod relate;
 mod renames;
@@ -37,6 +38,7 @@ use merge::facts_of;
 
 pub use merge::facts;
 pub use names::{entities, entity_names, take_claim_names};
+pub use places::Places;
 pub use ranges::date_range;
 pub use relate::{Relation, relate};
 
@@ -50,11 +52,13 @@ pub const MULTI_VALUED: &[&str] = &[
 ];
 
 /// Entities and facts from the entity names and claims of all documents (names in
-/// document order); `works` says which documents are editions of one work.
+/// document order); `works` says which documents are editions of one work, `places` which
+/// places are inside others.
 pub fn reconcile(
     names: &[&EntityNames],
     mut claims: Vec<Claim>,
     works: &Works,
+    places: &Places,
 ) -> (Vec<Entity>, Vec<Fact>) {
     let renamed = renames::renamed_ids(&claims);
     renames::apply_to_claims(&mut claims, &renamed);
@@ -62,7 +66,7 @@ pub fn reconcile(
     let (entities, groups) = rayon::join(|| entities(names, &claims), || group(&claims));
     let groups = fact_groups(groups);
     let entities = renames::fold_entities(entities, &renamed);
-    (entities, facts_of(claims, groups, works))
+    (entities, facts_of(claims, groups, works, places))
 }
 
 #[cfg(test)]

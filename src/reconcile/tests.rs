@@ -310,7 +310,7 @@ fn works(docs: &[(&str, &str, &str)]) -> Works {
 
 fn judged(claims: Vec<Claim>, works: &Works) -> Vec<Fact> {
     let groups = fact_groups(group(&claims));
-    facts_of(claims, groups, works)
+    facts_of(claims, groups, works, &Places::default())
 }
 
 #[test]
@@ -522,4 +522,24 @@ fn an_amount_and_its_rounding_agree() {
         money("b", 30_000_000, "AUD"),
     ]);
     assert!(g.iter().all(|x| x.status == FactStatus::Conflict), "{g:?}");
+}
+
+#[test]
+fn a_venue_and_its_city_from_two_works_agree() {
+    let places = Places::new(BTreeMap::from([(
+        "Harbour Hall".to_string(),
+        "Port City".to_string(),
+    )]));
+    let at = |doc: &str, place: &str| claim(doc, "event:expo", "event_location", json!(place));
+    let claims = vec![
+        at("a", "Harbour Hall"),
+        at("b", "Port City"),
+        at("c", "Elsewhere"),
+    ];
+    let groups = fact_groups(group(&claims));
+    let f = facts_of(claims, groups, &Works::default(), &places);
+    assert_eq!(status_of(&f, "Harbour Hall").status, FactStatus::Agreed);
+    assert_eq!(status_of(&f, "Port City").status, FactStatus::Agreed);
+    // Another place is another fact, neither agreeing nor in conflict.
+    assert_eq!(status_of(&f, "Elsewhere").status, FactStatus::Single);
 }
