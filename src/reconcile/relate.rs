@@ -72,7 +72,14 @@ pub fn relate(a: &Fact, b: &Fact) -> Relation {
                     Relation::Unrelated
                 };
             }
+            // A rate ("£50 million a year") and a sum without one ("£100 million") measure
+            // different things: they agree when equal (the sum may be the year's), and
+            // otherwise nothing says how they relate.
+            let per = |f: &Fact| f.object.get("per").filter(|p| !p.is_null()).cloned();
+            let other_basis = per(a) != per(b);
             match (number_range(&a.object), number_range(&b.object)) {
+                (Some(x), Some(y)) if other_basis && x == y => Relation::Compatible,
+                _ if other_basis => Relation::Unrelated,
                 (Some(x), Some(y)) if contains(x, y) || contains(y, x) => Relation::Compatible,
                 (Some(_), Some(_)) => Relation::Conflict,
                 _ => Relation::Unrelated,

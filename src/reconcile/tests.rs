@@ -543,3 +543,27 @@ fn a_venue_and_its_city_from_two_works_agree() {
     // Another place is another fact, neither agreeing nor in conflict.
     assert_eq!(status_of(&f, "Elsewhere").status, FactStatus::Single);
 }
+
+#[test]
+fn a_yearly_amount_and_a_sum_without_a_rate_conflict_only_with_their_like() {
+    let yearly = |doc: &str, amount: u64| {
+        claim(
+            doc,
+            "institute:CA",
+            "funding",
+            json!({"amount": amount, "currency": "GBP", "per": "year"}),
+        )
+    };
+    // £60 million a year and a £100 million sum: different measures.
+    let f = facts(vec![
+        yearly("a", 60_000_000),
+        money("b", 100_000_000, "GBP"),
+    ]);
+    assert!(f.iter().all(|x| x.status == FactStatus::Single), "{f:?}");
+    // The same figure with and without "a year" may be one: they agree.
+    let g = facts(vec![yearly("a", 60_000_000), money("b", 60_000_000, "GBP")]);
+    assert!(g.iter().all(|x| x.status == FactStatus::Agreed), "{g:?}");
+    // Two yearly amounts still conflict.
+    let h = facts(vec![yearly("a", 60_000_000), yearly("b", 100_000_000)]);
+    assert!(h.iter().all(|x| x.status == FactStatus::Conflict), "{h:?}");
+}
