@@ -76,7 +76,8 @@ fn main() -> Result<()> {
     let t_build = t_build + t.elapsed().as_secs_f64();
     let names: Vec<_> = names.iter().collect();
     let t = Instant::now();
-    let (entities, facts) = reconcile::reconcile(&names, claims, &Default::default());
+    let (entities, facts) =
+        reconcile::reconcile(&names, claims, &Default::default(), &Default::default());
     let t_reconcile = t.elapsed().as_secs_f64();
     let data = aisi_tracker::model::Dataset {
         documents: std::sync::Arc::new(docs.into_iter().map(Into::into).collect()),

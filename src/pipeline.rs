@@ -299,7 +299,8 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
         builds.into_iter().map(|b| (b.claims, b.names)).unzip();
     let claims: Vec<Claim> = claims.into_iter().flatten().collect();
     let names: Vec<&EntityNames> = names.iter().collect();
-    let (entities, facts) = pool.install(|| reconcile::reconcile(&names, claims, &works));
+    let places = rules.entities.places();
+    let (entities, facts) = pool.install(|| reconcile::reconcile(&names, claims, &works, &places));
     let data = Dataset {
         documents,
         entities,

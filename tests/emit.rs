@@ -265,7 +265,8 @@ fn fixture() -> Dataset {
         .collect();
     let documents: Vec<_> = documents.into_iter().map(Into::into).collect();
     let works = aisi_tracker::works::of_documents(&documents, signatures.iter());
-    let (entities, facts) = reconcile::reconcile(&names, claims, &works);
+    let (entities, facts) =
+        reconcile::reconcile(&names, claims, &works, &reconcile::Places::default());
     Dataset {
         documents: std::sync::Arc::new(documents),
         entities,

@@ -80,6 +80,10 @@ struct EntrySpec {
     /// Must-not-match examples: no mention of this entry's value may come out.
     #[serde(default)]
     not: Vec<String>,
+    /// For a location: the location it is in (a venue's city), which names the same place
+    /// less precisely.
+    #[serde(default)]
+    within: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -266,6 +270,8 @@ pub struct Gazetteer {
     pub founding: Vec<String>,
     /// Codes that have an institute entry: the only ones a member list can name.
     pub institute_codes: Vec<String>,
+    /// Each location that is in another, with that one: a venue and its city.
+    pub within: std::collections::BTreeMap<String, String>,
 }
 
 pub fn parse_kind(s: &str) -> Option<MentionKind> {
@@ -411,6 +417,17 @@ impl Gazetteer {
         }
         g.targets = b.targets;
         g.names.compile();
+        for (place, outer) in &g.within {
+            let known = g
+                .entries
+                .iter()
+                .any(|e| e.kind == MentionKind::Location && e.value == *outer);
+            if !known || outer == place {
+                bail!(
+                    "entities: location {place:?} is within {outer:?}, which is not another location entry"
+                );
+            }
+        }
         Ok(g)
     }
 
@@ -466,6 +483,12 @@ impl Gazetteer {
             }
             if kind == MentionKind::Institute {
                 self.institute_codes.push(e.value.clone());
+            }
+            if let Some(outer) = &e.within {
+                if kind != MentionKind::Location {
+                    bail!("{}: only a location can be within another", here());
+                }
+                self.within.insert(e.value.clone(), outer.clone());
             }
             let idx = self.entries.len() as u32;
             self.entries.push(Entry {

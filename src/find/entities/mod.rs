@@ -36,6 +36,11 @@ impl EntityRules {
         EntityRules::from_files(&crate::rules::folder_files(dir)?)
     }
 
+    /// The places the location gazetteer says are inside others (a venue and its city).
+    pub fn places(&self) -> crate::reconcile::Places {
+        crate::reconcile::Places::new(self.g.within.clone())
+    }
+
     /// Compiles the rules of these files (see [`EntityRules::load`]).
     pub fn from_files(files: &[crate::rules::RuleFile]) -> Result<EntityRules> {
         Ok(EntityRules {
