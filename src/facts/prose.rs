@@ -206,6 +206,12 @@ fn prose_clause(
                     !r.is_match(&doc.text[from..o.m.start])
                 })
             })
+            .filter(|o| {
+                rule.object_not_before.as_ref().is_none_or(|r| {
+                    let to = floor_boundary(doc.text, (o.m.end + 80).min(doc.text.len()));
+                    !r.is_match(&doc.text[o.m.end..to])
+                })
+            })
             .collect(),
             rule.objects,
         );
