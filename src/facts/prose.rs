@@ -13,6 +13,12 @@ use super::{
 use crate::model::{Claim, Mention, MentionKind, slug};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+/// "The network", "the Network's": the word by which a sentence speaks of a body of members
+/// (as coreference reads it too).
+static NETWORK_WORD: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"(?i)\bnetwork\b").expect("valid pattern"));
 
 /// A candidate mention with its distance in words from the trigger.
 struct Cand<'m> {
@@ -516,6 +522,25 @@ fn prose_clause(
             }
         }
         if let Some(tpl) = &rule.subject_event {
+            // A sentence that names a body of members, or says "the network", tells of
+            // that body's meeting, whichever member it names first ("the members of the
+            // Network, A, B and C, met for the first time").
+            let network = mentions
+                .iter()
+                .filter(|m| m.kind == MentionKind::Institute)
+                .filter_map(|m| target(rules, m))
+                .find(|t| is_collective(rules, t))
+                .or_else(|| {
+                    NETWORK_WORD
+                        .is_match(sentence)
+                        .then(|| coref::collective(rules, doc))
+                        .flatten()
+                });
+            if let Some(n) = network {
+                for (sub, _) in &mut pairs {
+                    *sub = n.clone();
+                }
+            }
             // An event named by what it is of ("the Network held its first meeting"):
             // the event's name from the body's canonical name.
             for (sub, _) in &mut pairs {
