@@ -432,12 +432,18 @@ fn prose_clause(
                 start: from,
                 end: s.start,
             });
-            fallback_subject = before
+            let named: Vec<Target> = before
                 .iter()
                 .copied()
                 .rev()
                 .filter(|m| kind_matches(m, &rule.subject))
-                .find_map(|m| target(rules, m));
+                .filter_map(|m| target(rules, m))
+                .collect();
+            // In a document plainly about one institute, a passage that names it is about
+            // it, whatever other body it names last in passing.
+            let topic = coref::strong_topic(rules, doc)
+                .filter(|t| named.iter().any(|n| n.value == t.value));
+            fallback_subject = topic.or_else(|| named.into_iter().next());
         }
         let mut pairs: Vec<(Target, Target)> = Vec::new();
         if objects.is_empty() {
