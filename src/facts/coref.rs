@@ -241,6 +241,11 @@ pub fn topic(rules: &FactRules, doc: &Doc) -> Option<Target> {
     most_named(rules, doc, false)
 }
 
+/// The institute a document is plainly about: named more than twice as often as any other.
+pub fn strong_topic(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    most_named_by(rules, doc, false, 2)
+}
+
 fn most_named(rules: &FactRules, doc: &Doc, network: bool) -> Option<Target> {
     most_named_by(rules, doc, network, 1)
 }

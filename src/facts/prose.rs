@@ -13,6 +13,12 @@ use super::{
 use crate::model::{Claim, Mention, MentionKind, slug};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+/// "The network", "the Network's": the word by which a sentence speaks of a body of members
+/// (as coreference reads it too).
+static NETWORK_WORD: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"(?i)\bnetwork\b").expect("valid pattern"));
 
 /// A candidate mention with its distance in words from the trigger.
 struct Cand<'m> {
@@ -204,6 +210,12 @@ fn prose_clause(
                 rule.object_not_after.as_ref().is_none_or(|r| {
                     let from = floor_boundary(doc.text, o.m.start.saturating_sub(80));
                     !r.is_match(&doc.text[from..o.m.start])
+                })
+            })
+            .filter(|o| {
+                rule.object_not_before.as_ref().is_none_or(|r| {
+                    let to = floor_boundary(doc.text, (o.m.end + 80).min(doc.text.len()));
+                    !r.is_match(&doc.text[o.m.end..to])
                 })
             })
             .collect(),
@@ -420,12 +432,18 @@ fn prose_clause(
                 start: from,
                 end: s.start,
             });
-            fallback_subject = before
+            let named: Vec<Target> = before
                 .iter()
                 .copied()
                 .rev()
                 .filter(|m| kind_matches(m, &rule.subject))
-                .find_map(|m| target(rules, m));
+                .filter_map(|m| target(rules, m))
+                .collect();
+            // In a document plainly about one institute, a passage that names it is about
+            // it, whatever other body it names last in passing.
+            let topic = coref::strong_topic(rules, doc)
+                .filter(|t| named.iter().any(|n| n.value == t.value));
+            fallback_subject = topic.or_else(|| named.into_iter().next());
         }
         let mut pairs: Vec<(Target, Target)> = Vec::new();
         if objects.is_empty() {
@@ -510,6 +528,25 @@ fn prose_clause(
             }
         }
         if let Some(tpl) = &rule.subject_event {
+            // A sentence that names a body of members, or says "the network", tells of
+            // that body's meeting, whichever member it names first ("the members of the
+            // Network, A, B and C, met for the first time").
+            let network = mentions
+                .iter()
+                .filter(|m| m.kind == MentionKind::Institute)
+                .filter_map(|m| target(rules, m))
+                .find(|t| is_collective(rules, t))
+                .or_else(|| {
+                    NETWORK_WORD
+                        .is_match(sentence)
+                        .then(|| coref::collective(rules, doc))
+                        .flatten()
+                });
+            if let Some(n) = network {
+                for (sub, _) in &mut pairs {
+                    *sub = n.clone();
+                }
+            }
             // An event named by what it is of ("the Network held its first meeting"):
             // the event's name from the body's canonical name.
             for (sub, _) in &mut pairs {

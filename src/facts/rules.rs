@@ -174,6 +174,8 @@ struct ProseSpec {
     #[serde(default)]
     object_not_after: Option<String>,
     #[serde(default)]
+    object_not_before: Option<String>,
+    #[serde(default)]
     exclude_values: Vec<String>,
     #[serde(default)]
     clause_split: Option<String>,
@@ -296,6 +298,9 @@ pub struct ProseRule {
     /// The text just before a subject must not match this (`with the` makes it an object).
     pub subject_not_after: Option<Regex>,
     pub object_not_after: Option<Regex>,
+    /// The text just after an object must not match this ("¥1 trillion in AI" is a
+    /// country's spending; "the Department's Institute" names a body inside it).
+    pub object_not_before: Option<Regex>,
     /// Entity values (codes or names) never a party for this rule.
     pub exclude_values: Vec<String>,
     /// Where a sentence splits into clauses; subject, trigger and object share one.
@@ -440,6 +445,11 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "object_not_after", &format!("(?:{e})$")))
                 .transpose()?;
+            let object_not_before = p
+                .object_not_before
+                .as_deref()
+                .map(|e| regex(file, &p.id, "object_not_before", &format!("^(?:{e})")))
+                .transpose()?;
             let subject_not_after = p
                 .subject_not_after
                 .as_deref()
@@ -464,6 +474,7 @@ impl FactRules {
                 file: file.to_string(),
                 subject_not_after,
                 object_not_after,
+                object_not_before,
                 clause_split,
                 exclude_values: p.exclude_values.clone(),
                 trigger: regex(file, &p.id, "trigger", &p.trigger)?,
