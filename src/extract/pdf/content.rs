@@ -191,6 +191,7 @@ impl<'a, 'c> Interpreter<'a, 'c> {
             buf: Vec::with_capacity(CHUNK),
             pos: 0,
             eof: false,
+            relexed: 0,
         };
         let mut operands: Vec<Operand> = Vec::new();
         let mut arena: Vec<u8> = Vec::new();
@@ -549,6 +550,9 @@ struct Lexer {
     buf: Vec<u8>,
     pos: usize,
     eof: bool,
+    /// Bytes looked at again because a token ran past the buffer's end (what a long
+    /// token costs beyond its own length).
+    relexed: usize,
 }
 
 enum Lexed {
@@ -565,6 +569,11 @@ impl Lexer {
 
     /// Appends the next chunk (compacting what was consumed first).
     fn fill(&mut self, src: &mut ContentReader<'_>, budget: &mut Budget) {
+        self.fill_with(src, budget, CHUNK);
+    }
+
+    /// Appends `want` more bytes, or what is left.
+    fn fill_with(&mut self, src: &mut ContentReader<'_>, budget: &mut Budget, want: usize) {
         if self.eof {
             return;
         }
@@ -572,12 +581,16 @@ impl Lexer {
             self.buf.drain(..self.pos);
             self.pos = 0;
         }
-        let old = self.buf.len();
-        self.buf.resize(old + CHUNK, 0);
-        let n = src.read(&mut self.buf[old..], budget);
-        self.buf.truncate(old + n);
-        if n == 0 {
-            self.eof = true;
+        let target = self.buf.len() + want;
+        while self.buf.len() < target {
+            let old = self.buf.len();
+            self.buf.resize(target, 0);
+            let n = src.read(&mut self.buf[old..], budget);
+            self.buf.truncate(old + n);
+            if n == 0 {
+                self.eof = true;
+                break;
+            }
         }
     }
 
@@ -602,14 +615,19 @@ impl Lexer {
                 }
                 Lexed::Incomplete => {
                     arena.truncate(mark);
+                    self.relexed += self.buf.len() - self.pos;
                     if self.eof {
                         return None;
                     }
-                    if self.buf.len() - self.pos > MAX_TOKEN {
+                    let pending = self.buf.len() - self.pos;
+                    if pending > MAX_TOKEN {
                         // A token this long is not text; drop it and go on.
                         self.pos = self.buf.len();
                     }
-                    self.fill(src, budget);
+                    // At least as much again as the token holds so far: a token is lexed
+                    // anew after each fill, so growing by a fixed chunk would make a long
+                    // one (an unclosed string) quadratic.
+                    self.fill_with(src, budget, CHUNK.max(pending));
                 }
             }
             if self.pos >= self.buf.len() && self.eof {
@@ -877,6 +895,48 @@ mod tests {
         };
         assert_eq!(&arena[s as usize..e as usize], b"a(b) (c) A\n");
         assert!(matches!(t[1], Operand::Op(..)));
+    }
+
+    #[test]
+    fn a_string_longer_than_many_chunks_is_read_whole_in_linear_time() {
+        // Lexed anew after each fill: fills must grow with the token, or an unclosed
+        // string of megabytes costs minutes.
+        let data = [&b"("[..], &vec![b'a'; 40 * CHUNK], b") Tj BT"].concat();
+        let stream = Stream::new(Dictionary::new(), data);
+        let mut src = ContentReader::new(vec![&stream]);
+        let mut budget = Budget {
+            per_stream: 1 << 30,
+            doc_left: 1 << 30,
+            capped: false,
+        };
+        let mut lx = Lexer {
+            buf: Vec::new(),
+            pos: 0,
+            eof: false,
+            relexed: 0,
+        };
+        let mut arena = Vec::new();
+        let mut toks = Vec::new();
+        loop {
+            if lx.needs_fill() {
+                lx.fill(&mut src, &mut budget);
+            }
+            match lx.next(&mut src, &mut budget, &mut arena) {
+                Some(t) => toks.push(t),
+                None => break,
+            }
+        }
+        let Operand::Str(s, e) = toks[0] else {
+            panic!("{toks:?}")
+        };
+        assert_eq!(e - s, 40 * CHUNK as u32);
+        assert!(matches!(toks[1], Operand::Op(..)) && matches!(toks[2], Operand::Op(..)));
+        // Growing by one chunk at a time would look at some 20 times the string again.
+        assert!(
+            lx.relexed < 3 * 40 * CHUNK,
+            "{} bytes lexed again",
+            lx.relexed
+        );
     }
 
     #[test]
