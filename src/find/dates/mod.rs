@@ -18,8 +18,10 @@ pub use relative::{
 };
 pub use words::{century, decade_word, holiday, spelled_year};
 
+// Char-boundary helpers and bounded look-behind live with the other bounded look-around.
 use super::engine::{Found, Hit};
 use super::found;
+pub use super::lines::{before, ceil_char, floor_char};
 use serde_json::Value;
 
 /// A calendar point at year, month or day precision.
@@ -151,6 +153,22 @@ pub fn iso_week(y: i32, m: u32, d: u32) -> String {
     let week = (thursday - days_from_civil(ty, 1, 1)) / 7 + 1;
     format!("{ty:04}-W{week:02}")
 }
+
+/// Month names in full, lowercase, January first.
+pub const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
 
 pub fn month_num(s: &str) -> Option<u32> {
     let l = s.trim_end_matches('.').to_ascii_lowercase();
@@ -532,27 +550,6 @@ pub fn decade(hit: &Hit) -> Option<Found> {
         return None;
     }
     ready(format!("{y:04}/{:04}", y + 9), hit)
-}
-
-/// The (up to) `n` bytes of `text` before `at`, cut on a char boundary: the words just
-/// before a match, without touching the rest of a long document.
-pub fn before(text: &str, at: usize, n: usize) -> &str {
-    &text[floor_char(text, at.saturating_sub(n))..at]
-}
-
-/// The first char boundary at or after `i`.
-pub fn ceil_char(s: &str, mut i: usize) -> usize {
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i.min(s.len())
-}
-
-pub fn floor_char(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Values a year-less month or day with `year`.

@@ -367,22 +367,10 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
     pending(Pending::Anaphor(a), hit)
 }
 
+/// A month's full name ("may", not "mar"): what "last May" needs, where an abbreviation
+/// would be a word ("mar", "sept.").
 pub(super) fn is_month_word(w: &str) -> bool {
-    const M: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    M.contains(&w)
+    month_num(w).is_some_and(|m| super::MONTH_NAMES[m as usize - 1] == w)
 }
 
 fn offset_word(w: &str) -> Option<i64> {
