@@ -91,8 +91,13 @@ pub enum Anaphor {
     Quarter,
 }
 
-/// The tense of the sentence around `start..end`: future when a future marker ("will",
-/// "is to", "plans", "next") is in it, past when a past-tense verb is, else unknown.
+/// The tense of the sentence around `start..end`, read from the tense cue nearest the
+/// expression (the way HeidelTime takes the closest verb's tense): a future marker
+/// ("will", "is to", "plans", "set to", "would") makes it future, a past-tense verb past.
+/// The nearest cue decides because a sentence often holds both: in "the agency said
+/// Tuesday it will appeal", "said" owns "Tuesday" and "will" the appeal. "until",
+/// "as soon as", "as early as" and "this coming" right before the expression point ahead
+/// whatever the verb; "since" points back.
 pub fn tense(text: &str, start: usize, end: usize) -> Tense {
     let lo = super::floor_char(text, start.saturating_sub(100));
     let hi = super::floor_char(text, (end + 60).min(text.len()));
@@ -110,32 +115,62 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
         .min()
         .map_or(after, |i| &after[..i]);
     let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !(c.is_alphabetic() || c == '\''))
+        s.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '\u{2019}'))
             .filter(|w| !w.is_empty())
-            .map(|w| w.to_lowercase())
+            .map(|w| w.to_lowercase().replace('\u{2019}', "'"))
             .collect()
     };
     let (b, a) = (words(before), words(after));
-    let all: Vec<&String> = b.iter().chain(a.iter()).collect();
-    const FUTURE: [&str; 7] = [
+    let last2 = b
+        .len()
+        .checked_sub(2)
+        .map(|i| (b[i].as_str(), b[i + 1].as_str()));
+    match (last2, b.last().map(String::as_str)) {
+        (Some(("as", "soon" | "early")), _) | (Some(("this", "coming")), _) => {
+            return Tense::Future;
+        }
+        // "until Friday" looks ahead, except as a sentence's opening ("Until Friday, no
+        // one had heard of it").
+        (_, Some("until" | "till")) if b.len() > 1 => return Tense::Future,
+        (_, Some("coming")) => return Tense::Future,
+        (_, Some("since")) => return Tense::Past,
+        _ => {}
+    }
+    // The nearest cue before the expression and the nearest after it; the one before
+    // decides unless the one after is much closer (words after an expression are often
+    // participles that describe what follows: "by August, in markets untouched by").
+    let back = (0..b.len())
+        .rev()
+        .find_map(|i| cue(&b, i).map(|t| (b.len() - i, t)));
+    let ahead = (0..a.len()).find_map(|i| cue(&a, i).map(|t| (i + 1, t)));
+    match (back, ahead) {
+        (Some((db, t)), Some((da, u))) => {
+            if db <= 2 * da {
+                t
+            } else {
+                u
+            }
+        }
+        (Some((_, t)), None) | (None, Some((_, t))) => t,
+        (None, None) => Tense::Unknown,
+    }
+}
+
+/// The tense word `w[i]` marks, if it marks one.
+fn cue(w: &[String], i: usize) -> Option<Tense> {
+    const FUTURE: [&str; 8] = [
         "will",
         "shall",
         "won't",
+        "would",
         "upcoming",
         "scheduled",
         "forthcoming",
         "tomorrow",
     ];
-    let future = all
-        .iter()
-        .any(|w| FUTURE.contains(&w.as_str()) || w.ends_with("'ll"))
-        || all
-            .windows(2)
-            .any(|p| matches!(p[0].as_str(), "is" | "are" | "going") && p[1] == "to");
-    if future {
-        return Tense::Future;
-    }
-    const PAST: [&str; 26] = [
+    // Irregular past forms news copy uses most, and words that only a past-tense
+    // sentence holds.
+    const PAST: [&str; 50] = [
         "was",
         "were",
         "had",
@@ -162,31 +197,84 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
         "earlier",
         "sent",
         "paid",
+        "been",
+        "sought",
+        "brought",
+        "thought",
+        "bought",
+        "fought",
+        "found",
+        "kept",
+        "led",
+        "spoke",
+        "wrote",
+        "stood",
+        "struck",
+        "became",
+        "chose",
+        "drew",
+        "flew",
+        "grew",
+        "knew",
+        "heard",
+        "spent",
+        "built",
+        "sold",
+        "got",
     ];
-    let past = all.iter().any(|w| {
-        // Participles that look ahead or describe are no past tense ("expected to", "a
-        // planned office", "based in").
-        const NOT_PAST: [&str; 12] = [
-            "expected",
-            "scheduled",
-            "planned",
-            "proposed",
-            "intended",
-            "designed",
-            "based",
-            "related",
-            "needed",
-            "required",
-            "dedicated",
-            "limited",
-        ];
-        PAST.contains(&w.as_str())
-            || (w.len() > 4
-                && w.ends_with("ed")
-                && !w.ends_with("eed")
-                && !NOT_PAST.contains(&w.as_str()))
-    });
-    if past { Tense::Past } else { Tense::Unknown }
+    // Participles and adjectives in -ed that are no past tense ("a planned office",
+    // "based in", "the United States").
+    const NOT_PAST: [&str; 14] = [
+        "proposed",
+        "intended",
+        "designed",
+        "based",
+        "related",
+        "needed",
+        "required",
+        "dedicated",
+        "limited",
+        "united",
+        "hundred",
+        "interested",
+        "concerned",
+        "alleged",
+    ];
+    let word = w[i].as_str();
+    let next = w.get(i + 1).map(String::as_str);
+    if FUTURE.contains(&word)
+        || word.ends_with("'ll")
+        || (matches!(
+            word,
+            "is" | "are"
+                | "going"
+                | "set"
+                | "plan"
+                | "plans"
+                | "planned"
+                | "planning"
+                | "expected"
+                | "expects"
+                | "intends"
+                | "due"
+        ) && next == Some("to"))
+    {
+        return Some(Tense::Future);
+    }
+    // A participle after "be" is a passive whose tense its auxiliary gives ("will be
+    // named"): no cue of its own.
+    if i > 0 && matches!(w[i - 1].as_str(), "be" | "being") {
+        return None;
+    }
+    if PAST.contains(&word)
+        || (word.len() > 4
+            && word.ends_with("ed")
+            && !word.ends_with("eed")
+            && !NOT_PAST.contains(&word))
+    {
+        return Some(Tense::Past);
+    }
+    None
 }
 
 /// The relative normaliser. Groups: `rel` (the expression), `wday`, `season`, `unit`.
@@ -691,5 +779,23 @@ mod tests {
         assert_eq!(tense(t, s, s + 7), Tense::Past);
         let t = "Monday";
         assert_eq!(tense(t, 0, 6), Tense::Unknown);
+        // The nearest cue owns the expression, not any cue in the sentence.
+        let t = "The council confirmed the merger Friday and said it will vote again.";
+        let s = t.find("Friday").unwrap();
+        assert_eq!(tense(t, s, s + 6), Tense::Past);
+        let t = "Inspectors planned to visit the plant on Friday, the ministry said.";
+        let s = t.find("Friday").unwrap();
+        assert_eq!(tense(t, s, s + 6), Tense::Future);
+        // A passive after a modal takes the modal's tense.
+        let t = "A new chair will be appointed for the review in March.";
+        let s = t.find("March").unwrap();
+        assert_eq!(tense(t, s, s + 5), Tense::Future);
+        // "until" looks ahead, unless it opens the sentence.
+        let t = "The regulator delayed the ruling until Thursday.";
+        let s = t.find("Thursday").unwrap();
+        assert_eq!(tense(t, s, s + 8), Tense::Future);
+        let t = "Until Thursday, few had heard of the firm.";
+        let s = t.find("Thursday").unwrap();
+        assert_eq!(tense(t, s, s + 8), Tense::Past);
     }
 }
