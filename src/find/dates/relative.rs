@@ -100,11 +100,9 @@ pub enum Anaphor {
 /// whatever the verb; "since" points back.
 pub fn tense(text: &str, start: usize, end: usize) -> Tense {
     let lo = super::floor_char(text, start.saturating_sub(100));
-    let hi = super::floor_char(text, (end + 60).min(text.len()));
+    let hi = super::floor_char(text, (end + 100).min(text.len()));
     let before = &text[lo..start];
-    let before = before
-        .rfind(['.', '!', '?', '\n', ';'])
-        .map_or(before, |i| &before[i + 1..]);
+    let before = sentence_start(before).map_or(before, |i| &before[i + 1..]);
     let after = &text[end..hi.max(end)];
     // A full stop after an abbreviation ("Nov. 27") does not end the sentence; a full
     // stop followed by a space and a capital does, near enough.
@@ -121,19 +119,33 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
             .collect()
     };
     let (b, a) = (words(before), words(after));
-    let last2 = b
-        .len()
-        .checked_sub(2)
-        .map(|i| (b[i].as_str(), b[i + 1].as_str()));
-    match (last2, b.last().map(String::as_str)) {
-        (Some(("as", "soon" | "early")), _) | (Some(("this", "coming")), _) => {
-            return Tense::Future;
-        }
+    // A clock time before a weekday ("until 9 a.m. Tuesday") is part of the expression.
+    let lead = b
+        .iter()
+        .rposition(|w| {
+            !matches!(
+                w.as_str(),
+                "a" | "p" | "m" | "am" | "pm" | "est" | "edt" | "gmt"
+            )
+        })
+        .map_or(0, |i| i + 1);
+    let lead = &b[..lead];
+    let ends = |tail: &[&str]| {
+        lead.len() >= tail.len()
+            && lead[lead.len() - tail.len()..]
+                .iter()
+                .zip(tail)
+                .all(|(w, t)| w == t)
+    };
+    if ends(&["as", "soon", "as"]) || ends(&["as", "early", "as"]) || ends(&["this", "coming"]) {
+        return Tense::Future;
+    }
+    match lead.last().map(String::as_str) {
         // "until Friday" looks ahead, except as a sentence's opening ("Until Friday, no
         // one had heard of it").
-        (_, Some("until" | "till")) if b.len() > 1 => return Tense::Future,
-        (_, Some("coming")) => return Tense::Future,
-        (_, Some("since")) => return Tense::Past,
+        Some("until" | "till") if lead.len() > 1 => return Tense::Future,
+        Some("coming") => return Tense::Future,
+        Some("since") => return Tense::Past,
         _ => {}
     }
     // The nearest cue before the expression and the nearest after it; the one before
@@ -154,6 +166,24 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
         (Some((_, t)), None) | (None, Some((_, t))) => t,
         (None, None) => Tense::Unknown,
     }
+}
+
+/// Where the last sentence in `s` ends: a ".", "!", "?", ";" or line break, but not the
+/// full stop of an abbreviation ("a.m.", "Nov.", "U.S.").
+fn sentence_start(s: &str) -> Option<usize> {
+    s.char_indices().rev().find_map(|(i, c)| match c {
+        '!' | '?' | '\n' | ';' => Some(i),
+        '.' => {
+            let word = s[..i]
+                .rsplit(|c: char| !c.is_alphabetic())
+                .next()
+                .unwrap_or("");
+            let short = word.chars().count() <= 3
+                && (word.chars().count() == 1 || word.starts_with(char::is_uppercase));
+            (!short).then_some(i)
+        }
+        _ => None,
+    })
 }
 
 /// The tense word `w[i]` marks, if it marks one.
@@ -797,5 +827,15 @@ mod tests {
         let t = "Until Thursday, few had heard of the firm.";
         let s = t.find("Thursday").unwrap();
         assert_eq!(tense(t, s, s + 8), Tense::Past);
+        let t = "The board extended the offer until 5 p.m. Thursday.";
+        let s = t.find("Thursday").unwrap();
+        assert_eq!(tense(t, s, s + 8), Tense::Future);
+        let t = "Talks resumed, and a deal could come as soon as Thursday.";
+        let s = t.find("Thursday").unwrap();
+        assert_eq!(tense(t, s, s + 8), Tense::Future);
+        // "Nov." does not end the sentence that "said" begins.
+        let t = "The bank said on Nov. 3 that trading would resume.";
+        let s = t.find("Nov.").unwrap();
+        assert_eq!(tense(t, s, s + 7), Tense::Past);
     }
 }
