@@ -507,7 +507,12 @@ pub fn quarter(hit: &Hit) -> Option<Found> {
 /// "H1 2024", "the first half of 2024", "the second half of 2025".
 pub fn half(hit: &Hit) -> Option<Found> {
     let y = year_of(hit.get("year")?)?;
-    let h = ordinal(hit.get("half").or(hit.get("half_w"))?)?;
+    let w = hit.get("half").or(hit.get("half_w"))?.to_ascii_lowercase();
+    // "the last half", "the latter half" is the second of two.
+    let h = match w.as_str() {
+        "last" | "latter" => 2,
+        w => ordinal(w)?,
+    };
     let (a, b) = match h {
         1 => (1, 6),
         2 => (7, 12),

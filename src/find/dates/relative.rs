@@ -451,6 +451,9 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
         || rel.contains("year before")
         || rel.contains("previous year")
         || rel.contains("prior year")
+        // "last year's quarter", "the same period last year": the quarter reported, a
+        // year back.
+        || (rel.contains("last year") && (last == "quarter" || last == "period" || rel.ends_with("last year")))
     {
         Anaphor::YearEarlier
     } else if last == "quarter" || last == "period" {
