@@ -605,11 +605,14 @@ fn resolve(
                     && !gap.contains(". ")
                     && !gap.contains('\n')
             });
-            if let Some(&(_, _, y, _)) = in_sentence {
-                let after_reference = reference.is_some_and(|(r, _)| {
-                    (y, *month) > (r.y, r.m.unwrap_or(12)) && *tense != dates::Tense::Future
-                });
-                if !after_reference {
+            if let Some(&(_, _, y, lender_month)) = in_sentence {
+                // Nor when it puts a future-tense date before the date that lends the
+                // year ("invited in July 2019, they will join on March 12").
+                let wrong_side = match tense {
+                    dates::Tense::Future => lender_month.is_some_and(|lm| *month < lm),
+                    _ => reference.is_some_and(|(r, _)| (y, *month) > (r.y, r.m.unwrap_or(12))),
+                };
+                if !wrong_side {
                     return Some((dates::resolve_yearless(p, y)?, "context"));
                 }
             }

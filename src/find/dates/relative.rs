@@ -188,7 +188,11 @@ fn sentence_start(s: &str) -> Option<usize> {
 
 /// The tense word `w[i]` marks, if it marks one.
 fn cue(w: &[String], i: usize) -> Option<Tense> {
-    const FUTURE: [&str; 8] = [
+    // "payable Jan. 2", "effective Feb. 1": dividends and appointments are announced
+    // ahead.
+    const FUTURE: [&str; 10] = [
+        "payable",
+        "effective",
         "will",
         "shall",
         "won't",
