@@ -536,8 +536,31 @@ fn ordinal(s: &str) -> Option<u32> {
 /// Northern-hemisphere seasons: spring March–May, summer June–August, autumn/fall
 /// September–November, winter December–February (of the next year).
 pub fn season(hit: &Hit) -> Option<Found> {
-    let y = year_of(hit.get("year")?)?;
     let s = hit.get("season")?.to_ascii_lowercase();
+    let Some(y) = hit.get("year").and_then(year_of) else {
+        // "in the summer" takes its year like a year-less month: the latest one begun,
+        // unless the sentence looks ahead. (Winter spans two years: it needs one stated.)
+        let m = match s.as_str() {
+            "spring" => 3,
+            "summer" => 6,
+            "autumn" | "fall" => 9,
+            _ => return None,
+        };
+        return pending(
+            Pending::YearLess {
+                month: m,
+                day: None,
+                month2: Some(m + 2),
+                day2: None,
+                year_offset: None,
+                tense: match relative::tense(hit.text, hit.start, hit.end) {
+                    Tense::Future => Tense::Future,
+                    _ => Tense::Past,
+                },
+            },
+            hit,
+        );
+    };
     let (a, b) = match s.as_str() {
         "spring" => (Ymd::month(y, 3), Ymd::month(y, 5)),
         "summer" => (Ymd::month(y, 6), Ymd::month(y, 8)),

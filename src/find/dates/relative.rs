@@ -89,6 +89,9 @@ pub enum Anaphor {
     /// "the quarter", "the latest quarter": the last quarter named, else the last one
     /// ended before the reference date (the engine values it).
     Quarter,
+    /// "the 2023 quarter", "the 2023 period": the quarter last named, in that year; the
+    /// year itself when no quarter was named.
+    QuarterIn(i32),
 }
 
 /// The tense of the sentence around `start..end`, read from the tense cue nearest the
@@ -465,6 +468,9 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
         if hit.text[hit.end..].starts_with(" of") {
             return None;
         }
+        if let Some(y) = hit.get("year").and_then(|y| y.parse().ok()) {
+            return pending(Pending::Anaphor(Anaphor::QuarterIn(y)), hit);
+        }
         // "the latest quarter" is the last one ended, whatever was named before.
         if rel.contains("latest") || rel.contains("recent") || rel.contains("ended") {
             return pending(Pending::Relative(Relative::Quarter(-1)), hit);
@@ -705,6 +711,16 @@ pub fn resolve_anaphor(
             span(a, b)
         }
         Anaphor::Quarter => span(last?.0, last?.1),
+        Anaphor::QuarterIn(y) => match last {
+            Some((a, b))
+                if a.d.is_none()
+                    && a.y == b.y
+                    && matches!((a.m, b.m), (Some(x), Some(z)) if z == x + 2 && x % 3 == 1) =>
+            {
+                span(Ymd { y, ..a }, Ymd { y, ..b })
+            }
+            _ => Some(Ymd::year(y).iso()),
+        },
     }
 }
 
