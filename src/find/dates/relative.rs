@@ -78,10 +78,14 @@ pub enum Anaphor {
     YearEarlier,
     /// "the same day" (0), "the next day" (1), "the day before" (-1).
     Day(i64),
-    /// "that week", "the same week": the Monday–Sunday week of the last day named.
-    Week,
-    /// "that year", "later that year": the year of the last date.
-    Year,
+    /// "that week", "the same week" (0), "the following week" (1): the Monday–Sunday
+    /// week of the last day named, or that many weeks after it.
+    Week(i64),
+    /// "that year", "later that year" (0), "the following year" (1): the year of the last
+    /// date, or that many years after it.
+    Year(i64),
+    /// "the following month": the month after the last one named.
+    MonthAfter,
     /// "that September": the month in the year of the last date.
     Month(u32),
     /// "that summer".
@@ -485,9 +489,17 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
             Anaphor::Day(0)
         }
     } else if last == "week" {
-        Anaphor::Week
+        Anaphor::Week(if rel.contains("next") || rel.contains("following") {
+            1
+        } else if rel.contains("previous") {
+            -1
+        } else {
+            0
+        })
     } else if last == "year" {
-        Anaphor::Year
+        Anaphor::Year(i64::from(rel.contains("following")))
+    } else if last == "month" && rel.contains("following") {
+        Anaphor::MonthAfter
     } else if let Some(s) = season_num(last) {
         Anaphor::Season(s)
     } else if is_month_word(last) {
@@ -700,11 +712,23 @@ pub fn resolve_anaphor(
             let d = last_day?;
             Some(day_at(days_from_civil(d.y, d.m?, d.d?) + o).iso())
         }
-        Anaphor::Week => {
+        Anaphor::Week(o) => {
             let d = last_day?;
-            week_of(days_from_civil(d.y, d.m?, d.d?))
+            week_of(days_from_civil(d.y, d.m?, d.d?) + 7 * o)
         }
-        Anaphor::Year => Some(Ymd::year(last?.0.y).iso()),
+        Anaphor::Year(o) => Some(Ymd::year(last?.0.y + o as i32).iso()),
+        Anaphor::MonthAfter => {
+            let (_, b) = last?;
+            let m = b.m?;
+            Some(
+                if m == 12 {
+                    Ymd::month(b.y + 1, 1)
+                } else {
+                    Ymd::month(b.y, m + 1)
+                }
+                .iso(),
+            )
+        }
         Anaphor::Month(m) => Some(Ymd::month(last?.0.y, m).iso()),
         Anaphor::Season(s) => {
             let (a, b) = season_span(s, last?.0.y);
@@ -816,10 +840,24 @@ mod tests {
             "2024-03-01"
         );
         assert_eq!(
-            resolve_anaphor(Anaphor::Week, None, Some(Ymd::day(2022, 3, 9))).unwrap(),
+            resolve_anaphor(Anaphor::Week(0), None, Some(Ymd::day(2022, 3, 9))).unwrap(),
             "2022-03-07/2022-03-13"
         );
-        assert_eq!(resolve_anaphor(Anaphor::Year, None, Some(d)), None);
+        assert_eq!(resolve_anaphor(Anaphor::Year(0), None, Some(d)), None);
+        let march = Some((Ymd::month(2021, 3), Ymd::month(2021, 3)));
+        assert_eq!(
+            resolve_anaphor(Anaphor::Year(1), march, None).unwrap(),
+            "2022"
+        );
+        assert_eq!(
+            resolve_anaphor(Anaphor::MonthAfter, march, None).unwrap(),
+            "2021-04"
+        );
+        let dec = Some((Ymd::month(2021, 12), Ymd::month(2021, 12)));
+        assert_eq!(
+            resolve_anaphor(Anaphor::MonthAfter, dec, None).unwrap(),
+            "2022-01"
+        );
     }
 
     #[test]
