@@ -180,6 +180,8 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
 fn sentence_start(s: &str) -> Option<usize> {
     s.char_indices().rev().find_map(|(i, c)| match c {
         '!' | '?' | '\n' | ';' => Some(i),
+        // A full stop ends a sentence only before a space ("$18.9 million" goes on).
+        '.' if !s[i + 1..].starts_with(char::is_whitespace) && i + 1 < s.len() => None,
         '.' => {
             let word = s[..i]
                 .rsplit(|c: char| !c.is_alphabetic())
@@ -894,6 +896,10 @@ mod tests {
         let t = "Talks resumed, and a deal could come as soon as Thursday.";
         let s = t.find("Thursday").unwrap();
         assert_eq!(tense(t, s, s + 8), Tense::Future);
+        // Nor does the point of "$1.5 million".
+        let t = "Officials said $1.5 million would arrive by Friday.";
+        let s = t.find("Friday").unwrap();
+        assert_eq!(tense(t, s, s + 6), Tense::Future);
         // "Nov." does not end the sentence that "said" begins.
         let t = "The bank said on Nov. 3 that trading would resume.";
         let s = t.find("Nov.").unwrap();
