@@ -316,6 +316,19 @@ pub fn date(hit: &Hit) -> Option<Found> {
     let ranged = y2.is_some() || m2.is_some() || d2.is_some();
     if y1.is_none() && y2.is_none() {
         let month = m1.or(m2)?;
+        // A bare "March" that heads a name is the noun: "the March for Life", "a March of
+        // the Mothers".
+        if d1.is_none() && m2.is_none() && hit.get("month") == Some("March") {
+            let after = &hit.text[hit.end..];
+            let name = |w: &str| {
+                after
+                    .strip_prefix(w)
+                    .is_some_and(|r| r.trim_start_matches("the ").starts_with(char::is_uppercase))
+            };
+            if name(" for ") || name(" of ") {
+                return None;
+            }
+        }
         // Refuse now what no year can make a date ("26-02 March", "May 35"), so that it
         // does not take the place of a real date it overlaps.
         let probe = Pending::YearLess {

@@ -337,6 +337,10 @@ pub fn relative(hit: &Hit) -> Option<Found> {
     {
         return None;
     }
+    // "the world of tomorrow" is an era, not a day.
+    if rel.starts_with("tomorrow") && (prev.ends_with(" of") || prev == "of") {
+        return None;
+    }
     let rel = rel
         .replace(['-', '–', '\u{2019}'], " ")
         .split_whitespace()
