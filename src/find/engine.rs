@@ -445,8 +445,12 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
                 let quarter = a.d.is_none()
                     && a.y == b.y
                     && matches!((a.m, b.m), (Some(x), Some(y)) if y == x + 2 && x % 3 == 1);
-                // A quarter an anaphor computed ("a year earlier") is not the one reported.
-                if quarter && !matches!(c.found.pending, Some(Pending::Anaphor(_))) {
+                // A quarter an anaphor computed ("a year earlier") is not the one reported,
+                // nor is one not yet over ("a slowdown into the fourth quarter"): results
+                // are reported for a quarter that has ended.
+                let ended = reference
+                    .is_none_or(|(r, _)| (b.y, b.m.unwrap_or(12)) < (r.y, r.m.unwrap_or(13)));
+                if quarter && ended && !matches!(c.found.pending, Some(Pending::Anaphor(_))) {
                     last_quarter = Some((a, b));
                 }
                 if a.d.is_some() && b == a {
