@@ -361,11 +361,19 @@ pub fn relative(hit: &Hit) -> Option<Found> {
         },
         ["the", "new", "year"] => Relative::Year(1),
         ["the", "current" | "full", "year"] => Relative::Year(0),
-        [w, w2] if weekday_num(w).is_some() && weekday_num(w2).is_some() => Relative::Weekdays {
-            day: weekday_num(w)?,
-            day2: weekday_num(w2)?,
-            tense: t(),
-        },
+        [w, w2] if weekday_num(w).is_some() && weekday_num(w2).is_some() => {
+            let (day, day2) = (weekday_num(w)?, weekday_num(w2)?);
+            // "Wednesday and Thursday" are two days running; "Friday and Thursday",
+            // "Monday and Wednesday" are two days, each valued alone.
+            if hit.get("rel")?.contains(" and ") && day2 != day % 7 + 1 {
+                return None;
+            }
+            Relative::Weekdays {
+                day,
+                day2,
+                tense: t(),
+            }
+        }
         [w, "of", which, "week"] if weekday_num(w).is_some() => Relative::Weekday {
             day: weekday_num(w)?,
             week: Some(offset_word(which)?),
@@ -415,11 +423,20 @@ pub fn relative(hit: &Hit) -> Option<Found> {
                 _ => return None,
             }
         }
-        [w, ..] if weekday_num(w).is_some() => Relative::Weekday {
-            day: weekday_num(w)?,
-            week: None,
-            tense: t(),
-        },
+        [w, ..] if weekday_num(w).is_some() => {
+            // "due by Friday at noon each week" is a standing deadline, not a day.
+            let hi = super::floor_char(hit.text, (hit.end + 40).min(hit.text.len()));
+            let after = hit.text[hit.end..hi].to_ascii_lowercase();
+            let after = after.split(['.', ';', '\n']).next().unwrap_or("");
+            if after.contains("each week") || after.contains("every week") {
+                return None;
+            }
+            Relative::Weekday {
+                day: weekday_num(w)?,
+                week: None,
+                tense: t(),
+            }
+        }
         _ => return None,
     };
     pending(Pending::Relative(r), hit)
