@@ -519,6 +519,37 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
         } else {
             0
         })
+    } else if last == "year" && rel == "year" {
+        // A bare "the year" that counts on ("the year before", "the year ahead"), picks
+        // one out ("the year in which", "the year that") or is a fiscal year ending on a
+        // date ("the year ended June 30") is not the last date's.
+        let next_word = next
+            .split(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if matches!(
+            next_word.as_str(),
+            "before"
+                | "after"
+                | "ago"
+                | "earlier"
+                | "later"
+                | "ahead"
+                | "to"
+                | "in"
+                | "when"
+                | "that"
+                | "which"
+                | "of"
+                | "since"
+                | "prior"
+                | "ended"
+                | "ending"
+        ) {
+            return None;
+        }
+        Anaphor::Year(0)
     } else if last == "year" {
         Anaphor::Year(i64::from(rel.contains("following")))
     } else if last == "month" && rel.contains("following") {
