@@ -523,6 +523,10 @@ const PARAGRAPH_REACH: usize = 400;
 /// How far back (bytes) a year-less date takes the year of a date of its sentence.
 const SAME_SENTENCE_WINDOW: usize = 200;
 
+/// How far (bytes) the dates around a year-less one may lie for it to be read as a step
+/// of their chronicle.
+const CHRONICLE_REACH: usize = 1000;
+
 /// Values a pending date: a relative one against the reference date; a year-less one
 /// with the year of a date it is coordinated with ("April and September 2024"), else the
 /// year stated beside it ("August last year"), else of the last dated mention in its
@@ -618,6 +622,37 @@ fn resolve(
                 };
                 if !wrong_side {
                     return Some((dates::resolve_yearless(p, y)?, "context"));
+                }
+            }
+            // A chronicle: between two nearby dates stated to the month, a year-less date
+            // takes the one year that keeps the three in order ("on 24 April 2023 ... On
+            // 18 June ... on 7 September 2023").
+            let next_dated = dated
+                .get(after_at)
+                .filter(|d| d.3.is_some() && d.0 - c.end <= CHRONICLE_REACH);
+            let prev_dated = previous.filter(|d| d.3.is_some() && c.start - d.1 <= CHRONICLE_REACH);
+            // The two must follow each other within a year: a list of sources or a
+            // timeline read backwards is no chronicle.
+            let in_step = |a: &(usize, usize, i32, Option<u32>),
+                           b: &(usize, usize, i32, Option<u32>)| {
+                let at = |d: &(usize, usize, i32, Option<u32>)| d.2 * 12 + d.3.unwrap_or(1) as i32;
+                (0..=12).contains(&(at(b) - at(a)))
+            };
+            if let (Some(a), Some(b)) = (prev_dated, next_dated)
+                && in_step(a, b)
+            {
+                let fits =
+                    |y: i32| (a.2, a.3) <= (y, Some(*month)) && (y, Some(*month)) <= (b.2, b.3);
+                let mut years = vec![a.2, b.2];
+                years.dedup();
+                let fitting: Vec<i32> = years.into_iter().filter(|y| fits(*y)).collect();
+                if let [y] = fitting[..] {
+                    let after_reference = reference.is_some_and(|(r, _)| {
+                        (y, *month) > (r.y, r.m.unwrap_or(12)) && *tense != dates::Tense::Future
+                    });
+                    if !after_reference {
+                        return Some((dates::resolve_yearless(p, y)?, "context"));
+                    }
                 }
             }
             // Only a recent mention: a timeline pages earlier speaks of other years.
