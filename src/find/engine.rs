@@ -602,7 +602,10 @@ fn resolve(
             let previous = before_at.checked_sub(1).and_then(|i| dated.get(i));
             let in_sentence = previous.filter(|d| {
                 let gap = &text[d.1..c.start];
-                let adverbial = d.3.is_some() || {
+                // A year in brackets is a citation's ("Lee, K. (2024) Title, Source,
+                // 29 May"): the line is of that year.
+                let bracketed = text[..d.0].ends_with('(') && text[d.1..].starts_with(')');
+                let adverbial = d.3.is_some() || bracketed || {
                     let before = dates::before(text, d.0, 16).trim_end().to_lowercase();
                     ["in", "during", "since", "by"]
                         .iter()
