@@ -445,8 +445,12 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
                 let quarter = a.d.is_none()
                     && a.y == b.y
                     && matches!((a.m, b.m), (Some(x), Some(y)) if y == x + 2 && x % 3 == 1);
-                // A quarter an anaphor computed ("a year earlier") is not the one reported.
-                if quarter && !matches!(c.found.pending, Some(Pending::Anaphor(_))) {
+                // A quarter an anaphor computed ("a year earlier") is not the one reported,
+                // nor is one not yet over ("a slowdown into the fourth quarter"): results
+                // are reported for a quarter that has ended.
+                let ended = reference
+                    .is_none_or(|(r, _)| (b.y, b.m.unwrap_or(12)) < (r.y, r.m.unwrap_or(13)));
+                if quarter && ended && !matches!(c.found.pending, Some(Pending::Anaphor(_))) {
                     last_quarter = Some((a, b));
                 }
                 if a.d.is_some() && b == a {
@@ -518,6 +522,10 @@ const PARAGRAPH_REACH: usize = 400;
 
 /// How far back (bytes) a year-less date takes the year of a date of its sentence.
 const SAME_SENTENCE_WINDOW: usize = 200;
+
+/// How far (bytes) the dates around a year-less one may lie for it to be read as a step
+/// of their chronicle.
+const CHRONICLE_REACH: usize = 1000;
 
 /// Values a pending date: a relative one against the reference date; a year-less one
 /// with the year of a date it is coordinated with ("April and September 2024"), else the
@@ -594,7 +602,10 @@ fn resolve(
             let previous = before_at.checked_sub(1).and_then(|i| dated.get(i));
             let in_sentence = previous.filter(|d| {
                 let gap = &text[d.1..c.start];
-                let adverbial = d.3.is_some() || {
+                // A year in brackets is a citation's ("Lee, K. (2024) Title, Source,
+                // 29 May"): the line is of that year.
+                let bracketed = text[..d.0].ends_with('(') && text[d.1..].starts_with(')');
+                let adverbial = d.3.is_some() || bracketed || {
                     let before = dates::before(text, d.0, 16).trim_end().to_lowercase();
                     ["in", "during", "since", "by"]
                         .iter()
@@ -605,12 +616,46 @@ fn resolve(
                     && !gap.contains(". ")
                     && !gap.contains('\n')
             });
-            if let Some(&(_, _, y, _)) = in_sentence {
-                let after_reference = reference.is_some_and(|(r, _)| {
-                    (y, *month) > (r.y, r.m.unwrap_or(12)) && *tense != dates::Tense::Future
-                });
-                if !after_reference {
+            if let Some(&(_, _, y, lender_month)) = in_sentence {
+                // Nor when it puts a future-tense date before the date that lends the
+                // year ("invited in July 2019, they will join on March 12").
+                let wrong_side = match tense {
+                    dates::Tense::Future => lender_month.is_some_and(|lm| *month < lm),
+                    _ => reference.is_some_and(|(r, _)| (y, *month) > (r.y, r.m.unwrap_or(12))),
+                };
+                if !wrong_side {
                     return Some((dates::resolve_yearless(p, y)?, "context"));
+                }
+            }
+            // A chronicle: between two nearby dates stated to the month, a year-less date
+            // takes the one year that keeps the three in order ("on 24 April 2023 ... On
+            // 18 June ... on 7 September 2023").
+            let next_dated = dated
+                .get(after_at)
+                .filter(|d| d.3.is_some() && d.0 - c.end <= CHRONICLE_REACH);
+            let prev_dated = previous.filter(|d| d.3.is_some() && c.start - d.1 <= CHRONICLE_REACH);
+            // The two must follow each other within a year: a list of sources or a
+            // timeline read backwards is no chronicle.
+            let in_step = |a: &(usize, usize, i32, Option<u32>),
+                           b: &(usize, usize, i32, Option<u32>)| {
+                let at = |d: &(usize, usize, i32, Option<u32>)| d.2 * 12 + d.3.unwrap_or(1) as i32;
+                (0..=12).contains(&(at(b) - at(a)))
+            };
+            if let (Some(a), Some(b)) = (prev_dated, next_dated)
+                && in_step(a, b)
+            {
+                let fits =
+                    |y: i32| (a.2, a.3) <= (y, Some(*month)) && (y, Some(*month)) <= (b.2, b.3);
+                let mut years = vec![a.2, b.2];
+                years.dedup();
+                let fitting: Vec<i32> = years.into_iter().filter(|y| fits(*y)).collect();
+                if let [y] = fitting[..] {
+                    let after_reference = reference.is_some_and(|(r, _)| {
+                        (y, *month) > (r.y, r.m.unwrap_or(12)) && *tense != dates::Tense::Future
+                    });
+                    if !after_reference {
+                        return Some((dates::resolve_yearless(p, y)?, "context"));
+                    }
                 }
             }
             // Only a recent mention: a timeline pages earlier speaks of other years.

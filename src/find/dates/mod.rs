@@ -316,6 +316,19 @@ pub fn date(hit: &Hit) -> Option<Found> {
     let ranged = y2.is_some() || m2.is_some() || d2.is_some();
     if y1.is_none() && y2.is_none() {
         let month = m1.or(m2)?;
+        // A bare "March" that heads a name is the noun: "the March for Life", "a March of
+        // the Mothers".
+        if d1.is_none() && m2.is_none() && hit.get("month") == Some("March") {
+            let after = &hit.text[hit.end..];
+            let name = |w: &str| {
+                after
+                    .strip_prefix(w)
+                    .is_some_and(|r| r.trim_start_matches("the ").starts_with(char::is_uppercase))
+            };
+            if name(" for ") || name(" of ") {
+                return None;
+            }
+        }
         // Refuse now what no year can make a date ("26-02 March", "May 35"), so that it
         // does not take the place of a real date it overlaps.
         let probe = Pending::YearLess {
@@ -507,7 +520,12 @@ pub fn quarter(hit: &Hit) -> Option<Found> {
 /// "H1 2024", "the first half of 2024", "the second half of 2025".
 pub fn half(hit: &Hit) -> Option<Found> {
     let y = year_of(hit.get("year")?)?;
-    let h = ordinal(hit.get("half").or(hit.get("half_w"))?)?;
+    let w = hit.get("half").or(hit.get("half_w"))?.to_ascii_lowercase();
+    // "the last half", "the latter half" is the second of two.
+    let h = match w.as_str() {
+        "last" | "latter" => 2,
+        w => ordinal(w)?,
+    };
     let (a, b) = match h {
         1 => (1, 6),
         2 => (7, 12),
@@ -531,8 +549,31 @@ fn ordinal(s: &str) -> Option<u32> {
 /// Northern-hemisphere seasons: spring March–May, summer June–August, autumn/fall
 /// September–November, winter December–February (of the next year).
 pub fn season(hit: &Hit) -> Option<Found> {
-    let y = year_of(hit.get("year")?)?;
     let s = hit.get("season")?.to_ascii_lowercase();
+    let Some(y) = hit.get("year").and_then(year_of) else {
+        // "in the summer" takes its year like a year-less month: the latest one begun,
+        // unless the sentence looks ahead. (Winter spans two years: it needs one stated.)
+        let m = match s.as_str() {
+            "spring" => 3,
+            "summer" => 6,
+            "autumn" | "fall" => 9,
+            _ => return None,
+        };
+        return pending(
+            Pending::YearLess {
+                month: m,
+                day: None,
+                month2: Some(m + 2),
+                day2: None,
+                year_offset: None,
+                tense: match relative::tense(hit.text, hit.start, hit.end) {
+                    Tense::Future => Tense::Future,
+                    _ => Tense::Past,
+                },
+            },
+            hit,
+        );
+    };
     let (a, b) = match s.as_str() {
         "spring" => (Ymd::month(y, 3), Ymd::month(y, 5)),
         "summer" => (Ymd::month(y, 6), Ymd::month(y, 8)),

@@ -78,10 +78,14 @@ pub enum Anaphor {
     YearEarlier,
     /// "the same day" (0), "the next day" (1), "the day before" (-1).
     Day(i64),
-    /// "that week", "the same week": the Monday–Sunday week of the last day named.
-    Week,
-    /// "that year", "later that year": the year of the last date.
-    Year,
+    /// "that week", "the same week" (0), "the following week" (1): the Monday–Sunday
+    /// week of the last day named, or that many weeks after it.
+    Week(i64),
+    /// "that year", "later that year" (0), "the following year" (1): the year of the last
+    /// date, or that many years after it.
+    Year(i64),
+    /// "the following month": the month after the last one named.
+    MonthAfter,
     /// "that September": the month in the year of the last date.
     Month(u32),
     /// "that summer".
@@ -89,17 +93,23 @@ pub enum Anaphor {
     /// "the quarter", "the latest quarter": the last quarter named, else the last one
     /// ended before the reference date (the engine values it).
     Quarter,
+    /// "the 2023 quarter", "the 2023 period": the quarter last named, in that year; the
+    /// year itself when no quarter was named.
+    QuarterIn(i32),
 }
 
-/// The tense of the sentence around `start..end`: future when a future marker ("will",
-/// "is to", "plans", "next") is in it, past when a past-tense verb is, else unknown.
+/// The tense of the sentence around `start..end`, read from the tense cue nearest the
+/// expression (the way HeidelTime takes the closest verb's tense): a future marker
+/// ("will", "is to", "plans", "set to", "would") makes it future, a past-tense verb past.
+/// The nearest cue decides because a sentence often holds both: in "the agency said
+/// Tuesday it will appeal", "said" owns "Tuesday" and "will" the appeal. "until",
+/// "as soon as", "as early as" and "this coming" right before the expression point ahead
+/// whatever the verb; "since" points back.
 pub fn tense(text: &str, start: usize, end: usize) -> Tense {
     let lo = super::floor_char(text, start.saturating_sub(100));
-    let hi = super::floor_char(text, (end + 60).min(text.len()));
+    let hi = super::floor_char(text, (end + 100).min(text.len()));
     let before = &text[lo..start];
-    let before = before
-        .rfind(['.', '!', '?', '\n', ';'])
-        .map_or(before, |i| &before[i + 1..]);
+    let before = sentence_start(before).map_or(before, |i| &before[i + 1..]);
     let after = &text[end..hi.max(end)];
     // A full stop after an abbreviation ("Nov. 27") does not end the sentence; a full
     // stop followed by a space and a capital does, near enough.
@@ -110,32 +120,100 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
         .min()
         .map_or(after, |i| &after[..i]);
     let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !(c.is_alphabetic() || c == '\''))
+        s.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '\u{2019}'))
             .filter(|w| !w.is_empty())
-            .map(|w| w.to_lowercase())
+            .map(|w| w.to_lowercase().replace('\u{2019}', "'"))
             .collect()
     };
     let (b, a) = (words(before), words(after));
-    let all: Vec<&String> = b.iter().chain(a.iter()).collect();
-    const FUTURE: [&str; 7] = [
+    // A clock time before a weekday ("until 9 a.m. Tuesday") is part of the expression.
+    let lead = b
+        .iter()
+        .rposition(|w| {
+            !matches!(
+                w.as_str(),
+                "a" | "p" | "m" | "am" | "pm" | "est" | "edt" | "gmt"
+            )
+        })
+        .map_or(0, |i| i + 1);
+    let lead = &b[..lead];
+    let ends = |tail: &[&str]| {
+        lead.len() >= tail.len()
+            && lead[lead.len() - tail.len()..]
+                .iter()
+                .zip(tail)
+                .all(|(w, t)| w == t)
+    };
+    if ends(&["as", "soon", "as"]) || ends(&["as", "early", "as"]) || ends(&["this", "coming"]) {
+        return Tense::Future;
+    }
+    match lead.last().map(String::as_str) {
+        // "until Friday" looks ahead, except as a sentence's opening ("Until Friday, no
+        // one had heard of it").
+        Some("until" | "till") if lead.len() > 1 => return Tense::Future,
+        Some("coming") => return Tense::Future,
+        Some("since") => return Tense::Past,
+        _ => {}
+    }
+    // The nearest cue before the expression and the nearest after it; the one before
+    // decides unless the one after is much closer (words after an expression are often
+    // participles that describe what follows: "by August, in markets untouched by").
+    let back = (0..b.len())
+        .rev()
+        .find_map(|i| cue(&b, i).map(|t| (b.len() - i, t)));
+    let ahead = (0..a.len()).find_map(|i| cue(&a, i).map(|t| (i + 1, t)));
+    match (back, ahead) {
+        (Some((db, t)), Some((da, u))) => {
+            if db <= 2 * da {
+                t
+            } else {
+                u
+            }
+        }
+        (Some((_, t)), None) | (None, Some((_, t))) => t,
+        (None, None) => Tense::Unknown,
+    }
+}
+
+/// Where the last sentence in `s` ends: a ".", "!", "?", ";" or line break, but not the
+/// full stop of an abbreviation ("a.m.", "Nov.", "U.S.").
+fn sentence_start(s: &str) -> Option<usize> {
+    s.char_indices().rev().find_map(|(i, c)| match c {
+        '!' | '?' | '\n' | ';' => Some(i),
+        // A full stop ends a sentence only before a space ("$18.9 million" goes on).
+        '.' if !s[i + 1..].starts_with(char::is_whitespace) && i + 1 < s.len() => None,
+        '.' => {
+            let word = s[..i]
+                .rsplit(|c: char| !c.is_alphabetic())
+                .next()
+                .unwrap_or("");
+            let short = word.chars().count() <= 3
+                && (word.chars().count() == 1 || word.starts_with(char::is_uppercase));
+            (!short).then_some(i)
+        }
+        _ => None,
+    })
+}
+
+/// The tense word `w[i]` marks, if it marks one.
+fn cue(w: &[String], i: usize) -> Option<Tense> {
+    // "payable Jan. 2", "effective Feb. 1": dividends and appointments are announced
+    // ahead.
+    const FUTURE: [&str; 10] = [
+        "payable",
+        "effective",
         "will",
         "shall",
         "won't",
+        "would",
         "upcoming",
         "scheduled",
         "forthcoming",
         "tomorrow",
     ];
-    let future = all
-        .iter()
-        .any(|w| FUTURE.contains(&w.as_str()) || w.ends_with("'ll"))
-        || all
-            .windows(2)
-            .any(|p| matches!(p[0].as_str(), "is" | "are" | "going") && p[1] == "to");
-    if future {
-        return Tense::Future;
-    }
-    const PAST: [&str; 26] = [
+    // Irregular past forms news copy uses most, and words that only a past-tense
+    // sentence holds.
+    const PAST: [&str; 50] = [
         "was",
         "were",
         "had",
@@ -162,31 +240,84 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
         "earlier",
         "sent",
         "paid",
+        "been",
+        "sought",
+        "brought",
+        "thought",
+        "bought",
+        "fought",
+        "found",
+        "kept",
+        "led",
+        "spoke",
+        "wrote",
+        "stood",
+        "struck",
+        "became",
+        "chose",
+        "drew",
+        "flew",
+        "grew",
+        "knew",
+        "heard",
+        "spent",
+        "built",
+        "sold",
+        "got",
     ];
-    let past = all.iter().any(|w| {
-        // Participles that look ahead or describe are no past tense ("expected to", "a
-        // planned office", "based in").
-        const NOT_PAST: [&str; 12] = [
-            "expected",
-            "scheduled",
-            "planned",
-            "proposed",
-            "intended",
-            "designed",
-            "based",
-            "related",
-            "needed",
-            "required",
-            "dedicated",
-            "limited",
-        ];
-        PAST.contains(&w.as_str())
-            || (w.len() > 4
-                && w.ends_with("ed")
-                && !w.ends_with("eed")
-                && !NOT_PAST.contains(&w.as_str()))
-    });
-    if past { Tense::Past } else { Tense::Unknown }
+    // Participles and adjectives in -ed that are no past tense ("a planned office",
+    // "based in", "the United States").
+    const NOT_PAST: [&str; 14] = [
+        "proposed",
+        "intended",
+        "designed",
+        "based",
+        "related",
+        "needed",
+        "required",
+        "dedicated",
+        "limited",
+        "united",
+        "hundred",
+        "interested",
+        "concerned",
+        "alleged",
+    ];
+    let word = w[i].as_str();
+    let next = w.get(i + 1).map(String::as_str);
+    if FUTURE.contains(&word)
+        || word.ends_with("'ll")
+        || (matches!(
+            word,
+            "is" | "are"
+                | "going"
+                | "set"
+                | "plan"
+                | "plans"
+                | "planned"
+                | "planning"
+                | "expected"
+                | "expects"
+                | "intends"
+                | "due"
+        ) && next == Some("to"))
+    {
+        return Some(Tense::Future);
+    }
+    // A participle after "be" is a passive whose tense its auxiliary gives ("will be
+    // named"): no cue of its own.
+    if i > 0 && matches!(w[i - 1].as_str(), "be" | "being") {
+        return None;
+    }
+    if PAST.contains(&word)
+        || (word.len() > 4
+            && word.ends_with("ed")
+            && !word.ends_with("eed")
+            && !NOT_PAST.contains(&word))
+    {
+        return Some(Tense::Past);
+    }
+    None
 }
 
 /// The relative normaliser. Groups: `rel` (the expression), `wday`, `season`, `unit`.
@@ -204,6 +335,10 @@ pub fn relative(hit: &Hit) -> Option<Found> {
     if (rel.starts_with("last") || rel.starts_with("next") || rel.starts_with("past"))
         && (prev.ends_with(" the") || prev == "the")
     {
+        return None;
+    }
+    // "the world of tomorrow" is an era, not a day.
+    if rel.starts_with("tomorrow") && (prev.ends_with(" of") || prev == "of") {
         return None;
     }
     let rel = rel
@@ -226,11 +361,19 @@ pub fn relative(hit: &Hit) -> Option<Found> {
         },
         ["the", "new", "year"] => Relative::Year(1),
         ["the", "current" | "full", "year"] => Relative::Year(0),
-        [w, w2] if weekday_num(w).is_some() && weekday_num(w2).is_some() => Relative::Weekdays {
-            day: weekday_num(w)?,
-            day2: weekday_num(w2)?,
-            tense: t(),
-        },
+        [w, w2] if weekday_num(w).is_some() && weekday_num(w2).is_some() => {
+            let (day, day2) = (weekday_num(w)?, weekday_num(w2)?);
+            // "Wednesday and Thursday" are two days running; "Friday and Thursday",
+            // "Monday and Wednesday" are two days, each valued alone.
+            if hit.get("rel")?.contains(" and ") && day2 != day % 7 + 1 {
+                return None;
+            }
+            Relative::Weekdays {
+                day,
+                day2,
+                tense: t(),
+            }
+        }
         [w, "of", which, "week"] if weekday_num(w).is_some() => Relative::Weekday {
             day: weekday_num(w)?,
             week: Some(offset_word(which)?),
@@ -280,11 +423,20 @@ pub fn relative(hit: &Hit) -> Option<Found> {
                 _ => return None,
             }
         }
-        [w, ..] if weekday_num(w).is_some() => Relative::Weekday {
-            day: weekday_num(w)?,
-            week: None,
-            tense: t(),
-        },
+        [w, ..] if weekday_num(w).is_some() => {
+            // "due by Friday at noon each week" is a standing deadline, not a day.
+            let hi = super::floor_char(hit.text, (hit.end + 40).min(hit.text.len()));
+            let after = hit.text[hit.end..hi].to_ascii_lowercase();
+            let after = after.split(['.', ';', '\n']).next().unwrap_or("");
+            if after.contains("each week") || after.contains("every week") {
+                return None;
+            }
+            Relative::Weekday {
+                day: weekday_num(w)?,
+                week: None,
+                tense: t(),
+            }
+        }
         _ => return None,
     };
     pending(Pending::Relative(r), hit)
@@ -333,12 +485,18 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
         || rel.contains("year before")
         || rel.contains("previous year")
         || rel.contains("prior year")
+        // "last year's quarter", "the same period last year": the quarter reported, a
+        // year back.
+        || (rel.contains("last year") && (last == "quarter" || last == "period" || rel.ends_with("last year")))
     {
         Anaphor::YearEarlier
     } else if last == "quarter" || last == "period" {
         // "the quarter of the budget" is a share, not a period.
         if hit.text[hit.end..].starts_with(" of") {
             return None;
+        }
+        if let Some(y) = hit.get("year").and_then(|y| y.parse().ok()) {
+            return pending(Pending::Anaphor(Anaphor::QuarterIn(y)), hit);
         }
         // "the latest quarter" is the last one ended, whatever was named before.
         if rel.contains("latest") || rel.contains("recent") || rel.contains("ended") {
@@ -354,9 +512,48 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
             Anaphor::Day(0)
         }
     } else if last == "week" {
-        Anaphor::Week
+        Anaphor::Week(if rel.contains("next") || rel.contains("following") {
+            1
+        } else if rel.contains("previous") {
+            -1
+        } else {
+            0
+        })
+    } else if last == "year" && rel == "year" {
+        // A bare "the year" that counts on ("the year before", "the year ahead"), picks
+        // one out ("the year in which", "the year that") or is a fiscal year ending on a
+        // date ("the year ended June 30") is not the last date's.
+        let next_word = next
+            .split(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if matches!(
+            next_word.as_str(),
+            "before"
+                | "after"
+                | "ago"
+                | "earlier"
+                | "later"
+                | "ahead"
+                | "to"
+                | "in"
+                | "when"
+                | "that"
+                | "which"
+                | "of"
+                | "since"
+                | "prior"
+                | "ended"
+                | "ending"
+        ) {
+            return None;
+        }
+        Anaphor::Year(0)
     } else if last == "year" {
-        Anaphor::Year
+        Anaphor::Year(i64::from(rel.contains("following")))
+    } else if last == "month" && rel.contains("following") {
+        Anaphor::MonthAfter
     } else if let Some(s) = season_num(last) {
         Anaphor::Season(s)
     } else if is_month_word(last) {
@@ -569,17 +766,39 @@ pub fn resolve_anaphor(
             let d = last_day?;
             Some(day_at(days_from_civil(d.y, d.m?, d.d?) + o).iso())
         }
-        Anaphor::Week => {
+        Anaphor::Week(o) => {
             let d = last_day?;
-            week_of(days_from_civil(d.y, d.m?, d.d?))
+            week_of(days_from_civil(d.y, d.m?, d.d?) + 7 * o)
         }
-        Anaphor::Year => Some(Ymd::year(last?.0.y).iso()),
+        Anaphor::Year(o) => Some(Ymd::year(last?.0.y + o as i32).iso()),
+        Anaphor::MonthAfter => {
+            let (_, b) = last?;
+            let m = b.m?;
+            Some(
+                if m == 12 {
+                    Ymd::month(b.y + 1, 1)
+                } else {
+                    Ymd::month(b.y, m + 1)
+                }
+                .iso(),
+            )
+        }
         Anaphor::Month(m) => Some(Ymd::month(last?.0.y, m).iso()),
         Anaphor::Season(s) => {
             let (a, b) = season_span(s, last?.0.y);
             span(a, b)
         }
         Anaphor::Quarter => span(last?.0, last?.1),
+        Anaphor::QuarterIn(y) => match last {
+            Some((a, b))
+                if a.d.is_none()
+                    && a.y == b.y
+                    && matches!((a.m, b.m), (Some(x), Some(z)) if z == x + 2 && x % 3 == 1) =>
+            {
+                span(Ymd { y, ..a }, Ymd { y, ..b })
+            }
+            _ => Some(Ymd::year(y).iso()),
+        },
     }
 }
 
@@ -675,10 +894,24 @@ mod tests {
             "2024-03-01"
         );
         assert_eq!(
-            resolve_anaphor(Anaphor::Week, None, Some(Ymd::day(2022, 3, 9))).unwrap(),
+            resolve_anaphor(Anaphor::Week(0), None, Some(Ymd::day(2022, 3, 9))).unwrap(),
             "2022-03-07/2022-03-13"
         );
-        assert_eq!(resolve_anaphor(Anaphor::Year, None, Some(d)), None);
+        assert_eq!(resolve_anaphor(Anaphor::Year(0), None, Some(d)), None);
+        let march = Some((Ymd::month(2021, 3), Ymd::month(2021, 3)));
+        assert_eq!(
+            resolve_anaphor(Anaphor::Year(1), march, None).unwrap(),
+            "2022"
+        );
+        assert_eq!(
+            resolve_anaphor(Anaphor::MonthAfter, march, None).unwrap(),
+            "2021-04"
+        );
+        let dec = Some((Ymd::month(2021, 12), Ymd::month(2021, 12)));
+        assert_eq!(
+            resolve_anaphor(Anaphor::MonthAfter, dec, None).unwrap(),
+            "2022-01"
+        );
     }
 
     #[test]
@@ -691,5 +924,37 @@ mod tests {
         assert_eq!(tense(t, s, s + 7), Tense::Past);
         let t = "Monday";
         assert_eq!(tense(t, 0, 6), Tense::Unknown);
+        // The nearest cue owns the expression, not any cue in the sentence.
+        let t = "The council confirmed the merger Friday and said it will vote again.";
+        let s = t.find("Friday").unwrap();
+        assert_eq!(tense(t, s, s + 6), Tense::Past);
+        let t = "Inspectors planned to visit the plant on Friday, the ministry said.";
+        let s = t.find("Friday").unwrap();
+        assert_eq!(tense(t, s, s + 6), Tense::Future);
+        // A passive after a modal takes the modal's tense.
+        let t = "A new chair will be appointed for the review in March.";
+        let s = t.find("March").unwrap();
+        assert_eq!(tense(t, s, s + 5), Tense::Future);
+        // "until" looks ahead, unless it opens the sentence.
+        let t = "The regulator delayed the ruling until Thursday.";
+        let s = t.find("Thursday").unwrap();
+        assert_eq!(tense(t, s, s + 8), Tense::Future);
+        let t = "Until Thursday, few had heard of the firm.";
+        let s = t.find("Thursday").unwrap();
+        assert_eq!(tense(t, s, s + 8), Tense::Past);
+        let t = "The board extended the offer until 5 p.m. Thursday.";
+        let s = t.find("Thursday").unwrap();
+        assert_eq!(tense(t, s, s + 8), Tense::Future);
+        let t = "Talks resumed, and a deal could come as soon as Thursday.";
+        let s = t.find("Thursday").unwrap();
+        assert_eq!(tense(t, s, s + 8), Tense::Future);
+        // Nor does the point of "$1.5 million".
+        let t = "Officials said $1.5 million would arrive by Friday.";
+        let s = t.find("Friday").unwrap();
+        assert_eq!(tense(t, s, s + 6), Tense::Future);
+        // "Nov." does not end the sentence that "said" begins.
+        let t = "The bank said on Nov. 3 that trading would resume.";
+        let s = t.find("Nov.").unwrap();
+        assert_eq!(tense(t, s, s + 7), Tense::Past);
     }
 }
