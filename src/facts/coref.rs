@@ -372,10 +372,38 @@ fn most_named_uncached(
     network: bool,
     factor: usize,
 ) -> Option<Target> {
+    // A document that calls its own institute by a bare name ("the AI Safety Institute",
+    // "the Institute") is about its country's institute, whatever others it names in full
+    // in passing: the country it names most, and far more than any other, stands for it.
+    if !network && calls_its_own(rules, doc) {
+        return standing_out(rules, doc, MentionKind::Country, false, 2, 3);
+    }
     // A document that never names its institute may still be about one country's: the
     // country it names most, and far more than any other, stands for that institute.
     standing_out(rules, doc, MentionKind::Institute, network, factor, 2)
         .or_else(|| standing_out(rules, doc, MentionKind::Country, false, 2, 3))
+}
+
+/// Whether a document names an institute by its bare name (`own_name` in the coreference
+/// rules) at least three times outside any mention: it speaks of its own institute.
+fn calls_its_own(rules: &FactRules, doc: &Doc) -> bool {
+    let Some(re) = rules.coref.as_ref().and_then(|c| c.own_name.as_ref()) else {
+        return false;
+    };
+    let inside = |a: usize, b: usize| {
+        let from = doc.mentions.partition_point(|m| m.end <= a);
+        doc.mentions[..from.min(doc.mentions.len())]
+            .iter()
+            .rev()
+            .take(64)
+            .chain(doc.mentions[from..].iter().take_while(|m| m.start < b))
+            .any(|m| m.start < b && a < m.end)
+    };
+    re.find_iter(doc.text)
+        .filter(|m| !inside(m.start(), m.end()))
+        .take(3)
+        .count()
+        >= 3
 }
 
 /// The mention value of `kind` named most: at least `least` times and more than `factor`

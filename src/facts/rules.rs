@@ -53,6 +53,8 @@ struct CorefSpec {
     speaker: Option<String>,
     #[serde(default)]
     event_anaphor: Option<String>,
+    #[serde(default)]
+    own_name: Option<String>,
     #[serde(default = "default_coref_lookback")]
     lookback: usize,
 }
@@ -69,6 +71,9 @@ pub struct Coref {
     pub anaphor: Regex,
     pub speaker: Option<Regex>,
     pub event_anaphor: Option<Regex>,
+    /// How a document names its own institute without its country ("the AI Safety
+    /// Institute", "the Institute"): where it does so often, its country stands for it.
+    pub own_name: Option<Regex>,
     pub lookback: usize,
 }
 
@@ -578,6 +583,11 @@ impl FactRules {
                     .event_anaphor
                     .as_deref()
                     .map(|e| regex(file, "coreference", "event_anaphor", e))
+                    .transpose()?,
+                own_name: c
+                    .own_name
+                    .as_deref()
+                    .map(|e| regex(file, "coreference", "own_name", e))
                     .transpose()?,
                 lookback: c.lookback,
             });
