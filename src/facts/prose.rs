@@ -377,6 +377,7 @@ fn prose_clause(
             })
         })
         .filter(|c| objects.iter().all(|o| o.target.value != c.target.value) || objects.len() > 1)
+        .filter(|c| !rule.subject_collective || is_collective(rules, &c.target))
         .collect();
         // Two parties and no object ("the UK and Singapore AISIs announced a partnership").
         let pairing = rule.pair_subjects && objects.is_empty() && subjects.len() >= 2;
@@ -526,6 +527,9 @@ fn prose_clause(
                     }
                 }
             }
+        }
+        if rule.subject_collective {
+            pairs.retain(|(sub, _)| is_collective(rules, sub));
         }
         if let Some(tpl) = &rule.subject_event {
             // A sentence that names a body of members, or says "the network", tells of

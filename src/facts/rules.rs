@@ -134,6 +134,8 @@ struct ProseSpec {
     #[serde(default)]
     object_collective: bool,
     #[serde(default)]
+    subject_collective: bool,
+    #[serde(default)]
     object_unit: Option<String>,
     #[serde(default)]
     exclude_collective: bool,
@@ -275,6 +277,8 @@ pub struct ProseRule {
     pub object_value: Option<String>,
     /// The object must be a body of members (`collective` in institutes.toml).
     pub object_collective: bool,
+    /// The subject must be a body of members (a network starts when it first meets).
+    pub subject_collective: bool,
     /// The object (a quantity) must count this unit (`staff`, not `members`).
     pub object_unit: Option<String>,
     /// No body of members is a party of this rule.
@@ -505,6 +509,7 @@ impl FactRules {
                 object: p.object,
                 object_value: p.object_value,
                 object_collective: p.object_collective,
+                subject_collective: p.subject_collective,
                 object_unit: p.object_unit,
                 exclude_collective: p.exclude_collective,
                 object_lookback: p.object_lookback,
