@@ -209,7 +209,7 @@ pub fn doc_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
         let prev = i.checked_sub(1).map(|j| sentences[j]);
         // Table rows are the table rules' business; a sentence without mentions, under a
         // line without any (no dateline), gives nothing to any rule.
-        if doc.text[s.start..s.end].contains('\t')
+        if (doc.text[s.start..s.end].contains('\t') && !context::timeline_row(doc, *s))
             || (doc.within(*s).is_empty() && prev.is_none_or(|p| doc.within(p).is_empty()))
         {
             continue;
