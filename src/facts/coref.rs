@@ -235,6 +235,22 @@ fn antecedent(
     Some((t, at))
 }
 
+/// Where the paragraph holding `at` starts: after the last blank line before it.
+pub fn paragraph_start(text: &str, at: usize) -> usize {
+    let at = floor(text, at.min(text.len()));
+    let mut from = 0;
+    let mut k = at;
+    while let Some(i) = text[..k].rfind('\n') {
+        let prev = text[..i].rfind('\n').map_or(0, |j| j + 1);
+        if text[prev..i].trim().is_empty() {
+            from = i + 1;
+            break;
+        }
+        k = i;
+    }
+    from
+}
+
 /// The heading of the section that `at` lies in: the nearest line before it, within
 /// `lookback` bytes, that stands alone as a heading — short (at most eight words), no tab,
 /// no list bullet, no sentence punctuation at its end, after a blank line (or the start of
@@ -276,7 +292,7 @@ pub fn section_heading(text: &str, at: usize, lookback: usize) -> Option<Span> {
 /// its heading names, else the one its text before `at` names at least twice and more than
 /// twice as often as any other (countries counted for their institutes). The Network is
 /// never a section's "institute".
-fn section_topic(
+pub fn section_topic(
     rules: &FactRules,
     doc: &Doc,
     at: usize,

@@ -433,18 +433,35 @@ fn prose_clause(
                 start: from,
                 end: s.start,
             });
-            let named: Vec<Target> = before
+            let named: Vec<(usize, Target)> = before
                 .iter()
                 .copied()
                 .rev()
                 .filter(|m| kind_matches(m, &rule.subject))
-                .filter_map(|m| target(rules, m))
+                .filter_map(|m| Some((m.start, target(rules, m)?)))
+                .filter(|(_, t)| !excluded(t))
                 .collect();
+            // A section headed by one institute is about it.
+            let section = coref::section_topic(rules, doc, s.start, rule.subject_lookback)
+                .map(|(t, _)| t)
+                .filter(|t| !excluded(t));
             // In a document plainly about one institute, a passage that names it is about
             // it, whatever other body it names last in passing.
-            let topic = coref::strong_topic(rules, doc)
-                .filter(|t| named.iter().any(|n| n.value == t.value));
-            fallback_subject = topic.or_else(|| named.into_iter().next());
+            let strong = coref::strong_topic(rules, doc)
+                .filter(|t| named.iter().any(|(_, n)| n.value == t.value));
+            // The institute named last in this paragraph; one named in an earlier paragraph
+            // gives way to the document's topic.
+            let para = coref::paragraph_start(doc.text, s.start);
+            let in_para = named
+                .iter()
+                .find(|(at, _)| *at >= para)
+                .map(|(_, t)| t.clone());
+            let topic = coref::topic(rules, doc).filter(|t| !excluded(t));
+            fallback_subject = section
+                .or(strong)
+                .or(in_para)
+                .or(topic)
+                .or_else(|| named.into_iter().next().map(|(_, t)| t));
         }
         let mut pairs: Vec<(Target, Target)> = Vec::new();
         if objects.is_empty() {
