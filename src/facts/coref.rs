@@ -133,7 +133,9 @@ pub fn subject(
         // else was named in between ("... compared with 100 at the American institute.
         // The institute had 29 staff").
         if which == Some(false)
-            && let Some(t) = most_named_by(rules, doc, false, 2).or_else(|| headline(rules, doc))
+            && let Some(t) = most_named_by(rules, doc, false, 2)
+                .or_else(|| headline(rules, doc))
+                .or_else(|| title_institute(rules, doc))
         {
             return Some((t, None));
         }
@@ -480,6 +482,26 @@ fn headline(rules: &FactRules, doc: &Doc) -> Option<Target> {
     let t = headline_uncached(rules, doc);
     doc.cache.0.borrow_mut().insert((true, 0), t.clone());
     t
+}
+
+/// The institute a document is about: its topic, else the institute it opens with and
+/// names most, else the one its title names.
+pub fn document_institute(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    topic(rules, doc)
+        .or_else(|| headline(rules, doc))
+        .or_else(|| title_institute(rules, doc))
+}
+
+/// The institute a document's title names (its first institute mention, in the opening
+/// 300 bytes): "the institute" in a report headed "Korea's AI Safety Institute: budget and
+/// staffing" is Korea's, though the report compares it with others named more often.
+fn title_institute(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    const OPENING: usize = 300;
+    doc.mentions
+        .iter()
+        .take_while(|m| m.start < OPENING)
+        .find(|m| m.kind == MentionKind::Institute && !is_network(rules, m))
+        .and_then(|m| target(rules, m))
 }
 
 fn headline_uncached(rules: &FactRules, doc: &Doc) -> Option<Target> {

@@ -442,7 +442,8 @@ fn prose_clause(
                 .filter(|(_, t)| !excluded(t))
                 .collect();
             // A section headed by one institute is about it.
-            let section = coref::section_topic(rules, doc, s.start, rule.subject_lookback)
+            // (From the trigger: a heading may open the sentence's own segment.)
+            let section = coref::section_topic(rules, doc, trig.start, rule.subject_lookback)
                 .map(|(t, _)| t)
                 .filter(|t| !excluded(t));
             // In a document plainly about one institute, a passage that names it is about
@@ -456,7 +457,7 @@ fn prose_clause(
                 .iter()
                 .find(|(at, _)| *at >= para)
                 .map(|(_, t)| t.clone());
-            let topic = coref::topic(rules, doc).filter(|t| !excluded(t));
+            let topic = coref::document_institute(rules, doc).filter(|t| !excluded(t));
             fallback_subject = section
                 .or(strong)
                 .or(in_para)
