@@ -184,10 +184,21 @@ fn antecedent(
         end: at.start,
     };
     let ms = doc.within(window);
+    // A country in the possessive ("Korea's ministry said its institute would ...") names
+    // that country's body as much as the institute's own name does.
+    let possessive = |m: &Mention| {
+        m.kind == MentionKind::Country
+            && network != Some(true)
+            && doc
+                .text
+                .get(m.end..)
+                .is_some_and(|t| t.starts_with("'s ") || t.starts_with("’s "))
+    };
     let mut named: Vec<(Span, Target)> = ms
         .iter()
         .filter(|m| {
-            m.kind == MentionKind::Institute && network.is_none_or(|n| is_network(rules, m) == n)
+            (m.kind == MentionKind::Institute && network.is_none_or(|n| is_network(rules, m) == n))
+                || possessive(m)
         })
         .filter_map(|m| {
             Some((
