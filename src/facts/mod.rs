@@ -449,6 +449,42 @@ facts = ["JP established 2025"]
     }
 
     #[test]
+    fn a_renamed_institute_carries_its_new_name() {
+        let mut rules = FactRules::default();
+        rules
+            .add_file(
+                "facts/t.toml",
+                r#"
+[[prose]]
+id = "renamed"
+predicate = "renamed"
+subject = ["institute"]
+object = ["date"]
+trigger = '\brenamed\b'
+name_from = '\brenamed\s+(?:it\s+)?(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:,?\s+(?:(?-i:[A-Z]\w*)|of|for|and)){0,8})'
+"#,
+            )
+            .unwrap();
+        let (text, mentions) = markup::parse(
+            "In [May 2026](date:2026-05) the [Ruritanian AISI](institute:RU) was renamed the Ruritanian Institute for Measurement, Evaluation and Science and moved.",
+        );
+        let doc = Doc {
+            name: "d.txt",
+            text: &text,
+            page_starts: &[0],
+            mentions: &mentions,
+            published: None,
+            cache: Default::default(),
+        };
+        let c = doc_claims(&rules, &doc);
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            c[0].qualifiers.get("name").and_then(Value::as_str),
+            Some("Ruritanian Institute for Measurement, Evaluation and Science")
+        );
+    }
+
+    #[test]
     fn claims_cite_the_sentence_and_page_they_come_from() {
         let mut rules = FactRules::default();
         rules

@@ -602,6 +602,16 @@ fn prose_clause(
             q.entry(k.clone())
                 .or_insert(Value::String(tq.to_lowercase()));
         }
+        // "was renamed the AI Security Institute": the new name, as the text gives it.
+        if let Some(re) = &rule.name_from
+            && let Some(name) = re
+                .captures(&sentence[t.start()..])
+                .and_then(|c| c.name("name"))
+                .map(|m| clean_name(m.as_str()))
+                .filter(|n| !n.is_empty())
+        {
+            q.entry("name".to_string()).or_insert(Value::String(name));
+        }
         if let Some(k) = &rule.date_qualifier
             && !rule.object.iter().any(|o| o == "date")
         {
@@ -663,6 +673,25 @@ fn prose_clause(
             });
         }
     }
+}
+
+/// A name as captured from running text: one line of words, without the connecting words
+/// or punctuation a capture may end on ("the AI Security Institute and" → "AI Security
+/// Institute").
+fn clean_name(s: &str) -> String {
+    let mut words: Vec<&str> = s.split_whitespace().collect();
+    while words.last().is_some_and(|w| {
+        ["of", "for", "and", "on", "in", "the", "to"].contains(&w.to_lowercase().as_str())
+    }) {
+        words.pop();
+    }
+    if words.first().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        words.remove(0);
+    }
+    words
+        .join(" ")
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != ')')
+        .to_string()
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {

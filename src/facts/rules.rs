@@ -197,6 +197,8 @@ struct ProseSpec {
     #[serde(default)]
     trigger_qualifier: Option<String>,
     #[serde(default)]
+    name_from: Option<String>,
+    #[serde(default)]
     marks: Vec<MarkSpec>,
     #[serde(default)]
     example: Vec<Example>,
@@ -321,6 +323,9 @@ pub struct ProseRule {
     pub qualifiers: BTreeMap<String, Value>,
     pub date_qualifier: Option<String>,
     pub trigger_qualifier: Option<String>,
+    /// A pattern with a `name` group: the words it captures in the clause, from the
+    /// trigger on, are `qualifiers.name` (the new name of a renamed institute).
+    pub name_from: Option<Regex>,
     pub marks: Vec<Mark>,
     pub examples: Vec<Example>,
 }
@@ -474,6 +479,11 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "trigger_gap_exclude", e))
                 .transpose()?;
+            let name_from = p
+                .name_from
+                .as_deref()
+                .map(|e| regex(file, &p.id, "name_from", e))
+                .transpose()?;
             let between_exclude = p
                 .between_exclude
                 .as_deref()
@@ -532,6 +542,7 @@ impl FactRules {
                 max_object_words: p.max_object_words,
                 date_qualifier: p.date_qualifier,
                 trigger_qualifier: p.trigger_qualifier,
+                name_from,
                 examples: p.example,
             });
         }
