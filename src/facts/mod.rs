@@ -485,6 +485,43 @@ name_from = '\brenamed\s+(?:it\s+)?(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:,?\s+(?:
     }
 
     #[test]
+    fn funding_takes_the_budget_period_its_clause_states_but_not_a_day() {
+        let mut rules = FactRules::default();
+        rules
+            .add_file(
+                "facts/t.toml",
+                "[[prose]]\nid='f'\npredicate='funding'\nsubject=['institute']\nobject=['money']\ntrigger='funding'\nperiod_qualifier='period'\n",
+            )
+            .unwrap();
+        let run = |marked: &str| {
+            let (text, mentions) = markup::parse(marked);
+            let doc = Doc {
+                name: "d.txt",
+                text: &text,
+                page_starts: &[0],
+                mentions: &mentions,
+                published: None,
+                cache: Default::default(),
+            };
+            doc_claims(&rules, &doc)
+                .first()
+                .and_then(|c| c.qualifiers.get("period").cloned())
+        };
+        assert_eq!(
+            run(
+                "On [3 May 2026](date:2026-05-03) the [Ruritanian AISI](institute:RU) got funding of [€9 million](money:{\"amount\":9000000,\"currency\":\"EUR\"}) for [fiscal 2027](date:2026-10/2027-09)."
+            ),
+            Some(Value::String("2026-10/2027-09".into()))
+        );
+        assert_eq!(
+            run(
+                "On [3-4 May 2026](date:2026-05-03/2026-05-04) the [Ruritanian AISI](institute:RU) got funding of [€9 million](money:{\"amount\":9000000,\"currency\":\"EUR\"})."
+            ),
+            None
+        );
+    }
+
+    #[test]
     fn claims_cite_the_sentence_and_page_they_come_from() {
         let mut rules = FactRules::default();
         rules

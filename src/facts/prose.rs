@@ -612,6 +612,15 @@ fn prose_clause(
         {
             q.entry("name".to_string()).or_insert(Value::String(name));
         }
+        if let Some(k) = &rule.period_qualifier {
+            let d = mentions
+                .iter()
+                .filter(|m| m.kind == MentionKind::Date && is_period(&m.value))
+                .min_by_key(|m| words.gap(span_of(m), trig));
+            if let Some(d) = d {
+                q.entry(k.clone()).or_insert(d.value.clone());
+            }
+        }
         if let Some(k) = &rule.date_qualifier
             && !rule.object.iter().any(|o| o == "date")
         {
@@ -673,6 +682,17 @@ fn prose_clause(
             });
         }
     }
+}
+
+/// Whether a date value spans months or years ("2025-04/2026-03", "2024/2030"): a budget
+/// period, where a day ("2024-11-20/2024-11-21") or a single month is a date.
+fn is_period(v: &Value) -> bool {
+    let Some(s) = v.as_str() else { return false };
+    let Some((a, b)) = s.split_once('/') else {
+        return false;
+    };
+    let coarse = |x: &str| x.len() <= 7 && x.len() >= 4;
+    a != b && coarse(a) && coarse(b)
 }
 
 /// A name as captured from running text: one line of words, without the connecting words

@@ -199,6 +199,8 @@ struct ProseSpec {
     #[serde(default)]
     name_from: Option<String>,
     #[serde(default)]
+    period_qualifier: Option<String>,
+    #[serde(default)]
     marks: Vec<MarkSpec>,
     #[serde(default)]
     example: Vec<Example>,
@@ -326,6 +328,9 @@ pub struct ProseRule {
     /// A pattern with a `name` group: the words it captures in the clause, from the
     /// trigger on, are `qualifiers.name` (the new name of a renamed institute).
     pub name_from: Option<Regex>,
+    /// A date in the clause that spans months or years (a fiscal year, "2024-2030")
+    /// becomes this qualifier (`period` of funding); a single day or month never does.
+    pub period_qualifier: Option<String>,
     pub marks: Vec<Mark>,
     pub examples: Vec<Example>,
 }
@@ -543,6 +548,7 @@ impl FactRules {
                 date_qualifier: p.date_qualifier,
                 trigger_qualifier: p.trigger_qualifier,
                 name_from,
+                period_qualifier: p.period_qualifier,
                 examples: p.example,
             });
         }
