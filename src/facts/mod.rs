@@ -10,6 +10,7 @@
 //! never invents a value: every object is a mention's normalised value, an entity named
 //! by a mention, or (for table cells a rule allows it) a cell's own text.
 
+pub mod acronyms;
 pub mod context;
 pub mod coref;
 pub mod markup;
@@ -35,13 +36,14 @@ const MAX_QUOTE: usize = 400;
 pub fn claims(rules: &FactRules, docs: &[ProcessedDoc]) -> Vec<Claim> {
     docs.par_iter()
         .map(|d| {
+            let mentions = acronyms::as_stated(rules, &d.text.text, &d.mentions);
             doc_claims(
                 rules,
                 &Doc {
                     name: &d.record.doc,
                     text: &d.text.text,
                     page_starts: &d.text.page_starts,
-                    mentions: &d.mentions,
+                    mentions: &mentions,
                     published: d.record.published.as_deref(),
                     cache: Default::default(),
                 },
