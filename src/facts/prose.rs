@@ -187,6 +187,14 @@ fn prose_clause(
             start: c.start + t.start(),
             end: c.start + t.end(),
         };
+        // A trigger inside an organisation's name ("the Global Partnership on AI") is that
+        // name, not a statement.
+        if mentions
+            .iter()
+            .any(|m| m.kind == MentionKind::Organization && contains(span_of(m), trig))
+        {
+            continue;
+        }
         let mut objects = pick(
             candidates(
                 rules,
@@ -420,8 +428,15 @@ fn prose_clause(
         }
         // Only a full sentence that names no candidate at all refers back ("There are about
         // 30 people."); a table cell or a far-off name does not.
+        // A clause that names a party the rule leaves out (the Network, where only its
+        // members partner) or speaks of "the network" has a subject of its own.
         let refers_back = sentence.trim_end().ends_with(['.', '!', '?'])
-            && !mentions.iter().any(|m| kind_matches(m, &rule.subject));
+            && !doc.within(c).iter().any(|m| kind_matches(m, &rule.subject))
+            && !NETWORK_WORD.is_match(sentence)
+            && rule
+                .lookback_exclude
+                .as_ref()
+                .is_none_or(|x| !x.is_match(sentence));
         if subjects.is_empty()
             && fallback_subject.is_none()
             && rule.subject_lookback > 0

@@ -201,6 +201,8 @@ struct ProseSpec {
     #[serde(default)]
     period_qualifier: Option<String>,
     #[serde(default)]
+    lookback_exclude: Option<String>,
+    #[serde(default)]
     marks: Vec<MarkSpec>,
     #[serde(default)]
     example: Vec<Example>,
@@ -331,6 +333,9 @@ pub struct ProseRule {
     /// A date in the clause that spans months or years (a fiscal year, "2024-2030")
     /// becomes this qualifier (`period` of funding); a single day or month never does.
     pub period_qualifier: Option<String>,
+    /// A clause that matches takes no subject from `subject_lookback` (a recommendation or
+    /// a heading states no fact of the passage's institute).
+    pub lookback_exclude: Option<Regex>,
     pub marks: Vec<Mark>,
     pub examples: Vec<Example>,
 }
@@ -484,6 +489,11 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "trigger_gap_exclude", e))
                 .transpose()?;
+            let lookback_exclude = p
+                .lookback_exclude
+                .as_deref()
+                .map(|e| regex(file, &p.id, "lookback_exclude", e))
+                .transpose()?;
             let name_from = p
                 .name_from
                 .as_deref()
@@ -549,6 +559,7 @@ impl FactRules {
                 trigger_qualifier: p.trigger_qualifier,
                 name_from,
                 period_qualifier: p.period_qualifier,
+                lookback_exclude,
                 examples: p.example,
             });
         }
