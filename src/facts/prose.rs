@@ -430,8 +430,18 @@ fn prose_clause(
         // 30 people."); a table cell or a far-off name does not.
         // A clause that names a party the rule leaves out (the Network, where only its
         // members partner) or speaks of "the network" has a subject of its own.
-        let refers_back = sentence.trim_end().ends_with(['.', '!', '?'])
-            && !doc.within(c).iter().any(|m| kind_matches(m, &rule.subject))
+        // (A country inside an organisation's name, "Canadian Institute for ...", is that
+        // name.)
+        let all = doc.within(c);
+        let refers_back = ends_as_sentence(sentence)
+            && !all.iter().any(|m| {
+                kind_matches(m, &rule.subject)
+                    && !all.iter().any(|o| {
+                        o.kind != m.kind
+                            && contains(span_of(o), span_of(m))
+                            && span_of(o) != span_of(m)
+                    })
+            })
             && !NETWORK_WORD.is_match(sentence)
             && rule
                 .lookback_exclude
@@ -697,6 +707,19 @@ fn prose_clause(
             });
         }
     }
+}
+
+/// Whether a clause ends as a full sentence does, footnote markers after its stop aside
+/// ("... of Canada.[7]").
+fn ends_as_sentence(clause: &str) -> bool {
+    let mut t = clause.trim_end();
+    while let Some(rest) = t.strip_suffix(']')
+        && let Some(open) = rest.rfind('[')
+        && rest[open + 1..].chars().all(|c| c.is_ascii_digit())
+    {
+        t = &rest[..open];
+    }
+    t.ends_with(['.', '!', '?'])
 }
 
 /// Whether a date value spans months or years ("2025-04/2026-03", "2024/2030"): a budget
