@@ -248,12 +248,18 @@ fn antecedent(
     Some((t, at))
 }
 
-/// Where the paragraph holding `at` starts: after the last blank line before it.
+/// Where the paragraph holding `at` starts: after the last blank line before it, looking
+/// back at most 4 KB (a text without blank lines is not one long paragraph to rescan for
+/// every sentence).
 pub fn paragraph_start(text: &str, at: usize) -> usize {
+    const MAX_BACK: usize = 4096;
     let at = floor(text, at.min(text.len()));
-    let mut from = 0;
+    let limit = floor(text, at.saturating_sub(MAX_BACK));
+    let mut from = limit;
     let mut k = at;
-    while let Some(i) = text[..k].rfind('\n') {
+    while k > limit
+        && let Some(i) = text[limit..k].rfind('\n').map(|i| limit + i)
+    {
         let prev = text[..i].rfind('\n').map_or(0, |j| j + 1);
         if text[prev..i].trim().is_empty() {
             from = i + 1;
@@ -563,6 +569,18 @@ mod tests {
             heading_of(t, "The institute").as_deref(),
             Some("Zenda: from safety to security")
         );
+    }
+
+    #[test]
+    fn a_paragraph_starts_after_the_last_blank_line() {
+        let t = "First para.\n\nSecond para line one\nline two here.";
+        assert_eq!(
+            paragraph_start(t, t.find("two").unwrap()),
+            t.find("Second").unwrap()
+        );
+        assert_eq!(paragraph_start(t, 3), 0);
+        let long = "word ".repeat(2000);
+        assert_eq!(paragraph_start(&long, 9000), 9000 - 4096);
     }
 
     #[test]
