@@ -61,6 +61,16 @@ fn candidates<'m>(
         {
             continue;
         }
+        // A country right before an organisation's name ("the US National Institute of
+        // Standards and Technology") says whose it is: the organisation is the party.
+        if m.kind == MentionKind::Country
+            && mentions.iter().any(|o| {
+                // (one byte apart: the space between them)
+                o.kind == MentionKind::Organization && o.start == sp.end + 1
+            })
+        {
+            continue;
+        }
         let ok_side = match side {
             Side::Before => sp.end <= trigger.start,
             Side::After => sp.start >= trigger.end,
