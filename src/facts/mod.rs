@@ -10,12 +10,12 @@
 //! never invents a value: every object is a mention's normalised value, an entity named
 //! by a mention, or (for table cells a rule allows it) a cell's own text.
 
-pub mod acronyms;
 pub mod context;
 pub mod coref;
 pub mod markup;
 pub mod prose;
 pub mod rules;
+pub mod stated;
 pub mod tables;
 pub mod text;
 
@@ -36,7 +36,7 @@ const MAX_QUOTE: usize = 400;
 pub fn claims(rules: &FactRules, docs: &[ProcessedDoc]) -> Vec<Claim> {
     docs.par_iter()
         .map(|d| {
-            let mentions = acronyms::as_stated(rules, &d.text.text, &d.mentions);
+            let mentions = stated::as_stated(rules, &d.text.text, &d.mentions);
             doc_claims(
                 rules,
                 &Doc {

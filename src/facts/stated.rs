@@ -1,4 +1,4 @@
-//! Acronyms two institutes share (CAISI: the US Center for AI Standards and Innovation and
+//! Mentions as their sentence states them. Acronyms two institutes share (CAISI: the US Center for AI Standards and Innovation and
 //! the Canadian AI Safety Institute) as a sentence uses them. The find stage resolves such
 //! an acronym once per document (from its first definition, cue words, counts); a sentence
 //! can say otherwise, and the facts follow the sentence:
@@ -6,6 +6,9 @@
 //!   Institute, confusingly also CAISI", "... Institute (CAISI)") is that institute;
 //! - an acronym right after a country's possessive ("Canada's CAISI") is that country's
 //!   institute, when the country has one in the reference data.
+//!
+//! A date in brackets right after another ("21 December 2023 (Reiwa 5)") restates it and is
+//! left out, so that rules take the date the text gives.
 
 use super::FactRules;
 use crate::model::{Mention, MentionKind};
@@ -30,7 +33,8 @@ fn is_acronym(m: &Mention) -> bool {
             .all(char::is_uppercase)
 }
 
-/// The mentions with institute acronyms read as their sentence says; unchanged (borrowed)
+/// The mentions with institute acronyms read as their sentence says and restated dates left
+/// out; unchanged (borrowed)
 /// when nothing needs it.
 pub fn as_stated<'m>(rules: &FactRules, text: &str, mentions: &'m [Mention]) -> Cow<'m, [Mention]> {
     let mut out: Option<Vec<Mention>> = None;
@@ -60,6 +64,33 @@ pub fn as_stated<'m>(rules: &FactRules, text: &str, mentions: &'m [Mention]) -> 
             let v = out.get_or_insert_with(|| mentions.to_vec());
             v[i].value = Value::String(code.to_string());
         }
+    }
+    // A date in brackets right after another restates it in another calendar or at another
+    // precision ("21 December 2023 (Reiwa 5)"): the first is the date the text gives.
+    let restated = |i: usize| {
+        let m = &mentions[i];
+        m.kind == MentionKind::Date
+            && mentions[..i]
+                .iter()
+                .rev()
+                .take(3)
+                .find(|p| p.kind == MentionKind::Date && p.end <= m.start)
+                .is_some_and(|p| {
+                    text.get(p.end..m.start).is_some_and(|g| g.trim() == "(")
+                        && text
+                            .get(m.end..)
+                            .is_some_and(|t| t.trim_start().starts_with(')'))
+                })
+    };
+    if (0..mentions.len()).any(restated) {
+        let base = out.unwrap_or_else(|| mentions.to_vec());
+        let keep: Vec<bool> = (0..mentions.len()).map(|i| !restated(i)).collect();
+        return Cow::Owned(
+            base.into_iter()
+                .zip(keep)
+                .filter_map(|(m, k)| k.then_some(m))
+                .collect(),
+        );
     }
     match out {
         Some(v) => Cow::Owned(v),
@@ -98,6 +129,18 @@ mod tests {
                 .unwrap();
             assert_eq!(last.value, Value::String("RU".into()), "{marked}");
         }
+    }
+
+    #[test]
+    fn a_date_restated_in_brackets_is_left_out() {
+        let r = rules();
+        let (text, ms) = markup::parse(
+            "On [3 May 2026](date:2026-05-03) ([Year 8](date:2026)) the institute opened in [2026](date:2026).",
+        );
+        let got = as_stated(&r, &text, &ms);
+        let dates: Vec<&str> = got.iter().filter_map(|m| m.value.as_str()).collect();
+        assert_eq!(dates, vec!["2026-05-03", "2026"]);
+        assert_eq!(got.len(), 2);
     }
 
     #[test]
