@@ -1,5 +1,6 @@
-//! Mentions as their sentence states them. Acronyms two institutes share (CAISI: the US Center for AI Standards and Innovation and
-//! the Canadian AI Safety Institute) as a sentence uses them. The find stage resolves such
+//! Mentions as their sentence states them. Acronyms two institutes share (CAISI: the US
+//! Center for AI Standards and Innovation and the Canadian AI Safety Institute) as a
+//! sentence uses them. The find stage resolves such
 //! an acronym once per document (from its first definition, cue words, counts); a sentence
 //! can say otherwise, and the facts follow the sentence:
 //! - an acronym set off right after an institute's full name ("the Canadian AI Safety
