@@ -236,6 +236,18 @@ fn prose_clause(
                     !r.is_match(&doc.text[o.m.end..to])
                 })
             })
+            // An object set off from the trigger by another clause is out before the nearest
+            // is chosen, so that the trigger's own (farther) object can be.
+            .filter(|o| {
+                rule.trigger_gap_exclude.as_ref().is_none_or(|x| {
+                    let (a, b) = if trig.end <= o.m.start {
+                        (trig.end, o.m.start)
+                    } else {
+                        (o.m.end, trig.start.max(o.m.end))
+                    };
+                    doc.text.get(a..b).is_none_or(|t| !x.is_match(t))
+                })
+            })
             .collect(),
             rule.objects,
         );

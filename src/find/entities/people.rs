@@ -191,7 +191,25 @@ fn name_before_role(g: &Gazetteer, s: &str, role_start: usize) -> Option<(usize,
         }
     }
     let before = match before.strip_suffix(" as") {
-        Some(b) => b.trim_end(),
+        // "Jane Doe will serve as", "Jane Doe was appointed as".
+        Some(b) => {
+            let mut b = b.trim_end();
+            for verb in [
+                " will serve",
+                " serves",
+                " served",
+                " was appointed",
+                " has been appointed",
+                " was named",
+                " has been named",
+            ] {
+                if let Some(x) = b.strip_suffix(verb) {
+                    b = x.trim_end();
+                    break;
+                }
+            }
+            b
+        }
         None => before.strip_suffix([',', '('])?.trim_end(),
     };
     let end = before.len();
