@@ -174,6 +174,8 @@ fn name_before_role(g: &Gazetteer, s: &str, role_start: usize) -> Option<(usize,
         for filler in [
             "the",
             "its",
+            "a",
+            "an",
             "former",
             "then",
             "first",
