@@ -83,9 +83,43 @@ pub(super) fn sentence_initial_date<'m>(
     let before = doc.text.get(line..d.start)?.trim().to_ascii_lowercase();
     let opens =
         before.is_empty() || ["on", "in", "during", "between", "from"].contains(&before.as_str());
-    let after = doc.text.get(d.end..).unwrap_or("").trim_start();
-    // "On 3 May 2024, ..."; a timeline's "3 May 2024 – ..." or "3 May 2024: ...".
-    let joined =
-        after.starts_with([',', ':', '–', '—']) || (after.starts_with('-') && before.is_empty());
+    let rest = doc.text.get(d.end..).unwrap_or("");
+    let after = rest.trim_start();
+    // "On 3 May 2024, ..."; a timeline's "3 May 2024 – ..." or "3 May 2024: ...", or its
+    // row "3 May 2024<TAB>...".
+    let joined = after.starts_with([',', ':', '–', '—'])
+        || (after.starts_with('-') && before.is_empty())
+        || (rest.trim_start_matches(' ').starts_with('\t') && before.is_empty());
     (opens && joined).then_some(d)
+}
+
+/// A timeline row: a table line of two cells, the first of them only a date ("Feb 14,
+/// 2024<TAB>The institute starts operations."). Its second cell is a sentence told of that
+/// date, read by the prose rules like a timeline entry "14 Feb 2024 – ...".
+pub(super) fn timeline_row(doc: &Doc, s: Span) -> bool {
+    let Some(line) = doc.text.get(s.start..s.end) else {
+        return false;
+    };
+    if line.contains('\n') {
+        return false;
+    }
+    let cells: Vec<&str> = line
+        .split('\t')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let [first, _] = cells.as_slice() else {
+        return false;
+    };
+    let first_end = s.start + line.find(first).unwrap_or(0) + first.len();
+    doc.within(Span {
+        start: s.start,
+        end: first_end,
+    })
+    .iter()
+    .any(|m| {
+        m.kind == MentionKind::Date
+            && m.start <= s.start + line.find(first).unwrap_or(0)
+            && m.end >= first_end
+    })
 }

@@ -115,11 +115,27 @@ pub fn subject(
         } else {
             Some(false)
         };
+        // A section headed by one institute ("5. AUSTRALIA: LATE BUT FUNDED") speaks of it:
+        // "the institute" there is that one, and "it" is the institute named last inside
+        // the section, else that one; nothing reaches back past the heading.
+        if which != Some(true)
+            && let Some((t, head)) = section_topic(rules, doc, a.start, cr.lookback)
+        {
+            if which.is_none()
+                && let Some((named, at)) = antecedent(rules, doc, &cr.anaphor, a, cr.lookback, None)
+                && at.start >= head.end
+            {
+                return Some((named, Some(at)));
+            }
+            return Some((t, None));
+        }
         // "The institute" in a document about one institute is that institute, whatever
         // else was named in between ("... compared with 100 at the American institute.
         // The institute had 29 staff").
         if which == Some(false)
-            && let Some(t) = most_named_by(rules, doc, false, 2).or_else(|| headline(rules, doc))
+            && let Some(t) = most_named_by(rules, doc, false, 2)
+                .or_else(|| headline(rules, doc))
+                .or_else(|| title_institute(rules, doc))
         {
             return Some((t, None));
         }
@@ -168,10 +184,21 @@ fn antecedent(
         end: at.start,
     };
     let ms = doc.within(window);
+    // A country in the possessive ("Korea's ministry said its institute would ...") names
+    // that country's body as much as the institute's own name does.
+    let possessive = |m: &Mention| {
+        m.kind == MentionKind::Country
+            && network != Some(true)
+            && doc
+                .text
+                .get(m.end..)
+                .is_some_and(|t| t.starts_with("'s ") || t.starts_with("’s "))
+    };
     let mut named: Vec<(Span, Target)> = ms
         .iter()
         .filter(|m| {
-            m.kind == MentionKind::Institute && network.is_none_or(|n| is_network(rules, m) == n)
+            (m.kind == MentionKind::Institute && network.is_none_or(|n| is_network(rules, m) == n))
+                || possessive(m)
         })
         .filter_map(|m| {
             Some((
@@ -219,6 +246,111 @@ fn antecedent(
     }
     let (at, t) = named.swap_remove(i);
     Some((t, at))
+}
+
+/// Where the paragraph holding `at` starts: after the last blank line before it, looking
+/// back at most 4 KB (a text without blank lines is not one long paragraph to rescan for
+/// every sentence).
+pub fn paragraph_start(text: &str, at: usize) -> usize {
+    const MAX_BACK: usize = 4096;
+    let at = floor(text, at.min(text.len()));
+    let limit = floor(text, at.saturating_sub(MAX_BACK));
+    let mut from = limit;
+    let mut k = at;
+    while k > limit
+        && let Some(i) = text[limit..k].rfind('\n').map(|i| limit + i)
+    {
+        let prev = text[..i].rfind('\n').map_or(0, |j| j + 1);
+        if text[prev..i].trim().is_empty() {
+            from = i + 1;
+            break;
+        }
+        k = i;
+    }
+    from
+}
+
+/// The heading of the section that `at` lies in: the nearest line before it, within
+/// `lookback` bytes, that stands alone as a heading — short (at most eight words), no tab,
+/// no list bullet, no sentence punctuation at its end, after a blank line (or the start of
+/// the text), and followed by a blank line or a line that starts with a capital.
+pub fn section_heading(text: &str, at: usize, lookback: usize) -> Option<Span> {
+    let at = floor(text, at.min(text.len()));
+    let limit = at.saturating_sub(lookback);
+    // The start of the line holding `at`: headings are the lines before it.
+    let mut end = text[..at].rfind('\n')?;
+    let mut next_start = end + 1;
+    while end > limit {
+        let start = text[..end].rfind('\n').map_or(0, |k| k + 1);
+        let line = &text[start..end];
+        let t = line.trim();
+        let before = text[..start.saturating_sub(1)].trim_end_matches([' ', '\t', '\r']);
+        let blank_before = start == 0 || before.is_empty() || before.ends_with('\n');
+        let next = text[next_start..].lines().next().unwrap_or("").trim_start();
+        let next_ok = next.is_empty() || next.starts_with(|c: char| c.is_uppercase());
+        if !t.is_empty()
+            && blank_before
+            && next_ok
+            && !line.contains('\t')
+            && !t.starts_with(['-', '*', '•', '['])
+            && t.split_whitespace().count() <= 8
+            && !t.ends_with(['.', ',', ';', '!', '?', ':', ')', ']'])
+        {
+            return Some(Span { start, end });
+        }
+        if start == 0 {
+            break;
+        }
+        next_start = start;
+        end = start - 1;
+    }
+    None
+}
+
+/// The institute a section speaks of, with its heading: the one institute (or country)
+/// its heading names, else the one its text before `at` names at least twice and more than
+/// twice as often as any other (countries counted for their institutes). The Network is
+/// never a section's "institute".
+pub fn section_topic(
+    rules: &FactRules,
+    doc: &Doc,
+    at: usize,
+    lookback: usize,
+) -> Option<(Target, Span)> {
+    let head = section_heading(doc.text, at, lookback)?;
+    let named = |sp: Span| {
+        let mut n: Vec<(&str, usize, &Mention)> = Vec::new();
+        for m in doc.within(sp) {
+            if matches!(m.kind, MentionKind::Institute | MentionKind::Country)
+                && !is_network(rules, m)
+                && let Some(v) = m.value.as_str()
+            {
+                match n.iter_mut().find(|(k, _, _)| *k == v) {
+                    Some(e) => e.1 += 1,
+                    None => n.push((v, 1, m)),
+                }
+            }
+        }
+        n
+    };
+    let in_head = named(head);
+    if let [(_, _, m)] = in_head.as_slice() {
+        return Some((target(rules, m)?, head));
+    }
+    if !in_head.is_empty() {
+        return None;
+    }
+    let mut body = named(Span {
+        start: head.end,
+        end: at,
+    });
+    body.sort_by_key(|(_, k, _)| std::cmp::Reverse(*k));
+    match body.as_slice() {
+        [(_, a, m), rest @ ..] if *a >= 2 && rest.first().is_none_or(|(_, b, _)| b * 2 < *a) => {
+            Some((target(rules, m)?, head))
+        }
+        _ => None,
+    }
 }
 
 fn floor(s: &str, mut i: usize) -> usize {
@@ -275,10 +407,38 @@ fn most_named_uncached(
     network: bool,
     factor: usize,
 ) -> Option<Target> {
+    // A document that calls its own institute by a bare name ("the AI Safety Institute",
+    // "the Institute") is about its country's institute, whatever others it names in full
+    // in passing: the country it names most, and far more than any other, stands for it.
+    if !network && calls_its_own(rules, doc) {
+        return standing_out(rules, doc, MentionKind::Country, false, 2, 3);
+    }
     // A document that never names its institute may still be about one country's: the
     // country it names most, and far more than any other, stands for that institute.
     standing_out(rules, doc, MentionKind::Institute, network, factor, 2)
         .or_else(|| standing_out(rules, doc, MentionKind::Country, false, 2, 3))
+}
+
+/// Whether a document names an institute by its bare name (`own_name` in the coreference
+/// rules) at least three times outside any mention: it speaks of its own institute.
+fn calls_its_own(rules: &FactRules, doc: &Doc) -> bool {
+    let Some(re) = rules.coref.as_ref().and_then(|c| c.own_name.as_ref()) else {
+        return false;
+    };
+    let inside = |a: usize, b: usize| {
+        let from = doc.mentions.partition_point(|m| m.end <= a);
+        doc.mentions[..from.min(doc.mentions.len())]
+            .iter()
+            .rev()
+            .take(64)
+            .chain(doc.mentions[from..].iter().take_while(|m| m.start < b))
+            .any(|m| m.start < b && a < m.end)
+    };
+    re.find_iter(doc.text)
+        .filter(|m| !inside(m.start(), m.end()))
+        .take(3)
+        .count()
+        >= 3
 }
 
 /// The mention value of `kind` named most: at least `least` times and more than `factor`
@@ -341,6 +501,26 @@ fn headline(rules: &FactRules, doc: &Doc) -> Option<Target> {
     t
 }
 
+/// The institute a document is about: its topic, else the institute it opens with and
+/// names most, else the one its title names.
+pub fn document_institute(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    topic(rules, doc)
+        .or_else(|| headline(rules, doc))
+        .or_else(|| title_institute(rules, doc))
+}
+
+/// The institute a document's title names (its first institute mention, in the opening
+/// 300 bytes): "the institute" in a report headed "Korea's AI Safety Institute: budget and
+/// staffing" is Korea's, though the report compares it with others named more often.
+fn title_institute(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    const OPENING: usize = 300;
+    doc.mentions
+        .iter()
+        .take_while(|m| m.start < OPENING)
+        .find(|m| m.kind == MentionKind::Institute && !is_network(rules, m))
+        .and_then(|m| target(rules, m))
+}
+
 fn headline_uncached(rules: &FactRules, doc: &Doc) -> Option<Target> {
     const OPENING: usize = 300;
     let first = doc
@@ -366,4 +546,49 @@ fn headline_uncached(rules: &FactRules, doc: &Doc) -> Option<Target> {
     (ours == top && rivals == 0)
         .then(|| target(rules, first))
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn heading_of(text: &str, needle: &str) -> Option<String> {
+        let at = text.find(needle).expect("needle in text");
+        section_heading(text, at, 2000).map(|h| text[h.start..h.end].to_string())
+    }
+
+    #[test]
+    fn a_short_line_after_a_blank_line_heads_the_section_below_it() {
+        let t = "Intro text here.\n\n5. RURITANIA: LATE BUT FUNDED\n\nRuritania set it up. The institute grew.";
+        assert_eq!(
+            heading_of(t, "The institute").as_deref(),
+            Some("5. RURITANIA: LATE BUT FUNDED")
+        );
+        let t = "Zenda: from safety to security\n\nThe institute was renamed.";
+        assert_eq!(
+            heading_of(t, "The institute").as_deref(),
+            Some("Zenda: from safety to security")
+        );
+    }
+
+    #[test]
+    fn a_paragraph_starts_after_the_last_blank_line() {
+        let t = "First para.\n\nSecond para line one\nline two here.";
+        assert_eq!(
+            paragraph_start(t, t.find("two").unwrap()),
+            t.find("Second").unwrap()
+        );
+        assert_eq!(paragraph_start(t, 3), 0);
+        let long = "word ".repeat(2000);
+        assert_eq!(paragraph_start(&long, 9000), 9000 - 4096);
+    }
+
+    #[test]
+    fn sentences_list_items_and_table_rows_are_no_headings() {
+        let t = "One paragraph ends here.\n\n- a bullet item\n\nA\tB\n\nThe institute grew.";
+        assert_eq!(heading_of(t, "The institute"), None);
+        // A line wrapped inside a paragraph is no heading either.
+        let t = "The ministry said on Monday that\nthe institute would open.";
+        assert_eq!(heading_of(t, "the institute"), None);
+    }
 }

@@ -15,6 +15,7 @@ pub mod coref;
 pub mod markup;
 pub mod prose;
 pub mod rules;
+pub mod stated;
 pub mod tables;
 pub mod text;
 
@@ -35,13 +36,14 @@ const MAX_QUOTE: usize = 400;
 pub fn claims(rules: &FactRules, docs: &[ProcessedDoc]) -> Vec<Claim> {
     docs.par_iter()
         .map(|d| {
+            let mentions = stated::as_stated(rules, &d.text.text, &d.mentions);
             doc_claims(
                 rules,
                 &Doc {
                     name: &d.record.doc,
                     text: &d.text.text,
                     page_starts: &d.text.page_starts,
-                    mentions: &d.mentions,
+                    mentions: &mentions,
                     published: d.record.published.as_deref(),
                     cache: Default::default(),
                 },
@@ -209,7 +211,7 @@ pub fn doc_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
         let prev = i.checked_sub(1).map(|j| sentences[j]);
         // Table rows are the table rules' business; a sentence without mentions, under a
         // line without any (no dateline), gives nothing to any rule.
-        if doc.text[s.start..s.end].contains('\t')
+        if (doc.text[s.start..s.end].contains('\t') && !context::timeline_row(doc, *s))
             || (doc.within(*s).is_empty() && prev.is_none_or(|p| doc.within(p).is_empty()))
         {
             continue;
@@ -446,6 +448,79 @@ facts = ["JP established 2025"]
             cache: Default::default(),
         };
         assert!(doc_claims(&rules, &doc).is_empty());
+    }
+
+    #[test]
+    fn a_renamed_institute_carries_its_new_name() {
+        let mut rules = FactRules::default();
+        rules
+            .add_file(
+                "facts/t.toml",
+                r#"
+[[prose]]
+id = "renamed"
+predicate = "renamed"
+subject = ["institute"]
+object = ["date"]
+trigger = '\brenamed\b'
+name_from = '\brenamed\s+(?:it\s+)?(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:,?\s+(?:(?-i:[A-Z]\w*)|of|for|and)){0,8})'
+"#,
+            )
+            .unwrap();
+        let (text, mentions) = markup::parse(
+            "In [May 2026](date:2026-05) the [Ruritanian AISI](institute:RU) was renamed the Ruritanian Institute for Measurement, Evaluation and Science and moved.",
+        );
+        let doc = Doc {
+            name: "d.txt",
+            text: &text,
+            page_starts: &[0],
+            mentions: &mentions,
+            published: None,
+            cache: Default::default(),
+        };
+        let c = doc_claims(&rules, &doc);
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            c[0].qualifiers.get("name").and_then(Value::as_str),
+            Some("Ruritanian Institute for Measurement, Evaluation and Science")
+        );
+    }
+
+    #[test]
+    fn funding_takes_the_budget_period_its_clause_states_but_not_a_day() {
+        let mut rules = FactRules::default();
+        rules
+            .add_file(
+                "facts/t.toml",
+                "[[prose]]\nid='f'\npredicate='funding'\nsubject=['institute']\nobject=['money']\ntrigger='funding'\nperiod_qualifier='period'\n",
+            )
+            .unwrap();
+        let run = |marked: &str| {
+            let (text, mentions) = markup::parse(marked);
+            let doc = Doc {
+                name: "d.txt",
+                text: &text,
+                page_starts: &[0],
+                mentions: &mentions,
+                published: None,
+                cache: Default::default(),
+            };
+            doc_claims(&rules, &doc)
+                .first()
+                .and_then(|c| c.qualifiers.get("period").cloned())
+        };
+        assert_eq!(
+            run(
+                "On [3 May 2026](date:2026-05-03) the [Ruritanian AISI](institute:RU) got funding of [€9 million](money:{\"amount\":9000000,\"currency\":\"EUR\"}) for [fiscal 2027](date:2026-10/2027-09)."
+            ),
+            Some(Value::String("2026-10/2027-09".into()))
+        );
+        assert_eq!(
+            run(
+                "On [3-4 May 2026](date:2026-05-03/2026-05-04) the [Ruritanian AISI](institute:RU) got funding of [€9 million](money:{\"amount\":9000000,\"currency\":\"EUR\"})."
+            ),
+            None
+        );
     }
 
     #[test]

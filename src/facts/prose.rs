@@ -61,6 +61,16 @@ fn candidates<'m>(
         {
             continue;
         }
+        // A country right before an organisation's name ("the US National Institute of
+        // Standards and Technology") says whose it is: the organisation is the party.
+        if m.kind == MentionKind::Country
+            && mentions.iter().any(|o| {
+                // (one byte apart: the space between them)
+                o.kind == MentionKind::Organization && o.start == sp.end + 1
+            })
+        {
+            continue;
+        }
         let ok_side = match side {
             Side::Before => sp.end <= trigger.start,
             Side::After => sp.start >= trigger.end,
@@ -187,6 +197,14 @@ fn prose_clause(
             start: c.start + t.start(),
             end: c.start + t.end(),
         };
+        // A trigger inside an organisation's name ("the Global Partnership on AI") is that
+        // name, not a statement.
+        if mentions
+            .iter()
+            .any(|m| m.kind == MentionKind::Organization && contains(span_of(m), trig))
+        {
+            continue;
+        }
         let mut objects = pick(
             candidates(
                 rules,
@@ -216,6 +234,18 @@ fn prose_clause(
                 rule.object_not_before.as_ref().is_none_or(|r| {
                     let to = floor_boundary(doc.text, (o.m.end + 80).min(doc.text.len()));
                     !r.is_match(&doc.text[o.m.end..to])
+                })
+            })
+            // An object set off from the trigger by another clause is out before the nearest
+            // is chosen, so that the trigger's own (farther) object can be.
+            .filter(|o| {
+                rule.trigger_gap_exclude.as_ref().is_none_or(|x| {
+                    let (a, b) = if trig.end <= o.m.start {
+                        (trig.end, o.m.start)
+                    } else {
+                        (o.m.end, trig.start.max(o.m.end))
+                    };
+                    doc.text.get(a..b).is_none_or(|t| !x.is_match(t))
                 })
             })
             .collect(),
@@ -377,6 +407,7 @@ fn prose_clause(
             })
         })
         .filter(|c| objects.iter().all(|o| o.target.value != c.target.value) || objects.len() > 1)
+        .filter(|c| !rule.subject_collective || is_collective(rules, &c.target))
         .collect();
         // Two parties and no object ("the UK and Singapore AISIs announced a partnership").
         let pairing = rule.pair_subjects && objects.is_empty() && subjects.len() >= 2;
@@ -419,8 +450,25 @@ fn prose_clause(
         }
         // Only a full sentence that names no candidate at all refers back ("There are about
         // 30 people."); a table cell or a far-off name does not.
-        let refers_back = sentence.trim_end().ends_with(['.', '!', '?'])
-            && !mentions.iter().any(|m| kind_matches(m, &rule.subject));
+        // A clause that names a party the rule leaves out (the Network, where only its
+        // members partner) or speaks of "the network" has a subject of its own.
+        // (A country inside an organisation's name, "Canadian Institute for ...", is that
+        // name.)
+        let all = doc.within(c);
+        let refers_back = ends_as_sentence(sentence)
+            && !all.iter().any(|m| {
+                kind_matches(m, &rule.subject)
+                    && !all.iter().any(|o| {
+                        o.kind != m.kind
+                            && contains(span_of(o), span_of(m))
+                            && span_of(o) != span_of(m)
+                    })
+            })
+            && !NETWORK_WORD.is_match(sentence)
+            && rule
+                .lookback_exclude
+                .as_ref()
+                .is_none_or(|x| !x.is_match(sentence));
         if subjects.is_empty()
             && fallback_subject.is_none()
             && rule.subject_lookback > 0
@@ -432,18 +480,36 @@ fn prose_clause(
                 start: from,
                 end: s.start,
             });
-            let named: Vec<Target> = before
+            let named: Vec<(usize, Target)> = before
                 .iter()
                 .copied()
                 .rev()
                 .filter(|m| kind_matches(m, &rule.subject))
-                .filter_map(|m| target(rules, m))
+                .filter_map(|m| Some((m.start, target(rules, m)?)))
+                .filter(|(_, t)| !excluded(t))
                 .collect();
+            // A section headed by one institute is about it.
+            // (From the trigger: a heading may open the sentence's own segment.)
+            let section = coref::section_topic(rules, doc, trig.start, rule.subject_lookback)
+                .map(|(t, _)| t)
+                .filter(|t| !excluded(t));
             // In a document plainly about one institute, a passage that names it is about
             // it, whatever other body it names last in passing.
-            let topic = coref::strong_topic(rules, doc)
-                .filter(|t| named.iter().any(|n| n.value == t.value));
-            fallback_subject = topic.or_else(|| named.into_iter().next());
+            let strong = coref::strong_topic(rules, doc)
+                .filter(|t| named.iter().any(|(_, n)| n.value == t.value));
+            // The institute named last in this paragraph; one named in an earlier paragraph
+            // gives way to the document's topic.
+            let para = coref::paragraph_start(doc.text, s.start);
+            let in_para = named
+                .iter()
+                .find(|(at, _)| *at >= para)
+                .map(|(_, t)| t.clone());
+            let topic = coref::document_institute(rules, doc).filter(|t| !excluded(t));
+            fallback_subject = section
+                .or(strong)
+                .or(in_para)
+                .or(topic)
+                .or_else(|| named.into_iter().next().map(|(_, t)| t));
         }
         let mut pairs: Vec<(Target, Target)> = Vec::new();
         if objects.is_empty() {
@@ -527,6 +593,9 @@ fn prose_clause(
                 }
             }
         }
+        if rule.subject_collective {
+            pairs.retain(|(sub, _)| is_collective(rules, sub));
+        }
         if let Some(tpl) = &rule.subject_event {
             // A sentence that names a body of members, or says "the network", tells of
             // that body's meeting, whichever member it names first ("the members of the
@@ -579,6 +648,25 @@ fn prose_clause(
             let tq = t.as_str().split_whitespace().collect::<Vec<_>>().join(" ");
             q.entry(k.clone())
                 .or_insert(Value::String(tq.to_lowercase()));
+        }
+        // "was renamed the AI Security Institute": the new name, as the text gives it.
+        if let Some(re) = &rule.name_from
+            && let Some(name) = re
+                .captures(&sentence[t.start()..])
+                .and_then(|c| c.name("name"))
+                .map(|m| clean_name(m.as_str()))
+                .filter(|n| !n.is_empty())
+        {
+            q.entry("name".to_string()).or_insert(Value::String(name));
+        }
+        if let Some(k) = &rule.period_qualifier {
+            let d = mentions
+                .iter()
+                .filter(|m| m.kind == MentionKind::Date && is_period(&m.value))
+                .min_by_key(|m| words.gap(span_of(m), trig));
+            if let Some(d) = d {
+                q.entry(k.clone()).or_insert(d.value.clone());
+            }
         }
         if let Some(k) = &rule.date_qualifier
             && !rule.object.iter().any(|o| o == "date")
@@ -641,6 +729,49 @@ fn prose_clause(
             });
         }
     }
+}
+
+/// Whether a clause ends as a full sentence does, footnote markers after its stop aside
+/// ("... of Canada.[7]").
+fn ends_as_sentence(clause: &str) -> bool {
+    let mut t = clause.trim_end();
+    while let Some(rest) = t.strip_suffix(']')
+        && let Some(open) = rest.rfind('[')
+        && rest[open + 1..].chars().all(|c| c.is_ascii_digit())
+    {
+        t = &rest[..open];
+    }
+    t.ends_with(['.', '!', '?'])
+}
+
+/// Whether a date value spans months or years ("2025-04/2026-03", "2024/2030"): a budget
+/// period, where a day ("2024-11-20/2024-11-21") or a single month is a date.
+fn is_period(v: &Value) -> bool {
+    let Some(s) = v.as_str() else { return false };
+    let Some((a, b)) = s.split_once('/') else {
+        return false;
+    };
+    let coarse = |x: &str| x.len() <= 7 && x.len() >= 4;
+    a != b && coarse(a) && coarse(b)
+}
+
+/// A name as captured from running text: one line of words, without the connecting words
+/// or punctuation a capture may end on ("the AI Security Institute and" → "AI Security
+/// Institute").
+fn clean_name(s: &str) -> String {
+    let mut words: Vec<&str> = s.split_whitespace().collect();
+    while words.last().is_some_and(|w| {
+        ["of", "for", "and", "on", "in", "the", "to"].contains(&w.to_lowercase().as_str())
+    }) {
+        words.pop();
+    }
+    if words.first().is_some_and(|w| w.eq_ignore_ascii_case("the")) {
+        words.remove(0);
+    }
+    words
+        .join(" ")
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != ')')
+        .to_string()
 }
 
 fn floor_boundary(s: &str, mut i: usize) -> usize {

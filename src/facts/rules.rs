@@ -53,6 +53,8 @@ struct CorefSpec {
     speaker: Option<String>,
     #[serde(default)]
     event_anaphor: Option<String>,
+    #[serde(default)]
+    own_name: Option<String>,
     #[serde(default = "default_coref_lookback")]
     lookback: usize,
 }
@@ -69,6 +71,9 @@ pub struct Coref {
     pub anaphor: Regex,
     pub speaker: Option<Regex>,
     pub event_anaphor: Option<Regex>,
+    /// How a document names its own institute without its country ("the AI Safety
+    /// Institute", "the Institute"): where it does so often, its country stands for it.
+    pub own_name: Option<Regex>,
     pub lookback: usize,
 }
 
@@ -128,6 +133,8 @@ struct ProseSpec {
     object_value: Option<String>,
     #[serde(default)]
     object_collective: bool,
+    #[serde(default)]
+    subject_collective: bool,
     #[serde(default)]
     object_unit: Option<String>,
     #[serde(default)]
@@ -189,6 +196,12 @@ struct ProseSpec {
     date_qualifier: Option<String>,
     #[serde(default)]
     trigger_qualifier: Option<String>,
+    #[serde(default)]
+    name_from: Option<String>,
+    #[serde(default)]
+    period_qualifier: Option<String>,
+    #[serde(default)]
+    lookback_exclude: Option<String>,
     #[serde(default)]
     marks: Vec<MarkSpec>,
     #[serde(default)]
@@ -270,6 +283,8 @@ pub struct ProseRule {
     pub object_value: Option<String>,
     /// The object must be a body of members (`collective` in institutes.toml).
     pub object_collective: bool,
+    /// The subject must be a body of members (a network starts when it first meets).
+    pub subject_collective: bool,
     /// The object (a quantity) must count this unit (`staff`, not `members`).
     pub object_unit: Option<String>,
     /// No body of members is a party of this rule.
@@ -312,6 +327,15 @@ pub struct ProseRule {
     pub qualifiers: BTreeMap<String, Value>,
     pub date_qualifier: Option<String>,
     pub trigger_qualifier: Option<String>,
+    /// A pattern with a `name` group: the words it captures in the clause, from the
+    /// trigger on, are `qualifiers.name` (the new name of a renamed institute).
+    pub name_from: Option<Regex>,
+    /// A date in the clause that spans months or years (a fiscal year, "2024-2030")
+    /// becomes this qualifier (`period` of funding); a single day or month never does.
+    pub period_qualifier: Option<String>,
+    /// A clause that matches takes no subject from `subject_lookback` (a recommendation or
+    /// a heading states no fact of the passage's institute).
+    pub lookback_exclude: Option<Regex>,
     pub marks: Vec<Mark>,
     pub examples: Vec<Example>,
 }
@@ -465,6 +489,16 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "trigger_gap_exclude", e))
                 .transpose()?;
+            let lookback_exclude = p
+                .lookback_exclude
+                .as_deref()
+                .map(|e| regex(file, &p.id, "lookback_exclude", e))
+                .transpose()?;
+            let name_from = p
+                .name_from
+                .as_deref()
+                .map(|e| regex(file, &p.id, "name_from", e))
+                .transpose()?;
             let between_exclude = p
                 .between_exclude
                 .as_deref()
@@ -500,6 +534,7 @@ impl FactRules {
                 object: p.object,
                 object_value: p.object_value,
                 object_collective: p.object_collective,
+                subject_collective: p.subject_collective,
                 object_unit: p.object_unit,
                 exclude_collective: p.exclude_collective,
                 object_lookback: p.object_lookback,
@@ -522,6 +557,9 @@ impl FactRules {
                 max_object_words: p.max_object_words,
                 date_qualifier: p.date_qualifier,
                 trigger_qualifier: p.trigger_qualifier,
+                name_from,
+                period_qualifier: p.period_qualifier,
+                lookback_exclude,
                 examples: p.example,
             });
         }
@@ -578,6 +616,11 @@ impl FactRules {
                     .event_anaphor
                     .as_deref()
                     .map(|e| regex(file, "coreference", "event_anaphor", e))
+                    .transpose()?,
+                own_name: c
+                    .own_name
+                    .as_deref()
+                    .map(|e| regex(file, "coreference", "own_name", e))
                     .transpose()?,
                 lookback: c.lookback,
             });

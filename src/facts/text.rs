@@ -79,15 +79,18 @@ pub fn sentences(text: &str) -> Vec<Span> {
             }
             line_start = i + 1;
         } else if (c == b'.' || c == b'!' || c == b'?') && i + 1 < b.len() {
-            let rest = &text[i + 1..];
+            // Footnote markers after the stop belong to the sentence they close
+            // ("... institutes.[7] The institute ...").
+            let marks = footnote_marks(&text[i + 1..]);
+            let rest = &text[i + 1 + marks..];
             let ws = rest.len() - rest.trim_start_matches([' ', '\t', '\n', '\r']).len();
             if ws > 0 {
                 let after = rest[ws..].chars().next().unwrap_or(' ');
                 if (after.is_uppercase() || after.is_ascii_digit() || "\"“*_[(#-".contains(after))
                     && !is_abbreviation(&text[start..i + 1])
                 {
-                    push(&mut out, start, i + 1);
-                    start = i + 1;
+                    push(&mut out, start, i + 1 + marks);
+                    start = i + 1 + marks;
                 }
             }
         }
@@ -95,6 +98,20 @@ pub fn sentences(text: &str) -> Vec<Span> {
     }
     push(&mut out, start, b.len());
     out
+}
+
+/// The length of the footnote markers ("[7]", "[3][4]") that open `rest`.
+fn footnote_marks(rest: &str) -> usize {
+    let b = rest.as_bytes();
+    let mut n = 0;
+    while b.get(n) == Some(&b'[') {
+        let digits = b[n + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 || digits > 3 || b.get(n + 1 + digits) != Some(&b']') {
+            break;
+        }
+        n += digits + 2;
+    }
+    n
 }
 
 fn trim(text: &str, s: usize, e: usize) -> (usize, usize) {
@@ -276,6 +293,18 @@ mod tests {
                 "Next para",
                 "A\tB\tC",
                 "more text"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_footnote_marker_after_a_full_stop_closes_its_sentence() {
+        assert_eq!(
+            texts("It spoke of the two bodies.[7] The institute signed.[3][4] Then it left."),
+            vec![
+                "It spoke of the two bodies.[7]",
+                "The institute signed.[3][4]",
+                "Then it left."
             ]
         );
     }

@@ -15,7 +15,7 @@ pub fn unit(noun: &str) -> String {
     let last = l.rsplit([' ', '-']).next().unwrap_or(&l).to_string();
     match last.as_str() {
         "staff" | "people" | "employees" | "employee" | "person" | "persons" | "personnel"
-        | "staffers" | "researchers" | "members"
+        | "staffers" | "researchers" | "members" | "headcount" | "workforce"
             if l.contains("staff") || last != "members" =>
         {
             "staff".into()
@@ -126,6 +126,7 @@ mod tests {
         assert_eq!(unit("staff members"), "staff");
         assert_eq!(unit("employees"), "staff");
         assert_eq!(unit("people"), "staff");
+        assert_eq!(unit("headcount"), "staff");
         assert_eq!(unit("member countries"), "countries");
         assert_eq!(unit("government-affiliated organizations"), "organizations");
         assert_eq!(unit("area"), "areas");

@@ -24,8 +24,15 @@ pub fn find<'a>(g: &'a Gazetteer, s: &'a str, raws: &[Raw], out: &mut Vec<Found<
             )
         });
         let Some(role) = role else { continue };
-        // Allow a title between "led by" and the name.
-        let after = name_after(g, s, skip_title(s, r.end));
+        // Allow a title between "led by" and the name; after a role word, the name may
+        // follow a colon, a comma or a copula ("Director: A. Name", "its director, Jane
+        // Doe,", "Its chair is Jane Doe").
+        let from = if role == Role::PersonRoleWord {
+            skip_separator(s, r.end)
+        } else {
+            r.end
+        };
+        let after = name_after(g, s, skip_title(s, from));
         let span = match role {
             Role::PersonTitle | Role::PersonBefore => after,
             _ => after.or_else(|| name_before_role(g, s, r.start)),
@@ -48,6 +55,18 @@ pub fn find<'a>(g: &'a Gazetteer, s: &'a str, raws: &[Raw], out: &mut Vec<Found<
             weak: false,
         });
     }
+}
+
+/// The position of the space before a name that follows a role word after ": ", ", ",
+/// " is " or " was "; `at` itself otherwise.
+fn skip_separator(s: &str, at: usize) -> usize {
+    let rest = &s[at..];
+    for sep in [": ", ", ", " is ", " was "] {
+        if rest.starts_with(sep) {
+            return at + sep.len() - 1;
+        }
+    }
+    at
 }
 
 fn skip_title(s: &str, at: usize) -> usize {
@@ -149,10 +168,52 @@ fn name_after(g: &Gazetteer, s: &str, at: usize) -> Option<(usize, usize)> {
 /// The name just before a role word: "Jane Doe, Director", "Jane Doe (Director".
 fn name_before_role(g: &Gazetteer, s: &str, role_start: usize) -> Option<(usize, usize)> {
     let mut before = s[..role_start].trim_end();
-    for filler in ["the", "its", "former", "then"] {
-        before = before.strip_suffix(filler).unwrap_or(before).trim_end();
+    // "Jane Doe, the former director", "Jane Doe as its first chair".
+    loop {
+        let was = before.len();
+        for filler in [
+            "the",
+            "its",
+            "a",
+            "an",
+            "former",
+            "then",
+            "first",
+            "inaugural",
+            "founding",
+        ] {
+            if let Some(b) = before.strip_suffix(filler)
+                && b.ends_with([' ', ',', '('])
+            {
+                before = b.trim_end();
+            }
+        }
+        if before.len() == was {
+            break;
+        }
     }
-    let before = before.strip_suffix([',', '('])?.trim_end();
+    let before = match before.strip_suffix(" as") {
+        // "Jane Doe will serve as", "Jane Doe was appointed as".
+        Some(b) => {
+            let mut b = b.trim_end();
+            for verb in [
+                " will serve",
+                " serves",
+                " served",
+                " was appointed",
+                " has been appointed",
+                " was named",
+                " has been named",
+            ] {
+                if let Some(x) = b.strip_suffix(verb) {
+                    b = x.trim_end();
+                    break;
+                }
+            }
+            b
+        }
+        None => before.strip_suffix([',', '('])?.trim_end(),
+    };
     let end = before.len();
     let words: Vec<&str> = before.rsplit(' ').take(4).collect();
     let mut kinds = Vec::new();
