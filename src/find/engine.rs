@@ -415,6 +415,15 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
                             ))
                         }),
                     },
+                    // "the 1988 quarter" is the quarter reported, even when a year
+                    // ("last year") was named after it; "the 1988 period" may be the
+                    // nine months just named, so it takes the last date.
+                    Pending::Anaphor(a @ dates::Anaphor::QuarterIn(_))
+                        if text[c.start..c.end].ends_with("quarter") =>
+                    {
+                        dates::resolve_anaphor(*a, last_quarter.or(last), last_day)
+                            .map(|v| (v, "context"))
+                    }
                     Pending::Anaphor(a) => {
                         dates::resolve_anaphor(*a, last, last_day).map(|v| (v, "context"))
                     }

@@ -106,6 +106,12 @@ pub enum Anaphor {
 /// "as soon as", "as early as" and "this coming" right before the expression point ahead
 /// whatever the verb; "since" points back.
 pub fn tense(text: &str, start: usize, end: usize) -> Tense {
+    tense_with(text, start, end, true)
+}
+
+/// As [`tense`]; `modals` false leaves "can", "should", "must", "might" out, for "today",
+/// whose present-era sense they often carry ("tools we can use today").
+fn tense_with(text: &str, start: usize, end: usize, modals: bool) -> Tense {
     let lo = super::floor_char(text, start.saturating_sub(100));
     let hi = super::floor_char(text, (end + 100).min(text.len()));
     let before = &text[lo..start];
@@ -160,8 +166,8 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
     // participles that describe what follows: "by August, in markets untouched by").
     let back = (0..b.len())
         .rev()
-        .find_map(|i| cue(&b, i).map(|t| (b.len() - i, t)));
-    let ahead = (0..a.len()).find_map(|i| cue(&a, i).map(|t| (i + 1, t)));
+        .find_map(|i| cue(&b, i, modals).map(|t| (b.len() - i, t)));
+    let ahead = (0..a.len()).find_map(|i| cue(&a, i, modals).map(|t| (i + 1, t)));
     match (back, ahead) {
         (Some((db, t)), Some((da, u))) => {
             if db <= 2 * da {
@@ -196,7 +202,7 @@ fn sentence_start(s: &str) -> Option<usize> {
 }
 
 /// The tense word `w[i]` marks, if it marks one.
-fn cue(w: &[String], i: usize) -> Option<Tense> {
+fn cue(w: &[String], i: usize, modals: bool) -> Option<Tense> {
     // "payable Jan. 2", "effective Feb. 1": dividends and appointments are announced
     // ahead.
     const FUTURE: [&str; 10] = [
@@ -267,7 +273,15 @@ fn cue(w: &[String], i: usize) -> Option<Tense> {
     ];
     // Participles and adjectives in -ed that are no past tense ("a planned office",
     // "based in", "the United States").
-    const NOT_PAST: [&str; 14] = [
+    const NOT_PAST: [&str; 22] = [
+        "unspecified",
+        "undisclosed",
+        "unexpected",
+        "unidentified",
+        "unnamed",
+        "unchanged",
+        "unprecedented",
+        "armed",
         "proposed",
         "intended",
         "designed",
@@ -285,7 +299,11 @@ fn cue(w: &[String], i: usize) -> Option<Tense> {
     ];
     let word = w[i].as_str();
     let next = w.get(i + 1).map(String::as_str);
+    // Modals other than "could" and "may" (a month once lower-cased) speak of what is
+    // still to come: "members can take part in the summit in April".
+    const MODALS: [&str; 6] = ["can", "cannot", "can't", "should", "must", "might"];
     if FUTURE.contains(&word)
+        || (modals && MODALS.contains(&word))
         || word.ends_with("'ll")
         || (matches!(
             word,
@@ -434,12 +452,36 @@ pub fn relative(hit: &Hit) -> Option<Found> {
             Relative::Weekday {
                 day: weekday_num(w)?,
                 week: None,
-                tense: t(),
+                tense: possessive(hit).unwrap_or_else(t),
             }
         }
         _ => return None,
     };
     pending(Pending::Relative(r), hit)
+}
+
+/// "Wednesday's ruling", "Friday's drop": news names an event by its weekday once it has
+/// happened, whatever the tense around it ("they will appeal Wednesday's ruling"), and
+/// one to come after "ahead of", "until", "upcoming" ("ahead of Friday's vote"; not
+/// "before": "a 7% share before Friday's purchases").
+fn possessive(hit: &Hit) -> Option<Tense> {
+    let after = &hit.text[hit.end..];
+    if !(after.starts_with("'s") || after.starts_with("\u{2019}s")) {
+        return None;
+    }
+    let before = super::before(hit.text, hit.start, 24).to_ascii_lowercase();
+    let ahead = before
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(2)
+        .any(|w| {
+            matches!(
+                w,
+                "ahead" | "until" | "till" | "upcoming" | "coming" | "next"
+            )
+        });
+    Some(if ahead { Tense::Future } else { Tense::Past })
 }
 
 /// "today" anywhere in a sentence told in the past or future tense ("the ministry said
@@ -464,7 +506,7 @@ pub fn today_in_tense(hit: &Hit) -> Option<Found> {
     if after.starts_with("'s") || after.starts_with("\u{2019}s") {
         return None;
     }
-    if tense(hit.text, hit.start, hit.end) == Tense::Unknown {
+    if tense_with(hit.text, hit.start, hit.end, false) == Tense::Unknown {
         return None;
     }
     pending(Pending::Relative(Relative::Day(0)), hit)
