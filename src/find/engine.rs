@@ -381,6 +381,7 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
     // year earlier" and "the latest quarter" from it).
     let mut last_end = 0;
     let mut last_quarter: Option<(Ymd, Ymd)> = None;
+    let mut last_quarter_end = 0;
     for c in cands {
         let rule = &rules.rules[c.rule];
         let mut extra = c.found.extra.clone();
@@ -393,17 +394,31 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
                         // year before the reference.
                         let near =
                             last.filter(|_| c.start.saturating_sub(last_end) <= ANAPHOR_REACH);
-                        match last_quarter.or(near) {
-                            Some(l) => {
-                                dates::resolve_anaphor(dates::Anaphor::YearEarlier, Some(l), None)
-                                    .map(|v| (v, "context"))
+                        // Results "for the nine months" compared with "a year earlier"
+                        // are the year before the quarter's, not its quarter.
+                        let months = last_quarter.filter(|_| {
+                            let since = &text[last_quarter_end.min(c.start)..c.start];
+                            ["nine months", "nine-month", "six months", "six-month"]
+                                .iter()
+                                .any(|w| since.contains(w))
+                        });
+                        if let Some((a, _)) = months {
+                            Some((Ymd::year(a.y - 1).iso(), "context"))
+                        } else {
+                            match last_quarter.or(near) {
+                                Some(l) => dates::resolve_anaphor(
+                                    dates::Anaphor::YearEarlier,
+                                    Some(l),
+                                    None,
+                                )
+                                .map(|v| (v, "context")),
+                                None => reference.and_then(|(d, anchor)| {
+                                    Some((
+                                        dates::resolve_relative(dates::Relative::Year(-1), d)?,
+                                        anchor,
+                                    ))
+                                }),
                             }
-                            None => reference.and_then(|(d, anchor)| {
-                                Some((
-                                    dates::resolve_relative(dates::Relative::Year(-1), d)?,
-                                    anchor,
-                                ))
-                            }),
                         }
                     }
                     Pending::Anaphor(dates::Anaphor::Quarter) => match last_quarter {
@@ -461,6 +476,7 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
                     .is_none_or(|(r, _)| (b.y, b.m.unwrap_or(12)) < (r.y, r.m.unwrap_or(13)));
                 if quarter && ended && !matches!(c.found.pending, Some(Pending::Anaphor(_))) {
                     last_quarter = Some((a, b));
+                    last_quarter_end = c.end;
                 }
                 if a.d.is_some() && b == a {
                     last_day = Some(a);
