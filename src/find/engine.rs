@@ -376,6 +376,9 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
     let mut out = Vec::with_capacity(cands.len());
     // The last date named so far, and the last day, for anaphors ("the same day").
     let mut last: Option<(Ymd, Ymd)> = None;
+    // The last date the text stated, not one an anaphor counted ("a year ago"): "for the
+    // year", "earlier in the year" are the stated date's year.
+    let mut last_stated: Option<(Ymd, Ymd)> = None;
     let mut last_day: Option<Ymd> = None;
     // Where the last date ended, and the last quarter named (earnings news counts "a
     // year earlier" and "the latest quarter" from it).
@@ -439,6 +442,10 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
                         dates::resolve_anaphor(*a, last_quarter.or(last), last_day)
                             .map(|v| (v, "context"))
                     }
+                    Pending::Anaphor(a @ dates::Anaphor::Year(0)) => {
+                        dates::resolve_anaphor(*a, last_stated.or(last), last_day)
+                            .map(|v| (v, "context"))
+                    }
                     Pending::Anaphor(a) => {
                         dates::resolve_anaphor(*a, last, last_day).map(|v| (v, "context"))
                     }
@@ -466,6 +473,9 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
                 let b = ends.next().unwrap_or(a);
                 last = Some((a, b));
                 last_end = c.end;
+                if !matches!(c.found.pending, Some(Pending::Anaphor(_))) {
+                    last_stated = Some((a, b));
+                }
                 let quarter = a.d.is_none()
                     && a.y == b.y
                     && matches!((a.m, b.m), (Some(x), Some(y)) if y == x + 2 && x % 3 == 1);
@@ -692,7 +702,15 @@ fn resolve(
                 .rev()
                 .take_while(|d| c.start - d.1 <= SAME_MONTH_WINDOW)
                 .find(|d| d.3 == Some(*month));
-            let same_month = same_month.filter(|d| !quarter && (!news || c.start - d.1 <= 400));
+            // In news, a day of the month the news is dated in is this month's unless its
+            // own sentence names another year ("the August 1988 cease-fire. ... invaded
+            // on Aug. 2", in an August article).
+            let this_month =
+                news && day.is_some() && reference.is_some_and(|(r, _)| r.m == Some(*month));
+            let same_month = same_month.filter(|d| {
+                let across = this_month && text[d.1..c.start].contains(". ");
+                !quarter && (!news || c.start - d.1 <= 400) && !across
+            });
             if let Some(&(_, _, y, _)) = same_month {
                 return Some((dates::resolve_yearless(p, y)?, "context"));
             }

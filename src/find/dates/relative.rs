@@ -322,6 +322,12 @@ fn cue(w: &[String], i: usize, modals: bool) -> Option<Tense> {
     {
         return Some(Tense::Future);
     }
+    // "is", "are" nearer than a past verb speak of the present ("which had been expected,
+    // is part of a plan to repay it by February"): no side taken, and the past verb
+    // further off does not count.
+    if modals && matches!(word, "is" | "are" | "am") {
+        return Some(Tense::Unknown);
+    }
     // A participle after "be" is a passive whose tense its auxiliary gives ("will be
     // named"): no cue of its own.
     if i > 0 && matches!(w[i - 1].as_str(), "be" | "being") {
@@ -998,5 +1004,16 @@ mod tests {
         let t = "The bank said on Nov. 3 that trading would resume.";
         let s = t.find("Nov.").unwrap();
         assert_eq!(tense(t, s, s + 7), Tense::Past);
+        // A modal looks ahead; an adjective in "un-...-ed" is no past verb.
+        let t = "Members can join the summit in April.";
+        let s = t.find("April").unwrap();
+        assert_eq!(tense(t, s, s + 5), Tense::Future);
+        let t = "The shares would be issued on an undisclosed date in May.";
+        let s = t.find("May").unwrap();
+        assert_eq!(tense(t, s, s + 3), Tense::Future);
+        // "is" nearer than a past verb takes no side.
+        let t = "The loan, which was agreed, is repayable in full by March.";
+        let s = t.find("March").unwrap();
+        assert_eq!(tense(t, s, s + 5), Tense::Unknown);
     }
 }
