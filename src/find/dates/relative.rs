@@ -328,6 +328,23 @@ fn cue(w: &[String], i: usize, modals: bool) -> Option<Tense> {
     if modals && matches!(word, "is" | "are" | "am") {
         return Some(Tense::Unknown);
     }
+    // A scheduling verb in the present tense announces what is to come ("the ministers
+    // meet Monday", "the court opens its session Friday"); not as a noun after a
+    // determiner ("the meeting", "a vote").
+    const SCHEDULE: [&str; 16] = [
+        "meet", "meets", "begin", "begins", "resume", "resumes", "vote", "votes", "travel",
+        "travels", "arrive", "arrives", "visit", "visits", "convene", "convenes",
+    ];
+    if modals
+        && SCHEDULE.contains(&word)
+        && !(i > 0
+            && matches!(
+                w[i - 1].as_str(),
+                "the" | "a" | "an" | "its" | "his" | "her" | "their" | "this" | "that" | "to"
+            ))
+    {
+        return Some(Tense::Future);
+    }
     // A participle after "be" is a passive whose tense its auxiliary gives ("will be
     // named"): no cue of its own.
     if i > 0 && matches!(w[i - 1].as_str(), "be" | "being") {
