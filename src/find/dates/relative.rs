@@ -112,17 +112,23 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
 /// As [`tense`]; `modals` false leaves "can", "should", "must", "might" out, for "today",
 /// whose present-era sense they often carry ("tools we can use today").
 fn tense_with(text: &str, start: usize, end: usize, modals: bool) -> Tense {
-    let lo = super::floor_char(text, start.saturating_sub(100));
-    let hi = super::floor_char(text, (end + 100).min(text.len()));
+    // Two hundred bytes each side: a verb often comes after a long opening ("In January,
+    // a week after the anniversary of ..., a bombing in Birmingham, Ala., killed").
+    let lo = super::floor_char(text, start.saturating_sub(200));
+    let hi = super::floor_char(text, (end + 200).min(text.len()));
     let before = &text[lo..start];
     let before = sentence_start(before).map_or(before, |i| &before[i + 1..]);
     let after = &text[end..hi.max(end)];
     // A full stop after an abbreviation ("Nov. 27") does not end the sentence; a full
     // stop followed by a space and a capital does, near enough.
+    let stop = after
+        .match_indices(". ")
+        .map(|(i, _)| i)
+        .find(|&i| !abbreviation(&after[..i]));
     let after = after
         .find(['!', '?', '\n', ';'])
         .into_iter()
-        .chain(after.find(". "))
+        .chain(stop)
         .min()
         .map_or(after, |i| &after[..i]);
     let words = |s: &str| -> Vec<String> {
@@ -188,17 +194,17 @@ fn sentence_start(s: &str) -> Option<usize> {
         '!' | '?' | '\n' | ';' => Some(i),
         // A full stop ends a sentence only before a space ("$18.9 million" goes on).
         '.' if !s[i + 1..].starts_with(char::is_whitespace) && i + 1 < s.len() => None,
-        '.' => {
-            let word = s[..i]
-                .rsplit(|c: char| !c.is_alphabetic())
-                .next()
-                .unwrap_or("");
-            let short = word.chars().count() <= 3
-                && (word.chars().count() == 1 || word.starts_with(char::is_uppercase));
-            (!short).then_some(i)
-        }
+        '.' => (!abbreviation(&s[..i])).then_some(i),
         _ => None,
     })
+}
+
+/// Whether the word `s` ends with is an abbreviation whose full stop ends no sentence:
+/// a single letter ("U.S.", "a.m."), a short capitalised word ("Nov.", "Ala.") or "vs".
+fn abbreviation(s: &str) -> bool {
+    let word = s.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+    let n = word.chars().count();
+    (n <= 3 && (n == 1 || word.starts_with(char::is_uppercase))) || word == "vs"
 }
 
 /// The tense word `w[i]` marks, if it marks one.
@@ -1028,6 +1034,11 @@ mod tests {
         let t = "The shares would be issued on an undisclosed date in May.";
         let s = t.find("May").unwrap();
         assert_eq!(tense(t, s, s + 3), Tense::Future);
+        // "vs." and "Ala." end no sentence; the verb far after the date still counts.
+        let t = "In May, a week after the Roe vs. Wade ruling's anniversary, a protest in \
+                 Birmingham, Ala., ended in arrests.";
+        let s = t.find("May").unwrap();
+        assert_eq!(tense(t, s, s + 3), Tense::Past);
         // "is" nearer than a past verb takes no side.
         let t = "The loan, which was agreed, is repayable in full by March.";
         let s = t.find("March").unwrap();
