@@ -376,11 +376,15 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
     let mut out = Vec::with_capacity(cands.len());
     // The last date named so far, and the last day, for anaphors ("the same day").
     let mut last: Option<(Ymd, Ymd)> = None;
+    // The last date the text stated, not one an anaphor counted ("a year ago"): "for the
+    // year", "earlier in the year" are the stated date's year.
+    let mut last_stated: Option<(Ymd, Ymd)> = None;
     let mut last_day: Option<Ymd> = None;
     // Where the last date ended, and the last quarter named (earnings news counts "a
     // year earlier" and "the latest quarter" from it).
     let mut last_end = 0;
     let mut last_quarter: Option<(Ymd, Ymd)> = None;
+    let mut last_quarter_end = 0;
     for c in cands {
         let rule = &rules.rules[c.rule];
         let mut extra = c.found.extra.clone();
@@ -393,17 +397,31 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
                         // year before the reference.
                         let near =
                             last.filter(|_| c.start.saturating_sub(last_end) <= ANAPHOR_REACH);
-                        match last_quarter.or(near) {
-                            Some(l) => {
-                                dates::resolve_anaphor(dates::Anaphor::YearEarlier, Some(l), None)
-                                    .map(|v| (v, "context"))
+                        // Results "for the nine months" compared with "a year earlier"
+                        // are the year before the quarter's, not its quarter.
+                        let months = last_quarter.filter(|_| {
+                            let since = &text[last_quarter_end.min(c.start)..c.start];
+                            ["nine months", "nine-month", "six months", "six-month"]
+                                .iter()
+                                .any(|w| since.contains(w))
+                        });
+                        if let Some((a, _)) = months {
+                            Some((Ymd::year(a.y - 1).iso(), "context"))
+                        } else {
+                            match last_quarter.or(near) {
+                                Some(l) => dates::resolve_anaphor(
+                                    dates::Anaphor::YearEarlier,
+                                    Some(l),
+                                    None,
+                                )
+                                .map(|v| (v, "context")),
+                                None => reference.and_then(|(d, anchor)| {
+                                    Some((
+                                        dates::resolve_relative(dates::Relative::Year(-1), d)?,
+                                        anchor,
+                                    ))
+                                }),
                             }
-                            None => reference.and_then(|(d, anchor)| {
-                                Some((
-                                    dates::resolve_relative(dates::Relative::Year(-1), d)?,
-                                    anchor,
-                                ))
-                            }),
                         }
                     }
                     Pending::Anaphor(dates::Anaphor::Quarter) => match last_quarter {
@@ -415,6 +433,19 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
                             ))
                         }),
                     },
+                    // "the 1988 quarter" is the quarter reported, even when a year
+                    // ("last year") was named after it; "the 1988 period" may be the
+                    // nine months just named, so it takes the last date.
+                    Pending::Anaphor(a @ dates::Anaphor::QuarterIn(_))
+                        if text[c.start..c.end].ends_with("quarter") =>
+                    {
+                        dates::resolve_anaphor(*a, last_quarter.or(last), last_day)
+                            .map(|v| (v, "context"))
+                    }
+                    Pending::Anaphor(a @ dates::Anaphor::Year(0)) => {
+                        dates::resolve_anaphor(*a, last_stated.or(last), last_day)
+                            .map(|v| (v, "context"))
+                    }
                     Pending::Anaphor(a) => {
                         dates::resolve_anaphor(*a, last, last_day).map(|v| (v, "context"))
                     }
@@ -442,6 +473,9 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
                 let b = ends.next().unwrap_or(a);
                 last = Some((a, b));
                 last_end = c.end;
+                if !matches!(c.found.pending, Some(Pending::Anaphor(_))) {
+                    last_stated = Some((a, b));
+                }
                 let quarter = a.d.is_none()
                     && a.y == b.y
                     && matches!((a.m, b.m), (Some(x), Some(y)) if y == x + 2 && x % 3 == 1);
@@ -452,6 +486,7 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
                     .is_none_or(|(r, _)| (b.y, b.m.unwrap_or(12)) < (r.y, r.m.unwrap_or(13)));
                 if quarter && ended && !matches!(c.found.pending, Some(Pending::Anaphor(_))) {
                     last_quarter = Some((a, b));
+                    last_quarter_end = c.end;
                 }
                 if a.d.is_some() && b == a {
                     last_day = Some(a);
@@ -667,7 +702,15 @@ fn resolve(
                 .rev()
                 .take_while(|d| c.start - d.1 <= SAME_MONTH_WINDOW)
                 .find(|d| d.3 == Some(*month));
-            let same_month = same_month.filter(|d| !quarter && (!news || c.start - d.1 <= 400));
+            // In news, a day of the month the news is dated in is this month's unless its
+            // own sentence names another year ("the August 1988 cease-fire. ... invaded
+            // on Aug. 2", in an August article).
+            let this_month =
+                news && day.is_some() && reference.is_some_and(|(r, _)| r.m == Some(*month));
+            let same_month = same_month.filter(|d| {
+                let across = this_month && text[d.1..c.start].contains(". ");
+                !quarter && (!news || c.start - d.1 <= 400) && !across
+            });
             if let Some(&(_, _, y, _)) = same_month {
                 return Some((dates::resolve_yearless(p, y)?, "context"));
             }

@@ -106,17 +106,29 @@ pub enum Anaphor {
 /// "as soon as", "as early as" and "this coming" right before the expression point ahead
 /// whatever the verb; "since" points back.
 pub fn tense(text: &str, start: usize, end: usize) -> Tense {
-    let lo = super::floor_char(text, start.saturating_sub(100));
-    let hi = super::floor_char(text, (end + 100).min(text.len()));
+    tense_with(text, start, end, true)
+}
+
+/// As [`tense`]; `modals` false leaves "can", "should", "must", "might" out, for "today",
+/// whose present-era sense they often carry ("tools we can use today").
+fn tense_with(text: &str, start: usize, end: usize, modals: bool) -> Tense {
+    // Two hundred bytes each side: a verb often comes after a long opening ("In January,
+    // a week after the anniversary of ..., a bombing in Birmingham, Ala., killed").
+    let lo = super::floor_char(text, start.saturating_sub(200));
+    let hi = super::floor_char(text, (end + 200).min(text.len()));
     let before = &text[lo..start];
     let before = sentence_start(before).map_or(before, |i| &before[i + 1..]);
     let after = &text[end..hi.max(end)];
     // A full stop after an abbreviation ("Nov. 27") does not end the sentence; a full
     // stop followed by a space and a capital does, near enough.
+    let stop = after
+        .match_indices(". ")
+        .map(|(i, _)| i)
+        .find(|&i| !abbreviation(&after[..i]));
     let after = after
         .find(['!', '?', '\n', ';'])
         .into_iter()
-        .chain(after.find(". "))
+        .chain(stop)
         .min()
         .map_or(after, |i| &after[..i]);
     let words = |s: &str| -> Vec<String> {
@@ -160,8 +172,8 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
     // participles that describe what follows: "by August, in markets untouched by").
     let back = (0..b.len())
         .rev()
-        .find_map(|i| cue(&b, i).map(|t| (b.len() - i, t)));
-    let ahead = (0..a.len()).find_map(|i| cue(&a, i).map(|t| (i + 1, t)));
+        .find_map(|i| cue(&b, i, modals).map(|t| (b.len() - i, t)));
+    let ahead = (0..a.len()).find_map(|i| cue(&a, i, modals).map(|t| (i + 1, t)));
     match (back, ahead) {
         (Some((db, t)), Some((da, u))) => {
             if db <= 2 * da {
@@ -182,21 +194,21 @@ fn sentence_start(s: &str) -> Option<usize> {
         '!' | '?' | '\n' | ';' => Some(i),
         // A full stop ends a sentence only before a space ("$18.9 million" goes on).
         '.' if !s[i + 1..].starts_with(char::is_whitespace) && i + 1 < s.len() => None,
-        '.' => {
-            let word = s[..i]
-                .rsplit(|c: char| !c.is_alphabetic())
-                .next()
-                .unwrap_or("");
-            let short = word.chars().count() <= 3
-                && (word.chars().count() == 1 || word.starts_with(char::is_uppercase));
-            (!short).then_some(i)
-        }
+        '.' => (!abbreviation(&s[..i])).then_some(i),
         _ => None,
     })
 }
 
+/// Whether the word `s` ends with is an abbreviation whose full stop ends no sentence:
+/// a single letter ("U.S.", "a.m."), a short capitalised word ("Nov.", "Ala.") or "vs".
+fn abbreviation(s: &str) -> bool {
+    let word = s.rsplit(|c: char| !c.is_alphabetic()).next().unwrap_or("");
+    let n = word.chars().count();
+    (n <= 3 && (n == 1 || word.starts_with(char::is_uppercase))) || word == "vs"
+}
+
 /// The tense word `w[i]` marks, if it marks one.
-fn cue(w: &[String], i: usize) -> Option<Tense> {
+fn cue(w: &[String], i: usize, modals: bool) -> Option<Tense> {
     // "payable Jan. 2", "effective Feb. 1": dividends and appointments are announced
     // ahead.
     const FUTURE: [&str; 10] = [
@@ -267,7 +279,15 @@ fn cue(w: &[String], i: usize) -> Option<Tense> {
     ];
     // Participles and adjectives in -ed that are no past tense ("a planned office",
     // "based in", "the United States").
-    const NOT_PAST: [&str; 14] = [
+    const NOT_PAST: [&str; 22] = [
+        "unspecified",
+        "undisclosed",
+        "unexpected",
+        "unidentified",
+        "unnamed",
+        "unchanged",
+        "unprecedented",
+        "armed",
         "proposed",
         "intended",
         "designed",
@@ -285,7 +305,11 @@ fn cue(w: &[String], i: usize) -> Option<Tense> {
     ];
     let word = w[i].as_str();
     let next = w.get(i + 1).map(String::as_str);
+    // Modals other than "could" and "may" (a month once lower-cased) speak of what is
+    // still to come: "members can take part in the summit in April".
+    const MODALS: [&str; 6] = ["can", "cannot", "can't", "should", "must", "might"];
     if FUTURE.contains(&word)
+        || (modals && MODALS.contains(&word))
         || word.ends_with("'ll")
         || (matches!(
             word,
@@ -301,6 +325,29 @@ fn cue(w: &[String], i: usize) -> Option<Tense> {
                 | "intends"
                 | "due"
         ) && next == Some("to"))
+    {
+        return Some(Tense::Future);
+    }
+    // "is", "are" nearer than a past verb speak of the present ("which had been expected,
+    // is part of a plan to repay it by February"): no side taken, and the past verb
+    // further off does not count.
+    if modals && matches!(word, "is" | "are" | "am") {
+        return Some(Tense::Unknown);
+    }
+    // A scheduling verb in the present tense announces what is to come ("the ministers
+    // meet Monday", "the court opens its session Friday"); not as a noun after a
+    // determiner ("the meeting", "a vote").
+    const SCHEDULE: [&str; 16] = [
+        "meet", "meets", "begin", "begins", "resume", "resumes", "vote", "votes", "travel",
+        "travels", "arrive", "arrives", "visit", "visits", "convene", "convenes",
+    ];
+    if modals
+        && SCHEDULE.contains(&word)
+        && !(i > 0
+            && matches!(
+                w[i - 1].as_str(),
+                "the" | "a" | "an" | "its" | "his" | "her" | "their" | "this" | "that" | "to"
+            ))
     {
         return Some(Tense::Future);
     }
@@ -434,12 +481,36 @@ pub fn relative(hit: &Hit) -> Option<Found> {
             Relative::Weekday {
                 day: weekday_num(w)?,
                 week: None,
-                tense: t(),
+                tense: possessive(hit).unwrap_or_else(t),
             }
         }
         _ => return None,
     };
     pending(Pending::Relative(r), hit)
+}
+
+/// "Wednesday's ruling", "Friday's drop": news names an event by its weekday once it has
+/// happened, whatever the tense around it ("they will appeal Wednesday's ruling"), and
+/// one to come after "ahead of", "until", "upcoming" ("ahead of Friday's vote"; not
+/// "before": "a 7% share before Friday's purchases").
+fn possessive(hit: &Hit) -> Option<Tense> {
+    let after = &hit.text[hit.end..];
+    if !(after.starts_with("'s") || after.starts_with("\u{2019}s")) {
+        return None;
+    }
+    let before = super::before(hit.text, hit.start, 24).to_ascii_lowercase();
+    let ahead = before
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(2)
+        .any(|w| {
+            matches!(
+                w,
+                "ahead" | "until" | "till" | "upcoming" | "coming" | "next"
+            )
+        });
+    Some(if ahead { Tense::Future } else { Tense::Past })
 }
 
 /// "today" anywhere in a sentence told in the past or future tense ("the ministry said
@@ -464,7 +535,7 @@ pub fn today_in_tense(hit: &Hit) -> Option<Found> {
     if after.starts_with("'s") || after.starts_with("\u{2019}s") {
         return None;
     }
-    if tense(hit.text, hit.start, hit.end) == Tense::Unknown {
+    if tense_with(hit.text, hit.start, hit.end, false) == Tense::Unknown {
         return None;
     }
     pending(Pending::Relative(Relative::Day(0)), hit)
@@ -956,5 +1027,21 @@ mod tests {
         let t = "The bank said on Nov. 3 that trading would resume.";
         let s = t.find("Nov.").unwrap();
         assert_eq!(tense(t, s, s + 7), Tense::Past);
+        // A modal looks ahead; an adjective in "un-...-ed" is no past verb.
+        let t = "Members can join the summit in April.";
+        let s = t.find("April").unwrap();
+        assert_eq!(tense(t, s, s + 5), Tense::Future);
+        let t = "The shares would be issued on an undisclosed date in May.";
+        let s = t.find("May").unwrap();
+        assert_eq!(tense(t, s, s + 3), Tense::Future);
+        // "vs." and "Ala." end no sentence; the verb far after the date still counts.
+        let t = "In May, a week after the Roe vs. Wade ruling's anniversary, a protest in \
+                 Birmingham, Ala., ended in arrests.";
+        let s = t.find("May").unwrap();
+        assert_eq!(tense(t, s, s + 3), Tense::Past);
+        // "is" nearer than a past verb takes no side.
+        let t = "The loan, which was agreed, is repayable in full by March.";
+        let s = t.find("March").unwrap();
+        assert_eq!(tense(t, s, s + 5), Tense::Unknown);
     }
 }

@@ -3,7 +3,9 @@
 //! ("the nineties"), and holidays ("Thanksgiving Day", "Christmas", "New Year's Day").
 
 use super::relative::{Relative, Tense, tense};
-use super::{Pending, Ymd, days_from_civil, interval, pending, ready, small_number, weekday};
+use super::{
+    Pending, Ymd, days_from_civil, interval, month_num, pending, ready, small_number, weekday,
+};
 use crate::find::engine::{Found, Hit};
 
 const TENS: [(&str, i32); 8] = [
@@ -44,7 +46,7 @@ fn two_digits(s: &str) -> Option<i32> {
 }
 
 /// Groups `century` ("nineteen", "twenty") and `rest` ("ninety-six"), or `thousand` for
-/// "two thousand" (and an optional `rest` after "and").
+/// "two thousand" (and an optional `rest` after "and"); `month` when a month leads.
 pub fn spelled_year(hit: &Hit) -> Option<Found> {
     let y = if let Some(c) = hit.get("century") {
         let c = small_number(c)? as i32;
@@ -62,7 +64,11 @@ pub fn spelled_year(hit: &Hit) -> Option<Found> {
         };
         2000 + rest
     };
-    ready(Ymd::year(y).iso(), hit)
+    // A month before it ("January nineteen ninety-seven", as a transcript writes it).
+    match hit.get("month").and_then(month_num) {
+        Some(m) => ready(Ymd::month(y, m).iso(), hit),
+        None => ready(Ymd::year(y).iso(), hit),
+    }
 }
 
 const ORDINALS: [&str; 21] = [
