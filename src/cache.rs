@@ -118,6 +118,32 @@ pub fn program_identity() -> String {
     id
 }
 
+/// Entries read back larger than this do not keep their buffer for the next read.
+const KEPT_BUFFER: usize = 8 << 20;
+
+/// Reads the file at `p` whole into this thread's reusable buffer and passes its bytes to
+/// `f`. A run reads thousands of entries (an ingest every kept document's build entry):
+/// a fresh buffer for each cost more in page faults than parsing them did.
+fn with_file<R>(p: &Path, f: impl FnOnce(&[u8]) -> R) -> Option<R> {
+    use std::cell::RefCell;
+    use std::io::Read;
+    thread_local! {
+        static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    let mut file = std::fs::File::open(p).ok()?;
+    BUFFER.with(|b| {
+        // Taken out of the cell, so that `f` may read another entry itself.
+        let mut buf = b.take();
+        buf.clear();
+        let read = file.read_to_end(&mut buf).is_ok();
+        let r = read.then(|| f(&buf));
+        if buf.capacity() <= KEPT_BUFFER {
+            b.replace(buf);
+        }
+        r
+    })
+}
+
 fn hash_hex(parts: &[&[u8]]) -> String {
     let mut h = Sha256::new();
     for p in parts {
@@ -161,8 +187,7 @@ impl Cache {
     }
 
     fn read<T: for<'de> Deserialize<'de>>(&self, p: &Path) -> Option<T> {
-        let bytes = std::fs::read(p).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        with_file(p, |bytes| serde_json::from_slice(bytes).ok())?
     }
 
     /// Writes an entry whole, or not at all. Failures only cost a later miss.
@@ -200,7 +225,16 @@ impl Cache {
         format: Format,
     ) -> Option<Result<Extraction, String>> {
         let p = self.extract_path(sha256, format);
-        let bytes = std::fs::read(&p).ok()?;
+        with_file(&p, |bytes| self.parse_extraction(&p, bytes, sha256, format))?
+    }
+
+    fn parse_extraction(
+        &self,
+        p: &Path,
+        bytes: &[u8],
+        sha256: &str,
+        format: Format,
+    ) -> Option<Result<Extraction, String>> {
         let nl = bytes.iter().position(|&b| b == b'\n')?;
         let h: ExtractHeader = serde_json::from_slice(&bytes[..nl]).ok()?;
         let body = &bytes[nl + 1..];
@@ -208,7 +242,7 @@ impl Cache {
             return None;
         }
         let text = std::str::from_utf8(body).ok()?;
-        self.mark(&p);
+        self.mark(p);
         if let Some(e) = h.error {
             return Some(Err(e));
         }

@@ -6,7 +6,7 @@
 //! never overwrites: a different file of the same name stops the ingest before anything is
 //! copied; an identical one is already there and is skipped.
 
-use crate::explain::{read_jsonl, show_value};
+use crate::explain::show_value;
 use crate::lock::OutputLock;
 use crate::model::{
     Content, Dataset, DatasetDoc, Entity, Fact, FactStatus, Mention, Source, Status,
@@ -17,7 +17,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -147,6 +147,12 @@ pub struct Changes {
 
 /// The differences between two fact lists, sorted by kind, subject, predicate, fact id.
 pub fn diff(old: &[Fact], new: &[Fact]) -> Vec<Change> {
+    diff_except(old, new, &HashSet::new())
+}
+
+/// [`diff`] where the facts of `new` named in `unchanged` are known to be in the old list
+/// as they are (and are left out of `old`): they can bring no change.
+fn diff_except(old: &[Fact], new: &[Fact], unchanged: &HashSet<&str>) -> Vec<Change> {
     let old_by_id: BTreeMap<&str, &Fact> = old.iter().map(|f| (f.id.as_str(), f)).collect();
     let new_by_id: BTreeMap<&str, &Fact> = new.iter().map(|f| (f.id.as_str(), f)).collect();
     // Earlier facts gone from the new set, by subject and predicate: candidates for "changed".
@@ -178,7 +184,10 @@ pub fn diff(old: &[Fact], new: &[Fact]) -> Vec<Change> {
     let mut out = Vec::new();
     let mut reported_pairs: BTreeSet<(String, String)> = BTreeSet::new();
     // New facts first, so a contradiction is told from the side the new reports brought.
-    let mut order: Vec<&Fact> = new.iter().collect();
+    let mut order: Vec<&Fact> = new
+        .iter()
+        .filter(|f| !unchanged.contains(f.id.as_str()))
+        .collect();
     order.sort_by_key(|f| old_by_id.contains_key(f.id.as_str()));
     for n in order {
         let was = old_by_id.get(n.id.as_str()).copied();
@@ -408,10 +417,10 @@ pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
         .collect();
     // The facts before, read while the dataset is refreshed.
     let (before, computed) = std::thread::scope(|s| {
-        let read = || -> Result<Vec<Fact>> {
+        let read = || -> Result<Earlier> {
             match &previous {
-                Some(dir) => read_jsonl(&dir.join("facts.jsonl")),
-                None => Ok(Vec::new()),
+                Some(dir) => Earlier::read(&dir.join("facts.jsonl")),
+                None => Ok(Earlier::default()),
             }
         };
         let before = std::thread::Builder::new()
@@ -466,8 +475,11 @@ pub fn ingest(opts: &IngestOptions) -> Result<Outcome> {
             })
         }
         Computed::Changed(refresh) => {
-            let changes = changes_of(&refresh.data, &before, &docs);
-            pipeline::drop_in_background(before);
+            let (earlier, unchanged) = before.changed(refresh.fact_lines(), &refresh.data.facts)?;
+            let existed: BTreeSet<&str> = before.ids().collect();
+            let changes = changes_of(&refresh.data, &earlier, &existed, &unchanged, &docs);
+            drop(existed);
+            pipeline::drop_in_background((before, earlier));
             let json = serde_json::to_vec_pretty(&changes).context("cannot write changes")?;
             let entities = refresh.data.entities.clone();
             // The documents of the quotes `render` shows (two per fact and side).
@@ -550,12 +562,19 @@ fn copy_of<'a>(
         .map(str::to_string)
 }
 
-fn changes_of(data: &Dataset, before: &[Fact], docs: &[(String, bool)]) -> Changes {
-    let mut changes = diff(before, &data.facts);
+/// The changes from the facts before to `data`'s: `before` holds the earlier facts that
+/// are not in `data` as they are (those in `unchanged`), `existed` the ids of all of them.
+fn changes_of(
+    data: &Dataset,
+    before: &[Fact],
+    existed: &BTreeSet<&str>,
+    unchanged: &HashSet<&str>,
+    docs: &[(String, bool)],
+) -> Changes {
+    let mut changes = diff_except(before, &data.facts, unchanged);
     // A copy of a work that stated a fact already neither confirms it nor takes a side in
     // its conflict: only a new work among a fact's sources does.
     let by_id: BTreeMap<&str, &Fact> = data.facts.iter().map(|f| (f.id.as_str(), f)).collect();
-    let existed: BTreeSet<&str> = before.iter().map(|f| f.id.as_str()).collect();
     changes.retain(|c| {
         let gained_only = matches!(c.kind, ChangeKind::Confirmed | ChangeKind::Contradicted)
             && existed.contains(c.fact.as_str())
@@ -605,6 +624,108 @@ fn changes_of(data: &Dataset, before: &[Fact], docs: &[(String, bool)]) -> Chang
         counts,
         changes,
     }
+}
+
+/// The facts of the dataset before an ingest: the lines of its `facts.jsonl` by fact id,
+/// parsed only where the new dataset's line differs. Most facts come out of an ingest as
+/// they were, and parsing their thousands of sources cost more than comparing bytes.
+#[derive(Default)]
+struct Earlier {
+    text: Vec<u8>,
+    /// Each fact's id and its line (without the newline) in `text`, in file order.
+    lines: Vec<(String, std::ops::Range<usize>)>,
+    path: PathBuf,
+}
+
+impl Earlier {
+    fn read(path: &Path) -> Result<Earlier> {
+        let text = match std::fs::read(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Earlier::default()),
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        let mut lines = Vec::new();
+        let mut at = 0;
+        for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+            let range = at..at + line.len();
+            at += line.len() + 1;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let id = fact_id(line).with_context(|| invalid_line(path, i))?;
+            lines.push((id, range));
+        }
+        Ok(Earlier {
+            text,
+            lines,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn ids(&self) -> impl Iterator<Item = &str> {
+        self.lines.iter().map(|(id, _)| id.as_str())
+    }
+
+    /// The earlier facts that are not among `new` as they are, parsed, and the ids of
+    /// those that are. `new_lines` are the new facts' lines (`jsonl::fact_lines`).
+    fn changed<'a>(
+        &self,
+        new_lines: &[Vec<u8>],
+        new: &'a [Fact],
+    ) -> Result<(Vec<Fact>, HashSet<&'a str>)> {
+        let new_line: HashMap<&str, &[u8]> = new
+            .iter()
+            .zip(new_lines)
+            .map(|(f, l)| (f.id.as_str(), l.strip_suffix(b"\n").unwrap_or(l)))
+            .collect();
+        let mut unchanged = HashSet::new();
+        let mut changed = Vec::new();
+        for (i, (id, range)) in self.lines.iter().enumerate() {
+            let line = &self.text[range.clone()];
+            match new_line.get_key_value(id.as_str()) {
+                Some((&id, &l)) if l == line => {
+                    unchanged.insert(id);
+                }
+                _ => changed.push(
+                    serde_json::from_slice(line)
+                        .with_context(|| invalid_line(&self.path, self.line_number(i)))?,
+                ),
+            }
+        }
+        Ok((changed, unchanged))
+    }
+
+    /// The line number in the file (from 0) of the `i`th fact.
+    fn line_number(&self, i: usize) -> usize {
+        let start = self.lines[i].1.start;
+        self.text[..start].iter().filter(|&&b| b == b'\n').count()
+    }
+}
+
+/// The id of a line of `facts.jsonl`: read from the line's start as written (`{"id":"…"`),
+/// else by parsing the line.
+fn fact_id(line: &[u8]) -> Result<String> {
+    const START: &[u8] = b"{\"id\":\"";
+    if let Some(rest) = line.strip_prefix(START)
+        && let Some(end) = rest.iter().position(|&b| b == b'"' || b == b'\\')
+        && rest[end] == b'"'
+        && let Ok(id) = std::str::from_utf8(&rest[..end])
+    {
+        return Ok(id.to_string());
+    }
+    #[derive(serde::Deserialize)]
+    struct IdOf {
+        id: String,
+    }
+    Ok(serde_json::from_slice::<IdOf>(line)?.id)
+}
+
+fn invalid_line(path: &Path, i: usize) -> String {
+    format!(
+        "{}:{}: not a valid record (rerun `aisi run` to rewrite the dataset)",
+        path.display(),
+        i + 1
+    )
 }
 
 fn is_sidecar(p: &Path) -> bool {
@@ -963,6 +1084,39 @@ mod tests {
         assert_eq!(kinds(&d), [(ChangeKind::Contradicted, "f1")]);
         assert_eq!(d[0].sources, [src("c", 3)]);
         assert_eq!(d[0].against[0].fact, "f2");
+    }
+
+    #[test]
+    fn comparing_lines_of_the_earlier_facts_gives_the_changes_a_full_diff_gives() {
+        let mut conflicted = fact("f2", "launched", "2024-11-20", vec![src("a", 0)]);
+        conflicted.conflicts_with = Some(vec!["f4".into()]);
+        let old = vec![
+            fact("f1", "funding", "x", vec![src("a", 3)]),
+            fact("f2", "launched", "2024-11-20", vec![src("a", 0)]),
+            fact("f3", "staff", "30", vec![src("a", 9)]),
+            fact("f\\\"odd", "staff", "31", vec![src("b", 9)]),
+        ];
+        let new = vec![
+            old[0].clone(),
+            conflicted,
+            fact("f4", "launched", "2024-11-21", vec![src("new", 0)]),
+            fact("f5", "staff", "40", vec![src("new", 7)]),
+            old[3].clone(),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("facts.jsonl");
+        std::fs::write(&path, crate::emit::jsonl::to_jsonl(&old)).unwrap();
+        let earlier = Earlier::read(&path).unwrap();
+        let ids: Vec<&str> = earlier.ids().collect();
+        assert_eq!(ids, ["f1", "f2", "f3", "f\\\"odd"]);
+        let lines = crate::emit::jsonl::fact_lines(&new);
+        let (changed, unchanged) = earlier.changed(&lines, &new).unwrap();
+        let mut same: Vec<&str> = unchanged.iter().copied().collect();
+        same.sort();
+        assert_eq!(same, ["f1", "f\\\"odd"]);
+        assert_eq!(changed, [old[1].clone(), old[2].clone()]);
+        assert_eq!(diff_except(&changed, &new, &unchanged), diff(&old, &new));
+        assert!(!diff(&old, &new).is_empty());
     }
 
     #[test]

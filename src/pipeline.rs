@@ -126,6 +126,19 @@ pub struct Refresh {
     /// The run's worker threads (`--jobs`), for publishing too.
     pool: rayon::ThreadPool,
     started: Instant,
+    /// The lines of `facts.jsonl`, once [`Refresh::fact_lines`] serialised them.
+    fact_lines: std::sync::OnceLock<Vec<Vec<u8>>>,
+}
+
+impl Refresh {
+    /// The lines of `facts.jsonl` for this dataset (JSON and a newline each, in the order
+    /// of its facts), serialised once: publishing writes these same bytes.
+    pub fn fact_lines(&self) -> &[Vec<u8>] {
+        self.fact_lines.get_or_init(|| {
+            self.pool
+                .install(|| emit::jsonl::fact_lines(&self.data.facts))
+        })
+    }
 }
 
 /// Runs every stage into memory, taking unchanged documents from the cache; returns
@@ -318,6 +331,7 @@ pub fn compute(opts: &RunOptions, rules: &RuleSet, lock: &OutputLock) -> Result<
         publication,
         pool,
         started,
+        fact_lines: std::sync::OnceLock::new(),
     })))
 }
 
@@ -333,9 +347,13 @@ pub fn publish(refresh: Refresh, extras: &[(&str, Vec<u8>)]) -> Result<Summary> 
         publication,
         pool,
         started,
+        fact_lines,
     } = refresh;
     cache.clear_state();
-    let set = pool.install(|| emit::publish(&data, extras, &out, publication))?;
+    let fact_lines = fact_lines.into_inner();
+    let set =
+        pool.install(|| emit::publish(&data, extras, fact_lines.as_deref(), &out, publication))?;
+    drop_in_background(fact_lines);
     cache.put_state(&State {
         fingerprint,
         set,

@@ -1,7 +1,7 @@
 //! JSON Lines outputs and the per-document text files.
 
 use super::write_atomic;
-use crate::model::{Content, Dataset, DatasetDoc, DocumentRecord};
+use crate::model::{Content, Dataset, DatasetDoc, DocumentRecord, Fact};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -172,15 +172,24 @@ pub fn write_entities(data: &Dataset, out: &Path) -> Result<()> {
     write_atomic(&out.join("entities.jsonl"), &to_jsonl(&data.entities))
 }
 
-pub fn write_facts(data: &Dataset, out: &Path) -> Result<()> {
-    // A large corpus gives facts thousands of sources: serialised in parallel, written
-    // line by line (no second copy of the whole file in memory).
-    let lines: Vec<Vec<u8>> = data
-        .facts
+/// Each fact's line of `facts.jsonl` (its JSON and a newline). A large corpus gives facts
+/// thousands of sources: serialised in parallel, kept line by line (no second copy of the
+/// whole file in memory).
+pub fn fact_lines(facts: &[Fact]) -> Vec<Vec<u8>> {
+    facts
         .par_iter()
         .map(|f| to_jsonl(std::iter::once(f)))
-        .collect();
-    super::write_atomic_parts(&out.join("facts.jsonl"), &lines)
+        .collect()
+}
+
+/// Writes `facts.jsonl`: `lines` when the caller has serialised the facts already (they
+/// must be [`fact_lines`] of `data.facts`), else serialised here.
+pub fn write_facts(data: &Dataset, out: &Path, lines: Option<&[Vec<u8>]>) -> Result<()> {
+    let path = out.join("facts.jsonl");
+    match lines {
+        Some(lines) => super::write_atomic_parts(&path, lines),
+        None => super::write_atomic_parts(&path, &fact_lines(&data.facts)),
+    }
 }
 
 /// `text/<doc>.txt` for every document, including failed ones (empty text), so that every

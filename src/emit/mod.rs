@@ -45,23 +45,25 @@ pub const CURRENT: &str = ".current";
 pub fn write_all(data: &Dataset, out: &Path) -> Result<()> {
     std::fs::create_dir_all(out)
         .with_context(|| format!("cannot create output folder {}", out.display()))?;
-    write_files(data, out, None, &[])?;
+    write_files(data, out, None, &[], None)?;
     jsonl::MentionLines::new(&data.documents).write_to(&out.join("mentions.jsonl"), None)?;
     sqlite::write_sqlite(data, out)
 }
 
 /// Every output file but `dataset.sqlite` and `mentions.jsonl`, into `dir`; documents kept
-/// from the last run are taken from `previous` (the current set's folder).
+/// from the last run are taken from `previous` (the current set's folder); the facts'
+/// lines from `fact_lines` when the caller serialised them already.
 fn write_files(
     data: &Dataset,
     dir: &Path,
     previous: Option<&Path>,
     extras: &[(&str, Vec<u8>)],
+    fact_lines: Option<&[Vec<u8>]>,
 ) -> Result<()> {
     jsonl::write_text_files(data, dir, previous)?;
     jsonl::write_documents(data, dir)?;
     jsonl::write_entities(data, dir)?;
-    jsonl::write_facts(data, dir)?;
+    jsonl::write_facts(data, dir, fact_lines)?;
     tables::write_csvs(data, dir)?;
     report::write_report(data, dir)?;
     for (file, bytes) in extras {
@@ -333,10 +335,12 @@ impl DatabaseJob {
 }
 
 /// Writes `data` (and `extras`, further files as (name, bytes)) as the set `p` started and
-/// makes it current. The caller holds the output lock. Returns the new set's name.
+/// makes it current; `fact_lines`, when given, are `jsonl::fact_lines` of its facts. The
+/// caller holds the output lock. Returns the new set's name.
 pub fn publish(
     data: &Arc<Dataset>,
     extras: &[(&str, Vec<u8>)],
+    fact_lines: Option<&[Vec<u8>]>,
     out: &Path,
     p: Publication,
 ) -> Result<String> {
@@ -358,7 +362,7 @@ pub fn publish(
             anyhow::bail!("the text linker panicked");
         }
         let previous = current_set(out);
-        write_files(data, &partial, previous.as_deref(), extras)?;
+        write_files(data, &partial, previous.as_deref(), extras, fact_lines)?;
         // Flushed now, while the database is still being written.
         flush(&partial.join("facts.jsonl"))?;
         crate::timing::mark("files written");
@@ -621,7 +625,7 @@ mod tests {
     fn publish(data: &Dataset, extras: &[(&str, Vec<u8>)], out: &Path) -> Result<String> {
         let work = out.join(".test-work").join("work.sqlite");
         let p = Publication::start(out, data.documents.clone(), Work::New(work))?;
-        super::publish(&Arc::new(data.clone()), extras, out, p)
+        super::publish(&Arc::new(data.clone()), extras, None, out, p)
     }
 
     fn dataset(docs: &[&str]) -> Dataset {

@@ -88,10 +88,15 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
         warnings.push(cap_warning(cap, first, count, limits));
     }
     let hyphenation = layout::Hyphenation::new(producer_hyphenates(doc), &page_lines);
+    // The parsed file is not needed past here: freed before the text is joined, so that
+    // a file of many pages never holds its objects, lines and text at once.
+    drop(fonts);
+    drop(loaded.doc);
     let mut pages = Vec::with_capacity(page_lines.len());
     let mut chars = 0usize;
-    for (n, lines) in page_lines.iter().enumerate() {
-        let mut text = layout::join(lines, &hyphenation);
+    for (n, lines) in page_lines.into_iter().enumerate() {
+        let mut text = layout::join(&lines, &hyphenation);
+        drop(lines);
         if chars + text.len() > limits.max_text_chars {
             let keep = limits.max_text_chars.saturating_sub(chars);
             let cut = (0..=keep.min(text.len()))
