@@ -314,15 +314,12 @@ pub fn find<'a>(
         return;
     }
     let mut toks = tokens(s, 0, s.len());
-    // A blank line, a tab or a column gap ends a name.
-    let mut b = 0;
-    for k in 0..toks.len().saturating_sub(1) {
-        let (end, next) = (toks[k].end, toks[k + 1].start);
-        while b < breaks.len() && breaks[b] < end {
-            b += 1;
-        }
-        if b < breaks.len() && breaks[b] < next {
-            toks[k].trail = Trail::Break;
+    // A blank line, a tab or a column gap ends a name: the word before each break (found
+    // by a search per break, as breaks are much fewer than words).
+    for &b in breaks {
+        let k = toks.partition_point(|t| t.end <= b);
+        if k > 0 && k < toks.len() && b < toks[k].start {
+            toks[k - 1].trail = Trail::Break;
         }
     }
     let mut ctx = Ctx {
