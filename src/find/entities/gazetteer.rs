@@ -937,7 +937,7 @@ impl NormText {
                 // Eight bytes at a time while they are plain or single spaces: the byte
                 // loop below mispredicts at every space (~6 bytes).
                 while let Some(w) = bytes.get(j..j + 8) {
-                    let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+                    let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
                     let Some(spaces) = ordinary8(w) else {
                         break;
                     };

@@ -186,83 +186,115 @@ fn tokens(s: &str, from: usize, to: usize) -> Vec<Tok> {
     let mut out = Vec::with_capacity((to - from) / 6);
     let b = s.as_bytes();
     let mut k = from;
-    // Pieces between spaces, found with one byte loop that also tells plain words (a
-    // space is ASCII, so every piece starts and ends on a char boundary). Written out
-    // rather than with `split` and a second pass: this runs over every byte of the text.
+    // Pieces between spaces (a space is ASCII, so every piece starts and ends on a char
+    // boundary). Most pieces are plain words, letters and digits up to a space: their
+    // ends are found eight bytes at a time, without a branch per byte (a byte loop here
+    // cost ~5% of the find stage, most of it mispredicted loop exits).
     while k < to {
         if b[k] == b' ' {
             k += 1;
             continue;
         }
         let start = k;
-        let mut plain = true;
-        while k < to && b[k] != b' ' {
-            plain &= b[k].is_ascii_alphanumeric();
-            k += 1;
+        let mut e = k;
+        while e + 8 <= to {
+            // One unaligned load (a byte array built by hand compiles to eight loads).
+            let w: [u8; 8] = b[e..e + 8].try_into().unwrap_or_default();
+            let m = non_alnum8(u64::from_le_bytes(w));
+            if m != 0 {
+                e += (m.trailing_zeros() / 8) as usize;
+                break;
+            }
+            e += 8;
         }
-        // Most pieces are plain words: no punctuation around them.
-        if plain {
+        if e + 8 > to {
+            while e < to && b[e].is_ascii_alphanumeric() {
+                e += 1;
+            }
+        }
+        if e > start && (e == to || b[e] == b' ') {
             out.push(Tok {
                 start,
-                end: k,
+                end: e,
                 lead: false,
                 trail: Trail::None,
             });
+            k = e;
             continue;
         }
-        let piece = &s[start..k];
-        let p_start = start;
-        if piece == "&" {
-            out.push(Tok {
-                start: p_start,
-                end: p_start + 1,
-                lead: false,
-                trail: Trail::None,
-            });
-            continue;
-        }
-        let Some(first) = piece.find(|c: char| c.is_alphanumeric()) else {
-            // Punctuation alone breaks a name.
-            if let Some(last) = out.last_mut() {
-                last.trail = Trail::Break;
-            }
-            continue;
-        };
-        let last_alnum = piece
-            .char_indices()
-            .rev()
-            .find(|(_, c)| c.is_alphanumeric())
-            .map_or(piece.len(), |(i, c)| i + c.len_utf8());
-        let mut end = last_alnum;
-        let rest = &piece[last_alnum..];
-        let word = &piece[first..last_alnum];
-        let trail = if rest.is_empty() {
-            match word.strip_suffix("'s") {
-                Some(w) if !w.is_empty() => {
-                    end = first + w.len();
-                    Trail::Possessive
-                }
-                _ => Trail::None,
-            }
-        } else if rest == "," {
-            Trail::Comma
-        } else if rest == "." && word.contains('.') {
-            // "U.S.", "J.P.": the dot belongs to the abbreviation.
-            end = last_alnum + 1;
-            Trail::None
-        } else if rest == "'" && word.ends_with('s') {
-            Trail::Possessive
-        } else {
-            Trail::Break
-        };
-        out.push(Tok {
-            start: p_start + first,
-            end: p_start + end,
-            lead: first > 0,
-            trail,
-        });
+        k = memchr::memchr(b' ', &b[e..to]).map_or(to, |x| e + x);
+        piece(s, start, k, &mut out);
     }
     out
+}
+
+/// High bit of each byte (little-endian) that is not an ASCII letter or digit.
+fn non_alnum8(x: u64) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // Per byte of at most 0x7f: the high bit set where it is >= c (no carries).
+    let ge = |v: u64, c: u8| v.wrapping_add(LO * u64::from(0x80 - c)) & HI;
+    let x7 = x & !HI;
+    let digit = ge(x7, b'0') & !ge(x7, b'9' + 1);
+    let l = x7 | (LO * 0x20);
+    let alpha = ge(l, b'a') & !ge(l, b'z' + 1);
+    (!(digit | alpha) & HI) | (x & HI)
+}
+
+/// The word of one piece `s[start..end]` (no spaces), pushed to `out`; punctuation alone
+/// marks the word before as the end of a name.
+fn piece(s: &str, start: usize, end: usize, out: &mut Vec<Tok>) {
+    let piece = &s[start..end];
+    let p_start = start;
+    if piece == "&" {
+        out.push(Tok {
+            start: p_start,
+            end: p_start + 1,
+            lead: false,
+            trail: Trail::None,
+        });
+        return;
+    }
+    let Some(first) = piece.find(|c: char| c.is_alphanumeric()) else {
+        // Punctuation alone breaks a name.
+        if let Some(last) = out.last_mut() {
+            last.trail = Trail::Break;
+        }
+        return;
+    };
+    let last_alnum = piece
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_alphanumeric())
+        .map_or(piece.len(), |(i, c)| i + c.len_utf8());
+    let mut end = last_alnum;
+    let rest = &piece[last_alnum..];
+    let word = &piece[first..last_alnum];
+    let trail = if rest.is_empty() {
+        match word.strip_suffix("'s") {
+            Some(w) if !w.is_empty() => {
+                end = first + w.len();
+                Trail::Possessive
+            }
+            _ => Trail::None,
+        }
+    } else if rest == "," {
+        Trail::Comma
+    } else if rest == "." && word.contains('.') {
+        // "U.S.", "J.P.": the dot belongs to the abbreviation.
+        end = last_alnum + 1;
+        Trail::None
+    } else if rest == "'" && word.ends_with('s') {
+        Trail::Possessive
+    } else {
+        Trail::Break
+    };
+    out.push(Tok {
+        start: p_start + first,
+        end: p_start + end,
+        lead: first > 0,
+        trail,
+    });
 }
 
 /// Whether `w` is one of the words [`tokens`] makes of `s`: each place it occurs is
@@ -1183,6 +1215,44 @@ mod tests {
         assert!(is_word(s, "following"));
         assert!(!is_word("Following refollowing followings", "following"));
         assert!(is_word("the Ministry's", "Ministry"));
+    }
+
+    #[test]
+    fn tokens_are_the_words_of_the_pieces_between_spaces() {
+        // The plain definition: every piece through `piece`, one at a time.
+        let slow = |s: &str, from: usize, to: usize| {
+            let mut out = Vec::new();
+            let mut at = from;
+            for p in s[from..to].split(' ') {
+                if !p.is_empty() {
+                    piece(s, at, at + p.len(), &mut out);
+                }
+                at += p.len() + 1;
+            }
+            out
+        };
+        let key = |t: &[Tok]| -> Vec<(usize, usize, bool, Trail)> {
+            t.iter()
+                .map(|t| (t.start, t.end, t.lead, t.trail))
+                .collect()
+        };
+        let s = "Ministry of Defence's 2024 plan, (Tech Daily) U.S. & co. -- Université Lumière \
+                 ©2024 abcdefghijklmnop ABCDEFGH12345678 a-b x_y z'  end, «Agence» Labs' Z09az";
+        for from in (0..s.len()).filter(|&k| s.is_char_boundary(k)) {
+            for to in [s.len(), s.len() - 3, from + 9, from + 17] {
+                if to >= from && to <= s.len() && s.is_char_boundary(to) {
+                    assert_eq!(
+                        key(&tokens(s, from, to)),
+                        key(&slow(s, from, to)),
+                        "{from}..{to}"
+                    );
+                }
+            }
+        }
+        for b in 0..=255u8 {
+            let m = non_alnum8(u64::from(b));
+            assert_eq!(m & 0x80 == 0, b.is_ascii_alphanumeric(), "{b:#x}");
+        }
     }
 
     #[test]
