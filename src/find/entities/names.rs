@@ -55,8 +55,10 @@ pub struct NameRules {
     pub reported_by: Vec<String>,
     pub reporting: Words,
     pub company_lists: Vec<String>,
-    /// Every head and media word, for the first test of each capitalised word.
+    /// Every head and media word, for the first test of each capitalised word, and the
+    /// lengths of those words by first byte (bits of [`length_bit`]), a test before it.
     pub any_head: Words,
+    pub head_lengths: [u32; 256],
     /// The company-list phrases as words, the first bytes of their first words, and
     /// their distinct first words (fewer than the phrases: "companies such as",
     /// "companies like", ...).
@@ -92,6 +94,7 @@ impl Default for NameRules {
             reporting: Words::default(),
             company_lists: Vec::new(),
             any_head: Words::default(),
+            head_lengths: [0; 256],
             list_phrases: Vec::new(),
             list_first: [false; 256],
             list_first_words: Vec::new(),
@@ -119,6 +122,12 @@ impl NameRules {
             .chain(&self.media_weak)
             .cloned()
             .collect();
+        self.head_lengths = [0; 256];
+        for w in &self.any_head {
+            if let Some(&f) = w.as_bytes().first() {
+                self.head_lengths[f as usize] |= length_bit(w.len());
+            }
+        }
         self.list_phrases = self
             .company_lists
             .iter()
@@ -316,6 +325,11 @@ fn is_verb_form(w: &str) -> bool {
     w.len() > 3 && (w.ends_with("ed") || w.ends_with("ing") || w.ends_with("ly") || plural)
 }
 
+/// A word length as one bit of a `u32` (lengths from 31 on share the last bit).
+fn length_bit(len: usize) -> u32 {
+    1 << len.min(31)
+}
+
 /// Asked of nearly every word: an ASCII first byte answers without decoding a char.
 fn is_cap(w: &str) -> bool {
     match w.as_bytes().first() {
@@ -365,15 +379,17 @@ pub fn find<'a>(
     // Chunks: capitalised words and the connectors between them.
     let mut i = 0;
     while i < toks.len() {
-        if !is_cap(ctx.word(&toks[i])) {
+        if !ctx.cap(&toks[i]) {
             i += 1;
             continue;
         }
         let mut j = i;
         while j + 1 < toks.len() && j + 1 - i < 3 * MAX_WORDS {
             let (t, next) = (&toks[j], &toks[j + 1]);
-            let w = ctx.word(next);
-            if t.trail == Trail::Break || next.lead || !(is_cap(w) || is_connector(w)) {
+            if t.trail == Trail::Break
+                || next.lead
+                || !(ctx.cap(next) || is_connector(ctx.word(next)))
+            {
                 break;
             }
             j += 1;
@@ -494,7 +510,8 @@ fn coreference<'a>(g: &Gazetteer, s: &str, toks: &[Tok], out: &mut Vec<Found<'a>
     let mut add = Vec::new();
     for w in toks.windows(3) {
         let (the, head, next) = (&w[0], &w[1], &w[2]);
-        if &s[the.start..the.end] != "the" || the.trail != Trail::None {
+        // Bytes compared, not a slice of the text: this runs for every word.
+        if the.trail != Trail::None || s.as_bytes().get(the.start..the.end) != Some(b"the") {
             continue;
         }
         let Some((first_at, value, second_at)) = by_head.get(&s[head.start..head.end]) else {
@@ -538,7 +555,20 @@ impl<'a> Ctx<'a, '_> {
     }
 
     fn is_head(&self, w: &str) -> bool {
-        self.rules().any_head.contains(w)
+        let n = self.rules();
+        // Most capitalised words fail the (first byte, length) test before any hashing.
+        let b = w.as_bytes();
+        b.first()
+            .is_some_and(|&f| n.head_lengths[f as usize] & length_bit(b.len()) != 0)
+            && n.any_head.contains(w)
+    }
+
+    /// [`is_cap`] of a word, from its first byte when that is ASCII (no slice taken).
+    fn cap(&self, t: &Tok) -> bool {
+        match self.s.as_bytes()[t.start] {
+            b if b < 0x80 => b.is_ascii_uppercase(),
+            _ => is_cap(self.word(t)),
+        }
     }
 
     /// One chunk of capitalised words and connectors: the names in it.
@@ -547,13 +577,13 @@ impl<'a> Ctx<'a, '_> {
         while i < c.len() {
             // A run: capitalised words joined by spaces only (a possessive inside a run,
             // "Seoul Women's University", joins too).
-            if !is_cap(self.word(&c[i])) {
+            if !self.cap(&c[i]) {
                 i += 1;
                 continue;
             }
             let mut j = i;
             while j + 1 < c.len()
-                && is_cap(self.word(&c[j + 1]))
+                && self.cap(&c[j + 1])
                 && (c[j].trail == Trail::None || (c[j].trail == Trail::Possessive && j > i))
             {
                 j += 1;
@@ -977,15 +1007,21 @@ impl<'a> Ctx<'a, '_> {
         }
         let toks = self.toks;
         let n = self.rules();
+        let b = s.as_bytes();
         for (k, t) in toks.iter().enumerate() {
-            let w = &s[t.start..t.end];
-            if t.trail == Trail::Break {
+            if t.trail == Trail::Break && b.get(t.end) == Some(&b')') {
                 let rest = &s[t.end..];
                 if rest.starts_with(") --") || rest.starts_with(") —") || rest.starts_with(") –")
                 {
                     self.dateline(t.end);
                 }
             }
+            // Only words that start like "Copyright", "c" or a list phrase are looked at.
+            let first = b[t.start];
+            if !matches!(first, b'C' | b'c') && !n.list_first[first as usize] {
+                continue;
+            }
+            let w = &s[t.start..t.end];
             match w {
                 "Copyright" => self.copyright(t.end),
                 // "(c) 2024 ...": the piece "(c)" ends one byte after the letter.
