@@ -384,6 +384,7 @@ pub fn find<'a>(
         lower_words: Vec::new(),
         toks: &toks,
         found: Vec::new(),
+        the_at: Vec::new(),
     };
     // Chunks: capitalised words and the connectors between them.
     let mut i = 0;
@@ -407,7 +408,9 @@ pub fn find<'a>(
         i = j + 1;
     }
     ctx.cue_phrases();
-    let Ctx { mut found, .. } = ctx;
+    let Ctx {
+        mut found, the_at, ..
+    } = ctx;
     if found.is_empty() {
         return;
     }
@@ -480,18 +483,25 @@ pub fn find<'a>(
         !drop_place[k - 1]
     });
     out.extend(add);
-    coreference(g, s, &toks, out);
+    coreference(g, s, &toks, &the_at, out);
 }
 
 /// "the Ministry", "the Foundation": the one body with that head word the document has
 /// named before ("the Ministry of Transport ... the Ministry said"). Two candidates: none.
-fn coreference<'a>(g: &Gazetteer, s: &str, toks: &[Tok], out: &mut Vec<Found<'a>>) {
+fn coreference<'a>(
+    g: &Gazetteer,
+    s: &str,
+    toks: &[Tok],
+    the_at: &[usize],
+    out: &mut Vec<Found<'a>>,
+) {
     let n = &g.names;
     if n.anaphora_heads.is_empty() {
         return;
     }
     // Per head word: the first mention's value, and where a second distinct value starts.
-    let mut by_head: HashMap<&str, (usize, String, usize)> = HashMap::new();
+    // Values borrowed from `out` (a String per organisation mention was made here).
+    let mut by_head: HashMap<&str, (usize, &str, usize)> = HashMap::new();
     let mut orgs: Vec<(usize, &str)> = out
         .iter()
         .filter(|f| f.kind == MentionKind::Organization)
@@ -507,7 +517,7 @@ fn coreference<'a>(g: &Gazetteer, s: &str, toks: &[Tok], out: &mut Vec<Found<'a>
             };
             let e = by_head
                 .entry(h.as_str())
-                .or_insert((start, value.to_string(), usize::MAX));
+                .or_insert((start, value, usize::MAX));
             if e.1 != value && e.2 == usize::MAX {
                 e.2 = start;
             }
@@ -517,12 +527,11 @@ fn coreference<'a>(g: &Gazetteer, s: &str, toks: &[Tok], out: &mut Vec<Found<'a>
         return;
     }
     let mut add = Vec::new();
-    for w in toks.windows(3) {
-        let (the, head, next) = (&w[0], &w[1], &w[2]);
-        // Bytes compared, not a slice of the text: this runs for every word.
-        if the.trail != Trail::None || s.as_bytes().get(the.start..the.end) != Some(b"the") {
+    for &k in the_at {
+        let Some([the, head, next]) = toks.get(k..k + 3) else {
             continue;
-        }
+        };
+        debug_assert!(the.trail == Trail::None && &s[the.start..the.end] == "the");
         let Some((first_at, value, second_at)) = by_head.get(&s[head.start..head.end]) else {
             continue;
         };
@@ -534,7 +543,7 @@ fn coreference<'a>(g: &Gazetteer, s: &str, toks: &[Tok], out: &mut Vec<Found<'a>
                 start: head.start,
                 end: head.end,
                 kind: MentionKind::Organization,
-                value: Cow::Owned(value.clone()),
+                value: Cow::Owned(value.to_string()),
                 rule: Cow::Borrowed(RULE_COREFERENCE),
                 raw: None,
                 weak: false,
@@ -552,6 +561,8 @@ struct Ctx<'a, 'r> {
     lower_words: Vec<(String, bool)>,
     toks: &'r [Tok],
     found: Vec<(usize, usize, String, &'static str)>,
+    /// Where "the" is a word followed by a space only.
+    the_at: Vec<usize>,
 }
 
 impl<'a> Ctx<'a, '_> {
@@ -1018,6 +1029,10 @@ impl<'a> Ctx<'a, '_> {
         let n = self.rules();
         let b = s.as_bytes();
         for (k, t) in toks.iter().enumerate() {
+            // "the" before a possible head word, for `coreference` (saves it a pass).
+            if t.trail == Trail::None && b.get(t.start..t.end) == Some(b"the") {
+                self.the_at.push(k);
+            }
             if t.trail == Trail::Break && b.get(t.end) == Some(&b')') {
                 let rest = &s[t.end..];
                 if rest.starts_with(") --") || rest.starts_with(") —") || rest.starts_with(") –")
