@@ -761,31 +761,35 @@ fn unique_max(v: &[usize]) -> Option<usize> {
 /// each names its institute ("... offices from Australia, Canada, the European
 /// Commission, France, ...").
 fn member_lists<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], out: &mut Vec<Found<'a>>) {
-    let names_network = raws.iter().any(|r| {
-        g.targets_of(r).any(|t| {
-            t.role == Role::Name
-                && g.entries
-                    .get(t.entry as usize)
-                    .is_some_and(|e| e.kind == MentionKind::Institute && e.value == "NETWORK")
-        })
-    });
-    let cue_at: Vec<usize> = raws
-        .iter()
-        .filter(|r| {
-            context::has_role(g, r, Role::Head)
-                || context::has_role(g, r, Role::ListCue)
-                || (names_network
-                    && context::has_role(g, r, Role::MemberCue)
-                    && !s[..r.start].ends_with('-'))
-                || g.targets_of(r).any(|t| {
-                    t.role == Role::Name
-                        && g.entries.get(t.entry as usize).is_some_and(|e| {
-                            e.kind == MentionKind::Institute && e.value == "NETWORK"
-                        })
-                })
-        })
-        .map(|r| r.start)
-        .collect();
+    // The cues are gathered only for a document with a list of three countries (most
+    // have none, and the gathering looks at every match).
+    let cues = || {
+        let names_network = raws.iter().any(|r| {
+            g.targets_of(r).any(|t| {
+                t.role == Role::Name
+                    && g.entries
+                        .get(t.entry as usize)
+                        .is_some_and(|e| e.kind == MentionKind::Institute && e.value == "NETWORK")
+            })
+        });
+        raws.iter()
+            .filter(|r| {
+                context::has_role(g, r, Role::Head)
+                    || context::has_role(g, r, Role::ListCue)
+                    || (names_network
+                        && context::has_role(g, r, Role::MemberCue)
+                        && !s[..r.start].ends_with('-'))
+                    || g.targets_of(r).any(|t| {
+                        t.role == Role::Name
+                            && g.entries.get(t.entry as usize).is_some_and(|e| {
+                                e.kind == MentionKind::Institute && e.value == "NETWORK"
+                            })
+                    })
+            })
+            .map(|r| r.start)
+            .collect::<Vec<usize>>()
+    };
+    let mut cue_at: Option<Vec<usize>> = None;
     let mut i = 0;
     while i < raws.len() {
         let Some(_) = context::member_code(g, &raws[i]) else {
@@ -805,6 +809,7 @@ fn member_lists<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], out: &mut Vec<Found
                 raws[i].start.saturating_sub(LIST_CUE_BEFORE),
                 raws[j].end + LIST_CUE_AFTER,
             );
+            let cue_at = cue_at.get_or_insert_with(cues);
             let lo = cue_at.partition_point(|&x| x < from);
             let cued = cue_at[lo..].iter().take_while(|&&x| x <= to).any(|&x| {
                 let (a, b) = if x < raws[i].start {
