@@ -40,7 +40,8 @@ pub fn definitions(g: &Gazetteer, s: &str) -> Vec<Definition> {
     while let Some(off) = memchr(b'(', &bytes[from..]) {
         let open = from + off;
         from = open + 1;
-        let Some(close_off) = bytes[open + 1..].iter().take(160).position(|&c| c == b')') else {
+        let window = &bytes[open + 1..(open + 161).min(bytes.len())];
+        let Some(close_off) = memchr(b')', window) else {
             continue;
         };
         let close = open + 1 + close_off;
@@ -85,8 +86,10 @@ pub fn definitions(g: &Gazetteer, s: &str) -> Vec<Definition> {
     out
 }
 
+/// The vectorised search of the `memchr` crate: a byte loop here was ~0.5% of the find
+/// stage.
 fn memchr(b: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&c| c == b)
+    memchr::memchr(b, hay)
 }
 
 /// The letters of an acronym that words must start with ("J-AISI" → "jaisi").

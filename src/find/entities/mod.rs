@@ -130,6 +130,8 @@ fn find_norm<'a>(g: &'a Gazetteer, s: &'a str, breaks: &[usize]) -> Vec<Found<'a
     let mut consumed = vec![false; raws.len()];
     let mut ambiguous: Vec<(usize, MentionKind)> = Vec::new();
     let mut unresolved: Vec<usize> = Vec::new();
+    // One buffer for every match's names rather than a Vec allocated per match.
+    let mut kinds = Vec::new();
     for i in 0..raws.len() {
         crate::budget::check();
         let r = raws[i];
@@ -151,7 +153,7 @@ fn find_norm<'a>(g: &'a Gazetteer, s: &'a str, breaks: &[usize]) -> Vec<Found<'a
             unresolved.push(i);
             continue;
         }
-        names_of(g, s, &raws, i, &mut out, &mut ambiguous);
+        names_of(g, s, &raws, i, &mut kinds, &mut out, &mut ambiguous);
         if r.plural {
             plural_list(g, s, &raws, i, &mut consumed, &mut out);
         }
@@ -178,12 +180,22 @@ fn drop_lone_weak(out: &mut Vec<Found>) {
     if !out.iter().any(|f| f.weak) {
         return;
     }
-    let strong: std::collections::HashSet<(MentionKind, String)> = out
+    // Borrowed values: a String per mention here cost more than the test itself.
+    let strong: std::collections::HashSet<(MentionKind, &str)> = out
         .iter()
         .filter(|f| !f.weak)
-        .map(|f| (f.kind, f.value.to_string()))
+        .map(|f| (f.kind, &*f.value))
         .collect();
-    out.retain(|f| !f.weak || strong.contains(&(f.kind, f.value.to_string())));
+    let keep: Vec<bool> = out
+        .iter()
+        .map(|f| !f.weak || strong.contains(&(f.kind, &*f.value)))
+        .collect();
+    drop(strong);
+    let mut k = 0;
+    out.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
 }
 
 /// "IBM" in a document that names "IBM Japan" stands for IBM Japan: entries list the short
@@ -242,6 +254,7 @@ fn names_of<'a>(
     s: &str,
     raws: &[Raw],
     i: usize,
+    kinds: &mut Vec<(MentionKind, &'a str, &'a str, bool)>,
     out: &mut Vec<Found<'a>>,
     ambiguous: &mut Vec<(usize, MentionKind)>,
 ) {
@@ -249,7 +262,7 @@ fn names_of<'a>(
     if is_standard_number(s, r) {
         return;
     }
-    let mut kinds: Vec<(MentionKind, &str, &str, bool)> = Vec::new();
+    kinds.clear();
     for t in g.targets_of(r) {
         if t.role != Role::Name {
             continue;
@@ -748,31 +761,35 @@ fn unique_max(v: &[usize]) -> Option<usize> {
 /// each names its institute ("... offices from Australia, Canada, the European
 /// Commission, France, ...").
 fn member_lists<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], out: &mut Vec<Found<'a>>) {
-    let names_network = raws.iter().any(|r| {
-        g.targets_of(r).any(|t| {
-            t.role == Role::Name
-                && g.entries
-                    .get(t.entry as usize)
-                    .is_some_and(|e| e.kind == MentionKind::Institute && e.value == "NETWORK")
-        })
-    });
-    let cue_at: Vec<usize> = raws
-        .iter()
-        .filter(|r| {
-            context::has_role(g, r, Role::Head)
-                || context::has_role(g, r, Role::ListCue)
-                || (names_network
-                    && context::has_role(g, r, Role::MemberCue)
-                    && !s[..r.start].ends_with('-'))
-                || g.targets_of(r).any(|t| {
-                    t.role == Role::Name
-                        && g.entries.get(t.entry as usize).is_some_and(|e| {
-                            e.kind == MentionKind::Institute && e.value == "NETWORK"
-                        })
-                })
-        })
-        .map(|r| r.start)
-        .collect();
+    // The cues are gathered only for a document with a list of three countries (most
+    // have none, and the gathering looks at every match).
+    let cues = || {
+        let names_network = raws.iter().any(|r| {
+            g.targets_of(r).any(|t| {
+                t.role == Role::Name
+                    && g.entries
+                        .get(t.entry as usize)
+                        .is_some_and(|e| e.kind == MentionKind::Institute && e.value == "NETWORK")
+            })
+        });
+        raws.iter()
+            .filter(|r| {
+                context::has_role(g, r, Role::Head)
+                    || context::has_role(g, r, Role::ListCue)
+                    || (names_network
+                        && context::has_role(g, r, Role::MemberCue)
+                        && !s[..r.start].ends_with('-'))
+                    || g.targets_of(r).any(|t| {
+                        t.role == Role::Name
+                            && g.entries.get(t.entry as usize).is_some_and(|e| {
+                                e.kind == MentionKind::Institute && e.value == "NETWORK"
+                            })
+                    })
+            })
+            .map(|r| r.start)
+            .collect::<Vec<usize>>()
+    };
+    let mut cue_at: Option<Vec<usize>> = None;
     let mut i = 0;
     while i < raws.len() {
         let Some(_) = context::member_code(g, &raws[i]) else {
@@ -792,6 +809,7 @@ fn member_lists<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], out: &mut Vec<Found
                 raws[i].start.saturating_sub(LIST_CUE_BEFORE),
                 raws[j].end + LIST_CUE_AFTER,
             );
+            let cue_at = cue_at.get_or_insert_with(cues);
             let lo = cue_at.partition_point(|&x| x < from);
             let cued = cue_at[lo..].iter().take_while(|&&x| x <= to).any(|&x| {
                 let (a, b) = if x < raws[i].start {
