@@ -416,8 +416,10 @@ pub fn find<'a>(
     }
     // "the Harwick Institute" after "the Harwick Institute for Technology Policy" is the
     // same body: a name that a longer one continues with "of / for / on" takes its value.
-    // Distinct values only: a long document repeats its names many times.
-    let values: HashSet<&str> = found
+    // Distinct values only: a long document repeats its names many times. In sorted order,
+    // so that of two longer forms ("X of A", "X for B") the same one is taken every run,
+    // and the longer forms of a name are the names just after it.
+    let values: std::collections::BTreeSet<&str> = found
         .iter()
         .map(|f| f.2.as_str())
         .chain(
@@ -428,11 +430,13 @@ pub fn find<'a>(
         .collect();
     let mut full_of: HashMap<String, String> = HashMap::new();
     for v in &values {
-        let full = values.iter().find(|w| {
-            w.strip_prefix(*v).is_some_and(|rest| {
+        let full = values
+            .range::<&str, _>((std::ops::Bound::Excluded(v), std::ops::Bound::Unbounded))
+            .take_while(|w| w.starts_with(*v))
+            .find(|w| {
+                let rest = &w[v.len()..];
                 rest.starts_with(" of ") || rest.starts_with(" for ") || rest.starts_with(" on ")
-            })
-        });
+            });
         if let Some(full) = full {
             full_of.insert(v.to_string(), full.to_string());
         }

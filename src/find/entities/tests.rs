@@ -274,3 +274,19 @@ fn shape_names_stop_at_possessives_breaks_and_titles() {
         "{orgs:?}"
     );
 }
+
+#[test]
+fn a_short_name_takes_the_same_longer_form_every_run() {
+    let r = rules();
+    let text = "The Harwick Institute of Law met the Harwick Institute for Technology Policy. \
+                Later the Harwick Institute published a report.";
+    let first = values(&run(&r, text), MentionKind::Organization);
+    // The longer forms in sorted order: "... for ..." before "... of ...".
+    assert!(
+        !first.contains(&"Harwick Institute".to_string()),
+        "{first:?}"
+    );
+    for _ in 0..20 {
+        assert_eq!(values(&run(&r, text), MentionKind::Organization), first);
+    }
+}
