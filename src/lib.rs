@@ -36,4 +36,5 @@ pub mod progress;
 pub mod reconcile;
 pub mod rules;
 pub mod timing;
+pub mod utf8;
 pub mod works;

@@ -61,10 +61,7 @@ fn shortened_text_file(doc: &str) -> Option<String> {
     }
     use sha2::{Digest, Sha256};
     let hash = hex::encode(Sha256::digest(doc.as_bytes()));
-    let mut keep = 120;
-    while !name.is_char_boundary(keep) {
-        keep -= 1;
-    }
+    let keep = crate::utf8::floor_char(name, 120);
     let short = format!("{}-{}.txt", &name[..keep], &hash[..16]);
     Some(if dir.is_empty() {
         format!("text/{short}")

@@ -11,6 +11,7 @@
 use super::tables::{self, count_of};
 use super::write_atomic;
 use crate::model::{Dataset, Fact, FactStatus};
+use crate::utf8::floor_char;
 use anyhow::Result;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -38,14 +39,6 @@ pub fn esc(s: &str) -> String {
         }
     }
     o
-}
-
-fn floor_char(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 fn status_class(f: &Fact) -> &'static str {

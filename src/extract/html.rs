@@ -208,10 +208,7 @@ fn parse(source: &str, limits: &Limits) -> Result<Html, ExtractError> {
                     .to_string(),
             ));
         }
-        let mut end = rest.len().min(CHUNK);
-        while !rest.is_char_boundary(end) {
-            end += 1;
-        }
+        let end = crate::utf8::ceil_char(rest, CHUNK);
         parser.process(rest[..end].into());
         rest = &rest[end..];
     }
@@ -1028,20 +1025,7 @@ pub fn iso_date(s: &str) -> Option<String> {
         } else if month.is_none() && t.len() >= 3 {
             let t = t.trim_end_matches(|c: char| c.is_ascii_digit());
             if let Some(i) = MONTHS.iter().position(|m| t.starts_with(m)) {
-                let full = [
-                    "january",
-                    "february",
-                    "march",
-                    "april",
-                    "may",
-                    "june",
-                    "july",
-                    "august",
-                    "september",
-                    "october",
-                    "november",
-                    "december",
-                ][i];
+                let full = crate::find::dates::MONTH_NAMES[i];
                 if full.starts_with(t) || t == "sept" {
                     month = Some(i as u32 + 1);
                 }

@@ -10,6 +10,7 @@ use super::rules::{ProseRule, Side};
 use super::text::{Span, Words};
 use super::{Doc, FactRules, Target, span_of, target};
 use crate::model::{Mention, MentionKind};
+use crate::utf8::floor_char;
 use std::collections::BTreeMap;
 
 /// The institute (or event) an anaphor in clause `c` stands for, when the rule's subject
@@ -66,7 +67,7 @@ pub fn subject(
             .filter(|w| !w.eq_ignore_ascii_case("the"))
             .map(str::to_lowercase)
             .collect();
-        let from = floor(doc.text, a.start.saturating_sub(cr.lookback));
+        let from = floor_char(doc.text, a.start.saturating_sub(cr.lookback));
         return doc
             .within(Span {
                 start: from,
@@ -178,7 +179,7 @@ fn antecedent(
     lookback: usize,
     network: Option<bool>,
 ) -> Option<(Target, Span)> {
-    let from = floor(doc.text, at.start.saturating_sub(lookback));
+    let from = floor_char(doc.text, at.start.saturating_sub(lookback));
     let window = Span {
         start: from,
         end: at.start,
@@ -253,8 +254,8 @@ fn antecedent(
 /// every sentence).
 pub fn paragraph_start(text: &str, at: usize) -> usize {
     const MAX_BACK: usize = 4096;
-    let at = floor(text, at.min(text.len()));
-    let limit = floor(text, at.saturating_sub(MAX_BACK));
+    let at = floor_char(text, at.min(text.len()));
+    let limit = floor_char(text, at.saturating_sub(MAX_BACK));
     let mut from = limit;
     let mut k = at;
     while k > limit
@@ -275,7 +276,7 @@ pub fn paragraph_start(text: &str, at: usize) -> usize {
 /// no list bullet, no sentence punctuation at its end, after a blank line (or the start of
 /// the text), and followed by a blank line or a line that starts with a capital.
 pub fn section_heading(text: &str, at: usize, lookback: usize) -> Option<Span> {
-    let at = floor(text, at.min(text.len()));
+    let at = floor_char(text, at.min(text.len()));
     let limit = at.saturating_sub(lookback);
     // The start of the line holding `at`: headings are the lines before it.
     let mut end = text[..at].rfind('\n')?;
@@ -351,13 +352,6 @@ pub fn section_topic(
         }
         _ => None,
     }
-}
-
-fn floor(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// Whether a stretch of text holds a sentence end or a blank line.

@@ -67,7 +67,24 @@ pub struct Doc<'a> {
     pub cache: coref::Cache,
 }
 
-impl Doc<'_> {
+impl<'a> Doc<'a> {
+    /// A text of one page (rule examples, tests).
+    pub(crate) fn one_page(
+        name: &'a str,
+        text: &'a str,
+        mentions: &'a [Mention],
+        published: Option<&'a str>,
+    ) -> Doc<'a> {
+        Doc {
+            name,
+            text,
+            page_starts: &[0],
+            mentions,
+            published,
+            cache: Default::default(),
+        }
+    }
+
     fn page_of(&self, at: usize) -> usize {
         self.page_starts.partition_point(|&s| s <= at).max(1)
     }
@@ -325,14 +342,7 @@ pub fn self_test(rules: &FactRules) -> Vec<ExampleOutcome> {
     }
     let mut run = |file: &str, id: &str, ex: &rules::Example, only: FactRules| {
         let (text, mentions) = markup::parse(&ex.text);
-        let doc = Doc {
-            name: "example",
-            text: &text,
-            page_starts: &[0],
-            mentions: &mentions,
-            published: ex.published.as_deref(),
-            cache: Default::default(),
-        };
+        let doc = Doc::one_page("example", &text, &mentions, ex.published.as_deref());
         let got: BTreeSet<String> = doc_claims(&only, &doc)
             .iter()
             .map(markup::show_claim)
@@ -439,14 +449,7 @@ facts = ["JP established 2025"]
         seoul.value = Value::String("Seoul".into());
         mentions.push(seoul);
         mentions.sort_by_key(|m| m.start);
-        let doc = Doc {
-            name: "d",
-            text: &text,
-            page_starts: &[0],
-            mentions: &mentions,
-            published: None,
-            cache: Default::default(),
-        };
+        let doc = Doc::one_page("d", &text, &mentions, None);
         assert!(doc_claims(&rules, &doc).is_empty());
     }
 
@@ -470,14 +473,7 @@ name_from = '\brenamed\s+(?:it\s+)?(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:,?\s+(?:
         let (text, mentions) = markup::parse(
             "In [May 2026](date:2026-05) the [Ruritanian AISI](institute:RU) was renamed the Ruritanian Institute for Measurement, Evaluation and Science and moved.",
         );
-        let doc = Doc {
-            name: "d.txt",
-            text: &text,
-            page_starts: &[0],
-            mentions: &mentions,
-            published: None,
-            cache: Default::default(),
-        };
+        let doc = Doc::one_page("d.txt", &text, &mentions, None);
         let c = doc_claims(&rules, &doc);
         assert_eq!(c.len(), 1);
         assert_eq!(
@@ -497,14 +493,7 @@ name_from = '\brenamed\s+(?:it\s+)?(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:,?\s+(?:
             .unwrap();
         let run = |marked: &str| {
             let (text, mentions) = markup::parse(marked);
-            let doc = Doc {
-                name: "d.txt",
-                text: &text,
-                page_starts: &[0],
-                mentions: &mentions,
-                published: None,
-                cache: Default::default(),
-            };
+            let doc = Doc::one_page("d.txt", &text, &mentions, None);
             doc_claims(&rules, &doc)
                 .first()
                 .and_then(|c| c.qualifiers.get("period").cloned())
@@ -562,14 +551,7 @@ name_from = '\brenamed\s+(?:it\s+)?(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:,?\s+(?:
         let (text, mentions) = markup::parse(
             "The [Ruritanian AISI](institute:RU) opened in May. It sits inside the [Ministry of Digital Affairs](organization:Ministry of Digital Affairs).",
         );
-        let doc = Doc {
-            name: "d.txt",
-            text: &text,
-            page_starts: &[0],
-            mentions: &mentions,
-            published: None,
-            cache: Default::default(),
-        };
+        let doc = Doc::one_page("d.txt", &text, &mentions, None);
         let c = doc_claims(&rules, &doc);
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].subject, "institute:RU");

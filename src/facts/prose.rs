@@ -226,13 +226,13 @@ fn prose_clause(
             // "priority access to £1.5 billion of compute" is no budget.
             .filter(|o| {
                 rule.object_not_after.as_ref().is_none_or(|r| {
-                    let from = floor_boundary(doc.text, o.m.start.saturating_sub(80));
+                    let from = crate::utf8::floor_char(doc.text, o.m.start.saturating_sub(80));
                     !r.is_match(&doc.text[from..o.m.start])
                 })
             })
             .filter(|o| {
                 rule.object_not_before.as_ref().is_none_or(|r| {
-                    let to = floor_boundary(doc.text, (o.m.end + 80).min(doc.text.len()));
+                    let to = crate::utf8::floor_char(doc.text, (o.m.end + 80).min(doc.text.len()));
                     !r.is_match(&doc.text[o.m.end..to])
                 })
             })
@@ -402,7 +402,7 @@ fn prose_clause(
         .filter(|c| object_span.is_none_or(|o| !contains(o, span_of(c.m)) || objects.len() > 1))
         .filter(|c| {
             rule.subject_not_after.as_ref().is_none_or(|r| {
-                let from = floor_boundary(doc.text, c.m.start.saturating_sub(40));
+                let from = crate::utf8::floor_char(doc.text, c.m.start.saturating_sub(40));
                 !r.is_match(&doc.text[from..c.m.start])
             })
         })
@@ -772,13 +772,6 @@ fn clean_name(s: &str) -> String {
         .join(" ")
         .trim_matches(|c: char| !c.is_alphanumeric() && c != ')')
         .to_string()
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// A subject that no mention in the clause names (an anaphor's antecedent).

@@ -505,14 +505,7 @@ mod tests {
         let (text, mentions) = markup::parse(
             "\t[Ruritania](country:RU)\nEstablished[\tFeb 2024](date:2024-02) (announced [Nov 2023](date:2023-11))",
         );
-        let doc = Doc {
-            name: "d",
-            text: &text,
-            page_starts: &[0],
-            mentions: &mentions,
-            published: None,
-            cache: Default::default(),
-        };
+        let doc = Doc::one_page("d", &text, &mentions, None);
         let got: Vec<String> = table_claims(&rules, &doc)
             .iter()
             .map(markup::show_claim)

@@ -32,10 +32,7 @@ pub fn sentences(text: &str) -> Vec<Span> {
         // file) is no sentence: it is read in pieces cut at a space, so that what one
         // sentence costs the rules stays bounded.
         while e - s > MAX_SENTENCE {
-            let mut cut = s + MAX_SENTENCE;
-            while !text.is_char_boundary(cut) {
-                cut -= 1;
-            }
+            let cut = crate::utf8::floor_char(text, s + MAX_SENTENCE);
             let piece_end = text[s..cut]
                 .rfind(char::is_whitespace)
                 .map_or(cut, |k| s + k);

@@ -9,23 +9,7 @@
 /// How far (bytes) a line's start or end is looked for from a position.
 pub const LINE_REACH: usize = 4096;
 
-/// The largest char boundary at or before `i`.
-pub fn floor_char(s: &str, i: usize) -> usize {
-    let mut i = i.min(s.len());
-    while i > 0 && !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-/// The smallest char boundary at or after `i`.
-pub fn ceil_char(s: &str, i: usize) -> usize {
-    let mut i = i.min(s.len());
-    while i < s.len() && !s.is_char_boundary(i) {
-        i += 1;
-    }
-    i
-}
+pub use crate::utf8::{ceil_char, floor_char};
 
 /// The start of the line holding byte `at`, when it lies within [`LINE_REACH`] bytes;
 /// `None` for a longer line.

@@ -80,27 +80,14 @@ pub(super) fn fold_entities(entities: Vec<Entity>, ids: &BTreeMap<String, String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Source;
     use serde_json::json;
 
     fn claim(subject: &str, predicate: &str, object: Value, name: Option<&str>) -> Claim {
-        Claim {
-            subject: subject.to_string(),
-            predicate: predicate.to_string(),
-            object,
-            qualifiers: name
-                .map(|n| BTreeMap::from([("name".to_string(), json!(n))]))
-                .unwrap_or_default(),
-            source: Source {
-                doc: "a".to_string(),
-                page: 1,
-                start: 0,
-                end: 4,
-                quote: "text".to_string(),
-                rule: "r".to_string(),
-            },
-            names: BTreeMap::new(),
+        let mut c = crate::reconcile::tests::claim("a", subject, predicate, object);
+        if let Some(n) = name {
+            c.qualifiers.insert("name".to_string(), json!(n));
         }
+        c
     }
 
     fn entity(id: &str, name: &str, aliases: &[&str]) -> Entity {

@@ -7,7 +7,8 @@ use serde_json::Value;
 use serde_json::json;
 use std::collections::BTreeMap;
 
-fn claim(doc: &str, subject: &str, predicate: &str, object: Value) -> Claim {
+/// A claim of `doc` with a placeholder source (also used by the other modules' tests).
+pub(super) fn claim(doc: &str, subject: &str, predicate: &str, object: Value) -> Claim {
     Claim {
         subject: subject.to_string(),
         predicate: predicate.to_string(),

@@ -378,10 +378,7 @@ fn load_simple(
             }
         }
         // At most 255 bytes per code, cut at a character boundary.
-        let mut cut = scratch.len().min(255);
-        while !scratch.is_char_boundary(cut) {
-            cut -= 1;
-        }
+        let cut = crate::utf8::floor_char(&scratch, 255);
         let start = text.len() as u32;
         text.push_str(&scratch[..cut]);
         simple[code] = (start, cut as u8);

@@ -99,10 +99,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
         drop(lines);
         if chars + text.len() > limits.max_text_chars {
             let keep = limits.max_text_chars.saturating_sub(chars);
-            let cut = (0..=keep.min(text.len()))
-                .rev()
-                .find(|&i| text.is_char_boundary(i))
-                .unwrap_or(0);
+            let cut = crate::utf8::floor_char(&text, keep);
             text.truncate(cut);
             warnings.push(format!(
                 "text capped at {} characters on page {}; later pages dropped",

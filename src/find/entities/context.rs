@@ -11,6 +11,7 @@
 
 use super::gazetteer::{Gazetteer, Raw, Role};
 use crate::model::MentionKind;
+use crate::utf8::floor_char;
 
 /// Whether the text between two chained list items only separates them
 /// (", ", " and ", ", and the ", "'s and ", " & ").
@@ -74,7 +75,7 @@ pub fn has_role(g: &Gazetteer, r: &Raw, role: Role) -> bool {
 
 /// Counts of `needle` in `s[from..to]`, on word boundaries.
 pub fn count_word(s: &str, from: usize, to: usize, needle: &str) -> usize {
-    let (from, to) = (floor(s, from), floor(s, to));
+    let (from, to) = (floor_char(s, from), floor_char(s, to));
     let hay = &s[from..to];
     hay.match_indices(needle)
         .filter(|(i, _)| {
@@ -87,20 +88,11 @@ pub fn count_word(s: &str, from: usize, to: usize, needle: &str) -> usize {
 
 /// Whether `s[a..b]` stays within one sentence: no full stop followed by a capital.
 pub fn same_sentence(s: &str, a: usize, b: usize) -> bool {
-    let (a, b) = (floor(s, a), floor(s, b));
+    let (a, b) = (floor_char(s, a), floor_char(s, b));
     let span = &s.as_bytes()[a..b];
     !span
         .windows(3)
         .any(|w| matches!(w[0], b'.' | b'!' | b'?') && w[1] == b' ' && w[2].is_ascii_uppercase())
-}
-
-/// The largest char boundary at or below `i`.
-pub fn floor(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// The one value that dominates `counts`: at least `min` mentions and two thirds of all.

@@ -1060,7 +1060,7 @@ impl NormText {
 
     /// Original offset of a normalised start offset.
     pub fn orig_start(&self, orig: &str, at: usize) -> usize {
-        floor_boundary(orig, self.orig_of(at))
+        crate::utf8::floor_char(orig, self.orig_of(at))
     }
 
     /// Original offset of a normalised end offset (exclusive): just after the original
@@ -1069,20 +1069,8 @@ impl NormText {
         if at == 0 {
             return 0;
         }
-        let mut e = (self.orig_of(at - 1) + 1).min(orig.len());
-        while !orig.is_char_boundary(e) {
-            e += 1;
-        }
-        e
+        crate::utf8::ceil_char(orig, self.orig_of(at - 1) + 1)
     }
-}
-
-fn floor_boundary(s: &str, mut i: usize) -> usize {
-    i = i.min(s.len());
-    while !s.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 #[cfg(test)]

@@ -418,7 +418,10 @@ fn founded_by<'a>(
     // The words between a country and the head, compared with the verbs (one or two
     // words each: "launched", "set up").
     let founding_in = |from: usize, to: usize| {
-        let (from, to) = (context::floor(s, from), context::floor(s, to));
+        let (from, to) = (
+            crate::utf8::floor_char(s, from),
+            crate::utf8::floor_char(s, to),
+        );
         let words: Vec<&str> = s[from..to]
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())

@@ -1081,7 +1081,7 @@ impl<'a> Ctx<'a, '_> {
         let s = self.s;
         {
             {
-                let from = crate::find::entities::context::floor(s, at.saturating_sub(40));
+                let from = crate::utf8::floor_char(s, at.saturating_sub(40));
                 let Some(open) = s[from..at].rfind('(').map(|o| from + o) else {
                     return;
                 };
@@ -1133,11 +1133,7 @@ impl<'a> Ctx<'a, '_> {
             }
             p += years;
             let to = (p + 120).min(s.len());
-            let to = (0..=to - p)
-                .rev()
-                .map(|k| p + k)
-                .find(|&k| s.is_char_boundary(k))
-                .unwrap_or(p);
+            let to = crate::utf8::floor_char(s, to).max(p);
             let toks = tokens(s, p, to);
             let mut k = 0;
             while k < toks.len() {
