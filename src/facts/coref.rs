@@ -116,7 +116,7 @@ pub fn subject(
         } else {
             Some(false)
         };
-        // A section headed by one institute ("5. AUSTRALIA: LATE BUT FUNDED") speaks of it:
+        // A section headed by one institute ("4. RURITANIA: SMALL AND QUICK") speaks of it:
         // "the institute" there is that one, and "it" is the institute named last inside
         // the section, else that one; nothing reaches back past the heading.
         if which != Some(true)
@@ -553,10 +553,10 @@ mod tests {
 
     #[test]
     fn a_short_line_after_a_blank_line_heads_the_section_below_it() {
-        let t = "Intro text here.\n\n5. RURITANIA: LATE BUT FUNDED\n\nRuritania set it up. The institute grew.";
+        let t = "Intro text here.\n\n4. RURITANIA: SMALL AND QUICK\n\nRuritania set it up. The institute grew.";
         assert_eq!(
             heading_of(t, "The institute").as_deref(),
-            Some("5. RURITANIA: LATE BUT FUNDED")
+            Some("4. RURITANIA: SMALL AND QUICK")
         );
         let t = "Zenda: from safety to security\n\nThe institute was renamed.";
         assert_eq!(

@@ -396,6 +396,13 @@ mod tests {
     use super::*;
     use std::path::Path;
 
+    /// Fact rules from one file's text.
+    fn rules_from(source: &str) -> FactRules {
+        let mut rules = FactRules::default();
+        rules.add_file("facts/t.toml", source).unwrap();
+        rules
+    }
+
     #[test]
     fn every_example_in_the_fact_rules_passes() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/facts");
@@ -408,11 +415,8 @@ mod tests {
 
     #[test]
     fn a_broken_example_fails() {
-        let mut rules = FactRules::default();
-        rules
-            .add_file(
-                "facts/t.toml",
-                r#"
+        let rules = rules_from(
+            r#"
 [[prose]]
 id = "est"
 predicate = "established"
@@ -423,8 +427,7 @@ trigger = 'established'
 text = "[JP AISI](institute:JP) was established in [2024](date:2024)."
 facts = ["JP established 2025"]
 "#,
-            )
-            .unwrap();
+        );
         let o = self_test(&rules);
         assert_eq!(o.len(), 1);
         assert!(!o[0].passed);
@@ -433,13 +436,9 @@ facts = ["JP established 2025"]
 
     #[test]
     fn a_place_inside_an_event_name_is_not_its_location() {
-        let mut rules = FactRules::default();
-        rules
-            .add_file(
-                "facts/t.toml",
-                "[[prose]]\nid='loc'\npredicate='event_location'\nsubject=['event']\nobject=['location']\ntrigger='\\bat\\b'\nobject_side='after'\n",
-            )
-            .unwrap();
+        let rules = rules_from(
+            "[[prose]]\nid='loc'\npredicate='event_location'\nsubject=['event']\nobject=['location']\ntrigger='\\bat\\b'\nobject_side='after'\n",
+        );
         let (text, mut mentions) =
             markup::parse("as agreed at the [AI Seoul Summit](event:AI Seoul Summit) in May");
         let (mut seoul, _) = (mentions[0].clone(), ());
@@ -455,11 +454,8 @@ facts = ["JP established 2025"]
 
     #[test]
     fn a_renamed_institute_carries_its_new_name() {
-        let mut rules = FactRules::default();
-        rules
-            .add_file(
-                "facts/t.toml",
-                r#"
+        let rules = rules_from(
+            r#"
 [[prose]]
 id = "renamed"
 predicate = "renamed"
@@ -468,8 +464,7 @@ object = ["date"]
 trigger = '\brenamed\b'
 name_from = '\brenamed\s+(?:it\s+)?(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:,?\s+(?:(?-i:[A-Z]\w*)|of|for|and)){0,8})'
 "#,
-            )
-            .unwrap();
+        );
         let (text, mentions) = markup::parse(
             "In [May 2026](date:2026-05) the [Ruritanian AISI](institute:RU) was renamed the Ruritanian Institute for Measurement, Evaluation and Science and moved.",
         );
@@ -484,13 +479,9 @@ name_from = '\brenamed\s+(?:it\s+)?(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:,?\s+(?:
 
     #[test]
     fn funding_takes_the_budget_period_its_clause_states_but_not_a_day() {
-        let mut rules = FactRules::default();
-        rules
-            .add_file(
-                "facts/t.toml",
-                "[[prose]]\nid='f'\npredicate='funding'\nsubject=['institute']\nobject=['money']\ntrigger='funding'\nperiod_qualifier='period'\n",
-            )
-            .unwrap();
+        let rules = rules_from(
+            "[[prose]]\nid='f'\npredicate='funding'\nsubject=['institute']\nobject=['money']\ntrigger='funding'\nperiod_qualifier='period'\n",
+        );
         let run = |marked: &str| {
             let (text, mentions) = markup::parse(marked);
             let doc = Doc::one_page("d.txt", &text, &mentions, None);
@@ -514,13 +505,9 @@ name_from = '\brenamed\s+(?:it\s+)?(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:,?\s+(?:
 
     #[test]
     fn claims_cite_the_sentence_and_page_they_come_from() {
-        let mut rules = FactRules::default();
-        rules
-            .add_file(
-                "facts/t.toml",
-                "[[prose]]\nid='est'\npredicate='established'\nsubject=['institute']\nobject=['date']\ntrigger='established'\n",
-            )
-            .unwrap();
+        let rules = rules_from(
+            "[[prose]]\nid='est'\npredicate='established'\nsubject=['institute']\nobject=['date']\ntrigger='established'\n",
+        );
         let (text, mentions) = markup::parse(
             "Intro.\u{c}The [JP AISI](institute:JP) was established in [2024](date:2024). Other.",
         );
@@ -541,13 +528,9 @@ name_from = '\brenamed\s+(?:it\s+)?(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:,?\s+(?:
 
     #[test]
     fn a_claim_through_an_anaphor_quotes_where_its_subject_was_named() {
-        let mut rules = FactRules::default();
-        rules
-            .add_file(
-                "facts/t.toml",
-                "[coreference]\nanaphor='\\b(?:its?|the\\s+institute)\\b'\n[[prose]]\nid='housed'\npredicate='housed_under'\nsubject=['institute']\nobject=['organization']\nsubject_coref=true\ntrigger='\\binside\\b'\nsubject_side='before'\nobject_side='after'\n",
-            )
-            .unwrap();
+        let rules = rules_from(
+            "[coreference]\nanaphor='\\b(?:its?|the\\s+institute)\\b'\n[[prose]]\nid='housed'\npredicate='housed_under'\nsubject=['institute']\nobject=['organization']\nsubject_coref=true\ntrigger='\\binside\\b'\nsubject_side='before'\nobject_side='after'\n",
+        );
         let (text, mentions) = markup::parse(
             "The [Ruritanian AISI](institute:RU) opened in May. It sits inside the [Ministry of Digital Affairs](organization:Ministry of Digital Affairs).",
         );

@@ -306,7 +306,7 @@ pub struct ProseRule {
     pub sentence_date: bool,
     pub between_exclude: Option<Regex>,
     /// Text between the trigger and the object that puts the object in another clause
-    /// ("shortly before the institute was renamed").
+    /// ("a few weeks before the institute took a new name").
     pub trigger_gap_exclude: Option<Regex>,
     pub heading_object: bool,
     pub pair_subjects: bool,

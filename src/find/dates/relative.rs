@@ -112,8 +112,8 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
 /// As [`tense`]; `modals` false leaves "can", "should", "must", "might" out, for "today",
 /// whose present-era sense they often carry ("tools we can use today").
 fn tense_with(text: &str, start: usize, end: usize, modals: bool) -> Tense {
-    // Two hundred bytes each side: a verb often comes after a long opening ("In January,
-    // a week after the anniversary of ..., a bombing in Birmingham, Ala., killed").
+    // Two hundred bytes each side: a verb often comes after a long opening ("In June, two
+    // days after the vote on the Harlow vs. Kent appeal, a rally in Dover, Del., drew").
     let lo = super::floor_char(text, start.saturating_sub(200));
     let hi = super::floor_char(text, (end + 200).min(text.len()));
     let before = &text[lo..start];
@@ -1035,8 +1035,8 @@ mod tests {
         let s = t.find("May").unwrap();
         assert_eq!(tense(t, s, s + 3), Tense::Future);
         // "vs." and "Ala." end no sentence; the verb far after the date still counts.
-        let t = "In May, a week after the Roe vs. Wade ruling's anniversary, a protest in \
-                 Birmingham, Ala., ended in arrests.";
+        let t = "In May, two days after the vote on the Harlow vs. Kent appeal, a rally in \
+                 Dover, Del., ended in arrests.";
         let s = t.find("May").unwrap();
         assert_eq!(tense(t, s, s + 3), Tense::Past);
         // "is" nearer than a past verb takes no side.

@@ -17,7 +17,7 @@ use crate::utf8::floor_char;
 /// (", ", " and ", ", and the ", "'s and ", " & ").
 pub fn is_list_gap(gap: &str) -> bool {
     // A short aside in brackets does not break a list ("the European Commission
-    // (represented by its AI Office), France").
+    // (acting through its AI Office), Kenya").
     let unbracketed;
     let gap = match (gap.find('('), gap.find(')')) {
         (Some(a), Some(b)) if a < b && b - a <= 80 => {
