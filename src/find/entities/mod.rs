@@ -403,7 +403,7 @@ fn qualify_head<'a>(
 }
 
 /// "India announced an AI Safety Institute", "South Korea on Wednesday launched a
-/// state-run institute", "the AI Safety Institute that the United States announced": the
+/// state-run institute", "the AI Safety Institute that Japan launched": the
 /// country that founds an institute in the same sentence is its country.
 fn founded_by<'a>(
     g: &'a Gazetteer,
