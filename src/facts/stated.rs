@@ -1,8 +1,7 @@
-//! Mentions as their sentence states them. Acronyms two institutes share (CAISI: the US
-//! Center for AI Standards and Innovation and the Canadian AI Safety Institute) as a
-//! sentence uses them. The find stage resolves such
-//! an acronym once per document (from its first definition, cue words, counts); a sentence
-//! can say otherwise, and the facts follow the sentence:
+//! Mentions as their sentence states them. An acronym two institutes share (CAISI: the US
+//! Center for AI Standards and Innovation and the Canadian AI Safety Institute) is resolved
+//! by the find stage once per document (from its first definition, cue words, counts); a
+//! sentence can say otherwise, and the facts follow the sentence:
 //! - an acronym set off right after an institute's full name ("the Canadian AI Safety
 //!   Institute, confusingly also CAISI", "... Institute (CAISI)") is that institute;
 //! - an acronym right after a country's possessive ("Canada's CAISI") is that country's
@@ -35,8 +34,7 @@ fn is_acronym(m: &Mention) -> bool {
 }
 
 /// The mentions with institute acronyms read as their sentence says and restated dates left
-/// out; unchanged (borrowed)
-/// when nothing needs it.
+/// out; unchanged (borrowed) when nothing needs it.
 pub fn as_stated<'m>(rules: &FactRules, text: &str, mentions: &'m [Mention]) -> Cow<'m, [Mention]> {
     let mut out: Option<Vec<Mention>> = None;
     for (i, m) in mentions.iter().enumerate() {
@@ -83,9 +81,9 @@ pub fn as_stated<'m>(rules: &FactRules, text: &str, mentions: &'m [Mention]) -> 
                             .is_some_and(|t| t.trim_start().starts_with(')'))
                 })
     };
-    if (0..mentions.len()).any(restated) {
+    let keep: Vec<bool> = (0..mentions.len()).map(|i| !restated(i)).collect();
+    if keep.contains(&false) {
         let base = out.unwrap_or_else(|| mentions.to_vec());
-        let keep: Vec<bool> = (0..mentions.len()).map(|i| !restated(i)).collect();
         return Cow::Owned(
             base.into_iter()
                 .zip(keep)

@@ -400,7 +400,11 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
                         // Results "for the nine months" compared with "a year earlier"
                         // are the year before the quarter's, not its quarter.
                         let months = last_quarter.filter(|_| {
-                            let since = &text[last_quarter_end.min(c.start)..c.start];
+                            // Bounded: results are compared within a paragraph.
+                            let from =
+                                dates::floor_char(text, c.start.saturating_sub(CHRONICLE_REACH))
+                                    .max(last_quarter_end.min(c.start));
+                            let since = &text[from..c.start];
                             ["nine months", "nine-month", "six months", "six-month"]
                                 .iter()
                                 .any(|w| since.contains(w))
@@ -708,8 +712,9 @@ fn resolve(
             let this_month =
                 news && day.is_some() && reference.is_some_and(|(r, _)| r.m == Some(*month));
             let same_month = same_month.filter(|d| {
-                let across = this_month && text[d.1..c.start].contains(". ");
-                !quarter && (!news || c.start - d.1 <= 400) && !across
+                !quarter
+                    && (!news || c.start - d.1 <= 400)
+                    && !(this_month && text[d.1..c.start].contains(". "))
             });
             if let Some(&(_, _, y, _)) = same_month {
                 return Some((dates::resolve_yearless(p, y)?, "context"));
