@@ -714,7 +714,7 @@ fn resolve(
             let same_month = same_month.filter(|d| {
                 !quarter
                     && (!news || c.start - d.1 <= 400)
-                    && !(this_month && text[d.1..c.start].contains(". "))
+                    && (!this_month || !text[d.1..c.start].contains(". "))
             });
             if let Some(&(_, _, y, _)) = same_month {
                 return Some((dates::resolve_yearless(p, y)?, "context"));
