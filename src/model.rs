@@ -383,17 +383,39 @@ pub struct Dataset {
 /// A stable short id: a prefix and the first 12 hex digits of the SHA-256 of `parts`
 /// joined by NUL. Ids derive from content, never from processing order.
 pub fn stable_id(prefix: &str, parts: &[&str]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            h.update([0u8]);
-        }
-        h.update(p.as_bytes());
+    let (first, rest) = parts.split_first().map_or(("", &[][..]), |(f, r)| (*f, r));
+    IdStem::new(first).id(prefix, rest)
+}
+
+/// The hash of an id's first part, for many ids that share it (one document's
+/// mentions): [`IdStem::id`] equals [`stable_id`] of the first part and the rest.
+pub struct IdStem(sha2::Sha256);
+
+impl IdStem {
+    pub fn new(first: &str) -> IdStem {
+        use sha2::Digest;
+        IdStem(sha2::Sha256::new_with_prefix(first.as_bytes()))
     }
-    // Six bytes are twelve hex digits: only those are encoded.
-    let digest = h.finalize();
-    format!("{prefix}-{}", hex::encode(&digest[..6]))
+
+    pub fn id(&self, prefix: &str, rest: &[&str]) -> String {
+        use sha2::Digest;
+        let mut h = self.0.clone();
+        for p in rest {
+            h.update([0u8]);
+            h.update(p.as_bytes());
+        }
+        // Six bytes are twelve hex digits: only those are encoded.
+        let digest = h.finalize();
+        let mut out = String::with_capacity(prefix.len() + 13);
+        out.push_str(prefix);
+        out.push('-');
+        for b in &digest[..6] {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+        out
+    }
 }
 
 /// A slug for ids derived from names: lowercase ASCII letters and digits joined by `-`.
@@ -431,6 +453,12 @@ mod tests {
     fn stable_ids_depend_on_content_only() {
         assert_eq!(stable_id("m", &["a", "b"]), stable_id("m", &["a", "b"]));
         assert_ne!(stable_id("m", &["a", "b"]), stable_id("m", &["ab"]));
+        // The first 12 hex digits of SHA-256("a\0b"), whichever way it is computed.
+        assert_eq!(stable_id("m", &["a", "b"]), "m-59b271ae1bbc");
+        assert_eq!(
+            IdStem::new("a").id("m", &["b"]),
+            stable_id("m", &["a", "b"])
+        );
     }
 
     #[test]

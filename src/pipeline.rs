@@ -639,19 +639,24 @@ fn process_with(
             let matched = budget::guarded(Some(deadline), || {
                 // Sidecar, then metadata that states a publication date, then what the
                 // text says on its cover or byline, and only then the file's creation stamp.
+                // The pattern rules run once, for both.
+                let scanned = (status == Status::Ok || known_published.is_none())
+                    .then(|| find::scan(work.rules, &text));
                 let published = known_published
                     .clone()
-                    .or_else(|| find::publication_date(work.rules, &text))
+                    .or_else(|| {
+                        let s = scanned.as_ref()?;
+                        find::publication_date_scanned(work.rules, &text, s)
+                    })
                     .or(meta_created.clone());
                 let ctx = DocContext {
                     doc: &input.doc,
                     text: &text,
                     published: published.as_deref(),
                 };
-                let mentions = if status == Status::Ok {
-                    find::find(work.rules, &ctx)
-                } else {
-                    Vec::new()
+                let mentions = match scanned {
+                    Some(s) if status == Status::Ok => find::find_scanned(work.rules, &ctx, s),
+                    _ => Vec::new(),
                 };
                 (published, mentions)
             });

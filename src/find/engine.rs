@@ -11,6 +11,7 @@
 
 use super::dates::{self, Pending, Ymd};
 use super::rulefile::{self, Example, RuleSpec};
+use super::starts::StartIndex;
 use super::{DocContext, ExampleOutcome, money, quantity};
 use crate::model::{DocText, Mention, MentionKind};
 use anyhow::{Result, bail};
@@ -99,19 +100,16 @@ pub struct Rule {
 /// The compiled pattern rules.
 pub struct PatternRules {
     pub rules: Vec<Rule>,
-    /// All patterns in one set: one pass over a document tells which rules can match at
-    /// all, so the others are not run. On the corpus texts this takes the whole find stage
-    /// from about 31 to about 38 MB/s of CPU time (`cargo bench --bench find`).
-    set: Option<regex::RegexSet>,
+    /// Where each rule's matches can start, for all rules in one pass: each rule then
+    /// runs only from those positions, not over the whole text.
+    starts: Option<StartIndex>,
 }
 
 impl PatternRules {
     fn new(rules: Vec<Rule>) -> PatternRules {
-        let set = regex::RegexSetBuilder::new(rules.iter().map(|r| r.regex.as_str()))
-            .size_limit(256 << 20)
-            .build()
-            .ok();
-        PatternRules { rules, set }
+        let patterns: Vec<&str> = rules.iter().map(|r| r.regex.as_str()).collect();
+        let starts = StartIndex::new(&patterns);
+        PatternRules { rules, starts }
     }
 }
 
@@ -246,58 +244,107 @@ struct Candidate {
     found: Found,
 }
 
+/// The pattern rules' matches in one document, overlaps settled: made once, then read
+/// both for the document's own date and for its mentions.
+pub struct PatternScan {
+    cands: Vec<Candidate>,
+}
+
+/// Runs every pattern rule over a document's text.
+pub fn scan_text(rules: &PatternRules, text: &str) -> PatternScan {
+    PatternScan {
+        cands: scan(rules, text),
+    }
+}
+
 /// Every accepted match of every rule, overlaps settled, in text order.
 fn scan(rules: &PatternRules, text: &str) -> Vec<Candidate> {
     let mut cands = Vec::new();
-    let live = rules.set.as_ref().map(|s| s.matches(text));
-    for (i, rule) in rules.rules.iter().enumerate() {
-        if live.as_ref().is_some_and(|l| !l.matched(i)) {
-            continue;
+    match rules.starts.as_ref().and_then(|s| s.starts(text)) {
+        Some(starts) => {
+            for (i, (rule, starts)) in rules.rules.iter().zip(&starts).enumerate() {
+                // The rule's own pass over the text, jumping from the end of one match to
+                // the next position where a match starts: the same matches, found where
+                // they are.
+                let mut pos = 0;
+                for &s in starts {
+                    if s < pos {
+                        continue;
+                    }
+                    let Some(caps) = rule.regex.captures_at(text, s) else {
+                        break;
+                    };
+                    let whole = caps.get(0).map_or(s..s, |m| m.range());
+                    pos = if whole.is_empty() {
+                        crate::utf8::ceil_char(text, whole.end + 1)
+                    } else {
+                        whole.end
+                    };
+                    consider(rules, i, text, caps, &mut cands);
+                }
+            }
         }
-        for caps in rule.regex.captures_iter(text) {
-            crate::budget::check();
-            let Some(span) = caps.name("m").or_else(|| caps.get(0)) else {
-                continue;
-            };
-            let (mut start, end) = (span.start(), span.end());
-            let whole_start = caps.get(0).map_or(start, |m| m.start());
-            let before = &text
-                [dates::floor_char(text, whole_start.saturating_sub(LOOK_BEHIND))..whole_start];
-            if rule
-                .preceded_by
-                .as_ref()
-                .is_some_and(|r| !r.is_match(before))
-                || rule
-                    .not_preceded_by
-                    .as_ref()
-                    .is_some_and(|r| r.is_match(before))
-            {
-                continue;
-            }
-            let pre = rule.prefix.as_ref().and_then(|r| r.captures(before));
-            if let Some(p) = pre.as_ref().and_then(|p| p.get(0))
-                && !p.is_empty()
-            {
-                start = whole_start - (before.len() - p.start());
-            }
-            let hit = Hit {
-                caps,
-                pre,
-                text,
-                start,
-                end,
-            };
-            if let Some(found) = (rule.normalise)(&hit) {
-                cands.push(Candidate {
-                    rule: i,
-                    start,
-                    end,
-                    found,
-                });
+        None => {
+            for (i, rule) in rules.rules.iter().enumerate() {
+                for caps in rule.regex.captures_iter(text) {
+                    consider(rules, i, text, caps, &mut cands);
+                }
             }
         }
     }
     settle(rules, cands)
+}
+
+/// Checks one match of rule `i` against the rule's look-behinds and normaliser, and keeps
+/// it as a candidate when both accept it.
+fn consider<'t>(
+    rules: &PatternRules,
+    i: usize,
+    text: &'t str,
+    caps: Captures<'t>,
+    cands: &mut Vec<Candidate>,
+) {
+    crate::budget::check();
+    let rule = &rules.rules[i];
+    let Some(span) = caps.name("m").or_else(|| caps.get(0)) else {
+        return;
+    };
+    let (mut start, end) = (span.start(), span.end());
+    let whole_start = caps.get(0).map_or(start, |m| m.start());
+    let before =
+        &text[dates::floor_char(text, whole_start.saturating_sub(LOOK_BEHIND))..whole_start];
+    if rule
+        .preceded_by
+        .as_ref()
+        .is_some_and(|r| !r.is_match(before))
+        || rule
+            .not_preceded_by
+            .as_ref()
+            .is_some_and(|r| r.is_match(before))
+    {
+        return;
+    }
+    let pre = rule.prefix.as_ref().and_then(|r| r.captures(before));
+    if let Some(p) = pre.as_ref().and_then(|p| p.get(0))
+        && !p.is_empty()
+    {
+        start = whole_start - (before.len() - p.start());
+    }
+    let hit = Hit {
+        caps,
+        pre,
+        text,
+        start,
+        end,
+    };
+    if let Some(found) = (rule.normalise)(&hit) {
+        cands.push(Candidate {
+            rule: i,
+            start,
+            end,
+            found,
+        });
+    }
 }
 
 /// Longest match wins, then the higher priority, then the earlier rule and position.
@@ -358,8 +405,13 @@ fn opening_date(cands: &[Candidate]) -> Option<Ymd> {
 /// All pattern mentions of one document (unsorted ids and pages: `find::finish` fills
 /// them).
 pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
+    find_scanned(rules, ctx, scan_text(rules, &ctx.text.text))
+}
+
+/// [`find`] from a scan already made of the document's text.
+pub fn find_scanned(rules: &PatternRules, ctx: &DocContext, scanned: PatternScan) -> Vec<Mention> {
     let text = ctx.text.text.as_str();
-    let cands = scan(rules, text);
+    let cands = scanned.cands;
     let reference = reference(ctx.published, &cands);
     let is_date = |c: &Candidate| rules.rules[c.rule].kind == MentionKind::Date;
     // (start, end, year, month) of every date stated with its year, for year-less ones.
@@ -372,7 +424,7 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
             Some((c.start, c.end, d.y, d.m))
         })
         .collect();
-    let order = numeric_order(rules, &cands, text);
+    let order = numeric_order(rules, cands.iter(), text);
     let mut out = Vec::with_capacity(cands.len());
     // The last date named so far, and the last day, for anaphors ("the same day").
     let mut last: Option<(Ymd, Ymd)> = None;
@@ -516,14 +568,14 @@ pub fn find(rules: &PatternRules, ctx: &DocContext) -> Vec<Mention> {
 /// The order in which a document writes numeric dates: the way most of its written dates
 /// go ("20 November 2024" against "November 20, 2024", and numeric dates that can only be
 /// read one way), else the country it names early, else unknown.
-fn numeric_order(
+fn numeric_order<'c>(
     rules: &PatternRules,
-    cands: &[Candidate],
+    cands: impl Iterator<Item = &'c Candidate> + Clone,
     text: &str,
 ) -> Option<dates::numeric::Order> {
     use dates::numeric::Order;
     if !cands
-        .iter()
+        .clone()
         .any(|c| matches!(c.found.pending, Some(Pending::Numeric(_))))
     {
         return None;
@@ -829,12 +881,24 @@ const HEAD_BYTES: usize = 3000;
 /// "Publication 20 November 2024", "Updated ..."), else a date alone on a line of the
 /// cover ("February 5, 2025", "NOVEMBER 2024"), else the first full date of the opening.
 pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> {
+    publication_date_scanned(rules, text, &scan_text(rules, &text.text))
+}
+
+/// [`publication_date`] from a scan already made of the document's text.
+pub fn publication_date_scanned(
+    rules: &PatternRules,
+    text: &DocText,
+    scanned: &PatternScan,
+) -> Option<String> {
     let t = text.text.as_str();
     let head = &t[..dates::floor_char(t, HEAD_BYTES.min(t.len()))];
-    let cands = scan(rules, head);
-    let order = numeric_order(rules, &cands, t);
+    // The matches that lie whole in the head.
+    let cands = &scanned.cands[..scanned.cands.partition_point(|c| c.start < head.len())];
+    let cands: Vec<&Candidate> = cands.iter().filter(|c| c.end <= head.len()).collect();
+    let order = numeric_order(rules, cands.iter().copied(), t);
     let dates: Vec<(&Candidate, Ymd, String)> = cands
         .iter()
+        .copied()
         .filter(|c| rules.rules[c.rule].kind == MentionKind::Date)
         .filter_map(|c| {
             let v = match &c.found.pending {
@@ -935,7 +999,7 @@ pub fn publication_date(rules: &PatternRules, text: &DocText) -> Option<String> 
     if let Some((_, d, _)) = alone_day {
         return Some(d.iso());
     }
-    if let Some(d) = footer_date(rules, t) {
+    if let Some(d) = footer_date(rules, t, scanned) {
         return Some(d.iso());
     }
     let text_start = head.len() - head.trim_start().len();
@@ -979,17 +1043,16 @@ const FOOT_BYTES: usize = 2000;
 const FOOTER_LABELS: [&str; 4] = ["created", "updated", "edited", "modified"];
 
 /// The first labelled day-precision date of a document's footer.
-fn footer_date(rules: &PatternRules, t: &str) -> Option<Ymd> {
+fn footer_date(rules: &PatternRules, t: &str, scanned: &PatternScan) -> Option<Ymd> {
     // The footer is the end of the document, and never its first half.
     let from = dates::ceil_char(t, t.len().saturating_sub(FOOT_BYTES).max(t.len() / 2));
-    let foot = &t[from..];
-    scan(rules, foot)
+    scanned.cands[scanned.cands.partition_point(|c| c.start < from)..]
         .iter()
         .filter(|c| rules.rules[c.rule].kind == MentionKind::Date && c.found.pending.is_none())
         .find_map(|c| {
             let d = Ymd::parse(c.found.value.as_str()?)?;
             d.d?;
-            let line = &foot[foot[..c.start].rfind('\n').map_or(0, |i| i + 1)..c.start];
+            let line = &t[t[from..c.start].rfind('\n').map_or(from, |i| from + i + 1)..c.start];
             let line = line.to_lowercase();
             let words: Vec<&str> = line
                 .split(|ch: char| !ch.is_alphabetic())

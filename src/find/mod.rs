@@ -12,10 +12,11 @@ pub mod money;
 pub mod quantity;
 pub mod rulefile;
 pub mod scaled_table;
+mod starts;
 pub mod stats;
 pub mod table;
 
-use crate::model::{DocText, Mention, stable_id};
+use crate::model::{DocText, IdStem, Mention};
 use crate::rules::RuleSet;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -70,7 +71,22 @@ pub struct DocContext<'a> {
 
 /// All mentions of one document, sorted by (start, end, kind, rule), with stable ids.
 pub fn find(rules: &RuleSet, ctx: &DocContext) -> Vec<Mention> {
-    let mut mentions = engine::find(&rules.patterns, ctx);
+    find_scanned(rules, ctx, scan(rules, ctx.text))
+}
+
+/// The pattern rules run once over a document's text, for both [`publication_date_scanned`]
+/// and [`find_scanned`]: the pipeline needs the first before it can run the second.
+pub fn scan(rules: &RuleSet, text: &DocText) -> engine::PatternScan {
+    engine::scan_text(&rules.patterns, &text.text)
+}
+
+/// [`find`] from a scan of the same text.
+pub fn find_scanned(
+    rules: &RuleSet,
+    ctx: &DocContext,
+    scanned: engine::PatternScan,
+) -> Vec<Mention> {
+    let mut mentions = engine::find_scanned(&rules.patterns, ctx, scanned);
     // Table cells scaled by their header, where no rule has read the number already; the
     // header's unit ("(unit: KRW 100 million)") is no amount.
     let (cells, headers) = scaled_table::find(&ctx.text.text);
@@ -89,18 +105,18 @@ pub fn find(rules: &RuleSet, ctx: &DocContext) -> Vec<Mention> {
 
 /// Fills page and id and sorts: done once here so every rule family gets it right.
 pub fn finish(ctx: &DocContext, mut mentions: Vec<Mention>) -> Vec<Mention> {
+    let stem = IdStem::new(ctx.doc);
+    let (mut start, mut end) = (String::new(), String::new());
     for m in &mut mentions {
+        use std::fmt::Write;
         m.doc = ctx.doc.to_string();
         m.page = ctx.text.page_of(m.start);
-        m.id = stable_id(
-            "m",
-            &[
-                ctx.doc,
-                &m.start.to_string(),
-                &m.end.to_string(),
-                m.kind.as_str(),
-            ],
-        );
+        start.clear();
+        end.clear();
+        let _ = write!(start, "{}", m.start);
+        let _ = write!(end, "{}", m.end);
+        // The same id as `stable_id("m", [doc, start, end, kind])`.
+        m.id = stem.id("m", &[&start, &end, m.kind.as_str()]);
     }
     mentions
         .sort_by(|a, b| (a.start, a.end, a.kind, &a.rule).cmp(&(b.start, b.end, b.kind, &b.rule)));
@@ -112,4 +128,13 @@ pub fn finish(ctx: &DocContext, mut mentions: Vec<Mention>) -> Vec<Mention> {
 /// when neither its sidecar nor its metadata gave one.
 pub fn publication_date(rules: &RuleSet, text: &DocText) -> Option<String> {
     engine::publication_date(&rules.patterns, text)
+}
+
+/// [`publication_date`] from a scan of the same text.
+pub fn publication_date_scanned(
+    rules: &RuleSet,
+    text: &DocText,
+    scanned: &engine::PatternScan,
+) -> Option<String> {
+    engine::publication_date_scanned(&rules.patterns, text, scanned)
 }

@@ -12,6 +12,7 @@
 use super::fiscal::{self, FiscalSystem};
 use super::{Pending, Ymd, civil_from_days, days_from_civil, month_num, pending, small_number};
 use crate::find::engine::{Found, Hit};
+use std::borrow::Cow;
 
 /// Which way from the reference a bare expression points, from its sentence's tense.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -111,7 +112,7 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
 
 /// As [`tense`]; `modals` false leaves "can", "should", "must", "might" out, for "today",
 /// whose present-era sense they often carry ("tools we can use today").
-fn tense_with(text: &str, start: usize, end: usize, modals: bool) -> Tense {
+fn tense_with<'t>(text: &'t str, start: usize, end: usize, modals: bool) -> Tense {
     // Two hundred bytes each side: a verb often comes after a long opening ("In June, two
     // days after the vote on the Harlow vs. Kent appeal, a rally in Dover, Del., drew").
     let lo = super::floor_char(text, start.saturating_sub(200));
@@ -131,38 +132,35 @@ fn tense_with(text: &str, start: usize, end: usize, modals: bool) -> Tense {
         .chain(stop)
         .min()
         .map_or(after, |i| &after[..i]);
-    let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !(c.is_alphabetic() || c == '\'' || c == '\u{2019}'))
-            .filter(|w| !w.is_empty())
-            .map(|w| w.to_lowercase().replace('\u{2019}', "'"))
-            .collect()
+    // Words are read outwards from the expression, only as far as the nearest cue.
+    let mut b = Words::new(before.rsplit(not_word));
+    let mut a = Words::new(after.split(not_word));
+    // A clock time before a weekday ("until 9 a.m. Tuesday") is part of the expression:
+    // the words before it (`b` counts back from the expression) start at `lead`.
+    let mut lead = 0;
+    while b
+        .get(lead)
+        .is_some_and(|w| matches!(w, "a" | "p" | "m" | "am" | "pm" | "est" | "edt" | "gmt"))
+    {
+        lead += 1;
+    }
+    let ends = |b: &mut Words<'t, _>, tail: &[&str]| {
+        tail.iter()
+            .rev()
+            .enumerate()
+            .all(|(k, t)| b.get(lead + k) == Some(*t))
     };
-    let (b, a) = (words(before), words(after));
-    // A clock time before a weekday ("until 9 a.m. Tuesday") is part of the expression.
-    let lead = b
-        .iter()
-        .rposition(|w| {
-            !matches!(
-                w.as_str(),
-                "a" | "p" | "m" | "am" | "pm" | "est" | "edt" | "gmt"
-            )
-        })
-        .map_or(0, |i| i + 1);
-    let lead = &b[..lead];
-    let ends = |tail: &[&str]| {
-        lead.len() >= tail.len()
-            && lead[lead.len() - tail.len()..]
-                .iter()
-                .zip(tail)
-                .all(|(w, t)| w == t)
-    };
-    if ends(&["as", "soon", "as"]) || ends(&["as", "early", "as"]) || ends(&["this", "coming"]) {
+    if ends(&mut b, &["as", "soon", "as"])
+        || ends(&mut b, &["as", "early", "as"])
+        || ends(&mut b, &["this", "coming"])
+    {
         return Tense::Future;
     }
-    match lead.last().map(String::as_str) {
+    b.fill(lead + 1);
+    match b.peek(lead) {
         // "until Friday" looks ahead, except as a sentence's opening ("Until Friday, no
         // one had heard of it").
-        Some("until" | "till") if lead.len() > 1 => return Tense::Future,
+        Some("until" | "till") if b.peek(lead + 1).is_some() => return Tense::Future,
         Some("coming") => return Tense::Future,
         Some("since") => return Tense::Past,
         _ => {}
@@ -170,10 +168,25 @@ fn tense_with(text: &str, start: usize, end: usize, modals: bool) -> Tense {
     // The nearest cue before the expression and the nearest after it; the one before
     // decides unless the one after is much closer (words after an expression are often
     // participles that describe what follows: "by August, in markets untouched by").
-    let back = (0..b.len())
-        .rev()
-        .find_map(|i| cue(&b, i, modals).map(|t| (b.len() - i, t)));
-    let ahead = (0..a.len()).find_map(|i| cue(&a, i, modals).map(|t| (i + 1, t)));
+    let back = (0..).find_map(|k| {
+        b.fill(k + 1);
+        let prev = b.peek(k + 1);
+        let next = k.checked_sub(1).and_then(|j| b.peek(j));
+        match b.peek(k) {
+            None => Some(None),
+            Some(w) => cue(prev, w, next, modals).map(|t| Some((k + 1, t))),
+        }
+    });
+    let ahead = (0..).find_map(|k| {
+        a.fill(k + 1);
+        let prev = k.checked_sub(1).and_then(|j| a.peek(j));
+        let next = a.peek(k + 1);
+        match a.peek(k) {
+            None => Some(None),
+            Some(w) => cue(prev, w, next, modals).map(|t| Some((k + 1, t))),
+        }
+    });
+    let (back, ahead) = (back.flatten(), ahead.flatten());
     match (back, ahead) {
         (Some((db, t)), Some((da, u))) => {
             if db <= 2 * da {
@@ -184,6 +197,54 @@ fn tense_with(text: &str, start: usize, end: usize, modals: bool) -> Tense {
         }
         (Some((_, t)), None) | (None, Some((_, t))) => t,
         (None, None) => Tense::Unknown,
+    }
+}
+
+/// Whether a char is no part of a word: words are letters and apostrophes.
+fn not_word(c: char) -> bool {
+    !(c.is_alphabetic() || c == '\'' || c == '\u{2019}')
+}
+
+/// The words of a stretch of text, lower-cased and read lazily in the order `it` gives
+/// them (forwards or backwards), so that a search for the nearest cue reads no further.
+struct Words<'t, I: Iterator<Item = &'t str>> {
+    it: I,
+    buf: Vec<Cow<'t, str>>,
+}
+
+impl<'t, I: Iterator<Item = &'t str>> Words<'t, I> {
+    fn new(it: I) -> Self {
+        Words {
+            it,
+            buf: Vec::new(),
+        }
+    }
+
+    /// Reads words until the `k`-th (from 0) is read or the text ends.
+    fn fill(&mut self, k: usize) {
+        while self.buf.len() <= k {
+            let Some(w) = self.it.next() else { return };
+            if w.is_empty() {
+                continue;
+            }
+            // Most words are lower-case ASCII already: they are borrowed, not copied.
+            self.buf
+                .push(if w.bytes().all(|b| b.is_ascii_lowercase() || b == b'\'') {
+                    Cow::Borrowed(w)
+                } else {
+                    Cow::Owned(w.to_lowercase().replace('\u{2019}', "'"))
+                });
+        }
+    }
+
+    /// The `k`-th word, if it has been read.
+    fn peek(&self, k: usize) -> Option<&str> {
+        self.buf.get(k).map(|w| w.as_ref())
+    }
+
+    fn get(&mut self, k: usize) -> Option<&str> {
+        self.fill(k);
+        self.peek(k)
     }
 }
 
@@ -207,8 +268,9 @@ fn abbreviation(s: &str) -> bool {
     (n <= 3 && (n == 1 || word.starts_with(char::is_uppercase))) || word == "vs"
 }
 
-/// The tense word `w[i]` marks, if it marks one.
-fn cue(w: &[String], i: usize, modals: bool) -> Option<Tense> {
+/// The tense `word` marks, if it marks one; `prev` and `next` are the words on either side
+/// in the text's order.
+fn cue(prev: Option<&str>, word: &str, next: Option<&str>, modals: bool) -> Option<Tense> {
     // "payable Jan. 2", "effective Feb. 1": dividends and appointments are announced
     // ahead.
     const FUTURE: [&str; 10] = [
@@ -303,8 +365,6 @@ fn cue(w: &[String], i: usize, modals: bool) -> Option<Tense> {
         "concerned",
         "alleged",
     ];
-    let word = w[i].as_str();
-    let next = w.get(i + 1).map(String::as_str);
     // Modals other than "could" and "may" (a month once lower-cased) speak of what is
     // still to come: "members can take part in the summit in April".
     const MODALS: [&str; 6] = ["can", "cannot", "can't", "should", "must", "might"];
@@ -343,17 +403,16 @@ fn cue(w: &[String], i: usize, modals: bool) -> Option<Tense> {
     ];
     if modals
         && SCHEDULE.contains(&word)
-        && !(i > 0
-            && matches!(
-                w[i - 1].as_str(),
-                "the" | "a" | "an" | "its" | "his" | "her" | "their" | "this" | "that" | "to"
-            ))
+        && !matches!(
+            prev,
+            Some("the" | "a" | "an" | "its" | "his" | "her" | "their" | "this" | "that" | "to")
+        )
     {
         return Some(Tense::Future);
     }
     // A participle after "be" is a passive whose tense its auxiliary gives ("will be
     // named"): no cue of its own.
-    if i > 0 && matches!(w[i - 1].as_str(), "be" | "being") {
+    if matches!(prev, Some("be" | "being")) {
         return None;
     }
     if PAST.contains(&word)

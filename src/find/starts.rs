@@ -1,0 +1,116 @@
+//! Where each pattern rule can start a match, for all rules in one pass over a text.
+//!
+//! Running every rule's own regex over the whole document costs one pass per rule, and
+//! with a few hundred date, money and quantity rules that was most of the find stage. One
+//! reverse, overlapping search of a lazy DFA built from all patterns instead reports every
+//! position where some match of each pattern begins. The engine then runs a rule's regex
+//! only from those positions: the leftmost match from a position that starts a match is
+//! the match starting there, so the rule finds exactly the matches its own pass over the
+//! text would have found.
+
+use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
+use regex_automata::nfa::thompson;
+use regex_automata::{Input, MatchKind};
+use std::sync::Mutex;
+
+/// Lazy-DFA cache size. The DFA has states for a few hundred patterns; a cache that fits
+/// the states a report visits keeps the search from rebuilding them.
+const CACHE_BYTES: usize = 16 << 20;
+
+/// The reverse DFA of all pattern rules, and caches to run it with.
+pub struct StartIndex {
+    dfa: DFA,
+    /// Warm caches, reused across documents and threads: a new cache would rebuild every
+    /// state the last document built.
+    caches: Mutex<Vec<Cache>>,
+    patterns: usize,
+}
+
+impl StartIndex {
+    /// Builds the index of these patterns (in the regex crate's syntax); `None` when the
+    /// lazy DFA cannot take them, and callers run each rule over the whole text instead.
+    pub fn new(patterns: &[&str]) -> Option<StartIndex> {
+        let dfa = DFA::builder()
+            .configure(
+                DFA::config()
+                    .match_kind(MatchKind::All)
+                    .cache_capacity(CACHE_BYTES)
+                    // Never give up on a search for lack of cache: slower, still right.
+                    .minimum_cache_clear_count(None),
+            )
+            .thompson(
+                thompson::Config::new()
+                    .reverse(true)
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(256 << 20)),
+            )
+            .build_many(patterns)
+            .ok()?;
+        Some(StartIndex {
+            dfa,
+            caches: Mutex::new(Vec::new()),
+            patterns: patterns.len(),
+        })
+    }
+
+    /// For each pattern, the ascending positions of `text` where one of its matches
+    /// starts; `None` when the search cannot run on this text (then the caller runs the
+    /// rules the slow way).
+    pub fn starts(&self, text: &str) -> Option<Vec<Vec<usize>>> {
+        let mut cache = self
+            .caches
+            .lock()
+            .ok()
+            .and_then(|mut c| c.pop())
+            .unwrap_or_else(|| self.dfa.create_cache());
+        let out = self.search(&mut cache, text);
+        if let Ok(mut c) = self.caches.lock() {
+            c.push(cache);
+        }
+        out
+    }
+
+    fn search(&self, cache: &mut Cache, text: &str) -> Option<Vec<Vec<usize>>> {
+        let mut out = vec![Vec::new(); self.patterns];
+        let input = Input::new(text);
+        let mut state = OverlappingState::start();
+        loop {
+            crate::budget::check();
+            self.dfa
+                .try_search_overlapping_rev(cache, &input, &mut state)
+                .ok()?;
+            let Some(m) = state.get_match() else { break };
+            let starts: &mut Vec<usize> = out.get_mut(m.pattern().as_usize())?;
+            // The search runs backwards: positions come in descending order, and a
+            // pattern may be reported more than once at one position.
+            if starts.last() != Some(&m.offset()) {
+                starts.push(m.offset());
+            }
+        }
+        for s in &mut out {
+            s.reverse();
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_start_of_every_pattern_is_reported_in_order() {
+        let idx = StartIndex::new(&[r"\d+ apples", r"(?i)pear"]).unwrap();
+        let starts = idx.starts("12 apples, Pear, 3 apples and pears").unwrap();
+        // "12 apples" starts at 0 and also at 1 ("2 apples"); "3 apples" at 17.
+        assert_eq!(starts[0], vec![0, 1, 17]);
+        assert_eq!(starts[1], vec![11, 30]);
+    }
+
+    #[test]
+    fn word_boundaries_see_the_text_around_a_start() {
+        let idx = StartIndex::new(&[r"(?-u:\b)May(?-u:\b)"]).unwrap();
+        let starts = idx.starts("Mayor May, in May.").unwrap();
+        assert_eq!(starts[0], vec![6, 14]);
+    }
+}
