@@ -608,9 +608,9 @@ pub fn season(hit: &Hit) -> Option<Found> {
     interval(a, b).and_then(|v| ready(v, hit))
 }
 
-/// "the 1970s" → `1970/1979`.
+/// "the 1970s", "the '70s" → `1970/1979`.
 pub fn decade(hit: &Hit) -> Option<Found> {
-    let y: i32 = hit.get("decade")?.parse().ok()?;
+    let y = year_of(hit.get("decade")?)?;
     if y % 10 != 0 {
         return None;
     }
