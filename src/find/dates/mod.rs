@@ -392,10 +392,20 @@ pub fn year(hit: &Hit) -> Option<Found> {
     if before.is_ascii_alphanumeric() || after.is_ascii_alphanumeric() {
         return None;
     }
-    if matches!(
-        before,
-        b':' | b'/' | b'#' | b'$' | b'.' | b',' | b'_' | b'=' | b'-' | b'+' | b'\\'
-    ) || matches!(after, b'%' | b'/' | b'_' | b'=')
+    // "post-1959", "pre-2020": the hyphen joins a prefix of time, not an identifier.
+    let time_prefix = before == b'-' && {
+        let w = hit.text[..s - 1]
+            .rsplit(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or("");
+        w.eq_ignore_ascii_case("pre") || w.eq_ignore_ascii_case("post")
+    };
+    if (!time_prefix
+        && matches!(
+            before,
+            b':' | b'/' | b'#' | b'$' | b'.' | b',' | b'_' | b'=' | b'-' | b'+' | b'\\'
+        ))
+        || matches!(after, b'%' | b'/' | b'_' | b'=')
     {
         // "2023-11" and "2024-2030" are other rules' business; a lone hyphen joins an
         // identifier ("ISO-2022"). "2024." and "2024," end sentences and stay dates.
@@ -468,6 +478,20 @@ pub fn year(hit: &Hit) -> Option<Found> {
         "article",
     ];
     if NOT_YEAR_AFTER.contains(&prev_word.as_str()) && !prev.ends_with(')') {
+        return None;
+    }
+    // A year before 1900 only as the time of a clause ("founded in 1887.", "since 1850
+    // and"), never as a number ("in 1850 cases", "1776 votes").
+    if y < 1900
+        && !(matches!(
+            prev_word.as_str(),
+            "in" | "since" | "until" | "before" | "after" | "from" | "by"
+        ) && !prev.ends_with(')')
+            && matches!(
+                next_word.as_str(),
+                "" | "and" | "or" | "to" | "when" | "until" | "but" | "the" | "with"
+            ))
+    {
         return None;
     }
     ready(Ymd::year(y).iso(), hit)
@@ -584,9 +608,9 @@ pub fn season(hit: &Hit) -> Option<Found> {
     interval(a, b).and_then(|v| ready(v, hit))
 }
 
-/// "the 1970s" → `1970/1979`.
+/// "the 1970s", "the '70s" → `1970/1979`.
 pub fn decade(hit: &Hit) -> Option<Found> {
-    let y: i32 = hit.get("decade")?.parse().ok()?;
+    let y = year_of(hit.get("decade")?)?;
     if y % 10 != 0 {
         return None;
     }

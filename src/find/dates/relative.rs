@@ -610,6 +610,10 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
     if rel.ends_with("before") && next.starts_with(|c: char| c.is_alphanumeric()) {
         return None;
     }
+    // "the quarter-to-quarter change", "that quarter-point cut": a compound, not a period.
+    if hit.text[hit.end..].starts_with('-') {
+        return None;
+    }
     let a = if rel.contains("year earlier")
         || rel.contains("year ago")
         || rel.contains("year before")
