@@ -16,6 +16,8 @@ use super::{DocContext, ExampleOutcome, money, quantity};
 use crate::model::{DocText, Mention, MentionKind};
 use anyhow::{Result, bail};
 use regex::{Captures, Regex};
+use regex_automata::util::captures::Captures as GroupCaptures;
+use regex_automata::{Anchored, Input, meta};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,7 +25,7 @@ use std::path::Path;
 /// What a normaliser sees: the match's groups, the whole text and the mention's span
 /// (group `m` when the rule has one, else the whole match).
 pub struct Hit<'t> {
-    caps: Captures<'t>,
+    caps: &'t GroupCaptures,
     /// The captures of the rule's `prefix`, when it matched.
     pre: Option<Captures<'t>>,
     pub text: &'t str,
@@ -34,10 +36,14 @@ pub struct Hit<'t> {
 impl<'t> Hit<'t> {
     /// The text of a named group, when it took part in the match.
     pub fn get(&self, name: &str) -> Option<&'t str> {
-        self.caps
-            .name(name)
-            .or_else(|| self.pre.as_ref().and_then(|p| p.name(name)))
-            .map(|m| m.as_str())
+        match self.caps.get_group_by_name(name) {
+            Some(span) => self.text.get(span.range()),
+            None => self
+                .pre
+                .as_ref()
+                .and_then(|p| p.name(name))
+                .map(|m| m.as_str()),
+        }
     }
 }
 
@@ -88,7 +94,9 @@ pub struct Rule {
     pub file: String,
     pub line: usize,
     pub priority: i32,
-    regex: Regex,
+    /// The pattern as compiled (word boundaries and digits made ASCII).
+    pattern: String,
+    regex: meta::Regex,
     prefix: Option<Regex>,
     preceded_by: Option<Regex>,
     not_preceded_by: Option<Regex>,
@@ -107,7 +115,7 @@ pub struct PatternRules {
 
 impl PatternRules {
     fn new(rules: Vec<Rule>) -> PatternRules {
-        let patterns: Vec<&str> = rules.iter().map(|r| r.regex.as_str()).collect();
+        let patterns: Vec<&str> = rules.iter().map(|r| r.pattern.as_str()).collect();
         let starts = StartIndex::new(&patterns);
         PatternRules { rules, starts }
     }
@@ -167,10 +175,18 @@ fn compile(shown: &str, rel: &str, s: RuleSpec) -> Result<Rule> {
             s.kind
         );
     }
-    let regex = regex::RegexBuilder::new(&ascii_word_boundaries(&s.pattern))
-        .size_limit(64 << 20)
-        .build()
+    let pattern = ascii_word_boundaries(&s.pattern);
+    // The regex crate's engine itself, for anchored searches from a known start (the
+    // crate's own `Regex` has none); configured as `regex::Regex` is.
+    let regex = meta::Regex::builder()
+        .configure(meta::Regex::config().nfa_size_limit(Some(64 << 20)))
+        .build(&pattern)
         .map_err(|e| {
+            let e = match (e.size_limit(), e.syntax_error()) {
+                (Some(limit), _) => format!("Compiled regex exceeds size limit of {limit} bytes."),
+                (None, Some(syntax)) => syntax.to_string(),
+                (None, None) => e.to_string(),
+            };
             anyhow::anyhow!("{at}: the pattern is not a valid regular expression:\n{e}")
         })?;
     if regex.is_match("") {
@@ -197,6 +213,7 @@ fn compile(shown: &str, rel: &str, s: RuleSpec) -> Result<Rule> {
         file: rel.to_string(),
         line: s.line,
         priority: s.priority,
+        pattern,
         regex,
         prefix,
         preceded_by,
@@ -263,31 +280,36 @@ fn scan(rules: &PatternRules, text: &str) -> Vec<Candidate> {
     match rules.starts.as_ref().and_then(|s| s.starts(text)) {
         Some(starts) => {
             for (i, (rule, starts)) in rules.rules.iter().zip(&starts).enumerate() {
+                if starts.is_empty() {
+                    continue;
+                }
                 // The rule's own pass over the text, jumping from the end of one match to
                 // the next position where a match starts: the same matches, found where
-                // they are.
+                // they are, by anchored searches that read only the match.
+                let mut caps = rule.regex.create_captures();
                 let mut pos = 0;
                 for &s in starts {
                     if s < pos {
                         continue;
                     }
-                    let Some(caps) = rule.regex.captures_at(text, s) else {
-                        break;
+                    let input = Input::new(text).range(s..).anchored(Anchored::Yes);
+                    rule.regex.search_captures(&input, &mut caps);
+                    let Some(whole) = caps.get_match() else {
+                        continue;
                     };
-                    let whole = caps.get(0).map_or(s..s, |m| m.range());
                     pos = if whole.is_empty() {
-                        crate::utf8::ceil_char(text, whole.end + 1)
+                        crate::utf8::ceil_char(text, whole.end() + 1)
                     } else {
-                        whole.end
+                        whole.end()
                     };
-                    consider(rules, i, text, caps, &mut cands);
+                    consider(rules, i, text, &caps, &mut cands);
                 }
             }
         }
         None => {
             for (i, rule) in rules.rules.iter().enumerate() {
                 for caps in rule.regex.captures_iter(text) {
-                    consider(rules, i, text, caps, &mut cands);
+                    consider(rules, i, text, &caps, &mut cands);
                 }
             }
         }
@@ -301,16 +323,16 @@ fn consider<'t>(
     rules: &PatternRules,
     i: usize,
     text: &'t str,
-    caps: Captures<'t>,
+    caps: &'t GroupCaptures,
     cands: &mut Vec<Candidate>,
 ) {
     crate::budget::check();
     let rule = &rules.rules[i];
-    let Some(span) = caps.name("m").or_else(|| caps.get(0)) else {
+    let Some(span) = caps.get_group_by_name("m").or_else(|| caps.get_group(0)) else {
         return;
     };
-    let (mut start, end) = (span.start(), span.end());
-    let whole_start = caps.get(0).map_or(start, |m| m.start());
+    let (mut start, end) = (span.start, span.end);
+    let whole_start = caps.get_group(0).map_or(start, |m| m.start);
     let before =
         &text[dates::floor_char(text, whole_start.saturating_sub(LOOK_BEHIND))..whole_start];
     if rule
@@ -1252,6 +1274,31 @@ pattern = '\bin (?P<m>(?P<month>{MONTH}))\b'
     fn run(text: &str, published: Option<&str>) -> Vec<Mention> {
         let rules = PatternRules::from_source("t.toml", RULES).unwrap();
         run_snippet(&rules, text, published)
+    }
+
+    /// The candidates of a scan, as comparable tuples.
+    fn cands_of(rules: &PatternRules, text: &str) -> Vec<(usize, usize, usize, String)> {
+        scan(rules, text)
+            .into_iter()
+            .map(|c| (c.rule, c.start, c.end, format!("{:?}", c.found)))
+            .collect()
+    }
+
+    #[test]
+    fn rules_run_from_their_starts_find_what_each_finds_alone() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/patterns");
+        let mut rules = PatternRules::load(&dir).unwrap();
+        assert!(rules.starts.is_some(), "the rules' start index should build");
+        let text = "WELLINGTON, 3 March 2026 -- The board met on Friday and Thursday; its \
+            year-earlier results, announced in mid-2025, showed $4.5 million, or 12 cents a \
+            share, against NZ$1,200,000 a year ago. From May to July 2024 and on 5/6/2026 it \
+            paid 2.4 billion won; the third-quarter figures are due next week (Q3 FY2026). \
+            Mayor Maya said in 1999-2000 that 12 percent of 300 staff left in the 1990s.";
+        let with_index = cands_of(&rules, text);
+        rules.starts = None;
+        let alone = cands_of(&rules, text);
+        assert!(with_index.len() > 12, "{with_index:?}");
+        assert_eq!(with_index, alone);
     }
 
     #[test]

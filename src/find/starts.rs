@@ -8,7 +8,7 @@
 //! the match starting there, so the rule finds exactly the matches its own pass over the
 //! text would have found.
 
-use regex_automata::hybrid::dfa::{Cache, DFA, OverlappingState};
+use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson;
 use regex_automata::{Input, MatchKind};
 use std::sync::Mutex;
@@ -70,23 +70,44 @@ impl StartIndex {
         out
     }
 
+    /// The reverse overlapping search, written out on the lazy DFA's transitions: the
+    /// library's own (`try_search_overlapping_rev`, regex-automata 0.4.19) reports the
+    /// second and later patterns that match at one position a byte early.
     fn search(&self, cache: &mut Cache, text: &str) -> Option<Vec<Vec<usize>>> {
         let mut out = vec![Vec::new(); self.patterns];
+        let dfa = &self.dfa;
         let input = Input::new(text);
-        let mut state = OverlappingState::start();
-        loop {
-            crate::budget::check();
-            self.dfa
-                .try_search_overlapping_rev(cache, &input, &mut state)
-                .ok()?;
-            let Some(m) = state.get_match() else { break };
-            let starts: &mut Vec<usize> = out.get_mut(m.pattern().as_usize())?;
-            // The search runs backwards: positions come in descending order, and a
-            // pattern may be reported more than once at one position.
-            if starts.last() != Some(&m.offset()) {
-                starts.push(m.offset());
+        let bytes = text.as_bytes();
+        let mut record = |cache: &Cache, sid, at: usize| {
+            for k in 0..dfa.match_len(cache, sid) {
+                let p = dfa.match_pattern(cache, sid, k).as_usize();
+                if let Some(starts) = out.get_mut(p)
+                    && starts.last() != Some(&at)
+                {
+                    starts.push(at);
+                }
+            }
+        };
+        let mut sid = dfa.start_state_reverse(cache, &input).ok()?;
+        for at in (0..bytes.len()).rev() {
+            if at % 4096 == 0 {
+                crate::budget::check();
+            }
+            sid = dfa.next_state(cache, sid, bytes[at]).ok()?;
+            if sid.is_tagged() {
+                if sid.is_match() {
+                    // Matches are seen one byte late: this one starts after `at`.
+                    record(cache, sid, at + 1);
+                } else if sid.is_quit() {
+                    return None;
+                }
             }
         }
+        sid = dfa.next_eoi_state(cache, sid).ok()?;
+        if sid.is_match() {
+            record(cache, sid, 0);
+        }
+        // The search ran backwards: positions came in descending order.
         for s in &mut out {
             s.reverse();
         }
@@ -112,5 +133,15 @@ mod tests {
         let idx = StartIndex::new(&[r"(?-u:\b)May(?-u:\b)"]).unwrap();
         let starts = idx.starts("Mayor May, in May.").unwrap();
         assert_eq!(starts[0], vec![6, 14]);
+    }
+
+    #[test]
+    fn patterns_that_match_at_one_position_get_the_same_start() {
+        // Two patterns whose matches both start at "Friday": the second is reported at
+        // the same position, not a byte before it.
+        let idx = StartIndex::new(&[r"(?-u:\b)(?:Friday|Monday)(?-u:\b)", r"(?i)friday"]).unwrap();
+        let starts = idx.starts("made Friday and Monday").unwrap();
+        assert_eq!(starts[0], vec![5, 16]);
+        assert_eq!(starts[1], vec![5]);
     }
 }
