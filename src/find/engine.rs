@@ -1288,7 +1288,10 @@ pattern = '\bin (?P<m>(?P<month>{MONTH}))\b'
     fn rules_run_from_their_starts_find_what_each_finds_alone() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/patterns");
         let mut rules = PatternRules::load(&dir).unwrap();
-        assert!(rules.starts.is_some(), "the rules' start index should build");
+        assert!(
+            rules.starts.is_some(),
+            "the rules' start index should build"
+        );
         let text = "WELLINGTON, 3 March 2026 -- The board met on Friday and Thursday; its \
             year-earlier results, announced in mid-2025, showed $4.5 million, or 12 cents a \
             share, against NZ$1,200,000 a year ago. From May to July 2024 and on 5/6/2026 it \

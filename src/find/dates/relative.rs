@@ -268,123 +268,146 @@ fn abbreviation(s: &str) -> bool {
     (n <= 3 && (n == 1 || word.starts_with(char::is_uppercase))) || word == "vs"
 }
 
+/// "payable Jan. 2", "effective Feb. 1": dividends and appointments are announced
+/// ahead.
+const FUTURE: [&str; 10] = [
+    "payable",
+    "effective",
+    "will",
+    "shall",
+    "won't",
+    "would",
+    "upcoming",
+    "scheduled",
+    "forthcoming",
+    "tomorrow",
+];
+
+/// Irregular past forms news copy uses most, and words that only a past-tense
+/// sentence holds.
+const PAST: [&str; 50] = [
+    "was",
+    "were",
+    "had",
+    "did",
+    "said",
+    "told",
+    "met",
+    "held",
+    "took",
+    "began",
+    "came",
+    "went",
+    "made",
+    "gave",
+    "won",
+    "lost",
+    "rose",
+    "fell",
+    "saw",
+    "left",
+    "ago",
+    "last",
+    "yesterday",
+    "earlier",
+    "sent",
+    "paid",
+    "been",
+    "sought",
+    "brought",
+    "thought",
+    "bought",
+    "fought",
+    "found",
+    "kept",
+    "led",
+    "spoke",
+    "wrote",
+    "stood",
+    "struck",
+    "became",
+    "chose",
+    "drew",
+    "flew",
+    "grew",
+    "knew",
+    "heard",
+    "spent",
+    "built",
+    "sold",
+    "got",
+];
+
+/// Participles and adjectives in -ed that are no past tense ("a planned office",
+/// "based in", "the United States").
+const NOT_PAST: [&str; 22] = [
+    "unspecified",
+    "undisclosed",
+    "unexpected",
+    "unidentified",
+    "unnamed",
+    "unchanged",
+    "unprecedented",
+    "armed",
+    "proposed",
+    "intended",
+    "designed",
+    "based",
+    "related",
+    "needed",
+    "required",
+    "dedicated",
+    "limited",
+    "united",
+    "hundred",
+    "interested",
+    "concerned",
+    "alleged",
+];
+
+/// Modals other than "could" and "may" (a month once lower-cased) speak of what is
+/// still to come: "members can take part in the summit in April".
+const MODALS: [&str; 6] = ["can", "cannot", "can't", "should", "must", "might"];
+
+/// A scheduling verb in the present tense announces what is to come ("the ministers
+/// meet Monday", "the court opens its session Friday"); not as a noun after a
+/// determiner ("the meeting", "a vote").
+const SCHEDULE: [&str; 16] = [
+    "meet", "meets", "begin", "begins", "resume", "resumes", "vote", "votes", "travel", "travels",
+    "arrive", "arrives", "visit", "visits", "convene", "convenes",
+];
+
+/// Words before "to" that look ahead ("is to", "plans to", "due to").
+const TO_FUTURE: [&str; 12] = [
+    "is", "are", "going", "set", "plan", "plans", "planned", "planning", "expected", "expects",
+    "intends", "due",
+];
+
+/// Every word some cue rule names: any other word is a cue only by its ending ("-ed",
+/// "-'ll"), so most words are turned away by one lookup.
+static CUE_WORDS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        FUTURE
+            .iter()
+            .chain(&PAST)
+            .chain(&MODALS)
+            .chain(&SCHEDULE)
+            .chain(&TO_FUTURE)
+            .chain(&["am"])
+            .copied()
+            .collect()
+    });
+
 /// The tense `word` marks, if it marks one; `prev` and `next` are the words on either side
 /// in the text's order.
 fn cue(prev: Option<&str>, word: &str, next: Option<&str>, modals: bool) -> Option<Tense> {
-    // "payable Jan. 2", "effective Feb. 1": dividends and appointments are announced
-    // ahead.
-    const FUTURE: [&str; 10] = [
-        "payable",
-        "effective",
-        "will",
-        "shall",
-        "won't",
-        "would",
-        "upcoming",
-        "scheduled",
-        "forthcoming",
-        "tomorrow",
-    ];
-    // Irregular past forms news copy uses most, and words that only a past-tense
-    // sentence holds.
-    const PAST: [&str; 50] = [
-        "was",
-        "were",
-        "had",
-        "did",
-        "said",
-        "told",
-        "met",
-        "held",
-        "took",
-        "began",
-        "came",
-        "went",
-        "made",
-        "gave",
-        "won",
-        "lost",
-        "rose",
-        "fell",
-        "saw",
-        "left",
-        "ago",
-        "last",
-        "yesterday",
-        "earlier",
-        "sent",
-        "paid",
-        "been",
-        "sought",
-        "brought",
-        "thought",
-        "bought",
-        "fought",
-        "found",
-        "kept",
-        "led",
-        "spoke",
-        "wrote",
-        "stood",
-        "struck",
-        "became",
-        "chose",
-        "drew",
-        "flew",
-        "grew",
-        "knew",
-        "heard",
-        "spent",
-        "built",
-        "sold",
-        "got",
-    ];
-    // Participles and adjectives in -ed that are no past tense ("a planned office",
-    // "based in", "the United States").
-    const NOT_PAST: [&str; 22] = [
-        "unspecified",
-        "undisclosed",
-        "unexpected",
-        "unidentified",
-        "unnamed",
-        "unchanged",
-        "unprecedented",
-        "armed",
-        "proposed",
-        "intended",
-        "designed",
-        "based",
-        "related",
-        "needed",
-        "required",
-        "dedicated",
-        "limited",
-        "united",
-        "hundred",
-        "interested",
-        "concerned",
-        "alleged",
-    ];
-    // Modals other than "could" and "may" (a month once lower-cased) speak of what is
-    // still to come: "members can take part in the summit in April".
-    const MODALS: [&str; 6] = ["can", "cannot", "can't", "should", "must", "might"];
+    if !CUE_WORDS.contains(word) && !word.ends_with("ed") && !word.ends_with("'ll") {
+        return None;
+    }
     if FUTURE.contains(&word)
         || (modals && MODALS.contains(&word))
         || word.ends_with("'ll")
-        || (matches!(
-            word,
-            "is" | "are"
-                | "going"
-                | "set"
-                | "plan"
-                | "plans"
-                | "planned"
-                | "planning"
-                | "expected"
-                | "expects"
-                | "intends"
-                | "due"
-        ) && next == Some("to"))
+        || (TO_FUTURE.contains(&word) && next == Some("to"))
     {
         return Some(Tense::Future);
     }
@@ -394,13 +417,6 @@ fn cue(prev: Option<&str>, word: &str, next: Option<&str>, modals: bool) -> Opti
     if modals && matches!(word, "is" | "are" | "am") {
         return Some(Tense::Unknown);
     }
-    // A scheduling verb in the present tense announces what is to come ("the ministers
-    // meet Monday", "the court opens its session Friday"); not as a noun after a
-    // determiner ("the meeting", "a vote").
-    const SCHEDULE: [&str; 16] = [
-        "meet", "meets", "begin", "begins", "resume", "resumes", "vote", "votes", "travel",
-        "travels", "arrive", "arrives", "visit", "visits", "convene", "convenes",
-    ];
     if modals
         && SCHEDULE.contains(&word)
         && !matches!(
