@@ -24,6 +24,18 @@ fn header() -> &'static Regex {
     })
 }
 
+/// What every header holds (a scale word or a currency): only lines holding one are read
+/// with the header pattern.
+fn trigger() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)thousands|millions|billions|KRW|USD|CAD|EUR|GBP|JPY|AUD|NZD|SGD|₩|\$|£|€|¥",
+        )
+        .expect("scale trigger pattern")
+    })
+}
+
 fn scale(s: &str) -> Option<f64> {
     let l = s.to_lowercase();
     let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -93,7 +105,14 @@ pub fn find(text: &str) -> (Vec<Mention>, Vec<(usize, usize)>) {
             (at, l)
         })
         .collect();
-    for (i, (at, line)) in lines.iter().enumerate() {
+    // The lines a header may be on, in order and once each.
+    let mut candidates: Vec<usize> = trigger()
+        .find_iter(text)
+        .map(|m| lines.partition_point(|(at, _)| *at <= m.start()) - 1)
+        .collect();
+    candidates.dedup();
+    for i in candidates {
+        let (at, line) = &lines[i];
         if line.len() > 120 {
             continue;
         }
