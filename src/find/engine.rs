@@ -459,11 +459,11 @@ pub fn find_scanned(rules: &PatternRules, ctx: &DocContext, scanned: PatternScan
     let mut last_end = 0;
     let mut last_quarter: Option<(Ymd, Ymd)> = None;
     let mut last_quarter_end = 0;
-    for c in cands {
+    for mut c in cands {
         let rule = &rules.rules[c.rule];
-        let mut extra = c.found.extra.clone();
+        let mut extra = std::mem::take(&mut c.found.extra);
         let value = match &c.found.pending {
-            None => c.found.value.clone(),
+            None => std::mem::take(&mut c.found.value),
             Some(p) => {
                 let resolved = match p {
                     Pending::Anaphor(dates::Anaphor::YearEarlier) => {

@@ -127,7 +127,8 @@ fn tense_with<'t>(text: &'t str, start: usize, end: usize, modals: bool) -> Tens
         .map(|(i, _)| i)
         .find(|&i| !abbreviation(&after[..i]));
     let after = after
-        .find(['!', '?', '\n', ';'])
+        .bytes()
+        .position(|b| matches!(b, b'!' | b'?' | b'\n' | b';'))
         .into_iter()
         .chain(stop)
         .min()
@@ -251,11 +252,12 @@ impl<'t, I: Iterator<Item = &'t str>> Words<'t, I> {
 /// Where the last sentence in `s` ends: a ".", "!", "?", ";" or line break, but not the
 /// full stop of an abbreviation ("a.m.", "Nov.", "U.S.").
 fn sentence_start(s: &str) -> Option<usize> {
-    s.char_indices().rev().find_map(|(i, c)| match c {
-        '!' | '?' | '\n' | ';' => Some(i),
+    // Bytes, not chars: every mark is ASCII, and no byte of a longer char is ASCII.
+    (0..s.len()).rev().find_map(|i| match s.as_bytes()[i] {
+        b'!' | b'?' | b'\n' | b';' => Some(i),
         // A full stop ends a sentence only before a space ("$18.9 million" goes on).
-        '.' if !s[i + 1..].starts_with(char::is_whitespace) && i + 1 < s.len() => None,
-        '.' => (!abbreviation(&s[..i])).then_some(i),
+        b'.' if !s[i + 1..].starts_with(char::is_whitespace) && i + 1 < s.len() => None,
+        b'.' => (!abbreviation(&s[..i])).then_some(i),
         _ => None,
     })
 }
