@@ -1,5 +1,5 @@
 //! Gazetteers: the rule files of `rules/entities/` read, checked and compiled into one
-//! Aho-Corasick automaton, and the single pass of that automaton over a document.
+//! trie of every alias, and the single pass of that trie over a document.
 //!
 //! Matching runs over a normalised copy of the text ([`NormText`]: whitespace runs collapsed,
 //! curly apostrophes and odd hyphens made ASCII, ligatures split) so that a name broken
@@ -7,7 +7,6 @@
 //! original. This module never decides what a match means in context: see `context.rs`.
 
 use crate::model::MentionKind;
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -252,12 +251,11 @@ pub struct Example {
     pub absent: bool,
 }
 
-/// All gazetteers compiled into one automaton.
+/// All gazetteers compiled into one trie.
 #[derive(Default)]
 pub struct Gazetteer {
-    pub(super) ac: Option<AhoCorasick>,
-    /// Where a pattern can start: no other position is tried.
-    pub(super) starts: StartFilter,
+    /// Every pattern (lowercase), walked from each word start.
+    pub(super) trie: super::trie::Trie,
     pub targets: Vec<Vec<Target>>,
     pub entries: Vec<Entry>,
     pub examples: Vec<Example>,
@@ -407,21 +405,11 @@ impl Gazetteer {
             let shown = format!("entities/{}", f.rel);
             g.load_file(&mut b, &shown, &f.text)?;
         }
-        if !b.patterns.is_empty() {
-            // Anchored walks from word starts only, in a contiguous NFA: most walks die
-            // within a byte or two, and the automaton is 0.6 MB where a full DFA of the
-            // same 2,000 patterns is 12.6 MB and mostly waits on the cache (on the
-            // bench's corpus the scan's share of the find stage fell from 21% to 17%).
-            let ac = AhoCorasick::builder()
-                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
-                .start_kind(StartKind::Anchored)
-                .match_kind(MatchKind::LeftmostLongest)
-                .ascii_case_insensitive(true)
-                .build(&b.patterns)
-                .context("cannot compile the entity gazetteers")?;
-            g.ac = Some(ac);
-            g.starts = StartFilter::new(&b.patterns);
-        }
+        // Anchored walks from word starts only: most die within a byte or two. A trie
+        // walked in place rather than an anchored search of a contiguous Aho-Corasick NFA
+        // (which a 3-byte start filter had to keep from most word starts): the search's
+        // set-up per word start cost more than the walk.
+        g.trie = super::trie::Trie::new(&b.patterns);
         g.targets = b.targets;
         g.names.compile();
         for (place, outer) in &g.within {
@@ -655,13 +643,11 @@ impl Gazetteer {
     /// check is retried at the next word start, so a shorter name inside a rejected
     /// longer one is still found.
     pub fn scan(&self, s: &str, from: usize, to: usize, out: &mut Vec<Raw>) {
-        let Some(ac) = &self.ac else { return };
         let bytes = s.as_bytes();
         let mut pos = from;
         while pos < to {
-            if self.starts.may_start(&bytes[pos..to])
-                && let Some(m) = ac.find(Input::new(s).span(pos..to).anchored(Anchored::Yes))
-                && let Some(r) = self.accept(s, m.start(), m.end(), m.pattern().as_usize())
+            if let Some((end, pid)) = self.trie.longest(bytes, pos, to)
+                && let Some(r) = self.accept(s, pos, end, pid as usize)
             {
                 pos = r.end;
                 out.push(r);
@@ -728,6 +714,16 @@ impl Gazetteer {
 fn next_word_start(s: &str, at: usize, to: usize) -> usize {
     let bytes = s.as_bytes();
     let mut i = at;
+    // Letters and digits eight bytes at a time (a byte loop mispredicts at each word's
+    // end); the byte loop below then takes the first other byte.
+    while let Some(w) = bytes.get(i..i + 8).filter(|_| i + 8 <= to) {
+        let m = super::names::non_alnum8(u64::from_le_bytes(w.try_into().unwrap_or_default()));
+        if m != 0 {
+            i += (m.trailing_zeros() / 8) as usize;
+            break;
+        }
+        i += 8;
+    }
     while i < to {
         let b = bytes[i];
         // ASCII without decoding: nearly every byte of any report.
@@ -745,80 +741,6 @@ fn next_word_start(s: &str, at: usize, to: usize) -> usize {
         }
     }
     i.max(at + 1)
-}
-
-/// A cheap test of whether any pattern can start at a position, from the first three
-/// bytes there (ASCII case folded, as the automaton matches): a bit per hashed
-/// three-byte prefix, and the patterns shorter than three bytes by themselves. Most
-/// word starts of a report ("the", "and", "of") fail it, and never reach the automaton
-/// (on the bench's corpus 9 in 10 walks tried there found no pattern).
-#[derive(Default)]
-pub(super) struct StartFilter {
-    /// Bits of `hash3` for the first three bytes of every pattern of three or more.
-    bits: Vec<u64>,
-    /// Bits of the folded two-byte patterns, and the one-byte ones.
-    two: Vec<u64>,
-    one: Vec<bool>,
-}
-
-impl StartFilter {
-    const BITS: usize = 1 << 16;
-
-    fn new(patterns: &[String]) -> StartFilter {
-        let mut f = StartFilter {
-            bits: vec![0; Self::BITS / 64],
-            two: vec![0; (1 << 16) / 64],
-            one: vec![false; 256],
-        };
-        for p in patterns {
-            match p.as_bytes() {
-                [] => {}
-                [a] => f.one[usize::from(a.to_ascii_lowercase())] = true,
-                [a, b] => {
-                    let k = Self::key2(*a, *b);
-                    f.two[k / 64] |= 1 << (k % 64);
-                }
-                b => {
-                    let h = Self::hash3(b);
-                    f.bits[h / 64] |= 1 << (h % 64);
-                }
-            }
-        }
-        f
-    }
-
-    fn key2(a: u8, b: u8) -> usize {
-        usize::from(a.to_ascii_lowercase()) << 8 | usize::from(b.to_ascii_lowercase())
-    }
-
-    fn hash3(b: &[u8]) -> usize {
-        let k = u32::from(b[0].to_ascii_lowercase())
-            | u32::from(b[1].to_ascii_lowercase()) << 8
-            | u32::from(b[2].to_ascii_lowercase()) << 16;
-        (k.wrapping_mul(0x9E37_79B1) >> 16) as usize
-    }
-
-    /// Whether a pattern may match at the start of `rest`.
-    fn may_start(&self, rest: &[u8]) -> bool {
-        // No filter built (an automaton set up by hand): every position is tried.
-        if self.bits.is_empty() {
-            return true;
-        }
-        if rest.len() >= 3 {
-            let h = Self::hash3(rest);
-            if self.bits[h / 64] & (1 << (h % 64)) != 0 {
-                return true;
-            }
-        }
-        if rest.len() >= 2 {
-            let k = Self::key2(rest[0], rest[1]);
-            if self.two[k / 64] & (1 << (k % 64)) != 0 {
-                return true;
-            }
-        }
-        rest.first()
-            .is_some_and(|&a| self.one[usize::from(a.to_ascii_lowercase())])
-    }
 }
 
 /// One accepted automaton match, in normalised offsets.
@@ -1136,29 +1058,6 @@ mod tests {
         b.add("Department of Science and Technology", 0, Role::Name, false);
         assert!(b.ids.contains_key("department of science & technology"));
         assert!(b.ids.contains_key("department of science and technology"));
-    }
-
-    #[test]
-    fn start_filter_passes_every_pattern_start_in_either_case() {
-        let pats: Vec<String> = ["UK", "Ministry of Defence", "the Network", "X"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let f = StartFilter::new(&pats);
-        // The filter looks at three bytes only: "Mini" may start "Ministry".
-        for yes in [
-            "UK AISI",
-            "uk",
-            "MINISTRY OF",
-            "Mini",
-            "The Network",
-            "x-ray",
-        ] {
-            assert!(f.may_start(yes.as_bytes()), "{yes}");
-        }
-        for no in ["and", "of the", "U", "", "Mi"] {
-            assert!(!f.may_start(no.as_bytes()), "{no}");
-        }
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Entities: institutes, organisations, countries, events, locations and people, found
-//! through gazetteers (alias lists matched in one Aho-Corasick pass) and context rules,
+//! through gazetteers (alias lists matched in one pass of a trie) and context rules,
 //! all read from `rules/entities/*.toml` (format: `docs/rules-entities.md`).
 //!
 //! One document in, its entity mentions out; nothing here looks at other documents or
-//! changes the text. Steps, in order: one automaton pass over the normalised text
+//! changes the text. Steps, in order: one trie pass over the normalised text
 //! ([`gazetteer`]); names, countries and qualified institute names ([`context`]); acronym
 //! definitions written in the document ([`acronyms`]) and their later uses; ambiguous
 //! aliases; lists of Network members; the document's main institute; people ([`people`]).
@@ -13,6 +13,7 @@ mod context;
 mod gazetteer;
 mod names;
 mod people;
+mod trie;
 
 use super::DocContext;
 use crate::model::{DocText, Mention, MentionKind};

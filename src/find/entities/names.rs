@@ -247,7 +247,7 @@ fn tokens(s: &str, from: usize, to: usize) -> Vec<Tok> {
 }
 
 /// High bit of each byte (little-endian) that is not an ASCII letter or digit.
-fn non_alnum8(x: u64) -> u64 {
+pub(super) fn non_alnum8(x: u64) -> u64 {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     // Per byte of at most 0x7f: the high bit set where it is >= c (no carries).

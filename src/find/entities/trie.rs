@@ -1,0 +1,239 @@
+//! The gazetteer's patterns as a byte trie, walked from one position at a time: the
+//! longest pattern that starts there (ASCII case folded), as an anchored leftmost-longest
+//! Aho-Corasick search finds it, without the per-search set-up of a general automaton.
+//!
+//! The scan walks from every word start and nearly every walk dies within a byte or two,
+//! so what counts is the cost of the first steps: the root and its children have dense
+//! rows (one load per byte); deeper states, mostly chains of one child, list their
+//! children, laid out depth-first so that a chain's states sit next to each other.
+
+/// No transition, and no pattern ending at a state.
+const NONE: u32 = u32::MAX;
+/// [`State::n`] of a state with a dense row.
+const DENSE: u32 = u32::MAX;
+/// States with this many children or more get a dense row (as do the root and its
+/// children): the common prefixes ("th", "the ", "in") fan out most.
+const DENSE_FROM: usize = 4;
+
+#[derive(Clone, Copy)]
+struct State {
+    /// The pattern that ends here, or [`NONE`].
+    pid: u32,
+    /// Start of the dense row (`n` is [`DENSE`]) or of the children after the first in
+    /// `keys`/`next`.
+    at: u32,
+    /// Number of children.
+    n: u32,
+    /// The class of the first child, which is the next state (depth-first order): most
+    /// deep states are links of a chain, whose step then reads nothing else.
+    first: u8,
+}
+
+pub(super) struct Trie {
+    /// Byte → class, 1-based (ASCII uppercase as lowercase); 0: no pattern holds it.
+    class: Box<[u8; 256]>,
+    states: Vec<State>,
+    /// Dense rows: `at + class` → state, [`NONE`] for none.
+    dense: Vec<u32>,
+    /// Children of the other states: classes and states.
+    keys: Vec<u8>,
+    next: Vec<u32>,
+}
+
+impl Default for Trie {
+    fn default() -> Trie {
+        Trie::new(&[])
+    }
+}
+
+/// A trie node while building: children by folded byte, and the pattern ending here.
+struct Node {
+    children: std::collections::BTreeMap<u8, usize>,
+    pid: u32,
+}
+
+impl Trie {
+    /// A trie of `patterns`, each matched in any ASCII case; pattern ids are indexes.
+    /// Patterns equal but for ASCII case must not be given twice (the later one wins).
+    pub fn new(patterns: &[String]) -> Trie {
+        let mut nodes = vec![Node {
+            children: Default::default(),
+            pid: NONE,
+        }];
+        let mut used = [false; 256];
+        for (id, p) in patterns.iter().enumerate() {
+            let mut at = 0;
+            for &b in p.as_bytes() {
+                let b = b.to_ascii_lowercase();
+                used[b as usize] = true;
+                at = match nodes[at].children.get(&b) {
+                    Some(&n) => n,
+                    None => {
+                        nodes.push(Node {
+                            children: Default::default(),
+                            pid: NONE,
+                        });
+                        let n = nodes.len() - 1;
+                        nodes[at].children.insert(b, n);
+                        n
+                    }
+                };
+            }
+            nodes[at].pid = id as u32;
+        }
+        // At most 230 classes (ASCII uppercase never is one): they fit a byte.
+        let mut class = Box::new([0u8; 256]);
+        let mut width = 1;
+        for b in 0..256usize {
+            if used[b] {
+                class[b] = width as u8;
+                width += 1;
+            }
+        }
+        for b in b'A'..=b'Z' {
+            class[b as usize] = class[b.to_ascii_lowercase() as usize];
+        }
+        // Depth-first order, so that the states of a chain sit next to each other.
+        let mut order = Vec::with_capacity(nodes.len());
+        let mut stack = vec![(0usize, 0usize)];
+        let mut depth = vec![0usize; nodes.len()];
+        while let Some((n, d)) = stack.pop() {
+            order.push(n);
+            depth[n] = d;
+            stack.extend(nodes[n].children.values().rev().map(|&c| (c, d + 1)));
+        }
+        let mut state_of = vec![0u32; nodes.len()];
+        for (s, &n) in order.iter().enumerate() {
+            state_of[n] = s as u32;
+        }
+        let mut t = Trie {
+            class: class.clone(),
+            states: Vec::with_capacity(order.len()),
+            dense: Vec::new(),
+            keys: Vec::new(),
+            next: Vec::new(),
+        };
+        for &n in &order {
+            let node = &nodes[n];
+            let state = if depth[n] <= 1 || node.children.len() >= DENSE_FROM {
+                let at = t.dense.len();
+                t.dense.resize(at + width, NONE);
+                for (&b, &child) in &node.children {
+                    t.dense[at + class[b as usize] as usize] = state_of[child];
+                }
+                State {
+                    pid: node.pid,
+                    at: at as u32,
+                    n: DENSE,
+                    first: 0,
+                }
+            } else {
+                let at = t.keys.len();
+                let mut first = 0;
+                for (k, (&b, &child)) in node.children.iter().enumerate() {
+                    if k == 0 {
+                        first = class[b as usize];
+                        debug_assert_eq!(state_of[child], state_of[n] + 1);
+                    } else {
+                        t.keys.push(class[b as usize]);
+                        t.next.push(state_of[child]);
+                    }
+                }
+                State {
+                    pid: node.pid,
+                    at: at as u32,
+                    n: node.children.len() as u32,
+                    first,
+                }
+            };
+            t.states.push(state);
+        }
+        t
+    }
+
+    /// The longest pattern that matches `b[pos..]` from `pos` and ends by `to`: its end
+    /// and id.
+    #[inline]
+    pub fn longest(&self, b: &[u8], pos: usize, to: usize) -> Option<(usize, u32)> {
+        let mut st = 0usize;
+        let mut s = self.states.first()?;
+        let mut best = (s.pid != NONE).then_some((pos, s.pid));
+        for (k, &byte) in b[pos..to].iter().enumerate() {
+            let c = self.class[byte as usize];
+            if c == 0 {
+                break;
+            }
+            let at = s.at as usize;
+            st = if s.first == c {
+                st + 1
+            } else if s.n == DENSE {
+                self.dense[at + c as usize] as usize
+            } else {
+                // The other children (none for a link of a chain).
+                let n = (s.n as usize).saturating_sub(1);
+                match self.keys[at..at + n].iter().position(|&k| k == c) {
+                    Some(k) => self.next[at + k] as usize,
+                    None => break,
+                }
+            };
+            // No transition is NONE, which is no state.
+            let Some(next) = self.states.get(st) else {
+                break;
+            };
+            s = next;
+            if s.pid != NONE {
+                best = Some((pos + k + 1, s.pid));
+            }
+        }
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+
+    #[test]
+    fn the_trie_finds_what_an_anchored_leftmost_longest_automaton_finds() {
+        let pats: Vec<String> = [
+            "uk",
+            "u.k.",
+            "united kingdom",
+            "united",
+            "united nations",
+            "ai safety institute",
+            "ai safety institutes",
+            "al safety institute",
+            "x",
+            "österreich",
+            "côte d'ivoire",
+            "r&d",
+            "ministry of defence",
+            "ministry",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let ac = AhoCorasick::builder()
+            .start_kind(StartKind::Anchored)
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&pats)
+            .unwrap();
+        let t = Trie::new(&pats);
+        let s = "The United Kingdom's AI Safety Institutes, the UNITED NATIONS, U.K. and \
+                 Österreich; ÖSTERREICH, Côte d'Ivoire R&D: Ministry of Defence Ministry of \
+                 Defenc x-ray unit united";
+        let b = s.as_bytes();
+        for pos in 0..s.len() {
+            for to in [s.len(), (pos + 5).min(s.len()), (pos + 1).min(s.len())] {
+                let want = ac
+                    .find(Input::new(s).span(pos..to).anchored(Anchored::Yes))
+                    .map(|m| (m.end(), m.pattern().as_u32()));
+                assert_eq!(t.longest(b, pos, to), want, "{pos}..{to}");
+            }
+        }
+        assert_eq!(Trie::default().longest(b, 0, s.len()), None);
+    }
+}
