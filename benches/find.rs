@@ -17,6 +17,10 @@ use aisi_tracker::rules::RuleSet;
 use std::path::Path;
 use std::time::Instant;
 
+// The allocator the `aisi` binary runs with, so that the figure is the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn corpus_texts(root: &Path) -> Vec<(String, DocText)> {
     let mut out = Vec::new();
     for dir in ["corpus/seeds", "tests/fixtures/corpus-truth"] {
