@@ -6,6 +6,7 @@
 
 use super::money::{amount, currency, dollar_of_context};
 use crate::model::{Mention, MentionKind};
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -24,15 +25,29 @@ fn header() -> &'static Regex {
     })
 }
 
-/// What every header holds (a scale word or a currency): only lines holding one are read
-/// with the header pattern.
-fn trigger() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"(?i)thousands|millions|billions|KRW|USD|CAD|EUR|GBP|JPY|AUD|NZD|SGD|₩|\$|£|€|¥",
-        )
-        .expect("scale trigger pattern")
+/// What every header on an ASCII line holds (a scale word or a currency, in any case): an
+/// ASCII line without one is not read with the header pattern.
+fn trigger() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "thousands",
+                "millions",
+                "billions",
+                "KRW",
+                "USD",
+                "CAD",
+                "EUR",
+                "GBP",
+                "JPY",
+                "AUD",
+                "NZD",
+                "SGD",
+                "$",
+            ])
+            .expect("scale trigger words")
     })
 }
 
@@ -105,15 +120,9 @@ pub fn find(text: &str) -> (Vec<Mention>, Vec<(usize, usize)>) {
             (at, l)
         })
         .collect();
-    // The lines a header may be on, in order and once each.
-    let mut candidates: Vec<usize> = trigger()
-        .find_iter(text)
-        .map(|m| lines.partition_point(|(at, _)| *at <= m.start()) - 1)
-        .collect();
-    candidates.dedup();
-    for i in candidates {
-        let (at, line) = &lines[i];
-        if line.len() > 120 {
+    for (i, (at, line)) in lines.iter().enumerate() {
+        // Lines with other characters are all read: case folding there is Unicode's.
+        if line.len() > 120 || (line.is_ascii() && !trigger().is_match(line)) {
             continue;
         }
         let Some(caps) = header().captures(line) else {
