@@ -253,12 +253,12 @@ impl<'t, I: Iterator<Item = &'t str>> Words<'t, I> {
 /// full stop of an abbreviation ("a.m.", "Nov.", "U.S.").
 fn sentence_start(s: &str) -> Option<usize> {
     // Bytes, not chars: every mark is ASCII, and no byte of a longer char is ASCII.
-    (0..s.len()).rev().find_map(|i| match s.as_bytes()[i] {
-        b'!' | b'?' | b'\n' | b';' => Some(i),
+    (0..s.len()).rev().find(|&i| match s.as_bytes()[i] {
+        b'!' | b'?' | b'\n' | b';' => true,
         // A full stop ends a sentence only before a space ("$18.9 million" goes on).
-        b'.' if !s[i + 1..].starts_with(char::is_whitespace) && i + 1 < s.len() => None,
-        b'.' => (!abbreviation(&s[..i])).then_some(i),
-        _ => None,
+        b'.' if !s[i + 1..].starts_with(char::is_whitespace) && i + 1 < s.len() => false,
+        b'.' => !abbreviation(&s[..i]),
+        _ => false,
     })
 }
 
