@@ -17,6 +17,11 @@ use std::sync::Mutex;
 /// the states a report visits keeps the search from rebuilding them.
 const CACHE_BYTES: usize = 16 << 20;
 
+/// At most this many starts are listed for one text (8 bytes each). A text of digits or
+/// repeated dates starts a match at nearly every byte for many rules; past this, the
+/// rules run over the text one by one, which needs no list.
+const MAX_STARTS: usize = 1 << 20;
+
 /// The reverse DFA of all pattern rules, and caches to run it with.
 pub struct StartIndex {
     dfa: DFA,
@@ -54,8 +59,8 @@ impl StartIndex {
     }
 
     /// For each pattern, the ascending positions of `text` where one of its matches
-    /// starts; `None` when the search cannot run on this text (then the caller runs the
-    /// rules the slow way).
+    /// starts; `None` when the search cannot run on this text or would list too many
+    /// (then the caller runs the rules the slow way).
     pub fn starts(&self, text: &str) -> Option<Vec<Vec<usize>>> {
         let mut cache = self
             .caches
@@ -78,6 +83,7 @@ impl StartIndex {
         let dfa = &self.dfa;
         let input = Input::new(text);
         let bytes = text.as_bytes();
+        let mut listed = 0;
         let mut record = |cache: &Cache, sid, at: usize| {
             for k in 0..dfa.match_len(cache, sid) {
                 let p = dfa.match_pattern(cache, sid, k).as_usize();
@@ -85,8 +91,10 @@ impl StartIndex {
                     && starts.last() != Some(&at)
                 {
                     starts.push(at);
+                    listed += 1;
                 }
             }
+            listed <= MAX_STARTS
         };
         let mut sid = dfa.start_state_reverse(cache, &input).ok()?;
         for at in (0..bytes.len()).rev() {
@@ -97,15 +105,17 @@ impl StartIndex {
             if sid.is_tagged() {
                 if sid.is_match() {
                     // Matches are seen one byte late: this one starts after `at`.
-                    record(cache, sid, at + 1);
+                    if !record(cache, sid, at + 1) {
+                        return None;
+                    }
                 } else if sid.is_quit() {
                     return None;
                 }
             }
         }
         sid = dfa.next_eoi_state(cache, sid).ok()?;
-        if sid.is_match() {
-            record(cache, sid, 0);
+        if sid.is_match() && !record(cache, sid, 0) {
+            return None;
         }
         // The search ran backwards: positions came in descending order.
         for s in &mut out {
@@ -143,5 +153,12 @@ mod tests {
         let starts = idx.starts("made Friday and Monday").unwrap();
         assert_eq!(starts[0], vec![5, 16]);
         assert_eq!(starts[1], vec![5]);
+    }
+
+    #[test]
+    fn a_text_with_too_many_starts_is_left_to_the_rules_one_by_one() {
+        let idx = StartIndex::new(&[r"[0-9]+"]).unwrap();
+        assert_eq!(idx.starts(&"7".repeat(1000)).unwrap()[0].len(), 1000);
+        assert!(idx.starts(&"7".repeat(MAX_STARTS + 1)).is_none());
     }
 }
