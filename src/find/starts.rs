@@ -15,12 +15,13 @@ use std::sync::Mutex;
 
 /// Lazy-DFA cache size. The DFA has states for a few hundred patterns; a cache that fits
 /// the states a report visits keeps the search from rebuilding them.
-const CACHE_BYTES: usize = 16 << 20;
+const CACHE_BYTES: usize = 4 << 20;
 
-/// At most this many starts are listed for one text (8 bytes each). A text of digits or
-/// repeated dates starts a match at nearly every byte for many rules; past this, the
-/// rules run over the text one by one, which needs no list.
-const MAX_STARTS: usize = 1 << 20;
+/// At most this many starts are listed for one text (8 bytes each; a report lists a few
+/// thousand per MB). A text of digits or repeated dates starts a match at nearly every
+/// byte for many rules; past this, the rules run over the text one by one, which needs no
+/// list.
+const MAX_STARTS: usize = 1 << 18;
 
 /// The reverse DFA of all pattern rules, and caches to run it with.
 pub struct StartIndex {
