@@ -277,7 +277,11 @@ fn tokens_merging(s: &str, from: usize, to: usize, keep: &[u32; 256]) -> Vec<Tok
             k = e + 1;
             continue;
         }
-        k = memchr::memchr(b' ', &b[e..to]).map_or(to, |x| e + x);
+        // Pieces are short: a byte loop beats `memchr`'s setup here.
+        k = e;
+        while k < to && b[k] != b' ' {
+            k += 1;
+        }
         piece(s, start, k, &mut out);
         merging = false;
     }
@@ -471,7 +475,7 @@ pub fn find<'a>(
                 .map(|f| &*f.value),
         )
         .collect();
-    let mut full_of: HashMap<String, String> = HashMap::new();
+    let mut full_of: HashMap<String, String, BuildHasherDefault<Fnv>> = HashMap::default();
     for v in &values {
         let full = values
             .range::<&str, _>((std::ops::Bound::Excluded(v), std::ops::Bound::Unbounded))
@@ -548,7 +552,8 @@ fn coreference<'a>(
     }
     // Per head word: the first mention's value, and where a second distinct value starts.
     // Values borrowed from `out` (a String per organisation mention was made here).
-    let mut by_head: HashMap<&str, (usize, &str, usize)> = HashMap::new();
+    let mut by_head: HashMap<&str, (usize, &str, usize), BuildHasherDefault<Fnv>> =
+        HashMap::default();
     let mut orgs: Vec<(usize, &str)> = out
         .iter()
         .filter(|f| f.kind == MentionKind::Organization)
