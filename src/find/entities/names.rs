@@ -68,6 +68,11 @@ pub struct NameRules {
     /// Lengths (bits of [`length_bit`]) by first byte of the words that start a cue
     /// phrase: the list phrases' first words, "Copyright" and "c" / "C".
     pub cue_lengths: [u32; 256],
+    /// Lengths (bits of [`length_bit`]) by first byte of the words the finder looks at
+    /// even when they are not capitalised: connectors, "and" / "or", the list phrases'
+    /// words, cue words and anaphora heads. Other plain lowercase words are merged into
+    /// one token per run (see [`tokens_merging`]).
+    pub keep_lengths: [u32; 256],
     pub generic: Words,
     pub not_first: Words,
     pub stop: Words,
@@ -102,6 +107,7 @@ impl Default for NameRules {
             list_first: [false; 256],
             list_first_words: Vec::new(),
             cue_lengths: [0; 256],
+            keep_lengths: [0; 256],
             generic: Words::default(),
             not_first: Words::default(),
             stop: Words::default(),
@@ -155,6 +161,18 @@ impl NameRules {
         for w in cue_words.chain(["Copyright", "c", "C"]) {
             self.cue_lengths[w.as_bytes()[0] as usize] |= length_bit(w.len());
         }
+        self.keep_lengths = [0; 256];
+        let keep = CONNECTORS
+            .iter()
+            .chain(&["and", "or", "the", "Copyright", "c", "C"])
+            .copied()
+            .chain(self.list_phrases.iter().flatten().map(String::as_str))
+            .chain(self.anaphora_heads.iter().map(String::as_str));
+        for w in keep {
+            if let Some(&f) = w.as_bytes().first() {
+                self.keep_lengths[f as usize] |= length_bit(w.len());
+            }
+        }
     }
 }
 
@@ -201,7 +219,19 @@ struct Tok {
 
 /// Splits the normalised text into words with what surrounds them.
 fn tokens(s: &str, from: usize, to: usize) -> Vec<Tok> {
-    let mut out = Vec::with_capacity((to - from) / 6);
+    tokens_merging(s, from, to, &[u32::MAX; 256])
+}
+
+/// [`tokens`], except that a run of plain words (ASCII letters and digits between spaces)
+/// that do not start with a capital and miss `keep` (lengths by first byte, as
+/// [`NameRules::keep_lengths`]) is one token spanning the run. No rule tells such words
+/// apart: none is capitalised, a connector or a cue word, and their trails (a break or
+/// not) are never read. Most words of a text are such words, and every pass over the
+/// tokens is shorter for it.
+fn tokens_merging(s: &str, from: usize, to: usize, keep: &[u32; 256]) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::with_capacity((to - from) / 6);
+    // Whether the last token pushed is a run of merged words.
+    let mut merging = false;
     let b = s.as_bytes();
     let mut k = from;
     // Pieces between spaces (a space is ASCII, so every piece starts and ends on a char
@@ -231,17 +261,29 @@ fn tokens(s: &str, from: usize, to: usize) -> Vec<Tok> {
             }
         }
         if e > start && (e == to || b[e] == b' ') {
-            out.push(Tok {
-                start,
-                end: e,
-                lead: false,
-                trail: Trail::None,
-            });
-            k = e;
+            let f = b[start];
+            let dull = !f.is_ascii_uppercase() && keep[f as usize] & length_bit(e - start) == 0;
+            match out.last_mut() {
+                Some(last) if dull && merging => last.end = e,
+                _ => out.push(Tok {
+                    start,
+                    end: e,
+                    lead: false,
+                    trail: Trail::None,
+                }),
+            }
+            merging = dull;
+            // The byte after a plain word is a space (or the end).
+            k = e + 1;
             continue;
         }
-        k = memchr::memchr(b' ', &b[e..to]).map_or(to, |x| e + x);
+        // Pieces are short: a byte loop beats `memchr`'s setup here.
+        k = e;
+        while k < to && b[k] != b' ' {
+            k += 1;
+        }
         piece(s, start, k, &mut out);
+        merging = false;
     }
     out
 }
@@ -356,6 +398,11 @@ fn is_connector(w: &str) -> bool {
     )
 }
 
+/// The words of [`is_connector`], for [`NameRules::keep_lengths`].
+const CONNECTORS: &[&str] = &[
+    "of", "for", "on", "and", "&", "the", "de", "du", "des", "la", "le", "et", "d'",
+];
+
 /// Every organisation found by shape, added to `out`.
 pub fn find<'a>(
     g: &'a Gazetteer,
@@ -368,7 +415,7 @@ pub fn find<'a>(
     if n.heads.is_empty() && n.media_strong.is_empty() {
         return;
     }
-    let mut toks = tokens(s, 0, s.len());
+    let mut toks = tokens_merging(s, 0, s.len(), &n.keep_lengths);
     // A blank line, a tab or a column gap ends a name: the word before each break (found
     // by a search per break, as breaks are much fewer than words).
     for &b in breaks {
@@ -428,7 +475,7 @@ pub fn find<'a>(
                 .map(|f| &*f.value),
         )
         .collect();
-    let mut full_of: HashMap<String, String> = HashMap::new();
+    let mut full_of: HashMap<String, String, BuildHasherDefault<Fnv>> = HashMap::default();
     for v in &values {
         let full = values
             .range::<&str, _>((std::ops::Bound::Excluded(v), std::ops::Bound::Unbounded))
@@ -505,7 +552,8 @@ fn coreference<'a>(
     }
     // Per head word: the first mention's value, and where a second distinct value starts.
     // Values borrowed from `out` (a String per organisation mention was made here).
-    let mut by_head: HashMap<&str, (usize, &str, usize)> = HashMap::new();
+    let mut by_head: HashMap<&str, (usize, &str, usize), BuildHasherDefault<Fnv>> =
+        HashMap::default();
     let mut orgs: Vec<(usize, &str)> = out
         .iter()
         .filter(|f| f.kind == MentionKind::Organization)
@@ -1026,8 +1074,9 @@ impl<'a> Ctx<'a, '_> {
     /// searches and one look at each word.
     fn cue_phrases(&mut self) {
         let s = self.s;
-        for (at, c) in s.match_indices('©') {
-            self.copyright(at + c.len());
+        // A byte search: a `char` pattern stops at every 0xA9 byte ("é" holds one too).
+        for at in memchr::memmem::find_iter(s.as_bytes(), "©".as_bytes()) {
+            self.copyright(at + "©".len());
         }
         let toks = self.toks;
         let n = self.rules();
@@ -1313,6 +1362,52 @@ mod tests {
         for b in 0..=255u8 {
             let m = non_alnum8(u64::from(b));
             assert_eq!(m & 0x80 == 0, b.is_ascii_alphanumeric(), "{b:#x}");
+        }
+    }
+
+    #[test]
+    fn merged_runs_hold_only_plain_lowercase_words_that_are_not_kept() {
+        let mut n = NameRules {
+            company_lists: vec!["companies such as".into()],
+            ..NameRules::default()
+        };
+        n.compile();
+        let s = "the plan was agreed by companies such as Brightline, Corvid and Tamsin \
+                 in 2024 and then reviewed at the Ministry of Transport (c) 2025 last week";
+        let all = tokens(s, 0, s.len());
+        let merged = tokens_merging(s, 0, s.len(), &n.keep_lengths);
+        let dull = |t: &Tok| {
+            let w = &s[t.start..t.end];
+            w.bytes()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && !is_connector(w)
+                && !matches!(w, "and" | "or" | "c" | "companies" | "such" | "as")
+        };
+        let key = |t: &Tok| (t.start, t.end, t.lead, t.trail);
+        // The kept tokens are the same, in the same places between merged runs.
+        let shape = |ts: &[Tok], merged: bool| -> Vec<Option<(usize, usize, bool, Trail)>> {
+            let mut v: Vec<Option<_>> = Vec::new();
+            for t in ts {
+                let is_run = if merged {
+                    s[t.start..t.end].contains(' ') || dull(t)
+                } else {
+                    dull(t)
+                };
+                if !is_run {
+                    v.push(Some(key(t)));
+                } else if v.last() != Some(&None) {
+                    v.push(None);
+                }
+            }
+            v
+        };
+        assert_eq!(shape(&merged, true), shape(&all, false));
+        assert!(merged.len() < all.len());
+        for t in &merged {
+            if s[t.start..t.end].contains(' ') {
+                let words = tokens(s, t.start, t.end);
+                assert!(words.len() > 1 && words.iter().all(dull), "{t:?}");
+            }
         }
     }
 
