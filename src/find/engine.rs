@@ -54,6 +54,9 @@ pub struct Found {
     pub value: Value,
     pub extra: BTreeMap<String, Value>,
     pub pending: Option<Pending>,
+    /// The tense of the pending date's sentence, left to be read for the candidates that
+    /// win their overlaps: most year-less candidates lie inside a full date that wins.
+    pub tense: Option<dates::TenseRead>,
 }
 
 type Normaliser = fn(&Hit) -> Option<Found>;
@@ -461,6 +464,9 @@ pub fn find_scanned(rules: &PatternRules, ctx: &DocContext, scanned: PatternScan
     let mut last_quarter_end = 0;
     for mut c in cands {
         let rule = &rules.rules[c.rule];
+        if let (Some(read), Some(p)) = (c.found.tense.take(), c.found.pending.as_mut()) {
+            p.set_tense(read.read(text, c.start, c.end));
+        }
         let mut extra = std::mem::take(&mut c.found.extra);
         let value = match &c.found.pending {
             None => std::mem::take(&mut c.found.value),

@@ -37,6 +37,7 @@ pub(crate) fn found(value: Value, hit: &engine::Hit) -> engine::Found {
         value,
         extra,
         pending: None,
+        tense: None,
     }
 }
 

@@ -69,6 +69,7 @@ pub fn quantity(hit: &Hit) -> Option<Found> {
         value: Value::Object(v),
         extra: BTreeMap::new(),
         pending: None,
+        tense: None,
     })
 }
 

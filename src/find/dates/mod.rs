@@ -14,7 +14,8 @@ pub mod words;
 pub use fiscal::{FiscalSystem, era_year, fiscal_year, year_pair};
 pub use numeric::numeric_date;
 pub use relative::{
-    Anaphor, Relative, Tense, anaphor, relative, resolve_anaphor, resolve_relative, today_in_tense,
+    Anaphor, Relative, Tense, TenseRead, anaphor, relative, resolve_anaphor, resolve_relative,
+    today_in_tense,
 };
 pub use words::{century, decade_word, holiday, spelled_year};
 
@@ -292,6 +293,27 @@ fn pending(p: Pending, hit: &Hit) -> Option<Found> {
     })
 }
 
+/// [`pending`], with the tense of its sentence to be read as `read` says once the engine
+/// keeps the date.
+fn pending_in_tense(p: Pending, hit: &Hit, read: TenseRead) -> Option<Found> {
+    Some(Found {
+        pending: Some(p),
+        tense: Some(read),
+        ..found(Value::Null, hit)
+    })
+}
+
+impl Pending {
+    /// Sets the tense a normaliser left to be read ([`Found::tense`]).
+    pub fn set_tense(&mut self, t: Tense) {
+        match self {
+            Pending::YearLess { tense, .. }
+            | Pending::Relative(Relative::Holiday { tense, .. }) => *tense = t,
+            _ => {}
+        }
+    }
+}
+
 /// Calendar dates, months, years and ranges of these, from the groups `year`, `month`,
 /// `day` and `year2`, `month2`, `day2` for the end of a range. Missing end fields are taken
 /// from the start and the other way round ("November 21 and 22, 2024", "from May to July
@@ -340,16 +362,17 @@ pub fn date(hit: &Hit) -> Option<Found> {
             tense: Tense::Unknown,
         };
         resolve_yearless(&probe, 2024)?;
-        return pending(
+        return pending_in_tense(
             Pending::YearLess {
                 month,
                 day: d1,
                 month2: m2.filter(|_| m1.is_some()),
                 day2: d2,
                 year_offset: hit.get("yrel").and_then(year_offset),
-                tense: relative::tense(hit.text, hit.start, hit.end),
+                tense: Tense::Unknown,
             },
             hit,
+            TenseRead::Sentence,
         );
     };
     // "December–February 2025": a start month after the end month lies in the year before.
@@ -521,21 +544,19 @@ pub fn quarter(hit: &Hit) -> Option<Found> {
     let m = (q - 1) * 3 + 1;
     // "the third quarter" takes its year like a year-less month.
     let Some(y) = hit.get("year").and_then(year_of) else {
-        return pending(
+        return pending_in_tense(
             Pending::YearLess {
                 month: m,
                 day: None,
                 month2: Some(m + 2),
                 day2: None,
                 year_offset: hit.get("yrel").and_then(year_offset),
-                // A quarter named without a year is the latest one begun, unless the
-                // sentence looks ahead.
-                tense: match relative::tense(hit.text, hit.start, hit.end) {
-                    Tense::Future => Tense::Future,
-                    _ => Tense::Past,
-                },
+                tense: Tense::Unknown,
             },
             hit,
+            // A quarter named without a year is the latest one begun, unless the
+            // sentence looks ahead.
+            TenseRead::PastUnlessFuture,
         );
     };
     interval(Ymd::month(y, m), Ymd::month(y, m + 2)).and_then(|v| ready(v, hit))
@@ -583,19 +604,17 @@ pub fn season(hit: &Hit) -> Option<Found> {
             "autumn" | "fall" => 9,
             _ => return None,
         };
-        return pending(
+        return pending_in_tense(
             Pending::YearLess {
                 month: m,
                 day: None,
                 month2: Some(m + 2),
                 day2: None,
                 year_offset: None,
-                tense: match relative::tense(hit.text, hit.start, hit.end) {
-                    Tense::Future => Tense::Future,
-                    _ => Tense::Past,
-                },
+                tense: Tense::Unknown,
             },
             hit,
+            TenseRead::PastUnlessFuture,
         );
     };
     let (a, b) = match s.as_str() {

@@ -110,6 +110,25 @@ pub fn tense(text: &str, start: usize, end: usize) -> Tense {
     tense_with(text, start, end, true)
 }
 
+/// How a normaliser wants a pending date's tense read, once the date is kept.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TenseRead {
+    /// The sentence's tense.
+    Sentence,
+    /// Future when the sentence looks ahead, else past.
+    PastUnlessFuture,
+}
+
+impl TenseRead {
+    pub fn read(self, text: &str, start: usize, end: usize) -> Tense {
+        match (self, tense(text, start, end)) {
+            (TenseRead::Sentence, t) => t,
+            (TenseRead::PastUnlessFuture, Tense::Future) => Tense::Future,
+            (TenseRead::PastUnlessFuture, _) => Tense::Past,
+        }
+    }
+}
+
 /// As [`tense`]; `modals` false leaves "can", "should", "must", "might" out, for "today",
 /// whose present-era sense they often carry ("tools we can use today").
 fn tense_with<'t>(text: &'t str, start: usize, end: usize, modals: bool) -> Tense {

@@ -2,9 +2,10 @@
 //! thousand"), centuries ("the 20th century", "the nineteenth century"), decades in words
 //! ("the nineties"), and holidays ("Thanksgiving Day", "Christmas", "New Year's Day").
 
-use super::relative::{Relative, Tense, tense};
+use super::relative::{Relative, Tense, TenseRead};
 use super::{
-    Pending, Ymd, days_from_civil, interval, month_num, pending, ready, small_number, weekday,
+    Pending, Ymd, days_from_civil, interval, month_num, pending, pending_in_tense, ready,
+    small_number, weekday,
 };
 use crate::find::engine::{Found, Hit};
 
@@ -155,18 +156,19 @@ pub fn holiday(hit: &Hit) -> Option<Found> {
     if let Some(y) = hit.get("year").and_then(|y| y.parse::<i32>().ok()) {
         return ready(holiday_date(h, y)?.iso(), hit);
     }
-    let t = match hit.get("which").map(|w| w.to_lowercase()) {
-        Some(w) if w == "last" => Tense::Past,
-        Some(w) if w == "next" => Tense::Future,
-        _ => tense(hit.text, hit.start, hit.end),
+    let (t, read) = match hit.get("which").map(|w| w.to_lowercase()) {
+        Some(w) if w == "last" => (Tense::Past, None),
+        Some(w) if w == "next" => (Tense::Future, None),
+        _ => (Tense::Unknown, Some(TenseRead::Sentence)),
     };
-    pending(
-        Pending::Relative(Relative::Holiday {
-            holiday: h,
-            tense: t,
-        }),
-        hit,
-    )
+    let p = Pending::Relative(Relative::Holiday {
+        holiday: h,
+        tense: t,
+    });
+    match read {
+        Some(read) => pending_in_tense(p, hit, read),
+        None => pending(p, hit),
+    }
 }
 
 /// The holidays the rules know.
