@@ -106,21 +106,22 @@ fn cells(line: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// The lines of `text` from byte `from` (a line start) on, with their offsets.
+fn lines_from(text: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = from;
+    text.get(from..).unwrap_or("").split('\n').map(move |l| {
+        let line_at = at;
+        at += l.len() + 1;
+        (line_at, l)
+    })
+}
+
 /// Money mentions for the numeric cells under every scale header of `text`, and the spans
 /// of the headers (a unit, "KRW 100 million", is no amount of its own).
 pub fn find(text: &str) -> (Vec<Mention>, Vec<(usize, usize)>) {
     let mut out = Vec::new();
     let mut headers = Vec::new();
-    let mut offset = 0;
-    let lines: Vec<(usize, &str)> = text
-        .split('\n')
-        .map(|l| {
-            let at = offset;
-            offset += l.len() + 1;
-            (at, l)
-        })
-        .collect();
-    for (i, (at, line)) in lines.iter().enumerate() {
+    for (at, line) in lines_from(text, 0) {
         // Lines with other characters are all read: case folding there is Unicode's.
         if line.len() > 120 || (line.is_ascii() && !trigger().is_match(line)) {
             continue;
@@ -137,12 +138,12 @@ pub fn find(text: &str) -> (Vec<Mention>, Vec<(usize, usize)>) {
             headers.push((at + m.start(), at + m.end()));
         }
         if cur == "USD"
-            && let Some(local) = dollar_of_context(text, *at)
+            && let Some(local) = dollar_of_context(text, at)
         {
             cur = local;
         }
         let mut rows = 0;
-        for (row_at, row) in lines.iter().skip(i + 1).take(MAX_ROWS) {
+        for (row_at, row) in lines_from(text, at + line.len() + 1).take(MAX_ROWS) {
             if row.trim().is_empty() {
                 if rows > 0 {
                     break;
