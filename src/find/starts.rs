@@ -29,7 +29,6 @@ pub struct StartIndex {
     /// Warm caches, reused across documents and threads: a new cache would rebuild every
     /// state the last document built.
     caches: Mutex<Vec<Cache>>,
-    patterns: usize,
 }
 
 impl StartIndex {
@@ -55,7 +54,6 @@ impl StartIndex {
         Some(StartIndex {
             dfa,
             caches: Mutex::new(Vec::new()),
-            patterns: patterns.len(),
         })
     }
 
@@ -80,7 +78,7 @@ impl StartIndex {
     /// library's own (`try_search_overlapping_rev`, regex-automata 0.4.19) reports the
     /// second and later patterns that match at one position a byte early.
     fn search(&self, cache: &mut Cache, text: &str) -> Option<Vec<Vec<usize>>> {
-        let mut out = vec![Vec::new(); self.patterns];
+        let mut out = vec![Vec::new(); self.dfa.pattern_len()];
         let dfa = &self.dfa;
         let input = Input::new(text);
         let bytes = text.as_bytes();

@@ -544,22 +544,26 @@ pub fn quarter(hit: &Hit) -> Option<Found> {
     let m = (q - 1) * 3 + 1;
     // "the third quarter" takes its year like a year-less month.
     let Some(y) = hit.get("year").and_then(year_of) else {
-        return pending_in_tense(
-            Pending::YearLess {
-                month: m,
-                day: None,
-                month2: Some(m + 2),
-                day2: None,
-                year_offset: hit.get("yrel").and_then(year_offset),
-                tense: Tense::Unknown,
-            },
-            hit,
-            // A quarter named without a year is the latest one begun, unless the
-            // sentence looks ahead.
-            TenseRead::PastUnlessFuture,
-        );
+        return latest_three_months(m, hit.get("yrel").and_then(year_offset), hit);
     };
     interval(Ymd::month(y, m), Ymd::month(y, m + 2)).and_then(|v| ready(v, hit))
+}
+
+/// Three months from `month` with no year stated (a quarter, a season): the latest such
+/// span begun, unless the sentence looks ahead.
+fn latest_three_months(month: u32, year_offset: Option<i64>, hit: &Hit) -> Option<Found> {
+    pending_in_tense(
+        Pending::YearLess {
+            month,
+            day: None,
+            month2: Some(month + 2),
+            day2: None,
+            year_offset,
+            tense: Tense::Unknown,
+        },
+        hit,
+        TenseRead::PastUnlessFuture,
+    )
 }
 
 /// "H1 2024", "the first half of 2024", "the second half of 2025".
@@ -604,18 +608,7 @@ pub fn season(hit: &Hit) -> Option<Found> {
             "autumn" | "fall" => 9,
             _ => return None,
         };
-        return pending_in_tense(
-            Pending::YearLess {
-                month: m,
-                day: None,
-                month2: Some(m + 2),
-                day2: None,
-                year_offset: None,
-                tense: Tense::Unknown,
-            },
-            hit,
-            TenseRead::PastUnlessFuture,
-        );
+        return latest_three_months(m, None, hit);
     };
     let (a, b) = match s.as_str() {
         "spring" => (Ymd::month(y, 3), Ymd::month(y, 5)),

@@ -132,12 +132,7 @@ impl NameRules {
             .chain(&self.media_weak)
             .cloned()
             .collect();
-        self.head_lengths = [0; 256];
-        for w in &self.any_head {
-            if let Some(&f) = w.as_bytes().first() {
-                self.head_lengths[f as usize] |= length_bit(w.len());
-            }
-        }
+        self.head_lengths = length_table(self.any_head.iter().map(String::as_str));
         self.list_phrases = self
             .company_lists
             .iter()
@@ -156,23 +151,15 @@ impl NameRules {
                 self.list_first_words.push(p[0].clone());
             }
         }
-        self.cue_lengths = [0; 256];
         let cue_words = self.list_first_words.iter().map(String::as_str);
-        for w in cue_words.chain(["Copyright", "c", "C"]) {
-            self.cue_lengths[w.as_bytes()[0] as usize] |= length_bit(w.len());
-        }
-        self.keep_lengths = [0; 256];
+        self.cue_lengths = length_table(cue_words.chain(["Copyright", "c", "C"]));
         let keep = CONNECTORS
             .iter()
             .chain(&["and", "or", "the", "Copyright", "c", "C"])
             .copied()
             .chain(self.list_phrases.iter().flatten().map(String::as_str))
             .chain(self.anaphora_heads.iter().map(String::as_str));
-        for w in keep {
-            if let Some(&f) = w.as_bytes().first() {
-                self.keep_lengths[f as usize] |= length_bit(w.len());
-            }
-        }
+        self.keep_lengths = length_table(keep);
     }
 }
 
@@ -379,6 +366,17 @@ fn is_verb_form(w: &str) -> bool {
 /// A word length as one bit of a `u32` (lengths from 31 on share the last bit).
 fn length_bit(len: usize) -> u32 {
     1 << len.min(31)
+}
+
+/// The lengths of `words` by first byte (bits of [`length_bit`]).
+fn length_table<'a>(words: impl IntoIterator<Item = &'a str>) -> [u32; 256] {
+    let mut table = [0; 256];
+    for w in words {
+        if let Some(&f) = w.as_bytes().first() {
+            table[f as usize] |= length_bit(w.len());
+        }
+    }
+    table
 }
 
 /// Asked of nearly every word: an ASCII first byte answers without decoding a char.
