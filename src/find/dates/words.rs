@@ -1,6 +1,7 @@
 //! Dates written in words: spelled-out years ("nineteen ninety-six", "the year two
 //! thousand"), centuries ("the 20th century", "the nineteenth century"), decades in words
-//! ("the nineties"), and holidays ("Thanksgiving Day", "Christmas", "New Year's Day").
+//! ("the nineties"), and holidays ("Thanksgiving Day", "Christmas", "New Year's Day",
+//! "Easter", "Labor Day").
 
 use super::relative::{Relative, Tense, TenseRead};
 use super::{
@@ -142,9 +143,10 @@ pub fn holiday(hit: &Hit) -> Option<Found> {
             .rsplit(|c: char| !c.is_alphabetic())
             .next()
             .unwrap_or("");
+        // Nor as part of a longer name ("on Easter Island").
         let next_is_word = hit.text[hit.end..]
             .strip_prefix(' ')
-            .is_some_and(|r| r.starts_with(|c: char| c.is_lowercase()));
+            .is_some_and(|r| r.starts_with(char::is_alphabetic));
         let after_preposition = matches!(
             prev,
             "on" | "at" | "before" | "after" | "since" | "until" | "over" | "by" | "around"
@@ -182,10 +184,30 @@ pub enum Holiday {
     Thanksgiving,
     /// US: 4 July.
     IndependenceDay,
+    /// Western Easter Sunday, and the Friday before and Monday after it.
+    Easter,
+    GoodFriday,
+    EasterMonday,
+    /// US: the Tuesday after the first Monday of November.
+    ElectionDay,
+    /// US: the last Monday of May.
+    MemorialDay,
+    /// US and Canada: the first Monday of September.
+    LaborDay,
+    /// US: 11 November.
+    VeteransDay,
+    ValentinesDay,
+    Halloween,
+    BoxingDay,
 }
 
 fn holiday_kind(s: &str) -> Option<Holiday> {
-    let l = s.to_lowercase().replace('\u{2019}', "'");
+    let l = s
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+        .replace('\u{2019}', "'");
     Some(match l.trim_end_matches(" day") {
         "new year's" => Holiday::NewYearsDay,
         "new year's eve" => Holiday::NewYearsEve,
@@ -193,6 +215,16 @@ fn holiday_kind(s: &str) -> Option<Holiday> {
         "christmas" => Holiday::Christmas,
         "thanksgiving" => Holiday::Thanksgiving,
         "independence" => Holiday::IndependenceDay,
+        "easter" | "easter sunday" => Holiday::Easter,
+        "good friday" => Holiday::GoodFriday,
+        "easter monday" => Holiday::EasterMonday,
+        "election" => Holiday::ElectionDay,
+        "memorial" => Holiday::MemorialDay,
+        "labor" => Holiday::LaborDay,
+        "veterans" | "veterans'" | "veteran's" => Holiday::VeteransDay,
+        "valentine's" => Holiday::ValentinesDay,
+        "halloween" => Holiday::Halloween,
+        "boxing" => Holiday::BoxingDay,
         _ => return None,
     })
 }
@@ -205,13 +237,52 @@ pub fn holiday_date(h: Holiday, y: i32) -> Option<Ymd> {
         Holiday::ChristmasEve => Ymd::day(y, 12, 24),
         Holiday::Christmas => Ymd::day(y, 12, 25),
         Holiday::IndependenceDay => Ymd::day(y, 7, 4),
-        Holiday::Thanksgiving => {
-            // The first Thursday of November, then three weeks on.
-            let first = (4 + 7 - weekday(y, 11, 1) as i64) % 7 + 1;
-            Ymd::day(y, 11, (first + 21) as u32)
+        // The fourth Thursday of November.
+        Holiday::Thanksgiving => Ymd::day(y, 11, nth_weekday(y, 11, 4) + 21),
+        Holiday::Easter => return easter(y, 0),
+        Holiday::GoodFriday => return easter(y, -2),
+        Holiday::EasterMonday => return easter(y, 1),
+        Holiday::ElectionDay => Ymd::day(y, 11, nth_weekday(y, 11, 1) + 1),
+        Holiday::MemorialDay => {
+            let first = nth_weekday(y, 5, 1);
+            Ymd::day(
+                y,
+                5,
+                if first + 28 <= 31 {
+                    first + 28
+                } else {
+                    first + 21
+                },
+            )
         }
+        Holiday::LaborDay => Ymd::day(y, 9, nth_weekday(y, 9, 1)),
+        Holiday::VeteransDay => Ymd::day(y, 11, 11),
+        Holiday::ValentinesDay => Ymd::day(y, 2, 14),
+        Holiday::Halloween => Ymd::day(y, 10, 31),
+        Holiday::BoxingDay => Ymd::day(y, 12, 26),
     };
     d.valid().then_some(d)
+}
+
+/// The day of the month of the first weekday `wd` (ISO, Monday = 1) in a month.
+fn nth_weekday(y: i32, m: u32, wd: u32) -> u32 {
+    (wd + 7 - weekday(y, m, 1)) % 7 + 1
+}
+
+/// Western Easter Sunday (the Gregorian computus), moved by `shift` days.
+fn easter(y: i32, shift: i64) -> Option<Ymd> {
+    let (a, b, c) = (y % 19, y / 100, y % 100);
+    let (d, e) = (b / 4, b % 4);
+    let g = (8 * b + 13) / 25;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let (i, k) = (c / 4, c % 4);
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    let z = days_from_civil(y, month as u32, day as u32) + shift;
+    let (y, m, d) = super::civil_from_days(z);
+    Some(Ymd::day(y, m, d))
 }
 
 /// The occurrence of a holiday nearest `reference`: the last one on or before it in the
@@ -262,5 +333,23 @@ mod tests {
             resolve_holiday(Holiday::Christmas, Tense::Future, Ymd::day(2022, 2, 10)).unwrap(),
             "2022-12-25"
         );
+    }
+
+    #[test]
+    fn movable_holidays() {
+        let on = |h, y| holiday_date(h, y).unwrap().iso();
+        assert_eq!(on(Holiday::Easter, 2024), "2024-03-31");
+        assert_eq!(on(Holiday::Easter, 2025), "2025-04-20");
+        assert_eq!(on(Holiday::Easter, 2000), "2000-04-23");
+        assert_eq!(on(Holiday::GoodFriday, 2024), "2024-03-29");
+        assert_eq!(on(Holiday::EasterMonday, 2024), "2024-04-01");
+        // The Tuesday after the first Monday: never 1 November.
+        assert_eq!(on(Holiday::ElectionDay, 2022), "2022-11-08");
+        assert_eq!(on(Holiday::ElectionDay, 2024), "2024-11-05");
+        assert_eq!(on(Holiday::ElectionDay, 2016), "2016-11-08");
+        assert_eq!(on(Holiday::MemorialDay, 2024), "2024-05-27");
+        assert_eq!(on(Holiday::MemorialDay, 2021), "2021-05-31");
+        assert_eq!(on(Holiday::LaborDay, 2024), "2024-09-02");
+        assert_eq!(on(Holiday::Thanksgiving, 2023), "2023-11-23");
     }
 }
