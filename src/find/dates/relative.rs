@@ -306,7 +306,10 @@ const FUTURE: [&str; 10] = [
 
 /// Irregular past forms news copy uses most, and words that only a past-tense
 /// sentence holds.
-const PAST: [&str; 50] = [
+/// "agreed", "freed": the "-eed" ending is mostly no past ("exceed", "indeed").
+const PAST: [&str; 52] = [
+    "agreed",
+    "freed",
     "was",
     "were",
     "had",
@@ -398,10 +401,26 @@ const SCHEDULE: [&str; 16] = [
     "arrive", "arrives", "visit", "visits", "convene", "convenes",
 ];
 
-/// Words before "to" that look ahead ("is to", "plans to", "due to").
-const TO_FUTURE: [&str; 12] = [
-    "is", "are", "going", "set", "plan", "plans", "planned", "planning", "expected", "expects",
-    "intends", "due",
+/// Words before "to" that look ahead ("is to", "plans to", "due to"; "agreed to buy the
+/// unit in February", "an agreement to acquire it in January": what is agreed is still to
+/// be done).
+const TO_FUTURE: [&str; 16] = [
+    "is",
+    "are",
+    "going",
+    "set",
+    "plan",
+    "plans",
+    "planned",
+    "planning",
+    "expected",
+    "expects",
+    "intends",
+    "due",
+    "agreed",
+    "agrees",
+    "agreement",
+    "agreements",
 ];
 
 /// Every word some cue rule names: any other word is a cue only by its ending ("-ed",
@@ -1139,6 +1158,13 @@ mod tests {
                  Dover, Del., ended in arrests.";
         let s = t.find("May").unwrap();
         assert_eq!(tense(t, s, s + 3), Tense::Past);
+        // What is agreed is still to be done.
+        let t = "The firm said it signed an agreement to sell the unit in January.";
+        let s = t.find("January").unwrap();
+        assert_eq!(tense(t, s, s + 7), Tense::Future);
+        let t = "The two sides agreed in January to hold talks.";
+        let s = t.find("January").unwrap();
+        assert_eq!(tense(t, s, s + 7), Tense::Past);
         // "is" nearer than a past verb takes no side.
         let t = "The loan, which was agreed, is repayable in full by March.";
         let s = t.find("March").unwrap();
