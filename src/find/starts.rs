@@ -96,12 +96,27 @@ impl StartIndex {
             listed <= MAX_STARTS
         };
         let mut sid = dfa.start_state_reverse(cache, &input).ok()?;
-        for at in (0..bytes.len()).rev() {
-            if at % 4096 == 0 {
-                crate::budget::check();
-            }
-            sid = dfa.next_state(cache, sid, bytes[at]).ok()?;
-            if sid.is_tagged() {
+        let mut at = bytes.len();
+        while at > 0 {
+            crate::budget::check();
+            let chunk_start = at.saturating_sub(4096);
+            while at > chunk_start {
+                at -= 1;
+                let byte = bytes[at];
+                // Nearly every step goes from a cached state to a cached state that
+                // matches nothing: the unchecked-for-tags transition is one load.
+                if !sid.is_tagged() {
+                    let prev = sid;
+                    sid = dfa.next_state_untagged(cache, sid, byte);
+                    if !sid.is_tagged() {
+                        continue;
+                    }
+                    if sid.is_unknown() {
+                        sid = dfa.next_state(cache, prev, byte).ok()?;
+                    }
+                } else {
+                    sid = dfa.next_state(cache, sid, byte).ok()?;
+                }
                 if sid.is_match() {
                     // Matches are seen one byte late: this one starts after `at`.
                     if !record(cache, sid, at + 1) {
