@@ -6,46 +6,33 @@
 //! so what counts is the cost of the first steps: the root and its children have dense
 //! rows (one load per byte); deeper states, mostly chains of one child, list their
 //! children, laid out depth-first so that a chain's states sit next to each other.
-//!
-//! Before any walk, a bit set of the patterns' first three bytes turns away most word
-//! starts with one load that stays in the L1 cache: the walks that die within three
-//! bytes (over half of them in English prose) read scattered states of a trie far larger
-//! than the cache, and those reads were most of the scan's time.
 
 /// No transition, and no pattern ending at a state.
 const NONE: u32 = u32::MAX;
 /// [`State::n`] of a state with a dense row.
-const DENSE: u8 = u8::MAX;
+const DENSE: u32 = u32::MAX;
 /// States with this many children or more get a dense row (as do the root and its
 /// children): the common prefixes ("th", "the ", "in") fan out most.
 const DENSE_FROM: usize = 4;
 
 #[derive(Clone, Copy)]
 struct State {
+    /// The pattern that ends here, or [`NONE`].
+    pid: u32,
     /// Start of the dense row (`n` is [`DENSE`]) or of the children after the first in
     /// `keys`/`next`.
     at: u32,
-    /// Number of children (fewer than [`DENSE_FROM`]) or [`DENSE`].
-    n: u8,
+    /// Number of children.
+    n: u32,
     /// The class of the first child, which is the next state (depth-first order): most
     /// deep states are links of a chain, whose step then reads nothing else.
     first: u8,
-    /// Whether a pattern ends here (its id is in [`Trie::pids`]): eight bytes a state,
-    /// so that more of them stay in the cache.
-    ends: bool,
 }
 
 pub(super) struct Trie {
-    /// Bit [`prefix_key`] of every three bytes a pattern can start with (see
-    /// [`Trie::may_start`]).
-    prefixes: Box<[u64; PREFIX_WORDS]>,
-    /// First bytes of one-byte patterns: a walk from them is always needed.
-    single: Box<[bool; 256]>,
     /// Byte → class, 1-based (ASCII uppercase as lowercase); 0: no pattern holds it.
     class: Box<[u8; 256]>,
     states: Vec<State>,
-    /// The pattern that ends at each state, or [`NONE`].
-    pids: Vec<u32>,
     /// Dense rows: `at + class` → state, [`NONE`] for none.
     dense: Vec<u32>,
     /// Children of the other states: classes and states.
@@ -57,21 +44,6 @@ impl Default for Trie {
     fn default() -> Trie {
         Trie::new(&[])
     }
-}
-
-/// The prefix filter's size in 64-bit words: 2^16 bits (8 KB).
-const PREFIX_WORDS: usize = 1 << 10;
-
-/// The filter bit of three bytes, ASCII case folded (a multiplicative hash of them).
-#[inline]
-fn prefix_key(b0: u8, b1: u8, b2: u8) -> usize {
-    let k = u32::from_le_bytes([
-        b0.to_ascii_lowercase(),
-        b1.to_ascii_lowercase(),
-        b2.to_ascii_lowercase(),
-        0,
-    ]);
-    (k.wrapping_mul(0x9E37_79B1) >> 16) as usize
 }
 
 /// A trie node while building: children by folded byte, and the pattern ending here.
@@ -134,27 +106,9 @@ impl Trie {
         for (s, &n) in order.iter().enumerate() {
             state_of[n] = s as u32;
         }
-        let mut prefixes = Box::new([0u64; PREFIX_WORDS]);
-        let mut single = Box::new([false; 256]);
-        let mut set = |k: usize| prefixes[k / 64] |= 1 << (k % 64);
-        for p in patterns.iter().map(|p| p.as_bytes()) {
-            match *p {
-                [] => {}
-                [b0] => {
-                    single[b0.to_ascii_lowercase() as usize] = true;
-                    single[b0.to_ascii_uppercase() as usize] = true;
-                }
-                // Any third byte may follow a two-byte pattern.
-                [b0, b1] => (0..=255).for_each(|b2| set(prefix_key(b0, b1, b2))),
-                [b0, b1, b2, ..] => set(prefix_key(b0, b1, b2)),
-            }
-        }
         let mut t = Trie {
-            prefixes,
-            single,
             class: class.clone(),
             states: Vec::with_capacity(order.len()),
-            pids: Vec::with_capacity(order.len()),
             dense: Vec::new(),
             keys: Vec::new(),
             next: Vec::new(),
@@ -168,7 +122,7 @@ impl Trie {
                     t.dense[at + class[b as usize] as usize] = state_of[child];
                 }
                 State {
-                    ends: node.pid != NONE,
+                    pid: node.pid,
                     at: at as u32,
                     n: DENSE,
                     first: 0,
@@ -186,41 +140,24 @@ impl Trie {
                     }
                 }
                 State {
-                    ends: node.pid != NONE,
+                    pid: node.pid,
                     at: at as u32,
-                    n: node.children.len() as u8,
+                    n: node.children.len() as u32,
                     first,
                 }
             };
             t.states.push(state);
-            t.pids.push(node.pid);
         }
         t
-    }
-
-    /// Whether a pattern that ends by `to` can start at `pos`: false only when none
-    /// starts with the three bytes there (true near `to`, where there are not three).
-    #[inline]
-    fn may_start(&self, b: &[u8], pos: usize, to: usize) -> bool {
-        match b.get(pos..pos + 3).filter(|_| pos + 3 <= to) {
-            Some(&[b0, b1, b2]) => {
-                let k = prefix_key(b0, b1, b2);
-                self.prefixes[k / 64] & (1 << (k % 64)) != 0 || self.single[b0 as usize]
-            }
-            _ => true,
-        }
     }
 
     /// The longest pattern that matches `b[pos..]` from `pos` and ends by `to`: its end
     /// and id.
     #[inline]
     pub fn longest(&self, b: &[u8], pos: usize, to: usize) -> Option<(usize, u32)> {
-        if !self.may_start(b, pos, to) {
-            return None;
-        }
         let mut st = 0usize;
         let mut s = self.states.first()?;
-        let mut best = s.ends.then(|| (pos, self.pids[0]));
+        let mut best = (s.pid != NONE).then_some((pos, s.pid));
         for (k, &byte) in b[pos..to].iter().enumerate() {
             let c = self.class[byte as usize];
             if c == 0 {
@@ -244,8 +181,8 @@ impl Trie {
                 break;
             };
             s = next;
-            if s.ends {
-                best = Some((pos + k + 1, self.pids[st]));
+            if s.pid != NONE {
+                best = Some((pos + k + 1, s.pid));
             }
         }
         best
@@ -298,5 +235,70 @@ mod tests {
             }
         }
         assert_eq!(Trie::default().longest(b, 0, s.len()), None);
+    }
+
+    #[test]
+    fn the_trie_finds_what_the_automaton_finds_in_mixed_text() {
+        let pats: Vec<String> = [
+            "international network of ai safety institutes",
+            "international network",
+            "international energy agency",
+            "national institute of standards and technology",
+            "national institute",
+            "nist",
+            "aisi",
+            "uk",
+            "uk aisi",
+            "côte d'ivoire",
+            "department for science, innovation and technology",
+            "safety institute",
+            "safety institutes",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let ac = AhoCorasick::builder()
+            .start_kind(StartKind::Anchored)
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(&pats)
+            .unwrap();
+        let t = Trie::new(&pats);
+        // Pieces of the patterns, cut anywhere and cased at random, with separators.
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let seps = [" ", "  ", ", ", "-", "\n", "s ", "é", "’", "."];
+        let mut text = String::new();
+        for _ in 0..400 {
+            let p = &pats[next(pats.len())];
+            let cut = p
+                .char_indices()
+                .map(|(i, _)| i)
+                .nth(next(p.chars().count()))
+                .unwrap_or(0);
+            let piece = if next(3) == 0 { &p[..cut] } else { p.as_str() };
+            for c in piece.chars() {
+                if next(4) == 0 {
+                    text.extend(c.to_uppercase());
+                } else {
+                    text.push(c);
+                }
+            }
+            text.push_str(seps[next(seps.len())]);
+        }
+        let b = text.as_bytes();
+        for pos in (0..b.len()).filter(|&p| text.is_char_boundary(p)) {
+            for to in [b.len(), (pos + 12).min(b.len())] {
+                let want = ac
+                    .find(Input::new(&text).span(pos..to).anchored(Anchored::Yes))
+                    .map(|m| (m.end(), m.pattern().as_u32()));
+                assert_eq!(t.longest(b, pos, to), want, "{pos}..{to}");
+            }
+        }
     }
 }
