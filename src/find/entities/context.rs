@@ -12,6 +12,8 @@
 use super::gazetteer::{Gazetteer, Raw, Role};
 use crate::model::MentionKind;
 use crate::utf8::floor_char;
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// Whether the text between two chained list items only separates them
 /// (", ", " and ", ", and the ", "'s and ", " & ").
@@ -87,6 +89,30 @@ pub fn count_word(s: &str, from: usize, to: usize, needle: &str) -> usize {
 }
 
 /// Whether `s[a..b]` stays within one sentence: no full stop followed by a capital.
+/// Whether the text before a name presents it as the body an institute sits in: a
+/// table row headed "Housed under", "Parent body", "Host organisation" …, or a sentence
+/// that has just said "housed within", "hosted by", "part of", "within" or "under the".
+/// "Singapore gave the institute's role to its Digital Trust Centre" does not.
+pub fn names_a_parent(before: &str) -> bool {
+    static ROW: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:housed|hosted|hosts?|home|parent|located|based|sits?)\b")
+            .expect("valid regex")
+    });
+    static PROSE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:(?:housed|hosted|located|based|nested|embedded|sits?|set up)\s+(?:with)?in|(?:housed|hosted)\s+(?:under|by|at)|part\s+of|within|inside|under)\s+(?:the\s+|its\s+|an?\s+)?(?:[\w’'-]+\s+){0,3}$",
+        )
+        .expect("valid regex")
+    });
+    let line = before.rsplit('\n').next().unwrap_or(before);
+    if let Some((label, _)) = line.split_once('\t') {
+        return ROW.is_match(label);
+    }
+    let tail = &line[floor_char(line, line.len().saturating_sub(80))..];
+    let sentence = tail.rsplit(['.', ';', '!', '?']).next().unwrap_or(tail);
+    PROSE.is_match(sentence)
+}
+
 pub fn same_sentence(s: &str, a: usize, b: usize) -> bool {
     let (a, b) = (floor_char(s, a), floor_char(s, b));
     let span = &s.as_bytes()[a..b];
@@ -105,6 +131,23 @@ pub fn dominant<'a>(counts: &[(&'a str, usize)], min: usize) -> Option<&'a str> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_parent_is_named_by_a_housing_row_or_phrase() {
+        assert!(names_a_parent("Housed under\tNational Standards Lab\t"));
+        assert!(names_a_parent("Parent body\t"));
+        assert!(names_a_parent("The institute is housed within the "));
+        assert!(names_a_parent("a unit set up within the national "));
+        assert!(names_a_parent("The new office will be part of the "));
+        assert!(!names_a_parent(
+            "Singapore gave the institute's role to its "
+        ));
+        assert!(!names_a_parent("Budget\tS$50m\t"));
+        assert!(!names_a_parent(
+            "It is housed within the ministry. Separately, the "
+        ));
+        assert!(!names_a_parent("covering work with the "));
+    }
 
     #[test]
     fn list_gaps_are_commas_and_conjunctions() {

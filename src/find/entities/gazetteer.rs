@@ -698,6 +698,15 @@ impl Gazetteer {
         })
     }
 
+    /// Whether this organisation is also a country's institute (`institute` in its
+    /// entry): such a body is an organisation only where a text names it as where an
+    /// institute sits, and otherwise the institute itself.
+    pub fn acts_as_institute(&self, value: &str) -> bool {
+        self.entries.iter().any(|e| {
+            e.institute.is_some() && e.kind == MentionKind::Organization && e.value == value
+        })
+    }
+
     /// The targets of a raw match that passed their case check.
     pub fn targets_of<'a>(&'a self, r: &Raw) -> impl Iterator<Item = &'a Target> + 'a {
         let mask = r.mask;

@@ -106,6 +106,12 @@ pub fn find(rules: &EntityRules, ctx: &DocContext) -> Vec<Mention> {
             let start = norm.orig_start(orig, f.start);
             let end = norm.orig_end(orig, f.end);
             let text = orig.get(start..end)?;
+            if f.kind == MentionKind::Organization
+                && rules.g.acts_as_institute(&f.value)
+                && !context::names_a_parent(&orig[..start])
+            {
+                return None;
+            }
             Some(Mention {
                 id: String::new(),
                 doc: String::new(),
