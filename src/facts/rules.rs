@@ -203,6 +203,8 @@ struct ProseSpec {
     #[serde(default)]
     lookback_exclude: Option<String>,
     #[serde(default)]
+    label_lines: bool,
+    #[serde(default)]
     marks: Vec<MarkSpec>,
     #[serde(default)]
     example: Vec<Example>,
@@ -336,6 +338,9 @@ pub struct ProseRule {
     /// A clause that matches takes no subject from `subject_lookback` (a recommendation or
     /// a heading states no fact of the passage's institute).
     pub lookback_exclude: Option<Regex>,
+    /// A fact sheet's line ("Director: A. Name", "Author: A. Name, Chair") refers back to
+    /// the passage's institute like a sentence does, though it ends in no full stop.
+    pub label_lines: bool,
     pub marks: Vec<Mark>,
     pub examples: Vec<Example>,
 }
@@ -560,6 +565,7 @@ impl FactRules {
                 name_from,
                 period_qualifier: p.period_qualifier,
                 lookback_exclude,
+                label_lines: p.label_lines,
                 examples: p.example,
             });
         }
