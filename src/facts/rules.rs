@@ -242,6 +242,10 @@ struct RowSpec {
     #[serde(default)]
     date_qualifier: Option<String>,
     #[serde(default)]
+    object_value: Option<String>,
+    #[serde(default)]
+    value_cell: Option<String>,
+    #[serde(default)]
     marks: Vec<MarkSpec>,
     #[serde(default)]
     example: Vec<Example>,
@@ -357,6 +361,10 @@ pub struct RowRule {
     pub row_exclude: Option<Regex>,
     pub local_currency: Option<Regex>,
     pub date_qualifier: Option<String>,
+    /// A cell that matches `value_cell` ("yes" under "Network member") gives this object
+    /// (an institute code): the column's label names the object, the cell says it holds.
+    pub object_value: Option<String>,
+    pub value_cell: Option<Regex>,
     pub marks: Vec<Mark>,
     pub examples: Vec<Example>,
 }
@@ -584,6 +592,12 @@ impl FactRules {
                     .as_deref()
                     .map(|e| regex(file, &r.id, "local_currency", e))
                     .transpose()?,
+                value_cell: r
+                    .value_cell
+                    .as_deref()
+                    .map(|e| regex(file, &r.id, "value_cell", e))
+                    .transpose()?,
+                object_value: r.object_value,
                 marks: marks(file, &r.id, &r.marks)?,
                 id: r.id,
                 predicate: r.predicate,
