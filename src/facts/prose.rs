@@ -455,7 +455,8 @@ fn prose_clause(
         // (A country inside an organisation's name, "Canadian Institute for ...", is that
         // name.)
         let all = doc.within(c);
-        let refers_back = (ends_as_sentence(sentence) || (rule.label_lines && is_label_line(sentence)))
+        let refers_back = (ends_as_sentence(sentence)
+            || (rule.label_lines && is_label_line(sentence)))
             && !all.iter().any(|m| {
                 kind_matches(m, &rule.subject)
                     && !all.iter().any(|o| {
@@ -741,7 +742,9 @@ fn is_label_line(clause: &str) -> bool {
             && !value.contains('\n')
             && label.starts_with(|c: char| c.is_uppercase())
             && label.split_whitespace().count() <= 3
-            && label.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '-')
+            && label
+                .chars()
+                .all(|c| c.is_alphabetic() || c == ' ' || c == '-')
     })
 }
 
