@@ -455,7 +455,8 @@ fn prose_clause(
         // (A country inside an organisation's name, "Canadian Institute for ...", is that
         // name.)
         let all = doc.within(c);
-        let refers_back = ends_as_sentence(sentence)
+        let refers_back = (ends_as_sentence(sentence)
+            || (rule.label_lines && is_label_line(sentence)))
             && !all.iter().any(|m| {
                 kind_matches(m, &rule.subject)
                     && !all.iter().any(|o| {
@@ -733,6 +734,20 @@ fn prose_clause(
 
 /// Whether a clause ends as a full sentence does, footnote markers after its stop aside
 /// ("... of Canada.[7]").
+/// "Director: A. Name (part-time)": a short capitalised label, a colon, and its value.
+fn is_label_line(clause: &str) -> bool {
+    let t = clause.trim();
+    t.split_once(": ").is_some_and(|(label, value)| {
+        !value.trim().is_empty()
+            && !value.contains('\n')
+            && label.starts_with(|c: char| c.is_uppercase())
+            && label.split_whitespace().count() <= 3
+            && label
+                .chars()
+                .all(|c| c.is_alphabetic() || c == ' ' || c == '-')
+    })
+}
+
 fn ends_as_sentence(clause: &str) -> bool {
     let mut t = clause.trim_end();
     while let Some(rest) = t.strip_suffix(']')

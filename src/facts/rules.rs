@@ -203,6 +203,8 @@ struct ProseSpec {
     #[serde(default)]
     lookback_exclude: Option<String>,
     #[serde(default)]
+    label_lines: bool,
+    #[serde(default)]
     marks: Vec<MarkSpec>,
     #[serde(default)]
     example: Vec<Example>,
@@ -239,6 +241,10 @@ struct RowSpec {
     local_currency: Option<String>,
     #[serde(default)]
     date_qualifier: Option<String>,
+    #[serde(default)]
+    object_value: Option<String>,
+    #[serde(default)]
+    value_cell: Option<String>,
     #[serde(default)]
     marks: Vec<MarkSpec>,
     #[serde(default)]
@@ -336,6 +342,9 @@ pub struct ProseRule {
     /// A clause that matches takes no subject from `subject_lookback` (a recommendation or
     /// a heading states no fact of the passage's institute).
     pub lookback_exclude: Option<Regex>,
+    /// A fact sheet's line ("Director: A. Name", "Author: A. Name, Chair") refers back to
+    /// the passage's institute like a sentence does, though it ends in no full stop.
+    pub label_lines: bool,
     pub marks: Vec<Mark>,
     pub examples: Vec<Example>,
 }
@@ -352,6 +361,10 @@ pub struct RowRule {
     pub row_exclude: Option<Regex>,
     pub local_currency: Option<Regex>,
     pub date_qualifier: Option<String>,
+    /// A cell that matches `value_cell` ("yes" under "Network member") gives this object
+    /// (an institute code): the column's label names the object, the cell says it holds.
+    pub object_value: Option<String>,
+    pub value_cell: Option<Regex>,
     pub marks: Vec<Mark>,
     pub examples: Vec<Example>,
 }
@@ -560,6 +573,7 @@ impl FactRules {
                 name_from,
                 period_qualifier: p.period_qualifier,
                 lookback_exclude,
+                label_lines: p.label_lines,
                 examples: p.example,
             });
         }
@@ -578,6 +592,12 @@ impl FactRules {
                     .as_deref()
                     .map(|e| regex(file, &r.id, "local_currency", e))
                     .transpose()?,
+                value_cell: r
+                    .value_cell
+                    .as_deref()
+                    .map(|e| regex(file, &r.id, "value_cell", e))
+                    .transpose()?,
+                object_value: r.object_value,
                 marks: marks(file, &r.id, &r.marks)?,
                 id: r.id,
                 predicate: r.predicate,

@@ -353,6 +353,21 @@ fn cell_claims(
             });
         }
     }
+    if targets.is_empty()
+        && let (Some(v), Some(re)) = (&rule.object_value, &rule.value_cell)
+        && re.is_match(cell_text.trim())
+    {
+        // "yes" under "Network member": the label names the object, the cell affirms it.
+        let id = super::institute_id(v);
+        let name = rules
+            .institutes
+            .get(v)
+            .map_or_else(|| v.clone(), |i| i.name.clone());
+        targets.push(Target {
+            value: Value::String(id.clone()),
+            name: Some((id, name)),
+        });
+    }
     for (k, t) in targets.into_iter().enumerate() {
         let (predicate, q) = own
             .get(k)

@@ -15,7 +15,8 @@ pub fn unit(noun: &str) -> String {
     let last = l.rsplit([' ', '-']).next().unwrap_or(&l).to_string();
     match last.as_str() {
         "staff" | "people" | "employees" | "employee" | "person" | "persons" | "personnel"
-        | "staffers" | "researchers" | "members" | "headcount" | "workforce"
+        | "staffers" | "researchers" | "members" | "headcount" | "workforce" | "staffing"
+        | "team"
             if l.contains("staff") || last != "members" =>
         {
             "staff".into()
@@ -126,6 +127,10 @@ mod tests {
     fn people_working_somewhere_are_staff() {
         assert_eq!(unit("staff members"), "staff");
         assert_eq!(unit("employees"), "staff");
+        // "the team numbered 24", "raise staffing to 100"; "five teams" are teams.
+        assert_eq!(unit("team"), "staff");
+        assert_eq!(unit("staffing"), "staff");
+        assert_eq!(unit("teams"), "teams");
         assert_eq!(unit("people"), "staff");
         assert_eq!(unit("headcount"), "staff");
         assert_eq!(unit("member countries"), "countries");

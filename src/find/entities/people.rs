@@ -44,6 +44,26 @@ pub fn find<'a>(g: &'a Gazetteer, s: &'a str, raws: &[Raw], out: &mut Vec<Found<
             people.push((a, b));
         }
     }
+    // A name found once by its context is the same person wherever the document repeats
+    // it ("Jane Doe, director of ..." and, later, "Jane Doe said ...").
+    let found = people.clone();
+    for (a, b) in found {
+        let name = &s[a..b];
+        let mut from = 0;
+        while let Some(i) = s[from..].find(name) {
+            let (x, y) = (from + i, from + i + name.len());
+            from = y;
+            let bounded = !s[..x].ends_with(|c: char| c.is_alphanumeric() || c == '-')
+                && !s[y..].starts_with(|c: char| c.is_alphanumeric() || c == '-');
+            if bounded
+                && !people.iter().any(|&(p, q)| p < y && x < q)
+                && !overlaps_entity(g, raws, x, y)
+            {
+                people.push((x, y));
+            }
+        }
+    }
+    people.sort_unstable();
     for (a, b) in people {
         out.push(Found {
             start: a,
@@ -61,7 +81,8 @@ pub fn find<'a>(g: &'a Gazetteer, s: &'a str, raws: &[Raw], out: &mut Vec<Found<
 /// " is " or " was "; `at` itself otherwise.
 fn skip_separator(s: &str, at: usize) -> usize {
     let rest = &s[at..];
-    for sep in [": ", ", ", " is ", " was "] {
+    // (A tab: a fact sheet's "Director<TAB>Jane Doe".)
+    for sep in [": ", ", ", " is ", " was ", "\t"] {
         if rest.starts_with(sep) {
             return at + sep.len() - 1;
         }
@@ -133,7 +154,7 @@ fn valid(kinds: &[Tok]) -> bool {
 /// The name starting one space after `at`, if any.
 fn name_after(g: &Gazetteer, s: &str, at: usize) -> Option<(usize, usize)> {
     let start = at + 1;
-    if s.as_bytes().get(at) != Some(&b' ') || start >= s.len() {
+    if !matches!(s.as_bytes().get(at), Some(b' ' | b'\t')) || start >= s.len() {
         return None;
     }
     let mut kinds = Vec::new();

@@ -290,3 +290,18 @@ fn a_short_name_takes_the_same_longer_form_every_run() {
         assert_eq!(values(&run(&r, text), MentionKind::Organization), first);
     }
 }
+
+#[test]
+fn a_person_found_once_is_found_wherever_the_document_repeats_the_name() {
+    let r = rules();
+    let ms = run(
+        &r,
+        "Ana Petrova, Director of the Zenda Lab, spoke first. Later, Ana Petrova took questions; Petrovak Ana did not.",
+    );
+    let people: Vec<&str> = ms
+        .iter()
+        .filter(|m| m.kind == MentionKind::Person)
+        .map(|m| m.text.as_str())
+        .collect();
+    assert_eq!(people, ["Ana Petrova", "Ana Petrova"]);
+}
