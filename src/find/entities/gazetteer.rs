@@ -272,6 +272,8 @@ pub struct Gazetteer {
     pub institute_codes: Vec<String>,
     /// Each location that is in another, with that one: a venue and its city.
     pub within: std::collections::BTreeMap<String, String>,
+    /// Values of the organisations that are also a country's institute.
+    pub dual: Vec<String>,
 }
 
 pub fn parse_kind(s: &str) -> Option<MentionKind> {
@@ -484,6 +486,9 @@ impl Gazetteer {
                     bail!("{}: only a location can be within another", here());
                 }
                 self.within.insert(e.value.clone(), outer.clone());
+            }
+            if e.institute.is_some() && kind == MentionKind::Organization {
+                self.dual.push(e.value.clone());
             }
             let idx = self.entries.len() as u32;
             self.entries.push(Entry {
@@ -702,9 +707,7 @@ impl Gazetteer {
     /// entry): such a body is an organisation only where a text names it as where an
     /// institute sits, and otherwise the institute itself.
     pub fn acts_as_institute(&self, value: &str) -> bool {
-        self.entries.iter().any(|e| {
-            e.institute.is_some() && e.kind == MentionKind::Organization && e.value == value
-        })
+        self.dual.iter().any(|v| v == value)
     }
 
     /// The targets of a raw match that passed their case check.
