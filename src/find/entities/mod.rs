@@ -177,7 +177,7 @@ fn find_norm<'a>(g: &'a Gazetteer, s: &'a str, breaks: &[usize]) -> Vec<Found<'a
     crate::budget::check();
     short_names(g, &mut out);
     member_lists(g, s, &raws, &mut out);
-    main_institute(s, &raws, &unresolved, &mut out);
+    main_institute(g, s, &raws, &unresolved, &mut out);
     people::find(g, s, &raws, &mut out);
     out
 }
@@ -851,7 +851,13 @@ fn member_lists<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], out: &mut Vec<Found
 /// "the Institute" and an unqualified "the AISI" stand for the document's main
 /// institute, when one institute has at least three mentions and two thirds of all
 /// country institutes' mentions.
-fn main_institute<'a>(s: &str, raws: &[Raw], unresolved: &[usize], out: &mut Vec<Found<'a>>) {
+fn main_institute<'a>(
+    g: &Gazetteer,
+    s: &str,
+    raws: &[Raw],
+    unresolved: &[usize],
+    out: &mut Vec<Found<'a>>,
+) {
     if unresolved.is_empty() {
         return;
     }
@@ -865,7 +871,33 @@ fn main_institute<'a>(s: &str, raws: &[Raw], unresolved: &[usize], out: &mut Vec
             None => counts.push((&f.value, 1)),
         }
     }
-    let Some(code) = context::dominant(&counts, 3).map(str::to_string) else {
+    // Else the one country the document is about, when it has an institute: a
+    // government's own release names its institute only as "the AI Safety Institute"
+    // (and perhaps a partner's institute once or twice).
+    // Not in a document that compares institutes: those name several.
+    let named: usize = counts.iter().map(|c| c.1).sum();
+    let country = || {
+        if named > 2 {
+            return None;
+        }
+        let mut countries: Vec<(&str, usize)> = Vec::new();
+        for f in out.iter().filter(|f| f.kind == MentionKind::Country) {
+            match countries.iter_mut().find(|c| c.0 == &*f.value) {
+                Some(c) => c.1 += 1,
+                None => countries.push((&f.value, 1)),
+            }
+        }
+        // Named at least three times and twice as often as any other country.
+        countries.sort_by_key(|c| std::cmp::Reverse(c.1));
+        let (best, n) = *countries.first()?;
+        let second = countries.get(1).map_or(0, |c| c.1);
+        (n >= 3 && n >= 2 * second && g.institute_codes.iter().any(|k| k == best))
+            .then(|| best.to_string())
+    };
+    let Some(code) = context::dominant(&counts, 3)
+        .map(str::to_string)
+        .or_else(country)
+    else {
         return;
     };
     let _ = s;
