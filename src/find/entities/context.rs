@@ -104,7 +104,9 @@ pub fn names_a_parent(before: &str) -> bool {
         )
         .expect("valid regex")
     });
-    let line = before.rsplit('\n').next().unwrap_or(before);
+    // The row or sentence, within a bound: a text of one huge line costs no more.
+    let near = &before[floor_char(before, before.len().saturating_sub(400))..];
+    let line = near.rsplit('\n').next().unwrap_or(near);
     if let Some((label, _)) = line.split_once('\t') {
         return ROW.is_match(label);
     }
