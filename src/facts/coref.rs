@@ -137,6 +137,7 @@ pub fn subject(
             && let Some(t) = most_named_by(rules, doc, false, 2)
                 .or_else(|| headline(rules, doc))
                 .or_else(|| title_institute(rules, doc))
+                .or_else(|| publisher(rules, doc))
         {
             return Some((t, None));
         }
@@ -150,12 +151,18 @@ pub fn subject(
                 .find(|m| m.kind == MentionKind::Institute && is_network(rules, m))
                 .and_then(|m| target(rules, m))
         } else {
-            topic(rules, doc)
+            topic(rules, doc).or_else(|| publisher(rules, doc))
         }
         .map(|t| (t, None));
     }
+    // "We", "our": the institute whose page this is, else the one the document is about.
+    if !rule.subject_speaker {
+        return None;
+    }
     let sp = cr.speaker.as_ref()?;
-    find(sp).and_then(|_| topic(rules, doc)).map(|t| (t, None))
+    find(sp)
+        .and_then(|_| publisher(rules, doc))
+        .map(|t| (t, None))
 }
 
 /// Whether a mention names a body of members (`collective` in the institutes' data): what
@@ -501,6 +508,69 @@ pub fn document_institute(rules: &FactRules, doc: &Doc) -> Option<Target> {
     topic(rules, doc)
         .or_else(|| headline(rules, doc))
         .or_else(|| title_institute(rules, doc))
+        .or_else(|| publisher(rules, doc))
+}
+
+/// The institute whose own page a document is, as its masthead (first line) says: an
+/// institute named there ("Ruritanian AI Safety Institute | About"), or, under a masthead
+/// with the institute's bare name ("AI Safety Institute", `own_name`), the institute of a
+/// housing body (`hosts` in the institutes' data) named in the opening lines ("Part of the
+/// Ministry of ..."). A think tank's, a ministry's or a newspaper's masthead names some
+/// other body or none: its "we" is not an institute.
+pub fn publisher(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    // Cached beside the topics under a key no topic uses (factor 0).
+    if let Some(t) = doc.cache.0.borrow().get(&(false, 0)) {
+        return t.clone();
+    }
+    let t = publisher_uncached(rules, doc);
+    doc.cache.0.borrow_mut().insert((false, 0), t.clone());
+    t
+}
+
+fn publisher_uncached(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    const OPENING: usize = 300;
+    let lead = doc.text.len() - doc.text.trim_start().len();
+    let end = doc.text[lead..]
+        .find('\n')
+        .map_or(doc.text.len(), |i| lead + i);
+    if end > OPENING {
+        return None;
+    }
+    let line = Span { start: lead, end };
+    let hosted = |m: &Mention| -> Option<Target> {
+        if m.kind != MentionKind::Organization {
+            return None;
+        }
+        let v = m.value.as_str()?;
+        let (code, info) = rules
+            .institutes
+            .iter()
+            .find(|(_, i)| i.hosts.iter().any(|h| h.eq_ignore_ascii_case(v)))?;
+        Some(Target {
+            value: serde_json::Value::String(super::institute_id(code)),
+            name: Some((super::institute_id(code), info.name.clone())),
+        })
+    };
+    let on_line = doc.within(line);
+    if let Some(m) = on_line
+        .iter()
+        .find(|m| m.kind == MentionKind::Institute && !is_network(rules, m))
+    {
+        return target(rules, m);
+    }
+    // A ministry's or an agency's own masthead: its "we" is that body, even where it houses
+    // an institute.
+    if on_line.iter().any(|m| m.kind == MentionKind::Organization) {
+        return None;
+    }
+    let own = rules.coref.as_ref()?.own_name.as_ref()?;
+    if !own.is_match(&doc.text[line.start..line.end]) {
+        return None;
+    }
+    doc.mentions
+        .iter()
+        .take_while(|m| m.start < OPENING)
+        .find_map(|m| hosted(m))
 }
 
 /// The institute a document's title names (its first institute mention, in the opening

@@ -470,10 +470,20 @@ fn prose_clause(
                 .lookback_exclude
                 .as_ref()
                 .is_none_or(|x| !x.is_match(sentence));
+        // "We have 40 staff" where "we" is no institute (a think tank's brief, a ministry's
+        // release): the clause has a subject of its own, not the passage's institute.
+        let spoken = rule.subject_coref
+            && coref.is_none()
+            && rules
+                .coref
+                .as_ref()
+                .and_then(|cr| cr.speaker.as_ref())
+                .is_some_and(|sp| sp.is_match(doc.text.get(c.start..trig.start).unwrap_or("")));
         if subjects.is_empty()
             && fallback_subject.is_none()
             && rule.subject_lookback > 0
             && refers_back
+            && !spoken
         {
             // The institute a passage is about, named shortly before this sentence.
             let from = s.start.saturating_sub(rule.subject_lookback);

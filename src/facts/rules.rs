@@ -59,6 +59,10 @@ struct CorefSpec {
     lookback: usize,
 }
 
+fn yes() -> bool {
+    true
+}
+
 fn default_coref_lookback() -> usize {
     1500
 }
@@ -90,6 +94,10 @@ pub struct InstituteInfo {
     /// members met without naming it.
     #[serde(default)]
     pub collective: bool,
+    /// The bodies that house the institute (organisation names as the entity rules give
+    /// them): a page whose masthead names one is the institute's own page.
+    #[serde(default)]
+    pub hosts: Vec<String>,
 }
 
 /// A worked example: text with mentions marked `[text](kind:value)` and the claims the rule
@@ -162,6 +170,8 @@ struct ProseSpec {
     subject_lookback: usize,
     #[serde(default)]
     subject_coref: bool,
+    #[serde(default = "yes")]
+    subject_speaker: bool,
     #[serde(default)]
     object_after_subject: bool,
     #[serde(default)]
@@ -307,6 +317,10 @@ pub struct ProseRule {
     pub max_words: usize,
     pub subject_lookback: usize,
     pub subject_coref: bool,
+    /// With `subject_coref`: a speaker's word ("we", "our") may be the subject. Not where
+    /// the institute is what the verb makes ("we announced our new office" is no
+    /// announcement of the institute).
+    pub subject_speaker: bool,
     pub object_after_subject: bool,
     pub subject_event: Option<String>,
     pub sentence_date: bool,
@@ -559,6 +573,7 @@ impl FactRules {
                 max_words: p.max_words,
                 subject_lookback: p.subject_lookback,
                 subject_coref: p.subject_coref,
+                subject_speaker: p.subject_speaker,
                 object_after_subject: p.object_after_subject,
                 subject_event: p.subject_event,
                 sentence_date: p.sentence_date,
