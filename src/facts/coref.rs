@@ -31,8 +31,20 @@ pub fn subject(
         return None;
     }
     let clause = doc.text.get(c.start..c.end)?;
-    // An anaphor must be free words: not part of a name ("the Institute of Physics").
-    let free = |a: Span| !mentions.iter().any(|m| m.start < a.end && a.start < m.end);
+    // An anaphor must be free words: not part of a name ("the Institute of Physics"). An
+    // acronym after "the" ("to authorize the AISI") speaks of the kind of body, not of
+    // the document's own; used bare, as a name ("AISI began work"), it is the institute.
+    let generic = |a: Span| {
+        let word = doc.text.get(a.start..a.end).unwrap_or("");
+        let before = doc.text.get(..a.start).unwrap_or("").trim_end();
+        word.chars().take(2).all(|ch| ch.is_ascii_uppercase())
+            && before
+                .rsplit(char::is_whitespace)
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case("the"))
+    };
+    let free =
+        |a: Span| !mentions.iter().any(|m| m.start < a.end && a.start < m.end) && !generic(a);
     let placed = |a: Span| {
         let side_ok = match rule.subject_side {
             Side::Before => a.end <= trig.start,
