@@ -177,6 +177,91 @@ pub fn subject(
         .map(|t| (t, None))
 }
 
+/// The institutes a counting plural before the trigger ("All six are members", "both
+/// signed") refers to: the last list before it — names joined only by commas, "and" and
+/// "the" — of exactly that many institutes (countries standing for theirs). Nothing when
+/// no list counts as many.
+pub fn plural(rules: &FactRules, doc: &Doc, c: Span, trig: Span) -> Vec<Target> {
+    let Some(re) = rules.coref.as_ref().and_then(|cr| cr.plural.as_ref()) else {
+        return Vec::new();
+    };
+    let Some(caps) = doc
+        .text
+        .get(c.start..trig.start)
+        .and_then(|t| re.captures(t))
+    else {
+        return Vec::new();
+    };
+    let Some(n) = caps.name("n").map_or_else(
+        || count_word(caps.get(0)?.as_str().split_whitespace().next()?),
+        |m| count_word(m.as_str()),
+    ) else {
+        return Vec::new();
+    };
+    let at = c.start + caps.get(0).map_or(0, |m| m.start());
+    // Runs of listed names before the plural, the last first.
+    let named: Vec<&Mention> = doc
+        .mentions
+        .iter()
+        .take_while(|m| m.start < at)
+        .filter(|m| {
+            matches!(m.kind, MentionKind::Institute | MentionKind::Country) && !is_network(rules, m)
+        })
+        .collect();
+    let mut runs: Vec<Vec<&Mention>> = Vec::new();
+    let mut last_end = 0;
+    for m in named {
+        if m.start < last_end {
+            // Inside or across the name before ("institutes in the United Kingdom").
+            continue;
+        }
+        let joined = runs.last().is_some_and(|_| {
+            doc.text.get(last_end..m.start).is_some_and(|gap| {
+                let g = gap.trim().trim_start_matches(',').trim();
+                let g = g.strip_prefix("and").unwrap_or(g).trim();
+                let g = g.strip_prefix("the").unwrap_or(g).trim();
+                g.is_empty() && gap.len() <= 12 && !gap.contains('\n')
+            })
+        });
+        if joined {
+            runs.last_mut().expect("a run").push(m);
+        } else {
+            runs.push(vec![m]);
+        }
+        last_end = m.end;
+    }
+    for run in runs.iter().rev() {
+        let mut ts: Vec<Target> = Vec::new();
+        for m in run {
+            if let Some(t) = target(rules, m)
+                && !ts.contains(&t)
+            {
+                ts.push(t);
+            }
+        }
+        if ts.len() == n {
+            return ts;
+        }
+    }
+    Vec::new()
+}
+
+/// The number a count word says ("six", "12", "both").
+fn count_word(w: &str) -> Option<usize> {
+    const WORDS: [&str; 11] = [
+        "", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    let w = w.to_ascii_lowercase();
+    if w == "both" {
+        return Some(2);
+    }
+    WORDS
+        .iter()
+        .position(|x| *x == w)
+        .filter(|i| *i >= 2)
+        .or_else(|| w.parse().ok().filter(|n| *n >= 2))
+}
+
 /// Whether a mention names a body of members (`collective` in the institutes' data): what
 /// "the network" refers to, and never "the institute".
 fn is_network(rules: &FactRules, m: &Mention) -> bool {

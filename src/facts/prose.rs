@@ -448,6 +448,17 @@ fn prose_clause(
                 named_at = *at;
             }
         }
+        // "All six are founding members of the Network": the list of six named last.
+        if rule.subject_coref && rule.subjects == Pick::All && !pairing {
+            for t in coref::plural(rules, doc, c, trig) {
+                if !excluded(&t)
+                    && subjects.iter().all(|s| s.target.value != t.value)
+                    && objects.iter().all(|o| o.target.value != t.value)
+                {
+                    objects_implied_subject(&mut subjects, t);
+                }
+            }
+        }
         // Only a full sentence that names no candidate at all refers back ("There are about
         // 30 people."); a table cell or a far-off name does not.
         // A clause that names a party the rule leaves out (the Network, where only its

@@ -55,6 +55,8 @@ struct CorefSpec {
     event_anaphor: Option<String>,
     #[serde(default)]
     own_name: Option<String>,
+    #[serde(default)]
+    plural: Option<String>,
     #[serde(default = "default_coref_lookback")]
     lookback: usize,
 }
@@ -78,6 +80,9 @@ pub struct Coref {
     /// How a document names its own institute without its country ("the AI Safety
     /// Institute", "the Institute"): where it does so often, its country stands for it.
     pub own_name: Option<Regex>,
+    /// A plural that counts the institutes it refers to ("all six", "both"), with the count
+    /// in a group `n`: the list of that many institutes the text named last.
+    pub plural: Option<Regex>,
     pub lookback: usize,
 }
 
@@ -656,6 +661,11 @@ impl FactRules {
                     .own_name
                     .as_deref()
                     .map(|e| regex(file, "coreference", "own_name", e))
+                    .transpose()?,
+                plural: c
+                    .plural
+                    .as_deref()
+                    .map(|e| regex(file, "coreference", "plural", e))
                     .transpose()?,
                 lookback: c.lookback,
             });
