@@ -119,6 +119,14 @@ pub fn subject(
         {
             return None;
         }
+        // "In Washington the institute was created inside ...": a sentence opened by a seat
+        // of government speaks of that country's institute.
+        if !said.starts_with("it")
+            && !said.contains("network")
+            && let Some(t) = seat_before(rules, doc, a)
+        {
+            return Some((t, None));
+        }
         // "the network" is the Network; "the institute", "the office" never are; "it"
         // and "its" are whichever was named last.
         let which = if said.contains("network") {
@@ -262,6 +270,37 @@ fn count_word(w: &str) -> Option<usize> {
         .or_else(|| w.parse().ok().filter(|n| *n >= 2))
 }
 
+/// The institute of the seat of government that opens the sentence right before an
+/// anaphor ("In Washington the institute ...", "In Zenda, the new body ..."): the capital
+/// stands for its country. Only as the sentence's opening words: "met in Washington, and
+/// the institute ..." places a meeting.
+fn seat_before(rules: &FactRules, doc: &Doc, a: Span) -> Option<Target> {
+    let cr = rules.coref.as_ref()?;
+    if cr.seats.is_empty() {
+        return None;
+    }
+    let from = floor_char(doc.text, a.start.saturating_sub(60));
+    let before = doc.text.get(from..a.start)?.trim_end();
+    let before = before.strip_suffix(',').unwrap_or(before).trim_end();
+    let (code, place) = cr.seats.iter().find_map(|(place, code)| {
+        before
+            .strip_suffix(place.as_str())
+            .filter(|rest| !rest.ends_with(|c: char| c.is_alphanumeric()))
+            .map(|rest| (code, rest))
+    })?;
+    let rest = place.trim_end();
+    let opening = rest.strip_suffix("In")?;
+    let prev = opening.trim_end_matches([' ', '\t']);
+    if !(prev.is_empty() || prev.ends_with(['.', '!', '?', '\n', ':'])) {
+        return None;
+    }
+    let info = rules.institutes.get(code)?;
+    Some(Target {
+        value: serde_json::Value::String(super::institute_id(code)),
+        name: Some((super::institute_id(code), info.name.clone())),
+    })
+}
+
 /// Whether a mention names a body of members (`collective` in the institutes' data): what
 /// "the network" refers to, and never "the institute".
 fn is_network(rules: &FactRules, m: &Mention) -> bool {
@@ -315,6 +354,20 @@ fn antecedent(
             ))
         })
         .collect();
+    // "In Washington the institute ...": that anaphor named the seat's institute.
+    if network != Some(true) {
+        let text = doc.text.get(from..at.start).unwrap_or("");
+        for x in anaphor.find_iter(text) {
+            let sp = Span {
+                start: from + x.start(),
+                end: from + x.end(),
+            };
+            if let Some(t) = seat_before(rules, doc, sp) {
+                named.push((sp, t));
+            }
+        }
+        named.sort_by_key(|(sp, _)| sp.start);
+    }
     if network != Some(false)
         && let Some(net) = doc
             .mentions

@@ -57,6 +57,8 @@ struct CorefSpec {
     own_name: Option<String>,
     #[serde(default)]
     plural: Option<String>,
+    #[serde(default)]
+    seats: BTreeMap<String, String>,
     #[serde(default = "default_coref_lookback")]
     lookback: usize,
 }
@@ -83,6 +85,9 @@ pub struct Coref {
     /// A plural that counts the institutes it refers to ("all six", "both"), with the count
     /// in a group `n`: the list of that many institutes the text named last.
     pub plural: Option<Regex>,
+    /// Seats of government by name, with the code of their country's institute: "In
+    /// Washington the institute ..." is that country's.
+    pub seats: BTreeMap<String, String>,
     pub lookback: usize,
 }
 
@@ -667,6 +672,7 @@ impl FactRules {
                     .as_deref()
                     .map(|e| regex(file, "coreference", "plural", e))
                     .transpose()?,
+                seats: c.seats,
                 lookback: c.lookback,
             });
         }
