@@ -720,7 +720,7 @@ fn publisher_uncached(rules: &FactRules, doc: &Doc) -> Option<Target> {
     doc.mentions
         .iter()
         .take_while(|m| m.start < OPENING)
-        .find_map(|m| hosted(m))
+        .find_map(hosted)
 }
 
 /// The institute a document's title names (its first institute mention, in the opening
