@@ -31,8 +31,20 @@ pub fn subject(
         return None;
     }
     let clause = doc.text.get(c.start..c.end)?;
-    // An anaphor must be free words: not part of a name ("the Institute of Physics").
-    let free = |a: Span| !mentions.iter().any(|m| m.start < a.end && a.start < m.end);
+    // An anaphor must be free words: not part of a name ("the Institute of Physics"). An
+    // acronym after "the" ("to authorize the AISI") speaks of the kind of body, not of
+    // the document's own; used bare, as a name ("AISI began work"), it is the institute.
+    let generic = |a: Span| {
+        let word = doc.text.get(a.start..a.end).unwrap_or("");
+        let before = doc.text.get(..a.start).unwrap_or("").trim_end();
+        word.chars().take(2).all(|ch| ch.is_ascii_uppercase())
+            && before
+                .rsplit(char::is_whitespace)
+                .next()
+                .is_some_and(|w| w.eq_ignore_ascii_case("the"))
+    };
+    let free =
+        |a: Span| !mentions.iter().any(|m| m.start < a.end && a.start < m.end) && !generic(a);
     let placed = |a: Span| {
         let side_ok = match rule.subject_side {
             Side::Before => a.end <= trig.start,
@@ -107,6 +119,14 @@ pub fn subject(
         {
             return None;
         }
+        // "In Washington the institute was created inside ...": a sentence opened by a seat
+        // of government speaks of that country's institute.
+        if !said.starts_with("it")
+            && !said.contains("network")
+            && let Some(t) = seat_before(rules, doc, a)
+        {
+            return Some((t, None));
+        }
         // "the network" is the Network; "the institute", "the office" never are; "it"
         // and "its" are whichever was named last.
         let which = if said.contains("network") {
@@ -137,6 +157,7 @@ pub fn subject(
             && let Some(t) = most_named_by(rules, doc, false, 2)
                 .or_else(|| headline(rules, doc))
                 .or_else(|| title_institute(rules, doc))
+                .or_else(|| publisher(rules, doc))
         {
             return Some((t, None));
         }
@@ -150,12 +171,134 @@ pub fn subject(
                 .find(|m| m.kind == MentionKind::Institute && is_network(rules, m))
                 .and_then(|m| target(rules, m))
         } else {
-            topic(rules, doc)
+            topic(rules, doc).or_else(|| publisher(rules, doc))
         }
         .map(|t| (t, None));
     }
+    // "We", "our": the institute whose page this is, else the one the document is about.
+    if !rule.subject_speaker {
+        return None;
+    }
     let sp = cr.speaker.as_ref()?;
-    find(sp).and_then(|_| topic(rules, doc)).map(|t| (t, None))
+    find(sp)
+        .and_then(|_| publisher(rules, doc))
+        .map(|t| (t, None))
+}
+
+/// The institutes a counting plural before the trigger ("All six are members", "both
+/// signed") refers to: the last list before it — names joined only by commas, "and" and
+/// "the" — of exactly that many institutes (countries standing for theirs). Nothing when
+/// no list counts as many.
+pub fn plural(rules: &FactRules, doc: &Doc, c: Span, trig: Span) -> Vec<Target> {
+    let Some(re) = rules.coref.as_ref().and_then(|cr| cr.plural.as_ref()) else {
+        return Vec::new();
+    };
+    let Some(caps) = doc
+        .text
+        .get(c.start..trig.start)
+        .and_then(|t| re.captures(t))
+    else {
+        return Vec::new();
+    };
+    let Some(n) = caps.name("n").map_or_else(
+        || count_word(caps.get(0)?.as_str().split_whitespace().next()?),
+        |m| count_word(m.as_str()),
+    ) else {
+        return Vec::new();
+    };
+    let at = c.start + caps.get(0).map_or(0, |m| m.start());
+    // Runs of listed names before the plural, the last first.
+    let named: Vec<&Mention> = doc
+        .mentions
+        .iter()
+        .take_while(|m| m.start < at)
+        .filter(|m| {
+            matches!(m.kind, MentionKind::Institute | MentionKind::Country) && !is_network(rules, m)
+        })
+        .collect();
+    let mut runs: Vec<Vec<&Mention>> = Vec::new();
+    let mut last_end = 0;
+    for m in named {
+        if m.start < last_end {
+            // Inside or across the name before ("institutes in the United Kingdom").
+            continue;
+        }
+        let joined = runs.last().is_some_and(|_| {
+            doc.text.get(last_end..m.start).is_some_and(|gap| {
+                let g = gap.trim().trim_start_matches(',').trim();
+                let g = g.strip_prefix("and").unwrap_or(g).trim();
+                let g = g.strip_prefix("the").unwrap_or(g).trim();
+                g.is_empty() && gap.len() <= 12 && !gap.contains('\n')
+            })
+        });
+        if joined {
+            runs.last_mut().expect("a run").push(m);
+        } else {
+            runs.push(vec![m]);
+        }
+        last_end = m.end;
+    }
+    for run in runs.iter().rev() {
+        let mut ts: Vec<Target> = Vec::new();
+        for m in run {
+            if let Some(t) = target(rules, m)
+                && !ts.contains(&t)
+            {
+                ts.push(t);
+            }
+        }
+        if ts.len() == n {
+            return ts;
+        }
+    }
+    Vec::new()
+}
+
+/// The number a count word says ("six", "12", "both").
+fn count_word(w: &str) -> Option<usize> {
+    const WORDS: [&str; 11] = [
+        "", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    ];
+    let w = w.to_ascii_lowercase();
+    if w == "both" {
+        return Some(2);
+    }
+    WORDS
+        .iter()
+        .position(|x| *x == w)
+        .filter(|i| *i >= 2)
+        .or_else(|| w.parse().ok().filter(|n| *n >= 2))
+}
+
+/// The institute of the seat of government that opens the sentence right before an
+/// anaphor ("In Washington the institute ...", "In Zenda, the new body ..."): the capital
+/// stands for its country. Only as the sentence's opening words: "met in Washington, and
+/// the institute ..." places a meeting.
+fn seat_before(rules: &FactRules, doc: &Doc, a: Span) -> Option<Target> {
+    let cr = rules.coref.as_ref()?;
+    if cr.seats.is_empty() {
+        return None;
+    }
+    let from = floor_char(doc.text, a.start.saturating_sub(60));
+    let before = doc.text.get(from..a.start)?.trim_end();
+    let before = before.strip_suffix(',').unwrap_or(before).trim_end();
+    let (code, place) = cr.seats.iter().find_map(|(place, code)| {
+        before
+            .strip_suffix(place.as_str())
+            .filter(|rest| !rest.ends_with(|c: char| c.is_alphanumeric()))
+            .map(|rest| (code, rest))
+    })?;
+    let rest = place.trim_end();
+    let opening = rest.strip_suffix("In")?;
+    let prev = opening.trim_end_matches([' ', '\t']);
+    if !(prev.is_empty() || prev.ends_with(['.', '!', '?', '\n', ':'])) {
+        return None;
+    }
+    let info = rules.institutes.get(code)?;
+    Some(Target {
+        value: serde_json::Value::String(super::institute_id(code)),
+        name: Some((super::institute_id(code), info.name.clone())),
+    })
 }
 
 /// Whether a mention names a body of members (`collective` in the institutes' data): what
@@ -211,6 +354,20 @@ fn antecedent(
             ))
         })
         .collect();
+    // "In Washington the institute ...": that anaphor named the seat's institute.
+    if network != Some(true) {
+        let text = doc.text.get(from..at.start).unwrap_or("");
+        for x in anaphor.find_iter(text) {
+            let sp = Span {
+                start: from + x.start(),
+                end: from + x.end(),
+            };
+            if let Some(t) = seat_before(rules, doc, sp) {
+                named.push((sp, t));
+            }
+        }
+        named.sort_by_key(|(sp, _)| sp.start);
+    }
     if network != Some(false)
         && let Some(net) = doc
             .mentions
@@ -501,6 +658,69 @@ pub fn document_institute(rules: &FactRules, doc: &Doc) -> Option<Target> {
     topic(rules, doc)
         .or_else(|| headline(rules, doc))
         .or_else(|| title_institute(rules, doc))
+        .or_else(|| publisher(rules, doc))
+}
+
+/// The institute whose own page a document is, as its masthead (first line) says: an
+/// institute named there ("Ruritanian AI Safety Institute | About"), or, under a masthead
+/// with the institute's bare name ("AI Safety Institute", `own_name`), the institute of a
+/// housing body (`hosts` in the institutes' data) named in the opening lines ("Part of the
+/// Ministry of ..."). A think tank's, a ministry's or a newspaper's masthead names some
+/// other body or none: its "we" is not an institute.
+pub fn publisher(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    // Cached beside the topics under a key no topic uses (factor 0).
+    if let Some(t) = doc.cache.0.borrow().get(&(false, 0)) {
+        return t.clone();
+    }
+    let t = publisher_uncached(rules, doc);
+    doc.cache.0.borrow_mut().insert((false, 0), t.clone());
+    t
+}
+
+fn publisher_uncached(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    const OPENING: usize = 300;
+    let lead = doc.text.len() - doc.text.trim_start().len();
+    let end = doc.text[lead..]
+        .find('\n')
+        .map_or(doc.text.len(), |i| lead + i);
+    if end > OPENING {
+        return None;
+    }
+    let line = Span { start: lead, end };
+    let hosted = |m: &Mention| -> Option<Target> {
+        if m.kind != MentionKind::Organization {
+            return None;
+        }
+        let v = m.value.as_str()?;
+        let (code, info) = rules
+            .institutes
+            .iter()
+            .find(|(_, i)| i.hosts.iter().any(|h| h.eq_ignore_ascii_case(v)))?;
+        Some(Target {
+            value: serde_json::Value::String(super::institute_id(code)),
+            name: Some((super::institute_id(code), info.name.clone())),
+        })
+    };
+    let on_line = doc.within(line);
+    if let Some(m) = on_line
+        .iter()
+        .find(|m| m.kind == MentionKind::Institute && !is_network(rules, m))
+    {
+        return target(rules, m);
+    }
+    // A ministry's or an agency's own masthead: its "we" is that body, even where it houses
+    // an institute.
+    if on_line.iter().any(|m| m.kind == MentionKind::Organization) {
+        return None;
+    }
+    let own = rules.coref.as_ref()?.own_name.as_ref()?;
+    if !own.is_match(&doc.text[line.start..line.end]) {
+        return None;
+    }
+    doc.mentions
+        .iter()
+        .take_while(|m| m.start < OPENING)
+        .find_map(hosted)
 }
 
 /// The institute a document's title names (its first institute mention, in the opening

@@ -543,4 +543,62 @@ name_from = '\brenamed\s+(?:it\s+)?(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:,?\s+(?:
             "Ruritanian AISI opened in May. It sits inside the Ministry of Digital Affairs."
         );
     }
+    #[test]
+    fn we_on_an_institutes_own_page_is_that_institute() {
+        let rules = rules_from(
+            r#"
+[coreference]
+anaphor = '\b(?:its?|the\s+institute)\b'
+speaker = '\b(?:we|our)\b'
+own_name = '(?-i:\b(?:[Tt]he|AI Safety)\s+Institute\b)'
+[institute.RU]
+name = "Ruritanian AI Safety Institute"
+hosts = ["Ministry of Digital Affairs"]
+[[prose]]
+id = "staff"
+predicate = "staff"
+subject = ["institute"]
+object = ["quantity"]
+subject_coref = true
+trigger = '\bstaff\b'
+"#,
+        );
+        let staff = |marked: &str| {
+            let (text, mentions) = markup::parse(marked);
+            let doc = Doc::one_page("d.txt", &text, &mentions, None);
+            doc_claims(&rules, &doc)
+                .iter()
+                .map(|c| c.subject.clone())
+                .collect::<Vec<_>>()
+        };
+        let count = "[40](quantity:{\"value\":40,\"unit\":\"staff\",\"approx\":false})";
+        // A masthead with the institute's bare name and its housing ministry.
+        assert_eq!(
+            staff(&format!(
+                "AI Safety Institute\nHome | Blog\nPart of the [Ministry of Digital Affairs](organization:Ministry of Digital Affairs)\n\nOur first year\n\nWe now have {count} staff."
+            )),
+            ["institute:RU"]
+        );
+        // A masthead naming the institute.
+        assert_eq!(
+            staff(&format!(
+                "[Ruritanian AI Safety Institute](institute:RU) | About\n\nThe [Zenda AISI](institute:ZN) is our partner. We now have {count} staff."
+            )),
+            ["institute:RU"]
+        );
+        // A think tank's masthead: its "we" is the think tank.
+        assert!(
+            staff(&format!(
+                "[Zenda Policy Forum](organization:Zenda Policy Forum)\nBrief on the [Ministry of Digital Affairs](organization:Ministry of Digital Affairs)\n\nWe now have {count} staff."
+            ))
+            .is_empty()
+        );
+        // A ministry's own release: "we" is the ministry, though it houses the institute.
+        assert!(
+            staff(&format!(
+                "[Ministry of Digital Affairs](organization:Ministry of Digital Affairs)\nAI Safety Institute news\n\nWe now have {count} staff."
+            ))
+            .is_empty()
+        );
+    }
 }

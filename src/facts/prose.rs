@@ -448,6 +448,17 @@ fn prose_clause(
                 named_at = *at;
             }
         }
+        // "All six are founding members of the Network": the list of six named last.
+        if rule.subject_coref && rule.subjects == Pick::All && !pairing {
+            for t in coref::plural(rules, doc, c, trig) {
+                if !excluded(&t)
+                    && subjects.iter().all(|s| s.target.value != t.value)
+                    && objects.iter().all(|o| o.target.value != t.value)
+                {
+                    objects_implied_subject(&mut subjects, t);
+                }
+            }
+        }
         // Only a full sentence that names no candidate at all refers back ("There are about
         // 30 people."); a table cell or a far-off name does not.
         // A clause that names a party the rule leaves out (the Network, where only its
@@ -470,10 +481,20 @@ fn prose_clause(
                 .lookback_exclude
                 .as_ref()
                 .is_none_or(|x| !x.is_match(sentence));
+        // "We have 40 staff" where "we" is no institute (a think tank's brief, a ministry's
+        // release): the clause has a subject of its own, not the passage's institute.
+        let spoken = rule.subject_coref
+            && coref.is_none()
+            && rules
+                .coref
+                .as_ref()
+                .and_then(|cr| cr.speaker.as_ref())
+                .is_some_and(|sp| sp.is_match(doc.text.get(c.start..trig.start).unwrap_or("")));
         if subjects.is_empty()
             && fallback_subject.is_none()
             && rule.subject_lookback > 0
             && refers_back
+            && !spoken
         {
             // The institute a passage is about, named shortly before this sentence.
             let from = s.start.saturating_sub(rule.subject_lookback);

@@ -55,8 +55,16 @@ struct CorefSpec {
     event_anaphor: Option<String>,
     #[serde(default)]
     own_name: Option<String>,
+    #[serde(default)]
+    plural: Option<String>,
+    #[serde(default)]
+    seats: BTreeMap<String, String>,
     #[serde(default = "default_coref_lookback")]
     lookback: usize,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_coref_lookback() -> usize {
@@ -74,6 +82,12 @@ pub struct Coref {
     /// How a document names its own institute without its country ("the AI Safety
     /// Institute", "the Institute"): where it does so often, its country stands for it.
     pub own_name: Option<Regex>,
+    /// A plural that counts the institutes it refers to ("all six", "both"), with the count
+    /// in a group `n`: the list of that many institutes the text named last.
+    pub plural: Option<Regex>,
+    /// Seats of government by name, with the code of their country's institute: "In
+    /// Washington the institute ..." is that country's.
+    pub seats: BTreeMap<String, String>,
     pub lookback: usize,
 }
 
@@ -90,6 +104,10 @@ pub struct InstituteInfo {
     /// members met without naming it.
     #[serde(default)]
     pub collective: bool,
+    /// The bodies that house the institute (organisation names as the entity rules give
+    /// them): a page whose masthead names one is the institute's own page.
+    #[serde(default)]
+    pub hosts: Vec<String>,
 }
 
 /// A worked example: text with mentions marked `[text](kind:value)` and the claims the rule
@@ -162,6 +180,8 @@ struct ProseSpec {
     subject_lookback: usize,
     #[serde(default)]
     subject_coref: bool,
+    #[serde(default = "yes")]
+    subject_speaker: bool,
     #[serde(default)]
     object_after_subject: bool,
     #[serde(default)]
@@ -307,6 +327,10 @@ pub struct ProseRule {
     pub max_words: usize,
     pub subject_lookback: usize,
     pub subject_coref: bool,
+    /// With `subject_coref`: a speaker's word ("we", "our") may be the subject. Not where
+    /// the institute is what the verb makes ("we announced our new office" is no
+    /// announcement of the institute).
+    pub subject_speaker: bool,
     pub object_after_subject: bool,
     pub subject_event: Option<String>,
     pub sentence_date: bool,
@@ -559,6 +583,7 @@ impl FactRules {
                 max_words: p.max_words,
                 subject_lookback: p.subject_lookback,
                 subject_coref: p.subject_coref,
+                subject_speaker: p.subject_speaker,
                 object_after_subject: p.object_after_subject,
                 subject_event: p.subject_event,
                 sentence_date: p.sentence_date,
@@ -642,6 +667,12 @@ impl FactRules {
                     .as_deref()
                     .map(|e| regex(file, "coreference", "own_name", e))
                     .transpose()?,
+                plural: c
+                    .plural
+                    .as_deref()
+                    .map(|e| regex(file, "coreference", "plural", e))
+                    .transpose()?,
+                seats: c.seats,
                 lookback: c.lookback,
             });
         }

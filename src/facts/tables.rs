@@ -184,7 +184,9 @@ pub fn table_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
         if table
             .iter()
             .all(|r| r.cells.len() <= 3 && institute_in(rules, doc, r.cells[0]).is_none())
-            && let Some(inst) = topic.get_or_init(|| super::coref::topic(rules, doc))
+            && let Some(inst) = topic.get_or_init(|| {
+                super::coref::topic(rules, doc).or_else(|| super::coref::publisher(rules, doc))
+            })
         {
             for row in &table {
                 let label = &doc.text[row.cells[0].start..row.cells[0].end];
