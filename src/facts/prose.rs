@@ -406,6 +406,12 @@ fn prose_clause(
                 !r.is_match(&doc.text[from..c.m.start])
             })
         })
+        .filter(|c| {
+            rule.subject_not_before.as_ref().is_none_or(|r| {
+                let to = crate::utf8::floor_char(doc.text, (c.m.end + 80).min(doc.text.len()));
+                c.m.end == 0 || !r.is_match(&doc.text[c.m.end..to])
+            })
+        })
         .filter(|c| objects.iter().all(|o| o.target.value != c.target.value) || objects.len() > 1)
         .filter(|c| !rule.subject_collective || is_collective(rules, &c.target))
         .collect();
