@@ -17,6 +17,11 @@ use std::sync::LazyLock;
 
 /// "The network", "the Network's": the word by which a sentence speaks of a body of members
 /// (as coreference reads it too).
+/// "with" straight after a trigger, a word or two on and no punctuation between ("cooperation,
+/// including with").
+static WITH_NEXT: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(r"^(?:,?\s+(?:including|notably|especially|above all|in particular),?)?\s+(?:[\w-]+\s+){0,2}?with\s").expect("regex")
+});
 static NETWORK_WORD: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"(?i)\bnetwork\b").expect("valid pattern"));
 
@@ -406,6 +411,12 @@ fn prose_clause(
                 !r.is_match(&doc.text[from..c.m.start])
             })
         })
+        .filter(|c| {
+            rule.subject_not_before.as_ref().is_none_or(|r| {
+                let to = crate::utf8::floor_char(doc.text, (c.m.end + 80).min(doc.text.len()));
+                c.m.end == 0 || !r.is_match(&doc.text[c.m.end..to])
+            })
+        })
         .filter(|c| objects.iter().all(|o| o.target.value != c.target.value) || objects.len() > 1)
         .filter(|c| !rule.subject_collective || is_collective(rules, &c.target))
         .collect();
@@ -465,11 +476,26 @@ fn prose_clause(
         // members partner) or speaks of "the network" has a subject of its own.
         // (A country inside an organisation's name, "Canadian Institute for ...", is that
         // name.)
+        // A party named only as the object the trigger takes "with", the other side
+        // ("cooperation with the institutes of A and B", "a joint report with A"), is no
+        // subject of the clause's own; one named "by" or "from" is ("co-chaired by A and
+        // B", "a partnership, launched with money from A").
         let all = doc.within(c);
+        let with_after = doc
+            .text
+            .get(trig.end..c.end)
+            .is_some_and(|t| WITH_NEXT.is_match(t));
+        let is_object = |m: &Mention| {
+            with_after
+                && objects
+                    .iter()
+                    .any(|o| o.m.end > 0 && o.m.start >= trig.end && span_of(o.m) == span_of(m))
+        };
         let refers_back = (ends_as_sentence(sentence)
             || (rule.label_lines && is_label_line(sentence)))
             && !all.iter().any(|m| {
                 kind_matches(m, &rule.subject)
+                    && !is_object(m)
                     && !all.iter().any(|o| {
                         o.kind != m.kind
                             && contains(span_of(o), span_of(m))

@@ -203,6 +203,8 @@ struct ProseSpec {
     #[serde(default)]
     object_not_before: Option<String>,
     #[serde(default)]
+    subject_not_before: Option<String>,
+    #[serde(default)]
     exclude_values: Vec<String>,
     #[serde(default)]
     clause_split: Option<String>,
@@ -346,6 +348,9 @@ pub struct ProseRule {
     /// The text just after an object must not match this ("¥1 trillion in AI" is a
     /// country's spending; "the Department's Institute" names a body inside it).
     pub object_not_before: Option<Regex>,
+    /// A subject right before text matching this is not the subject ("Ruritania's culture
+    /// ministry": the ministry acts, not the country's institute).
+    pub subject_not_before: Option<Regex>,
     /// Entity values (codes or names) never a party for this rule.
     pub exclude_values: Vec<String>,
     /// Where a sentence splits into clauses; subject, trigger and object share one.
@@ -511,6 +516,11 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "object_not_before", &format!("^(?:{e})")))
                 .transpose()?;
+            let subject_not_before = p
+                .subject_not_before
+                .as_deref()
+                .map(|e| regex(file, &p.id, "subject_not_before", &format!("^(?:{e})")))
+                .transpose()?;
             let subject_not_after = p
                 .subject_not_after
                 .as_deref()
@@ -546,6 +556,7 @@ impl FactRules {
                 subject_not_after,
                 object_not_after,
                 object_not_before,
+                subject_not_before,
                 clause_split,
                 exclude_values: p.exclude_values.clone(),
                 trigger: regex(file, &p.id, "trigger", &p.trigger)?,
