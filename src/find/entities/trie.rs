@@ -194,6 +194,18 @@ mod tests {
     use super::*;
     use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 
+    /// The reference automaton (anchored, leftmost-longest, ASCII case-insensitive) and
+    /// the trie of the same patterns.
+    fn both(pats: &[String]) -> (AhoCorasick, Trie) {
+        let ac = AhoCorasick::builder()
+            .start_kind(StartKind::Anchored)
+            .match_kind(MatchKind::LeftmostLongest)
+            .ascii_case_insensitive(true)
+            .build(pats)
+            .unwrap();
+        (ac, Trie::new(pats))
+    }
+
     #[test]
     fn the_trie_finds_what_an_anchored_leftmost_longest_automaton_finds() {
         let pats: Vec<String> = [
@@ -215,13 +227,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let ac = AhoCorasick::builder()
-            .start_kind(StartKind::Anchored)
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .build(&pats)
-            .unwrap();
-        let t = Trie::new(&pats);
+        let (ac, t) = both(&pats);
         let s = "The United Kingdom's AI Safety Institutes, the UNITED NATIONS, U.K. and \
                  Österreich; ÖSTERREICH, Côte d'Ivoire R&D: Ministry of Defence Ministry of \
                  Defenc x-ray unit united";
@@ -257,13 +263,7 @@ mod tests {
         .iter()
         .map(|s| s.to_string())
         .collect();
-        let ac = AhoCorasick::builder()
-            .start_kind(StartKind::Anchored)
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .build(&pats)
-            .unwrap();
-        let t = Trie::new(&pats);
+        let (ac, t) = both(&pats);
         // Pieces of the patterns, cut anywhere and cased at random, with separators.
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = |n: usize| {
