@@ -550,7 +550,7 @@ fn prose_clause(
         };
         let refers_back = (ends_as_sentence(sentence)
             || (rule.label_lines && is_label_line(sentence))
-            || (rule.unstopped_lines && is_unstopped_line(doc, s, trig))
+            || (rule.unstopped_lines && is_unstopped_line(rules, doc, s, trig))
             || label.is_some())
             && !all.iter().any(|m| {
                 kind_matches(m, &rule.subject)
@@ -881,8 +881,9 @@ const OPENING: usize = 600;
 
 /// A line that ends in no full stop yet states a fact of the passage's institute: a list
 /// item ("(3) Cooperation with A and B"), a timeline row's cell ("2024-05<TAB>Guidance
-/// prepared with A"), or the trigger's line among the page's opening lines.
-fn is_unstopped_line(doc: &Doc, s: Span, trig: Span) -> bool {
+/// prepared with A"), or the trigger's line among the opening lines of an institute's own
+/// page (its furniture speaks of the publisher only).
+fn is_unstopped_line(rules: &FactRules, doc: &Doc, s: Span, trig: Span) -> bool {
     let text = doc.text;
     let Some(sentence) = text.get(s.start..s.end) else {
         return false;
@@ -894,7 +895,9 @@ fn is_unstopped_line(doc: &Doc, s: Span, trig: Span) -> bool {
     let line_end = text[trig.start..]
         .find('\n')
         .map_or(text.len(), |i| trig.start + i);
-    line_start < OPENING && !text[line_start..line_end].trim_end().ends_with(['.', '!', '?'])
+    line_start < OPENING
+        && !text[line_start..line_end].trim_end().ends_with(['.', '!', '?'])
+        && coref::publisher(rules, doc).is_some()
 }
 
 fn ends_as_sentence(clause: &str) -> bool {
