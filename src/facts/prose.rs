@@ -209,7 +209,11 @@ fn prose_clause(
             let [m] = named.as_slice() else {
                 return;
             };
-            let rest = format!("{} {}", &doc.text[l.start..m.start], &doc.text[m.end..l.end]);
+            let rest = format!(
+                "{} {}",
+                &doc.text[l.start..m.start],
+                &doc.text[m.end..l.end]
+            );
             if !kind_matches(m, &rule.object)
                 || rest
                     .split(|c: char| !c.is_alphanumeric())
@@ -544,9 +548,9 @@ fn prose_clause(
         // A list item's label, and a body of its name ("Borduria: a partnership with the
         // Bordurian institute"), are the other side.
         let is_label = |m: &Mention| {
-            label.as_ref().is_some_and(|(_, _, t, _)| {
-                target(rules, m).is_some_and(|x| x.value == t.value)
-            })
+            label
+                .as_ref()
+                .is_some_and(|(_, _, t, _)| target(rules, m).is_some_and(|x| x.value == t.value))
         };
         let refers_back = (ends_as_sentence(sentence)
             || (rule.label_lines && is_label_line(sentence))
@@ -896,7 +900,9 @@ fn is_unstopped_line(rules: &FactRules, doc: &Doc, s: Span, trig: Span) -> bool 
         .find('\n')
         .map_or(text.len(), |i| trig.start + i);
     line_start < OPENING
-        && !text[line_start..line_end].trim_end().ends_with(['.', '!', '?'])
+        && !text[line_start..line_end]
+            .trim_end()
+            .ends_with(['.', '!', '?'])
         && coref::publisher(rules, doc).is_some()
 }
 
