@@ -123,3 +123,70 @@ pub(super) fn timeline_row(doc: &Doc, s: Span) -> bool {
             && m.end >= first_end
     })
 }
+
+/// A list item's line: a bullet, or a number or letter as "3.", "a)" or "(3)".
+pub(super) fn is_item(line: &str) -> bool {
+    let t = line.trim_start();
+    if is_bullet(t) {
+        return true;
+    }
+    // "(3) International cooperation with ..."
+    t.strip_prefix('(').is_some_and(|r| {
+        let head: String = r.chars().take_while(char::is_ascii_alphanumeric).collect();
+        (1..=2).contains(&head.len()) && r[head.len()..].starts_with(')')
+    })
+}
+
+/// The line a list stands under: up from the item's line, past the other items and blank
+/// lines, the first other line, when it reads as a heading (short, no full stop; or ending
+/// in a colon).
+/// Returns the heading and where its line starts.
+pub(super) fn list_heading(text: &str, item_start: usize) -> Option<(usize, &str)> {
+    let mut end = text[..item_start].rfind('\n')?;
+    loop {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let t = text[start..end].trim();
+        if !(t.is_empty() || is_item(t)) {
+            let short =
+                t.split_whitespace().count() <= 8 && !t.ends_with(['.', '!', '?', ';', ',']);
+            return (short || t.ends_with(':')).then_some((start, t));
+        }
+        if start == 0 {
+            return None;
+        }
+        end = start - 1;
+    }
+}
+
+/// An item's label: the words between its bullet and the colon or dash that opens its
+/// value ("- Borduria: a memorandum ...", "• Borduria — joint testing"). The item must be
+/// one line.
+pub(super) fn item_label(text: &str, c: Span) -> Option<Span> {
+    let line = text.get(c.start..c.end)?;
+    if line.contains('\n') || !is_item(line) {
+        return None;
+    }
+    let lead = line.len() - line.trim_start().len();
+    let t = &line[lead..];
+    // Past the bullet or the number.
+    let body = if t.starts_with('(') {
+        t.find(')').map(|i| &t[i + 1..])?
+    } else if t.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        let n = t.chars().take_while(char::is_ascii_alphanumeric).count();
+        &t[n + 1..]
+    } else {
+        let ch = t.chars().next()?;
+        &t[ch.len_utf8()..]
+    };
+    let body_start = c.start + lead + (t.len() - body.len());
+    let cut = [": ", " — ", " – ", " - "]
+        .iter()
+        .filter_map(|sep| body.find(sep))
+        .min()?;
+    let label = &body[..cut];
+    let l_lead = label.len() - label.trim_start().len();
+    (!label.trim().is_empty() && label.split_whitespace().count() <= 8).then_some(Span {
+        start: body_start + l_lead,
+        end: body_start + cut,
+    })
+}

@@ -3,7 +3,9 @@
 //! lists that fill them when no mention does, and the claims with their qualifiers and
 //! the span they cite.
 
-use super::context::{list_after, list_items, sentence_initial_date};
+use super::context::{
+    is_item, item_label, list_after, list_heading, list_items, sentence_initial_date, timeline_row,
+};
 use super::rules::{Pick, ProseRule, Side};
 use super::text::{Span, Words};
 use super::{
@@ -185,6 +187,46 @@ fn prose_clause(
                 || target(rules, m).is_none_or(|t| !excluded(&t))
         })
         .collect();
+    // A list rule reads only the items of a list under its heading, and an item's label
+    // ("- Borduria: a memorandum ...") is the object: one name and nothing more.
+    // (With where the list's heading starts: the passage before it is the one the list
+    // belongs to, not the items above.)
+    let label: Option<(Span, &Mention, Target, usize)> = match &rule.list_heading {
+        None => None,
+        Some(h) => {
+            let Some(l) = item_label(doc.text, c) else {
+                return;
+            };
+            let Some((head_at, _)) = list_heading(doc.text, c.start).filter(|(_, t)| h.is_match(t))
+            else {
+                return;
+            };
+            let named: Vec<&Mention> = mentions
+                .iter()
+                .copied()
+                .filter(|m| m.start >= l.start && m.end <= l.end)
+                .collect();
+            let [m] = named.as_slice() else {
+                return;
+            };
+            let rest = format!(
+                "{} {}",
+                &doc.text[l.start..m.start],
+                &doc.text[m.end..l.end]
+            );
+            if !kind_matches(m, &rule.object)
+                || rest
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| !w.is_empty() && !w.eq_ignore_ascii_case("the"))
+            {
+                return;
+            }
+            let Some(t) = target(rules, m) else {
+                return;
+            };
+            Some((l, *m, t, head_at))
+        }
+    };
     // Most clauses lack a party the rule needs: skip them before running the trigger.
     let may_have_subject = rule.subject_coref
         || rule.subject_lookback > 0
@@ -256,6 +298,18 @@ fn prose_clause(
             .collect(),
             rule.objects,
         );
+        if let Some((l, m, t, _)) = &label {
+            // The item's value states the tie; its label names the other side.
+            if trig.start < l.end {
+                continue;
+            }
+            objects = vec![Cand {
+                m,
+                gap: 0,
+                before: true,
+                target: t.clone(),
+            }];
+        }
         let mut object_span: Option<Span> = objects.first().map(|o| span_of(o.m));
         let mut heading: Option<Span> = None;
         if objects.is_empty() && rule.heading_object {
@@ -491,11 +545,21 @@ fn prose_clause(
                     .iter()
                     .any(|o| o.m.end > 0 && o.m.start >= trig.end && span_of(o.m) == span_of(m))
         };
+        // A list item's label, and a body of its name ("Borduria: a partnership with the
+        // Bordurian institute"), are the other side.
+        let is_label = |m: &Mention| {
+            label
+                .as_ref()
+                .is_some_and(|(_, _, t, _)| target(rules, m).is_some_and(|x| x.value == t.value))
+        };
         let refers_back = (ends_as_sentence(sentence)
-            || (rule.label_lines && is_label_line(sentence)))
+            || (rule.label_lines && is_label_line(sentence))
+            || (rule.unstopped_lines && is_unstopped_line(rules, doc, s, trig))
+            || label.is_some())
             && !all.iter().any(|m| {
                 kind_matches(m, &rule.subject)
                     && !is_object(m)
+                    && !is_label(m)
                     && !all.iter().any(|o| {
                         o.kind != m.kind
                             && contains(span_of(o), span_of(m))
@@ -523,10 +587,11 @@ fn prose_clause(
             && !spoken
         {
             // The institute a passage is about, named shortly before this sentence.
-            let from = s.start.saturating_sub(rule.subject_lookback);
+            let upto = label.as_ref().map_or(s.start, |(_, _, _, h)| *h);
+            let from = upto.saturating_sub(rule.subject_lookback);
             let before = doc.within(Span {
                 start: from,
-                end: s.start,
+                end: upto,
             });
             let named: Vec<(usize, Target)> = before
                 .iter()
@@ -547,7 +612,7 @@ fn prose_clause(
                 .filter(|t| named.iter().any(|(_, n)| n.value == t.value));
             // The institute named last in this paragraph; one named in an earlier paragraph
             // gives way to the document's topic.
-            let para = coref::paragraph_start(doc.text, s.start);
+            let para = coref::paragraph_start(doc.text, upto);
             let in_para = named
                 .iter()
                 .find(|(at, _)| *at >= para)
@@ -558,6 +623,26 @@ fn prose_clause(
                 .or(in_para)
                 .or(topic)
                 .or_else(|| named.into_iter().next().map(|(_, t)| t));
+        }
+        // "- Borduria: worked jointly with the Bordurian Standards Office": the value names
+        // the partner itself, and the label only groups it by country.
+        if let Some((l, _, t, _)) = &label {
+            let own = subjects
+                .first()
+                .map(|c| c.target.value.clone())
+                .or_else(|| fallback_subject.as_ref().map(|f| f.value.clone()));
+            let other = all.iter().any(|m| {
+                m.start >= l.end
+                    && kind_matches(m, &rule.object)
+                    && target(rules, m).is_some_and(|x| {
+                        x.value != t.value
+                            && Some(&x.value) != own.as_ref()
+                            && !is_collective(rules, &x)
+                    })
+            });
+            if other {
+                continue;
+            }
         }
         let mut pairs: Vec<(Target, Target)> = Vec::new();
         if objects.is_empty() {
@@ -793,6 +878,32 @@ fn is_label_line(clause: &str) -> bool {
                 .chars()
                 .all(|c| c.is_alphabetic() || c == ' ' || c == '-')
     })
+}
+
+/// Bytes of a page's opening, where its furniture stands ("Part of the Ministry of X").
+const OPENING: usize = 600;
+
+/// A line that ends in no full stop yet states a fact of the passage's institute: a list
+/// item ("(3) Cooperation with A and B"), a timeline row's cell ("2024-05<TAB>Guidance
+/// prepared with A"), or the trigger's line among the opening lines of an institute's own
+/// page (its furniture speaks of the publisher only).
+fn is_unstopped_line(rules: &FactRules, doc: &Doc, s: Span, trig: Span) -> bool {
+    let text = doc.text;
+    let Some(sentence) = text.get(s.start..s.end) else {
+        return false;
+    };
+    if !sentence.contains('\n') && (is_item(sentence) || timeline_row(doc, s)) {
+        return true;
+    }
+    let line_start = text[..trig.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[trig.start..]
+        .find('\n')
+        .map_or(text.len(), |i| trig.start + i);
+    line_start < OPENING
+        && !text[line_start..line_end]
+            .trim_end()
+            .ends_with(['.', '!', '?'])
+        && coref::publisher(rules, doc).is_some()
 }
 
 fn ends_as_sentence(clause: &str) -> bool {

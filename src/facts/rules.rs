@@ -227,6 +227,10 @@ struct ProseSpec {
     #[serde(default)]
     label_lines: bool,
     #[serde(default)]
+    unstopped_lines: bool,
+    #[serde(default)]
+    list_heading: Option<String>,
+    #[serde(default)]
     marks: Vec<MarkSpec>,
     #[serde(default)]
     example: Vec<Example>,
@@ -374,6 +378,14 @@ pub struct ProseRule {
     /// A fact sheet's line ("Director: A. Name", "Author: A. Name, Chair") refers back to
     /// the passage's institute like a sentence does, though it ends in no full stop.
     pub label_lines: bool,
+    /// A list item ("(3) Cooperation with A", "- ..."), a timeline row's cell or one of
+    /// the page's opening lines ("Part of the Ministry of X") refers back to the passage's
+    /// institute like a sentence does, though it ends in no full stop.
+    pub unstopped_lines: bool,
+    /// The rule reads only the items of a list under a heading that matches ("Partners"):
+    /// an item's label ("- Borduria: a memorandum ...") is the object, the passage's
+    /// institute the subject.
+    pub list_heading: Option<Regex>,
     pub marks: Vec<Mark>,
     pub examples: Vec<Example>,
 }
@@ -541,6 +553,11 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "lookback_exclude", e))
                 .transpose()?;
+            let list_heading = p
+                .list_heading
+                .as_deref()
+                .map(|e| regex(file, &p.id, "list_heading", e))
+                .transpose()?;
             let name_from = p
                 .name_from
                 .as_deref()
@@ -610,6 +627,8 @@ impl FactRules {
                 period_qualifier: p.period_qualifier,
                 lookback_exclude,
                 label_lines: p.label_lines,
+                unstopped_lines: p.unstopped_lines,
+                list_heading,
                 examples: p.example,
             });
         }

@@ -123,7 +123,17 @@ fn trim(text: &str, s: usize, e: usize) -> (usize, usize) {
 
 fn is_list_item(line: &str) -> bool {
     let t = line.trim_start();
-    t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with('#')
+    t.starts_with("- ") || t.starts_with("* ") || t.starts_with("• ") || t.starts_with('#') || {
+        // "(3) International cooperation ...": a numbered item, "(12)" or "(b)", never a
+        // wrapped line that opens on a bracketed year or acronym ("(EU) 2024/1689").
+        let n = t
+            .strip_prefix('(')
+            .map_or(0, |r| r.chars().take_while(char::is_ascii_digit).count());
+        let letter = t.starts_with('(')
+            && t.as_bytes().get(1).is_some_and(u8::is_ascii_lowercase)
+            && t.get(2..4) == Some(") ");
+        (1..=2).contains(&n) && t[1 + n..].starts_with(") ") || letter
+    }
 }
 
 /// A short line without final punctuation that starts a block (a heading, a dateline such
@@ -290,6 +300,18 @@ mod tests {
                 "Next para",
                 "A\tB\tC",
                 "more text"
+            ]
+        );
+    }
+
+    #[test]
+    fn numbered_items_in_brackets_are_sentences_of_their_own() {
+        assert_eq!(
+            texts("Tasks\n(1) Studies of tests\n(2) Cooperation with Zenda\n(EU) rules wrap here"),
+            vec![
+                "Tasks",
+                "(1) Studies of tests",
+                "(2) Cooperation with Zenda\n(EU) rules wrap here"
             ]
         );
     }
