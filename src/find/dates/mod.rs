@@ -439,7 +439,7 @@ pub fn year(hit: &Hit) -> Option<Found> {
     {
         return None;
     }
-    if in_url(hit.text, s) {
+    if in_url(hit.text, s) || bracketed_identifier(hit.text, s, e) {
         return None;
     }
     let rest = &hit.text[e..floor_char(hit.text, (e + 24).min(hit.text.len())).max(e)];
@@ -518,6 +518,18 @@ pub fn year(hit: &Hit) -> Option<Found> {
         return None;
     }
     ready(Ymd::year(y).iso(), hit)
+}
+
+/// Whether the year at `s..e` is the bracketed middle of a document number: capitals
+/// run straight into the bracket and a number follows it ("C(2024) 390", "COM(2021)
+/// 206", "SWD(2023) 12 final"). A citation's year has a space before its bracket.
+fn bracketed_identifier(text: &str, s: usize, e: usize) -> bool {
+    let b = text.as_bytes();
+    if s < 2 || b[s - 1] != b'(' || b.get(e) != Some(&b')') || !b[s - 2].is_ascii_uppercase() {
+        return false;
+    }
+    let rest = text[e + 1..].trim_start_matches([' ', '\u{a0}']);
+    rest.len() < text.len() - e - 1 && rest.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Whether offset `at` lies inside a URL or e-mail-like token.
@@ -677,6 +689,20 @@ mod tests {
         }
         let t = "see\u{a0}https://example.org/2024";
         assert!(in_url(t, t.find("2024").unwrap()));
+    }
+
+    #[test]
+    fn a_year_bracketed_inside_a_document_number_is_no_date() {
+        let at = |t: &str| {
+            let s = t.find("2024").unwrap();
+            bracketed_identifier(t, s, s + 4)
+        };
+        assert!(at("adopted by Decision C(2024) 118 of 3 May"));
+        assert!(at("see COM(2024) 77 final"));
+        assert!(!at("as the Office noted (2024) 118 staff"));
+        assert!(!at("Lee, K. (2024) Title"));
+        assert!(!at("the C(2024)"));
+        assert!(!at("X(2024)7"));
     }
 
     #[test]
