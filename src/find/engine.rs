@@ -847,6 +847,9 @@ fn resolve(
                 news && day.is_some() && reference.is_some_and(|(r, _)| r.m == Some(*month));
             let same_month = same_month.filter(|d| {
                 !quarter
+                    // Within its paragraph: the next paragraph turns to another story
+                    // ("launched on 3 February 2023. \n\n Its rival ... in mid-February").
+                    && !text[d.1..c.start].contains("\n\n")
                     && (!news || c.start - d.1 <= 400)
                     && (!this_month || !text[d.1..c.start].contains(". "))
             });
@@ -1461,6 +1464,15 @@ pattern = '\bin (?P<m>(?P<month>{MONTH}))\b'
         // Outside the quotation the reference date does not apply.
         let doc = "Its lab opened in March.\n[2] Daily Post, \"Lab news\", 12 February 2022.";
         assert_eq!(value_of(doc, "2024-11-20", "March"), "2024-03");
+    }
+
+    #[test]
+    fn an_earlier_mention_of_the_month_lends_its_year_within_its_paragraph_only() {
+        let doc = "The agency opened on 3 February 2023. In February, it hired staff.";
+        assert_eq!(value_of(doc, "2024-03", "February"), "2023-02");
+        let doc =
+            "The agency opened on 3 February 2023.\n\nIts rival published a plan in February.";
+        assert_eq!(value_of(doc, "2024-03", "February"), "2024-02");
     }
 
     #[test]
