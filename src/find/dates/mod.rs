@@ -237,6 +237,47 @@ pub fn small_number(s: &str) -> Option<i64> {
     }
 }
 
+/// A day of the month written as an ordinal word, as agreements date their signature ("on
+/// the first day of April", "this twenty-third day of May"): 1 to 31.
+pub fn ordinal_day(s: &str) -> Option<u32> {
+    const UNITS: [&str; 9] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    ];
+    const TEENS: [&str; 10] = [
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+    ];
+    let l = s
+        .to_ascii_lowercase()
+        .replace([' ', '\u{2010}', '\u{2011}'], "-");
+    let unit = |w: &str| UNITS.iter().position(|u| *u == w).map(|i| i as u32 + 1);
+    if let Some(n) = unit(&l) {
+        return Some(n);
+    }
+    if let Some(i) = TEENS.iter().position(|t| *t == l) {
+        return Some(i as u32 + 10);
+    }
+    match l.as_str() {
+        "twentieth" => return Some(20),
+        "thirtieth" => return Some(30),
+        _ => {}
+    }
+    let (tens, rest) = l.split_once('-')?;
+    match (tens, unit(rest)?) {
+        ("twenty", u) => Some(20 + u),
+        ("thirty", 1) => Some(31),
+        _ => None,
+    }
+}
+
 /// A year of four digits, or of two ("'98", "10/15/98"): 50–99 are the 1900s, 00–49 the
 /// 2000s.
 fn year_of(s: &str) -> Option<i32> {
@@ -323,8 +364,12 @@ pub fn date(hit: &Hit) -> Option<Found> {
         return None;
     }
     let num = |g: &str| {
-        hit.get(g)
-            .and_then(|s| s.trim_end_matches(char::is_alphabetic).parse::<u32>().ok())
+        hit.get(g).and_then(|s| {
+            s.trim_end_matches(char::is_alphabetic)
+                .parse::<u32>()
+                .ok()
+                .or_else(|| ordinal_day(s))
+        })
     };
     let mon = |g: &str| hit.get(g).and_then(month_num);
     let (y1, y2) = (
@@ -703,6 +748,17 @@ mod tests {
         assert!(!at("Lee, K. (2024) Title"));
         assert!(!at("the C(2024)"));
         assert!(!at("X(2024)7"));
+    }
+
+    #[test]
+    fn ordinal_words_name_days_of_the_month() {
+        assert_eq!(ordinal_day("first"), Some(1));
+        assert_eq!(ordinal_day("Twelfth"), Some(12));
+        assert_eq!(ordinal_day("twenty-third"), Some(23));
+        assert_eq!(ordinal_day("twenty third"), Some(23));
+        assert_eq!(ordinal_day("thirty-first"), Some(31));
+        assert_eq!(ordinal_day("thirty-second"), None);
+        assert_eq!(ordinal_day("fortieth"), None);
     }
 
     #[test]
