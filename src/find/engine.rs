@@ -449,6 +449,16 @@ pub fn find_scanned(rules: &PatternRules, ctx: &DocContext, scanned: PatternScan
             Some((c.start, c.end, d.y, d.m))
         })
         .collect();
+    // (start, day) of every single day stated with its year: a year-less day the text
+    // states in full elsewhere (a note citing it) is that day.
+    let days: Vec<(usize, Ymd)> = cands
+        .iter()
+        .filter(|c| c.found.pending.is_none() && is_date(c))
+        .filter_map(|c| {
+            let d = Ymd::parse(c.found.value.as_str()?)?;
+            d.d.is_some().then_some((c.start, d))
+        })
+        .collect();
     let order = numeric_order(rules, cands.iter(), text);
     let mut out = Vec::with_capacity(cands.len());
     // The last date named so far, and the last day, for anaphors ("the same day").
@@ -536,7 +546,7 @@ pub fn find_scanned(rules: &PatternRules, ctx: &DocContext, scanned: PatternScan
                     Pending::Numeric(n) => order
                         .and_then(|o| dates::numeric::read(*n, o))
                         .map(|v| (v, "context")),
-                    _ => resolve(p, &c, text, &dated, reference),
+                    _ => resolve(p, &c, text, &dated, &days, reference),
                 };
                 match resolved {
                     Some((v, anchor)) => {
@@ -645,6 +655,9 @@ const SAME_SENTENCE_WINDOW: usize = 200;
 /// How far (bytes) the dates around a year-less one may lie for it to be read as a step
 /// of their chronicle.
 const CHRONICLE_REACH: usize = 1000;
+/// How far after a year-less date an author-year citation ("(Lee, 2024)") may close its
+/// clause and still date it.
+const CITATION_REACH: usize = 80;
 
 /// Values a pending date: a relative one against the reference date; a year-less one
 /// with the year of a date it is coordinated with ("April and September 2024"), else the
@@ -657,6 +670,7 @@ fn resolve(
     c: &Candidate,
     text: &str,
     dated: &[(usize, usize, i32, Option<u32>)],
+    days: &[(usize, Ymd)],
     reference: Option<(Ymd, &'static str)>,
 ) -> Option<(String, &'static str)> {
     match p {
@@ -711,6 +725,12 @@ fn resolve(
                     return Some((dates::resolve_yearless(p, y)?, "context"));
                 }
             }
+            // A headline quoted in a reference is read on the day the reference dates it
+            // ("Agency to open its lab in March", Daily Post, 12 February 2024).
+            if let Some(d) = citation_day(text, c.start, c.end, days) {
+                let y = nearest_year(d, (*month, *month), *day, *tense);
+                return Some((dates::resolve_yearless(p, y)?, "context"));
+            }
             // A date earlier in the same sentence lends its year ("signed on 3 February
             // 2022 and ratified on 19 April"), unless that puts a past-tense date after the
             // reference date. Across sentences a paragraph's dates are often modifiers
@@ -726,7 +746,9 @@ fn resolve(
                 let bracketed = text[..d.0].ends_with('(') && text[d.1..].starts_with(')');
                 let adverbial = d.3.is_some() || bracketed || {
                     let before = dates::before(text, d.0, 16).trim_end().to_lowercase();
-                    ["in", "during", "since", "by"]
+                    // Not "since": "an official since 1997" dates a career, not the
+                    // sentence's events.
+                    ["in", "during", "by"]
                         .iter()
                         .any(|w| before.ends_with(&format!(" {w}")) || before == *w)
                 };
@@ -743,6 +765,38 @@ fn resolve(
                     _ => reference.is_some_and(|(r, _)| (y, *month) > (r.y, r.m.unwrap_or(12))),
                 };
                 if !wrong_side {
+                    return Some((dates::resolve_yearless(p, y)?, "context"));
+                }
+            }
+            // An author-year citation closing the clause dates what it reports: "in the
+            // 12 March announcement (Lee, 2024)".
+            if let Some(&(s, e, y, None)) = next {
+                let gap = &text[c.end..s];
+                let cited = gap.len() <= CITATION_REACH
+                    && !gap.contains(". ")
+                    && !gap.contains('\n')
+                    && text[e..].starts_with(')')
+                    && gap.rfind('(').is_some_and(|o| {
+                        let inner = &gap[o + 1..];
+                        !inner.contains(')') && inner.trim_end().ends_with(',')
+                    });
+                let after_reference =
+                    reference.is_some_and(|(r, _)| (y, *month) > (r.y, r.m.unwrap_or(12)));
+                if cited && !after_reference {
+                    return Some((dates::resolve_yearless(p, y)?, "context"));
+                }
+            }
+            // A day the document also states with its year, in one year only: analyses
+            // say "on 12 March" in the text and cite "Daily Post, 12 March 2024" in
+            // their notes.
+            if let (Some(dd), Pending::YearLess { month2: None, .. }) = (day, p) {
+                let mut years = days
+                    .iter()
+                    .filter(|(_, d)| d.m == Some(*month) && d.d == Some(*dd))
+                    .map(|(_, d)| d.y);
+                if let Some(y) = years.next()
+                    && years.all(|o| o == y)
+                {
                     return Some((dates::resolve_yearless(p, y)?, "context"));
                 }
             }
@@ -793,6 +847,9 @@ fn resolve(
                 news && day.is_some() && reference.is_some_and(|(r, _)| r.m == Some(*month));
             let same_month = same_month.filter(|d| {
                 !quarter
+                    // Within its paragraph: the next paragraph turns to another story
+                    // ("launched on 3 February 2023. \n\n Its rival ... in mid-February").
+                    && !text[d.1..c.start].contains("\n\n")
                     && (!news || c.start - d.1 <= 400)
                     && (!this_month || !text[d.1..c.start].contains(". "))
             });
@@ -835,6 +892,32 @@ fn resolve(
         }
         Pending::Anaphor(_) | Pending::Numeric(_) => None,
     }
+}
+
+/// The day a reference dates the quoted headline that holds `start..end`: the first full
+/// day after the closing quote, on the same line ("Lab to open in March", Post, 12
+/// February 2024).
+fn citation_day(text: &str, start: usize, end: usize, days: &[(usize, Ymd)]) -> Option<Ymd> {
+    const CLOSE: [char; 2] = ['"', '”'];
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let before = &text[line_start..start];
+    // Inside a quotation: an odd number of straight quotes, or a curly one left open.
+    let straight = before.matches('"').count() % 2 == 1;
+    let curly = before
+        .rfind('“')
+        .is_some_and(|o| before.rfind('”').is_none_or(|c| c < o));
+    if !(straight || curly) {
+        return None;
+    }
+    let (i, q) = text[end..line_end]
+        .char_indices()
+        .find(|(_, ch)| CLOSE.contains(ch))?;
+    let close = end + i + q.len_utf8();
+    let at = days.partition_point(|(s, _)| *s < close);
+    days.get(at)
+        .filter(|(s, _)| *s < line_end && text[close..*s].chars().count() <= 60)
+        .map(|(_, d)| *d)
 }
 
 /// How far past the reference (days) a past-tense date may lie, and how far before it a
@@ -1334,6 +1417,62 @@ pattern = '\bin (?P<m>(?P<month>{MONTH}))\b'
         let last = ms.last().unwrap();
         assert_eq!(last.value, "2025-02");
         assert_eq!(last.extra["anchor"], "context");
+    }
+
+    /// The value the project's own date rules give `text` in `doc`.
+    fn value_of(doc: &str, published: &str, text: &str) -> String {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/patterns");
+        let rules = PatternRules::load(&dir).unwrap();
+        let ms = run_snippet(&rules, doc, Some(published));
+        let m = ms.iter().find(|m| m.text == text).expect(text);
+        m.value.as_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn a_year_after_since_dates_a_career_not_the_sentence() {
+        let doc = "Ms Ortega, a civil servant since 1998, took the post on 3 June.";
+        assert_eq!(value_of(doc, "2024-11-20", "3 June"), "2024-06-03");
+        let doc = "In 2021 the board met on 3 June.";
+        assert_eq!(value_of(doc, "2024-11-20", "3 June"), "2021-06-03");
+    }
+
+    #[test]
+    fn an_author_year_citation_closing_the_clause_dates_it() {
+        let doc = "He was named in the 12 March statement (Lee, 2023). More followed.";
+        assert_eq!(value_of(doc, "2024-11", "12 March"), "2023-03-12");
+        // Not a citation: a bracketed year that is no author's.
+        let doc = "He was named on 12 March to the board (founded 2001).";
+        assert_eq!(value_of(doc, "2024-11", "12 March"), "2024-03-12");
+    }
+
+    #[test]
+    fn a_year_less_day_takes_the_year_a_note_states_it_with() {
+        let doc =
+            "On 9 August the agency reported delays.\n\nNotes\n[1] Daily Post, 9 August 2023.";
+        assert_eq!(value_of(doc, "2024-07-01", "9 August"), "2023-08-09");
+        // Two years for the day: no lender.
+        let doc = "On 9 August it met.\n\n[1] 9 August 2022; [2] 9 August 2023.";
+        assert_eq!(value_of(doc, "2024-11-01", "9 August"), "2024-08-09");
+    }
+
+    #[test]
+    fn a_quoted_headline_is_read_on_the_day_its_reference_gives() {
+        let doc = "Sources\n[2] Daily Post, \"Agency to open its lab in March\", 12 February 2022.";
+        assert_eq!(value_of(doc, "2024-11-20", "March"), "2022-03");
+        let doc = "[2] Daily Post, “Lab opened in December”, 10 January 2022.";
+        assert_eq!(value_of(doc, "2024-11-20", "December"), "2021-12");
+        // Outside the quotation the reference date does not apply.
+        let doc = "Its lab opened in March.\n[2] Daily Post, \"Lab news\", 12 February 2022.";
+        assert_eq!(value_of(doc, "2024-11-20", "March"), "2024-03");
+    }
+
+    #[test]
+    fn an_earlier_mention_of_the_month_lends_its_year_within_its_paragraph_only() {
+        let doc = "The agency opened on 3 February 2023. In February, it hired staff.";
+        assert_eq!(value_of(doc, "2024-03", "February"), "2023-02");
+        let doc =
+            "The agency opened on 3 February 2023.\n\nIts rival published a plan in February.";
+        assert_eq!(value_of(doc, "2024-03", "February"), "2024-02");
     }
 
     #[test]

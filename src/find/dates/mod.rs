@@ -237,6 +237,47 @@ pub fn small_number(s: &str) -> Option<i64> {
     }
 }
 
+/// A day of the month written as an ordinal word, as agreements date their signature ("on
+/// the first day of April", "this twenty-third day of May"): 1 to 31.
+pub fn ordinal_day(s: &str) -> Option<u32> {
+    const UNITS: [&str; 9] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    ];
+    const TEENS: [&str; 10] = [
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+    ];
+    let l = s
+        .to_ascii_lowercase()
+        .replace([' ', '\u{2010}', '\u{2011}'], "-");
+    let unit = |w: &str| UNITS.iter().position(|u| *u == w).map(|i| i as u32 + 1);
+    if let Some(n) = unit(&l) {
+        return Some(n);
+    }
+    if let Some(i) = TEENS.iter().position(|t| *t == l) {
+        return Some(i as u32 + 10);
+    }
+    match l.as_str() {
+        "twentieth" => return Some(20),
+        "thirtieth" => return Some(30),
+        _ => {}
+    }
+    let (tens, rest) = l.split_once('-')?;
+    match (tens, unit(rest)?) {
+        ("twenty", u) => Some(20 + u),
+        ("thirty", 1) => Some(31),
+        _ => None,
+    }
+}
+
 /// A year of four digits, or of two ("'98", "10/15/98"): 50–99 are the 1900s, 00–49 the
 /// 2000s.
 fn year_of(s: &str) -> Option<i32> {
@@ -323,8 +364,12 @@ pub fn date(hit: &Hit) -> Option<Found> {
         return None;
     }
     let num = |g: &str| {
-        hit.get(g)
-            .and_then(|s| s.trim_end_matches(char::is_alphabetic).parse::<u32>().ok())
+        hit.get(g).and_then(|s| {
+            s.trim_end_matches(char::is_alphabetic)
+                .parse::<u32>()
+                .ok()
+                .or_else(|| ordinal_day(s))
+        })
     };
     let mon = |g: &str| hit.get(g).and_then(month_num);
     let (y1, y2) = (
@@ -439,7 +484,7 @@ pub fn year(hit: &Hit) -> Option<Found> {
     {
         return None;
     }
-    if in_url(hit.text, s) {
+    if in_url(hit.text, s) || bracketed_identifier(hit.text, s, e) {
         return None;
     }
     let rest = &hit.text[e..floor_char(hit.text, (e + 24).min(hit.text.len())).max(e)];
@@ -518,6 +563,18 @@ pub fn year(hit: &Hit) -> Option<Found> {
         return None;
     }
     ready(Ymd::year(y).iso(), hit)
+}
+
+/// Whether the year at `s..e` is the bracketed middle of a document number: capitals
+/// run straight into the bracket and a number follows it ("C(2024) 390", "COM(2021)
+/// 206", "SWD(2023) 12 final"). A citation's year has a space before its bracket.
+fn bracketed_identifier(text: &str, s: usize, e: usize) -> bool {
+    let b = text.as_bytes();
+    if s < 2 || b[s - 1] != b'(' || b.get(e) != Some(&b')') || !b[s - 2].is_ascii_uppercase() {
+        return false;
+    }
+    let rest = text[e + 1..].trim_start_matches([' ', '\u{a0}']);
+    rest.len() < text.len() - e - 1 && rest.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Whether offset `at` lies inside a URL or e-mail-like token.
@@ -677,6 +734,31 @@ mod tests {
         }
         let t = "see\u{a0}https://example.org/2024";
         assert!(in_url(t, t.find("2024").unwrap()));
+    }
+
+    #[test]
+    fn a_year_bracketed_inside_a_document_number_is_no_date() {
+        let at = |t: &str| {
+            let s = t.find("2024").unwrap();
+            bracketed_identifier(t, s, s + 4)
+        };
+        assert!(at("adopted by Decision C(2024) 118 of 3 May"));
+        assert!(at("see COM(2024) 77 final"));
+        assert!(!at("as the Office noted (2024) 118 staff"));
+        assert!(!at("Lee, K. (2024) Title"));
+        assert!(!at("the C(2024)"));
+        assert!(!at("X(2024)7"));
+    }
+
+    #[test]
+    fn ordinal_words_name_days_of_the_month() {
+        assert_eq!(ordinal_day("first"), Some(1));
+        assert_eq!(ordinal_day("Twelfth"), Some(12));
+        assert_eq!(ordinal_day("twenty-third"), Some(23));
+        assert_eq!(ordinal_day("twenty third"), Some(23));
+        assert_eq!(ordinal_day("thirty-first"), Some(31));
+        assert_eq!(ordinal_day("thirty-second"), None);
+        assert_eq!(ordinal_day("fortieth"), None);
     }
 
     #[test]

@@ -483,6 +483,29 @@ fn cue(prev: Option<&str>, word: &str, next: Option<&str>, modals: bool) -> Opti
 }
 
 /// The relative normaliser. Groups: `rel` (the expression), `wday`, `season`, `unit`.
+/// Whether the word after `end` names a periodical ("digest", "newsletter"), which a
+/// weekday before it names, not dates.
+fn periodical_named_for(text: &str, end: usize) -> bool {
+    // Not "issue", "edition", "briefing": "in its Friday issue", "at the Friday
+    // briefing" are of one day.
+    const PERIODICALS: [&str; 7] = [
+        "digest",
+        "newsletter",
+        "newsletters",
+        "bulletin",
+        "column",
+        "roundup",
+        "podcast",
+    ];
+    let next: String = text[end..]
+        .trim_start_matches([' ', '\u{a0}'])
+        .chars()
+        .take_while(|c| c.is_alphabetic() || *c == '-')
+        .collect::<String>()
+        .to_lowercase();
+    PERIODICALS.contains(&next.as_str())
+}
+
 pub fn relative(hit: &Hit) -> Option<Found> {
     // Leading words a rule keeps in its prefix ("this", "the current") come first.
     let rel = match hit.get("which") {
@@ -501,6 +524,11 @@ pub fn relative(hit: &Hit) -> Option<Found> {
     }
     // "the world of tomorrow" is an era, not a day.
     if rel.starts_with("tomorrow") && (prev.ends_with(" of") || prev == "of") {
+        return None;
+    }
+    // "The Monday digest", "our Friday newsletter": a publication named for the day it
+    // comes out on, not a day.
+    if weekday_num(&rel).is_some() && periodical_named_for(hit.text, hit.end) {
         return None;
     }
     let rel = rel
@@ -1015,6 +1043,15 @@ mod tests {
         assert_eq!(month(12, -1).unwrap(), "2023-12");
         assert_eq!(month(2, 1).unwrap(), "2025-02");
         assert_eq!(month(12, 1).unwrap(), "2024-12");
+    }
+
+    #[test]
+    fn a_weekday_naming_a_periodical_is_no_day() {
+        assert!(periodical_named_for("The Monday digest on trade", 10));
+        assert!(periodical_named_for("our Friday newsletter", 10));
+        assert!(!periodical_named_for("on Monday the digest", 9));
+        assert!(!periodical_named_for("on Monday, digest", 9));
+        assert!(!periodical_named_for("its Friday issue", 10));
     }
 
     #[test]
