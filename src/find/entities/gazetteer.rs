@@ -838,6 +838,9 @@ pub struct NormText {
     /// blank line, a tab or a run of spaces (table cells, columns). Names do not cross
     /// them; a single line break inside a name is fine.
     pub breaks: Vec<usize>,
+    /// Normalised offsets of the spaces that stand for a single line break (also in
+    /// `breaks` when the whitespace run is a hard break).
+    pub lines: Vec<usize>,
     /// (normalised offset, original − normalised) wherever that difference changes: the
     /// normalised text is never longer than the original, so the difference only grows.
     points: Vec<(u32, u32)>,
@@ -858,6 +861,7 @@ impl NormText {
         let mut in_space = false;
         let mut last_alpha = false;
         let mut breaks: Vec<usize> = Vec::new();
+        let mut lines: Vec<usize> = Vec::new();
         // The whitespace run being collapsed: its newlines, and whether it is a break.
         let (mut ws_newlines, mut ws_spaces, mut ws_hard) = (0u32, 0u32, false);
         let mut i = 0;
@@ -932,7 +936,12 @@ impl NormText {
                         (ws_newlines, ws_spaces, ws_hard) = (0, 0, false);
                     }
                     match c {
-                        '\n' => ws_newlines += 1,
+                        '\n' => {
+                            ws_newlines += 1;
+                            if ws_newlines == 1 {
+                                lines.push(out.len() - 1);
+                            }
+                        }
                         '\r' => {}
                         '\t' => ws_hard = true,
                         _ => ws_spaces += 1,
@@ -984,7 +993,12 @@ impl NormText {
         // Only whole characters were copied, so this cannot fail; stay total anyway.
         let s = String::from_utf8(out)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        NormText { s, points, breaks }
+        NormText {
+            s,
+            points,
+            breaks,
+            lines,
+        }
     }
 
     fn orig_of(&self, at: usize) -> usize {

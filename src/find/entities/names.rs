@@ -406,6 +406,7 @@ pub fn find<'a>(
     g: &'a Gazetteer,
     s: &'a str,
     breaks: &[usize],
+    lines: &[usize],
     raws: &[Raw],
     out: &mut Vec<Found<'a>>,
 ) {
@@ -419,6 +420,32 @@ pub fn find<'a>(
     for &b in breaks {
         let k = toks.partition_point(|t| t.end <= b);
         if k > 0 && k < toks.len() && b < toks[k].start {
+            toks[k - 1].trail = Trail::Break;
+        }
+    }
+    // A single line break after a label line (a heading, a table's row label, a form's
+    // field name: every word since the last break capitalised or a short function word)
+    // ends a name too: "Working Paper" under a research centre's name, a table's "Total"
+    // above a row are not part of the name below or above. A line of wrapped prose holds
+    // lowercase words, so a name broken across it stays one.
+    for (m, &b) in lines.iter().enumerate() {
+        let k = toks.partition_point(|t| t.end <= b);
+        if k == 0 || k >= toks.len() || b >= toks[k].start || toks[k - 1].trail != Trail::None {
+            continue;
+        }
+        let prev_line = if m > 0 { lines[m - 1] } else { 0 };
+        let prev_break = breaks[..breaks.partition_point(|&x| x < b)]
+            .last()
+            .copied()
+            .unwrap_or(0);
+        let from = prev_line.max(prev_break);
+        let first = toks[..k].partition_point(|t| t.start < from);
+        let label = first < k
+            && toks[first..k].iter().all(|t| {
+                let w = &s[t.start..t.end];
+                is_cap(w) || is_connector(w) || w.len() <= 3
+            });
+        if label {
             toks[k - 1].trail = Trail::Break;
         }
     }
