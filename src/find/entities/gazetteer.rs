@@ -165,6 +165,8 @@ struct NamesSpec {
     #[serde(default)]
     titles: Vec<String>,
     #[serde(default)]
+    headline_verbs: Vec<String>,
+    #[serde(default)]
     of_prefixes: Vec<String>,
     #[serde(default)]
     two_word_heads: Vec<String>,
@@ -601,6 +603,7 @@ impl Gazetteer {
                 (&mut n.not_first, &ns.not_first),
                 (&mut n.stop, &ns.stop),
                 (&mut n.titles, &ns.titles),
+                (&mut n.headline_verbs, &ns.headline_verbs),
                 (&mut n.of_prefixes, &ns.of_prefixes),
                 (&mut n.two_word_heads, &ns.two_word_heads),
                 (&mut n.not_after, &ns.not_after),

@@ -77,6 +77,9 @@ pub struct NameRules {
     pub not_first: Words,
     pub stop: Words,
     pub titles: Words,
+    /// Present-tense verbs of a headline ("Launches"): after a country, they end the
+    /// sentence's subject before a name.
+    pub headline_verbs: Words,
     /// Words that join a name through "of" before it ("State of California ...").
     pub of_prefixes: Words,
     /// Heads that need two modifiers before them ("Administration").
@@ -112,6 +115,7 @@ impl Default for NameRules {
             not_first: Words::default(),
             stop: Words::default(),
             titles: Words::default(),
+            headline_verbs: Words::default(),
             of_prefixes: Words::default(),
             two_word_heads: Words::default(),
             not_after: Words::default(),
@@ -720,6 +724,17 @@ impl<'a> Ctx<'a, '_> {
                 break;
             }
             l += 1;
+        }
+        // A headline's subject and verb before a name ("Ruritania Launches Global Safety
+        // Network"): a country and then a headline verb are the sentence, not the name; the
+        // name starts after them.
+        if let Some(k) = (l + 1..h).rev().find(|&k| {
+            let w = self.word(&c[k]);
+            n.headline_verbs.contains(w)
+                && c[k - 1].trail == Trail::None
+                && self.is_country_word(c[k - 1].start, c[k - 1].end)
+        }) {
+            l = k + 1;
         }
         // "State of California Department of Technology": a "State of X" before the run.
         let mut formal = false;
