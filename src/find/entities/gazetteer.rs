@@ -165,6 +165,8 @@ struct NamesSpec {
     #[serde(default)]
     titles: Vec<String>,
     #[serde(default)]
+    headline_verbs: Vec<String>,
+    #[serde(default)]
     of_prefixes: Vec<String>,
     #[serde(default)]
     two_word_heads: Vec<String>,
@@ -601,6 +603,7 @@ impl Gazetteer {
                 (&mut n.not_first, &ns.not_first),
                 (&mut n.stop, &ns.stop),
                 (&mut n.titles, &ns.titles),
+                (&mut n.headline_verbs, &ns.headline_verbs),
                 (&mut n.of_prefixes, &ns.of_prefixes),
                 (&mut n.two_word_heads, &ns.two_word_heads),
                 (&mut n.not_after, &ns.not_after),
@@ -838,6 +841,9 @@ pub struct NormText {
     /// blank line, a tab or a run of spaces (table cells, columns). Names do not cross
     /// them; a single line break inside a name is fine.
     pub breaks: Vec<usize>,
+    /// Normalised offsets of the spaces that stand for a single line break (also in
+    /// `breaks` when the whitespace run is a hard break).
+    pub lines: Vec<usize>,
     /// (normalised offset, original − normalised) wherever that difference changes: the
     /// normalised text is never longer than the original, so the difference only grows.
     points: Vec<(u32, u32)>,
@@ -858,6 +864,7 @@ impl NormText {
         let mut in_space = false;
         let mut last_alpha = false;
         let mut breaks: Vec<usize> = Vec::new();
+        let mut lines: Vec<usize> = Vec::new();
         // The whitespace run being collapsed: its newlines, and whether it is a break.
         let (mut ws_newlines, mut ws_spaces, mut ws_hard) = (0u32, 0u32, false);
         let mut i = 0;
@@ -932,7 +939,12 @@ impl NormText {
                         (ws_newlines, ws_spaces, ws_hard) = (0, 0, false);
                     }
                     match c {
-                        '\n' => ws_newlines += 1,
+                        '\n' => {
+                            ws_newlines += 1;
+                            if ws_newlines == 1 {
+                                lines.push(out.len() - 1);
+                            }
+                        }
                         '\r' => {}
                         '\t' => ws_hard = true,
                         _ => ws_spaces += 1,
@@ -984,7 +996,12 @@ impl NormText {
         // Only whole characters were copied, so this cannot fail; stay total anyway.
         let s = String::from_utf8(out)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        NormText { s, points, breaks }
+        NormText {
+            s,
+            points,
+            breaks,
+            lines,
+        }
     }
 
     fn orig_of(&self, at: usize) -> usize {

@@ -99,7 +99,7 @@ const LIST_CUE_AFTER: usize = 160;
 pub fn find(rules: &EntityRules, ctx: &DocContext) -> Vec<Mention> {
     let orig = ctx.text.text.as_str();
     let norm = NormText::new(orig);
-    let found = find_norm(&rules.g, &norm.s, &norm.breaks);
+    let found = find_norm(&rules.g, &norm.s, &norm.breaks, &norm.lines);
     found
         .into_iter()
         .filter_map(|f| {
@@ -128,7 +128,12 @@ pub fn find(rules: &EntityRules, ctx: &DocContext) -> Vec<Mention> {
         .collect()
 }
 
-fn find_norm<'a>(g: &'a Gazetteer, s: &'a str, breaks: &[usize]) -> Vec<Found<'a>> {
+fn find_norm<'a>(
+    g: &'a Gazetteer,
+    s: &'a str,
+    breaks: &[usize],
+    lines: &[usize],
+) -> Vec<Found<'a>> {
     let mut raws: Vec<Raw> = Vec::new();
     g.scan(s, 0, s.len(), &mut raws);
     nested_in_events(g, s, &mut raws);
@@ -169,7 +174,7 @@ fn find_norm<'a>(g: &'a Gazetteer, s: &'a str, breaks: &[usize]) -> Vec<Found<'a
     out.retain(|f| !(f.kind == MentionKind::Country && f.raw.is_some_and(|i| consumed[i])));
 
     crate::budget::check();
-    names::find(g, s, breaks, &raws, &mut out);
+    names::find(g, s, breaks, lines, &raws, &mut out);
     let learned = learn_acronyms(g, s, &raws, &mut out);
     apply_learned(g, s, &raws, &learned, &mut out, &mut unresolved);
     resolve_ambiguous(g, s, &raws, &ambiguous, &learned, &mut out);

@@ -77,6 +77,9 @@ pub struct NameRules {
     pub not_first: Words,
     pub stop: Words,
     pub titles: Words,
+    /// Present-tense verbs of a headline ("Launches"): after a country, they end the
+    /// sentence's subject before a name.
+    pub headline_verbs: Words,
     /// Words that join a name through "of" before it ("State of California ...").
     pub of_prefixes: Words,
     /// Heads that need two modifiers before them ("Administration").
@@ -112,6 +115,7 @@ impl Default for NameRules {
             not_first: Words::default(),
             stop: Words::default(),
             titles: Words::default(),
+            headline_verbs: Words::default(),
             of_prefixes: Words::default(),
             two_word_heads: Words::default(),
             not_after: Words::default(),
@@ -406,6 +410,7 @@ pub fn find<'a>(
     g: &'a Gazetteer,
     s: &'a str,
     breaks: &[usize],
+    lines: &[usize],
     raws: &[Raw],
     out: &mut Vec<Found<'a>>,
 ) {
@@ -419,6 +424,32 @@ pub fn find<'a>(
     for &b in breaks {
         let k = toks.partition_point(|t| t.end <= b);
         if k > 0 && k < toks.len() && b < toks[k].start {
+            toks[k - 1].trail = Trail::Break;
+        }
+    }
+    // A single line break after a label line (a heading, a table's row label, a form's
+    // field name: every word since the last break capitalised or a short function word)
+    // ends a name too: "Working Paper" under a research centre's name, a table's "Total"
+    // above a row are not part of the name below or above. A line of wrapped prose holds
+    // lowercase words, so a name broken across it stays one.
+    for (m, &b) in lines.iter().enumerate() {
+        let k = toks.partition_point(|t| t.end <= b);
+        if k == 0 || k >= toks.len() || b >= toks[k].start || toks[k - 1].trail != Trail::None {
+            continue;
+        }
+        let prev_line = if m > 0 { lines[m - 1] } else { 0 };
+        let prev_break = breaks[..breaks.partition_point(|&x| x < b)]
+            .last()
+            .copied()
+            .unwrap_or(0);
+        let from = prev_line.max(prev_break);
+        let first = toks[..k].partition_point(|t| t.start < from);
+        let label = first < k
+            && toks[first..k].iter().all(|t| {
+                let w = &s[t.start..t.end];
+                is_cap(w) || is_connector(w) || w.len() <= 3
+            });
+        if label {
             toks[k - 1].trail = Trail::Break;
         }
     }
@@ -693,6 +724,17 @@ impl<'a> Ctx<'a, '_> {
                 break;
             }
             l += 1;
+        }
+        // A headline's subject and verb before a name ("Ruritania Launches Global Safety
+        // Network"): a country and then a headline verb are the sentence, not the name; the
+        // name starts after them.
+        if let Some(k) = (l + 1..h).rev().find(|&k| {
+            let w = self.word(&c[k]);
+            n.headline_verbs.contains(w)
+                && c[k - 1].trail == Trail::None
+                && self.is_country_word(c[k - 1].start, c[k - 1].end)
+        }) {
+            l = k + 1;
         }
         // "State of California Department of Technology": a "State of X" before the run.
         let mut formal = false;
