@@ -134,7 +134,9 @@ fn caption_rule<'t, 'r>(
         }
         let starts = std::iter::once(0).chain(
             line.char_indices()
-                .filter(|(i, c)| c.is_alphabetic() && line[..*i].ends_with(|p: char| !p.is_alphanumeric()))
+                .filter(|(i, c)| {
+                    c.is_alphabetic() && line[..*i].ends_with(|p: char| !p.is_alphanumeric())
+                })
                 .map(|(i, _)| i),
         );
         for i in starts {
