@@ -304,12 +304,15 @@ fn drop_components(claims: &mut Vec<Claim>) {
             })
             .map(|(j, _)| j)
             .collect();
+        // One amount found by two rules is one component, not two halves of the total.
+        let mut distinct = BTreeSet::new();
         let sum: f64 = parts
             .iter()
+            .filter(|&&j| distinct.insert(claims[j].object.to_string()))
             .filter_map(|&j| amount(&claims[j]))
             .map(|(a, _)| a)
             .sum();
-        if parts.len() >= 2 && (sum - total).abs() <= total * 1e-6 {
+        if distinct.len() >= 2 && (sum - total).abs() <= total * 1e-6 {
             for j in parts {
                 drop[j] = true;
             }
@@ -411,6 +414,32 @@ mod tests {
         assert!(outcomes.len() >= 20, "examples are run: {}", outcomes.len());
         let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).collect();
         assert!(failed.is_empty(), "failing examples: {failed:#?}");
+    }
+
+    #[test]
+    fn one_amount_found_by_two_rules_is_not_half_of_a_total() {
+        let claim = |amount: f64, rule: &str| Claim {
+            subject: "institute:RU".into(),
+            predicate: "funding".into(),
+            object: serde_json::json!({"amount": amount, "currency": "EUR", "per": null}),
+            qualifiers: std::collections::BTreeMap::new(),
+            source: Source {
+                doc: "d".into(),
+                page: 1,
+                start: 0,
+                end: 10,
+                quote: String::new(),
+                rule: rule.into(),
+            },
+            names: std::collections::BTreeMap::new(),
+        };
+        let mut claims = vec![claim(100.0, "a"), claim(50.0, "a"), claim(50.0, "b")];
+        drop_components(&mut claims);
+        assert_eq!(claims.len(), 3);
+        // Two distinct parts that sum to the total are its components.
+        let mut claims = vec![claim(100.0, "a"), claim(60.0, "a"), claim(40.0, "a")];
+        drop_components(&mut claims);
+        assert_eq!(claims.len(), 1);
     }
 
     #[test]

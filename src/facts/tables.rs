@@ -94,6 +94,60 @@ fn row_rule<'r>(rules: &'r FactRules, label: &str) -> Option<&'r RowRule> {
     rules.rows.iter().find(|r| r.label.is_match(label))
 }
 
+/// A header cell that is only a year or a fiscal year ("2024", "FY2025", "2025-26").
+fn is_year(cell: &str) -> bool {
+    static YEAR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:FY\s?)?(?:19|20)\d\d(?:\s?[-/–]\s?(?:(?:19|20)?\d\d))?$")
+            .expect("year pattern")
+    });
+    YEAR.is_match(cell.trim())
+}
+
+/// The rule a table's caption names: one of the (at most two) lines of text right above the
+/// table ("Table 2. Headline allocations by year"), matched from any word on; with the
+/// caption from that word.
+fn caption_rule<'t, 'r>(
+    rules: &'r FactRules,
+    text: &'t str,
+    table_start: usize,
+) -> Option<(&'t str, &'r RowRule)> {
+    let mut from = table_start.saturating_sub(300);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &text[from..table_start];
+    // A window cut inside a line starts at the next whole line.
+    let before = if from > 0 {
+        before.find('\n').map_or("", |i| &before[i..])
+    } else {
+        before
+    };
+    for line in before
+        .lines()
+        .rev()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(2)
+    {
+        if line.contains('\t') {
+            return None;
+        }
+        let starts = std::iter::once(0).chain(
+            line.char_indices()
+                .filter(|(i, c)| {
+                    c.is_alphabetic() && line[..*i].ends_with(|p: char| !p.is_alphanumeric())
+                })
+                .map(|(i, _)| i),
+        );
+        for i in starts {
+            if let Some(r) = row_rule(rules, &line[i..]) {
+                return Some((&line[i..], r));
+            }
+        }
+    }
+    None
+}
+
 /// Claims from every table of the document.
 pub fn table_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
     let mut out = Vec::new();
@@ -173,6 +227,34 @@ pub fn table_claims(rules: &FactRules, doc: &Doc) -> Vec<Claim> {
                             .is_none_or(|x| !x.is_match(row_text))
                     {
                         cell_claims(rules, rule, doc, &inst, label, *cell, &mut out);
+                    }
+                }
+            }
+            continue;
+        }
+        // Years across the header, institutes down the first column ("Institute<TAB>2023<TAB>
+        // 2024"): the caption above the table says what the cells hold ("Allocations by
+        // year"), read as their label. Each cell is its own year's, so a note in it
+        // ("requested") speaks of that cell only.
+        if let Some(h) = table.iter().position(|r| {
+            r.cells.len() >= 3
+                && r.cells
+                    .iter()
+                    .skip(1)
+                    .all(|c| is_year(&doc.text[c.start..c.end]))
+        }) && table[h + 1..]
+            .iter()
+            .any(|r| institute_in(rules, doc, r.cells[0]).is_some())
+            && let Some((caption, rule)) = caption_rule(rules, doc.text, table[0].cells[0].start)
+        {
+            for row in &table[h + 1..] {
+                let Some(inst) = institute_in(rules, doc, row.cells[0]) else {
+                    continue;
+                };
+                for cell in row.cells.iter().skip(1) {
+                    let text = &doc.text[cell.start..cell.end];
+                    if rule.row_exclude.as_ref().is_none_or(|x| !x.is_match(text)) {
+                        cell_claims(rules, rule, doc, &inst, caption, *cell, &mut out);
                     }
                 }
             }
