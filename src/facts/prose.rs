@@ -165,6 +165,10 @@ fn prose_clause(
     out: &mut Vec<Claim>,
 ) {
     let sentence = &doc.text[c.start..c.end];
+    // No trigger, no claim: the cheapest test first.
+    if !rule.trigger.is_match(sentence) {
+        return;
+    }
     if rule.exclude.as_ref().is_some_and(|x| x.is_match(sentence))
         || rule.require.as_ref().is_some_and(|x| !x.is_match(sentence))
     {
