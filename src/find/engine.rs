@@ -899,8 +899,17 @@ fn resolve(
 /// February 2024).
 fn citation_day(text: &str, start: usize, end: usize, days: &[(usize, Ymd)]) -> Option<Ymd> {
     const CLOSE: [char; 2] = ['"', '”'];
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    // A reference is a short line: one whose start or end is further away than this is
+    // not read, so that a text of one huge line costs no more per date.
+    const REACH: usize = 600;
+    let from = crate::utf8::floor_char(text, start.saturating_sub(REACH));
+    let line_start = match text[from..start].rfind('\n') {
+        Some(i) => from + i + 1,
+        None if from == 0 => 0,
+        None => return None,
+    };
+    let to = crate::utf8::ceil_char(text, (end + REACH).min(text.len()));
+    let line_end = text[end..to].find('\n').map_or(to, |i| end + i);
     let before = &text[line_start..start];
     // Inside a quotation: an odd number of straight quotes, or a curly one left open.
     let straight = before.matches('"').count() % 2 == 1;
@@ -1453,6 +1462,23 @@ pattern = '\bin (?P<m>(?P<month>{MONTH}))\b'
         // Two years for the day: no lender.
         let doc = "On 9 August it met.\n\n[1] 9 August 2022; [2] 9 August 2023.";
         assert_eq!(value_of(doc, "2024-11-01", "9 August"), "2024-08-09");
+    }
+
+    #[test]
+    fn a_quoted_headline_is_looked_for_only_on_a_short_line() {
+        let line = "[2] Daily Post, \"Agency to open its lab in March\", 12 February 2022.";
+        let at = |t: &str| t.find("March").unwrap();
+        let day = Ymd::day(2022, 2, 12);
+        let days = |t: &str| vec![(t.find("12 February").unwrap(), day)];
+        assert_eq!(
+            citation_day(line, at(line), at(line) + 5, &days(line)),
+            Some(day)
+        );
+        let long = format!("{}{line}", "x".repeat(700));
+        assert_eq!(
+            citation_day(&long, at(&long), at(&long) + 5, &days(&long)),
+            None
+        );
     }
 
     #[test]

@@ -240,39 +240,25 @@ pub fn small_number(s: &str) -> Option<i64> {
 /// A day of the month written as an ordinal word, as agreements date their signature ("on
 /// the first day of April", "this twenty-third day of May"): 1 to 31.
 pub fn ordinal_day(s: &str) -> Option<u32> {
-    const UNITS: [&str; 9] = [
-        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-    ];
-    const TEENS: [&str; 10] = [
-        "tenth",
-        "eleventh",
-        "twelfth",
-        "thirteenth",
-        "fourteenth",
-        "fifteenth",
-        "sixteenth",
-        "seventeenth",
-        "eighteenth",
-        "nineteenth",
-    ];
     let l = s
         .to_ascii_lowercase()
         .replace([' ', '\u{2010}', '\u{2011}'], "-");
-    let unit = |w: &str| UNITS.iter().position(|u| *u == w).map(|i| i as u32 + 1);
-    if let Some(n) = unit(&l) {
+    let ordinal = |w: &str| {
+        words::ORDINALS
+            .iter()
+            .position(|o| *o == w)
+            .filter(|&i| i > 0)
+            .map(|i| i as u32)
+    };
+    if let Some(n) = ordinal(&l) {
         return Some(n);
     }
-    if let Some(i) = TEENS.iter().position(|t| *t == l) {
-        return Some(i as u32 + 10);
-    }
-    match l.as_str() {
-        "twentieth" => return Some(20),
-        "thirtieth" => return Some(30),
-        _ => {}
+    if l == "thirtieth" {
+        return Some(30);
     }
     let (tens, rest) = l.split_once('-')?;
-    match (tens, unit(rest)?) {
-        ("twenty", u) => Some(20 + u),
+    match (tens, ordinal(rest)?) {
+        ("twenty", u @ 1..=9) => Some(20 + u),
         ("thirty", 1) => Some(31),
         _ => None,
     }

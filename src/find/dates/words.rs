@@ -73,7 +73,8 @@ pub fn spelled_year(hit: &Hit) -> Option<Found> {
     }
 }
 
-const ORDINALS: [&str; 21] = [
+/// Ordinal words by their number (index 0 is none).
+pub(super) const ORDINALS: [&str; 21] = [
     "",
     "first",
     "second",
