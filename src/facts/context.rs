@@ -143,7 +143,8 @@ pub(super) fn is_item(line: &str) -> bool {
 /// Returns the heading and where its line starts.
 pub(super) fn list_heading(text: &str, item_start: usize) -> Option<(usize, &str)> {
     let mut end = text[..item_start].rfind('\n')?;
-    loop {
+    // A list of more items than this is read as having no heading (bounded work per item).
+    for _ in 0..MAX_LIST_LINES {
         let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
         let t = text[start..end].trim();
         if !(t.is_empty() || is_item(t)) {
@@ -156,7 +157,11 @@ pub(super) fn list_heading(text: &str, item_start: usize) -> Option<(usize, &str
         }
         end = start - 1;
     }
+    None
 }
+
+/// Lines walked up from a list item to its heading.
+const MAX_LIST_LINES: usize = 200;
 
 /// An item's label: the words between its bullet and the colon or dash that opens its
 /// value ("- Borduria: a memorandum ...", "• Borduria — joint testing"). The item must be
@@ -189,4 +194,22 @@ pub(super) fn item_label(text: &str, c: Span) -> Option<Span> {
         start: body_start + l_lead,
         end: body_start + cut,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_heading_is_found_above_its_items_within_a_bound() {
+        let short = "Partners\n- Borduria: joint tests\n- Syldavia: a memorandum\n";
+        let at = short.find("- Syldavia").unwrap();
+        assert_eq!(list_heading(short, at).map(|(_, h)| h), Some("Partners"));
+        let long = format!(
+            "Partners\n{}- Syldavia: a memorandum\n",
+            "- Borduria: tests\n".repeat(250)
+        );
+        let at = long.find("- Syldavia").unwrap();
+        assert_eq!(list_heading(&long, at), None);
+    }
 }

@@ -677,8 +677,10 @@ pub fn publisher(rules: &FactRules, doc: &Doc) -> Option<Target> {
     t
 }
 
+/// Bytes of a document's opening, where its masthead, title and first lines stand.
+const OPENING: usize = 300;
+
 fn publisher_uncached(rules: &FactRules, doc: &Doc) -> Option<Target> {
-    const OPENING: usize = 300;
     let lead = doc.text.len() - doc.text.trim_start().len();
     let end = doc.text[lead..]
         .find('\n')
@@ -727,7 +729,6 @@ fn publisher_uncached(rules: &FactRules, doc: &Doc) -> Option<Target> {
 /// 300 bytes): "the institute" in a report headed "Korea's AI Safety Institute: budget and
 /// staffing" is Korea's, though the report compares it with others named more often.
 fn title_institute(rules: &FactRules, doc: &Doc) -> Option<Target> {
-    const OPENING: usize = 300;
     doc.mentions
         .iter()
         .take_while(|m| m.start < OPENING)
@@ -736,7 +737,6 @@ fn title_institute(rules: &FactRules, doc: &Doc) -> Option<Target> {
 }
 
 fn headline_uncached(rules: &FactRules, doc: &Doc) -> Option<Target> {
-    const OPENING: usize = 300;
     let first = doc
         .mentions
         .iter()

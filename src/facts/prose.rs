@@ -899,10 +899,21 @@ fn is_unstopped_line(rules: &FactRules, doc: &Doc, s: Span, trig: Span) -> bool 
     if !sentence.contains('\n') && (is_item(sentence) || timeline_row(doc, s)) {
         return true;
     }
+    // Furniture lines are short: past this, neither end of the line is looked for (a text
+    // of one huge line costs no more per trigger).
+    const LINE_REACH: usize = 2_000;
+    if trig.start > OPENING + LINE_REACH {
+        return false;
+    }
     let line_start = text[..trig.start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[trig.start..]
+    let to = crate::utf8::ceil_char(text, (trig.start + LINE_REACH).min(text.len()));
+    let Some(line_end) = text[trig.start..to]
         .find('\n')
-        .map_or(text.len(), |i| trig.start + i);
+        .map(|i| trig.start + i)
+        .or((to == text.len()).then_some(to))
+    else {
+        return false;
+    };
     line_start < OPENING
         && !text[line_start..line_end]
             .trim_end()
