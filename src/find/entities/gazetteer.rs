@@ -654,14 +654,33 @@ impl Gazetteer {
         let bytes = s.as_bytes();
         let mut pos = from;
         while pos < to {
-            if let Some((end, pid)) = self.trie.longest(bytes, pos, to)
+            let word_end = alnum_end(bytes, pos, to);
+            if self.trie.may_start(&bytes[pos..word_end])
+                && let Some((end, pid)) = self.trie.longest(bytes, pos, to)
                 && let Some(r) = self.accept(s, pos, end, pid as usize)
             {
                 pos = r.end;
                 out.push(r);
                 continue;
             }
-            pos = next_word_start(s, pos, to);
+            // The word's letters and digits are read: go on from their end.
+            pos = next_word_start(s, word_end, to);
+        }
+    }
+
+    /// [`Gazetteer::scan`] without the first-word filter: a walk from every word start.
+    #[cfg(test)]
+    pub(super) fn scan_every_word_start(&self, s: &str, out: &mut Vec<Raw>) {
+        let mut pos = 0;
+        while pos < s.len() {
+            if let Some((end, pid)) = self.trie.longest(s.as_bytes(), pos, s.len())
+                && let Some(r) = self.accept(s, pos, end, pid as usize)
+            {
+                pos = r.end;
+                out.push(r);
+                continue;
+            }
+            pos = next_word_start(s, pos, s.len());
         }
     }
 
@@ -756,6 +775,23 @@ fn next_word_start(s: &str, at: usize, to: usize) -> usize {
         }
     }
     i.max(at + 1)
+}
+
+/// The end of the run of ASCII letters and digits from `at` (at most `to`).
+fn alnum_end(b: &[u8], at: usize, to: usize) -> usize {
+    let mut i = at;
+    while i + 8 <= to {
+        let w: [u8; 8] = b[i..i + 8].try_into().unwrap_or_default();
+        let m = super::names::non_alnum8(u64::from_le_bytes(w));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < to && b[i].is_ascii_alphanumeric() {
+        i += 1;
+    }
+    i
 }
 
 /// One accepted automaton match, in normalised offsets.

@@ -305,3 +305,32 @@ fn a_person_found_once_is_found_wherever_the_document_repeats_the_name() {
         .collect();
     assert_eq!(people, ["Ana Petrova", "Ana Petrova"]);
 }
+
+#[test]
+fn the_first_word_filter_leaves_out_only_walks_that_find_nothing() {
+    let r = rules();
+    let mut texts: Vec<String> =
+        std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/seeds"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .collect();
+    // Plurals, names at the very end, names after punctuation and non-ASCII letters.
+    texts.push("AISIs; (UK AISI) «AISI» the U.S. AISI’s staff, Institutè AISIsé UK".into());
+    texts.push("national institute of standards and technology\nNIST".into());
+    assert!(texts.len() > 3);
+    for t in &texts {
+        let n = NormText::new(t);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        r.g.scan(&n.s, 0, n.s.len(), &mut a);
+        r.g.scan_every_word_start(&n.s, &mut b);
+        let key = |v: &[Raw]| {
+            v.iter()
+                .map(|x| (x.start, x.end, x.pid, x.mask))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(key(&a), key(&b));
+        assert!(!a.is_empty());
+    }
+}
