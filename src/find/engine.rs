@@ -36,7 +36,8 @@ pub struct Hit<'t> {
 impl<'t> Hit<'t> {
     /// The text of a named group, when it took part in the match.
     pub fn get(&self, name: &str) -> Option<&'t str> {
-        match self.caps.get_group_by_name(name) {
+        let span = group(self.caps, name);
+        match span {
             Some(span) => self.text.get(span.range()),
             None => self
                 .pre
@@ -45,6 +46,18 @@ impl<'t> Hit<'t> {
                 .map(|m| m.as_str()),
         }
     }
+}
+
+/// The span of a named group of a match. The pattern's few group names are compared in
+/// turn: the library's lookup hashes the name with SipHash, which cost more than the
+/// comparisons (normalisers ask for groups a dozen times per match).
+fn group(caps: &GroupCaptures, name: &str) -> Option<regex_automata::Span> {
+    let pid = caps.pattern()?;
+    let index = caps
+        .group_info()
+        .pattern_names(pid)
+        .position(|n| n == Some(name))?;
+    caps.get_group(index)
 }
 
 /// What a normaliser returns: the value (or, for dates that need the rest of the document,
@@ -331,7 +344,7 @@ fn consider<'t>(
 ) {
     crate::budget::check();
     let rule = &rules.rules[i];
-    let Some(span) = caps.get_group_by_name("m").or_else(|| caps.get_group(0)) else {
+    let Some(span) = group(caps, "m").or_else(|| caps.get_group(0)) else {
         return;
     };
     let (mut start, end) = (span.start, span.end);

@@ -106,23 +106,38 @@ pub fn find_scanned(
 
 /// Fills page and id and sorts: done once here so every rule family gets it right.
 pub fn finish(ctx: &DocContext, mut mentions: Vec<Mention>) -> Vec<Mention> {
+    mentions
+        .sort_by(|a, b| (a.start, a.end, a.kind, &a.rule).cmp(&(b.start, b.end, b.kind, &b.rule)));
+    // One mention per span and kind (the id is made of them): the first rule's, by name.
+    // Before the ids, so that the dropped ones are not hashed.
+    mentions.dedup_by(|a, b| (a.start, a.end, a.kind) == (b.start, b.end, b.kind));
     let stem = IdStem::new(ctx.doc);
     let (mut start, mut end) = (String::new(), String::new());
     for m in &mut mentions {
-        use std::fmt::Write;
         m.doc = ctx.doc.to_string();
         m.page = ctx.text.page_of(m.start);
-        start.clear();
-        end.clear();
-        let _ = write!(start, "{}", m.start);
-        let _ = write!(end, "{}", m.end);
+        decimal(&mut start, m.start);
+        decimal(&mut end, m.end);
         // The same id as `stable_id("m", [doc, start, end, kind])`.
         m.id = stem.id("m", &[&start, &end, m.kind.as_str()]);
     }
     mentions
-        .sort_by(|a, b| (a.start, a.end, a.kind, &a.rule).cmp(&(b.start, b.end, b.kind, &b.rule)));
-    mentions.dedup_by(|a, b| a.id == b.id);
-    mentions
+}
+
+/// `n` in decimal digits, in place of what `out` held (`write!` costs more).
+fn decimal(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut k = digits.len();
+    loop {
+        k -= 1;
+        digits[k] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.clear();
+    out.extend(digits[k..].iter().map(|&d| char::from(d)));
 }
 
 /// The publication date a document states about itself (cover page, byline, dateline),
@@ -138,4 +153,18 @@ pub fn publication_date_scanned(
     scanned: &engine::PatternScan,
 ) -> Option<String> {
     engine::publication_date_scanned(&rules.patterns, text, scanned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_writes_what_display_writes() {
+        let mut s = String::from("junk");
+        for n in [0, 7, 10, 99, 1000, 123_456_789, usize::MAX] {
+            decimal(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
 }

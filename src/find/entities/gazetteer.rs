@@ -655,7 +655,7 @@ impl Gazetteer {
         let mut pos = from;
         while pos < to {
             let word_end = alnum_end(bytes, pos, to);
-            if self.trie.may_start(&bytes[pos..word_end])
+            if self.trie.may_start(bytes, pos, word_end)
                 && let Some((end, pid)) = self.trie.longest(bytes, pos, to)
                 && let Some(r) = self.accept(s, pos, end, pid as usize)
             {

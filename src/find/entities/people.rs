@@ -47,12 +47,16 @@ pub fn find<'a>(g: &'a Gazetteer, s: &'a str, raws: &[Raw], out: &mut Vec<Found<
     // A name found once by its context is the same person wherever the document repeats
     // it ("Jane Doe, director of ..." and, later, "Jane Doe said ...").
     let found = people.clone();
+    let mut searched: Vec<&str> = Vec::new();
     for (a, b) in found {
         let name = &s[a..b];
-        let mut from = 0;
-        while let Some(i) = s[from..].find(name) {
-            let (x, y) = (from + i, from + i + name.len());
-            from = y;
+        // A name found twice gives the same occurrences twice: search once.
+        if searched.contains(&name) {
+            continue;
+        }
+        searched.push(name);
+        for i in memchr::memmem::find_iter(s.as_bytes(), name.as_bytes()) {
+            let (x, y) = (i, i + name.len());
             let bounded = !s[..x].ends_with(|c: char| c.is_alphanumeric() || c == '-')
                 && !s[y..].starts_with(|c: char| c.is_alphanumeric() || c == '-');
             if bounded

@@ -50,19 +50,26 @@ const WORD_BITS: usize = 1 << 16;
 /// The filter bit of a word (ASCII letters and digits): its first eight bytes folded to
 /// lowercase and its length, hashed. Words that share a bit only let more walks through.
 #[inline]
-fn word_bit(b: &[u8]) -> usize {
-    let n = b.len().min(8);
-    let mut w = [0u8; 8];
-    w[..n].copy_from_slice(&b[..n]);
+fn word_bit(text: &[u8], at: usize, end: usize) -> usize {
+    let n = (end - at).min(8);
+    // One unaligned load where eight bytes are left (a copy of `n` bytes is a call).
+    let w: [u8; 8] = match text.get(at..at + 8) {
+        Some(w) => w.try_into().unwrap_or_default(),
+        None => {
+            let mut w = [0u8; 8];
+            w[..n].copy_from_slice(&text[at..at + n]);
+            w
+        }
+    };
     // `| 0x20` folds an ASCII letter to lowercase and leaves a digit as it is; the bytes
-    // past the word stay zero.
+    // past the word are masked out.
     let keep = if n == 8 {
         u64::MAX
     } else {
         (1u64 << (8 * n)) - 1
     };
     let x = (u64::from_le_bytes(w) | 0x2020_2020_2020_2020) & keep;
-    let h = (x ^ (b.len() as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    let h = (x ^ ((end - at) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
         .wrapping_mul(0xD6E8_FEB8_6659_FD93);
     (h >> (64 - 16)) as usize
 }
@@ -152,12 +159,12 @@ impl Trie {
                 t.empty_first_word = true;
                 continue;
             }
-            let bit = word_bit(&p[..n]);
+            let bit = word_bit(p, 0, n);
             t.first_words[bit / 64] |= 1 << (bit % 64);
             // A pattern of one word also matches with a plural "s" after it ("AISIs").
             if n == p.len() {
                 let plural = [p, b"s"].concat();
-                let bit = word_bit(&plural);
+                let bit = word_bit(&plural, 0, plural.len());
                 t.first_words[bit / 64] |= 1 << (bit % 64);
             }
         }
@@ -200,16 +207,16 @@ impl Trie {
     }
 
     /// Whether a match that ends at a word boundary (or takes a plural "s") can start at
-    /// a position whose first word is `word` (its ASCII letters and digits, up to the
+    /// a position whose first word is `text[at..end]` (its ASCII letters and digits, up to the
     /// first other byte). Such a match's first word is the first word of its pattern, or
     /// that pattern whole with an "s": a word that is neither cannot start one, and the
     /// walk from it is left out (about half of all walks, mostly function words).
     #[inline]
-    pub fn may_start(&self, word: &[u8]) -> bool {
-        if word.is_empty() {
+    pub fn may_start(&self, text: &[u8], at: usize, end: usize) -> bool {
+        if at == end {
             return self.empty_first_word;
         }
-        let bit = word_bit(word);
+        let bit = word_bit(text, at, end);
         self.first_words[bit / 64] & (1 << (bit % 64)) != 0
     }
 
