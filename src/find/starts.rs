@@ -8,6 +8,7 @@
 //! the match starting there, so the rule finds exactly the matches its own pass over the
 //! text would have found.
 
+use regex_automata::hybrid::LazyStateID;
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson;
 use regex_automata::{Input, MatchKind};
@@ -74,27 +75,30 @@ impl StartIndex {
         out
     }
 
+    /// The starts of every pattern: two halves of a long text read at once (see
+    /// [`StartIndex::search_halves`]), the whole text in one pass otherwise or when the
+    /// halves' search cannot vouch for its result.
+    fn search(&self, cache: &mut Cache, text: &str) -> Option<Vec<Vec<usize>>> {
+        if text.len() >= HALVES_FROM {
+            let clears = cache.clear_count();
+            if let Some(out) = self.search_halves(cache, text)
+                && cache.clear_count() == clears
+            {
+                return Some(out);
+            }
+        }
+        self.search_whole(cache, text)
+    }
+
     /// The reverse overlapping search, written out on the lazy DFA's transitions: the
     /// library's own (`try_search_overlapping_rev`, regex-automata 0.4.19) reports the
     /// second and later patterns that match at one position a byte early.
-    fn search(&self, cache: &mut Cache, text: &str) -> Option<Vec<Vec<usize>>> {
+    fn search_whole(&self, cache: &mut Cache, text: &str) -> Option<Vec<Vec<usize>>> {
         let mut out = vec![Vec::new(); self.dfa.pattern_len()];
         let dfa = &self.dfa;
         let input = Input::new(text);
         let bytes = text.as_bytes();
         let mut listed = 0;
-        let mut record = |cache: &Cache, sid, at: usize| {
-            for k in 0..dfa.match_len(cache, sid) {
-                let p = dfa.match_pattern(cache, sid, k).as_usize();
-                if let Some(starts) = out.get_mut(p)
-                    && starts.last() != Some(&at)
-                {
-                    starts.push(at);
-                    listed += 1;
-                }
-            }
-            listed <= MAX_STARTS
-        };
         let mut sid = dfa.start_state_reverse(cache, &input).ok()?;
         let mut at = bytes.len();
         while at > 0 {
@@ -102,24 +106,13 @@ impl StartIndex {
             let chunk_start = at.saturating_sub(4096);
             while at > chunk_start {
                 at -= 1;
-                let byte = bytes[at];
                 // Nearly every step goes from a cached state to a cached state that
                 // matches nothing: the unchecked-for-tags transition is one load.
-                if !sid.is_tagged() {
-                    let prev = sid;
-                    sid = dfa.next_state_untagged(cache, sid, byte);
-                    if !sid.is_tagged() {
-                        continue;
-                    }
-                    if sid.is_unknown() {
-                        sid = dfa.next_state(cache, prev, byte).ok()?;
-                    }
-                } else {
-                    sid = dfa.next_state(cache, sid, byte).ok()?;
-                }
+                sid = step(dfa, cache, sid, bytes[at])?;
                 if sid.is_match() {
                     // Matches are seen one byte late: this one starts after `at`.
-                    if !record(cache, sid, at + 1) {
+                    listed += record(dfa, cache, sid, at + 1, &mut out);
+                    if listed > MAX_STARTS {
                         return None;
                     }
                 } else if sid.is_quit() {
@@ -128,14 +121,182 @@ impl StartIndex {
             }
         }
         sid = dfa.next_eoi_state(cache, sid).ok()?;
-        if sid.is_match() && !record(cache, sid, 0) {
-            return None;
+        if sid.is_match() {
+            listed += record(dfa, cache, sid, 0, &mut out);
+            if listed > MAX_STARTS {
+                return None;
+            }
         }
         // The search ran backwards: positions came in descending order.
         for s in &mut out {
             s.reverse();
         }
         Some(out)
+    }
+}
+
+/// Texts from this long are read as two halves at once.
+const HALVES_FROM: usize = 8 << 10;
+/// The left half's state is kept every this many bytes, to check the guess against.
+const CHECKPOINT: usize = 256;
+/// Bytes after the middle read to guess the state the right half ends in.
+const WARM_UP: usize = 64;
+
+/// One step of the lazy DFA: from a cached state that matches nothing, the unchecked-for-
+/// tags transition (one load); otherwise, or to an uncached state, the full one.
+#[inline(always)]
+fn step(dfa: &DFA, cache: &mut Cache, sid: LazyStateID, byte: u8) -> Option<LazyStateID> {
+    if !sid.is_tagged() {
+        let next = dfa.next_state_untagged(cache, sid, byte);
+        if !next.is_unknown() {
+            return Some(next);
+        }
+    }
+    dfa.next_state(cache, sid, byte).ok()
+}
+
+/// The patterns a match state matches, pushed at `at` (once per position): how many.
+fn record(dfa: &DFA, cache: &Cache, sid: LazyStateID, at: usize, out: &mut [Vec<usize>]) -> usize {
+    let mut pushed = 0;
+    for k in 0..dfa.match_len(cache, sid) {
+        let p = dfa.match_pattern(cache, sid, k).as_usize();
+        if let Some(starts) = out.get_mut(p)
+            && starts.last() != Some(&at)
+        {
+            starts.push(at);
+            pushed += 1;
+        }
+    }
+    pushed
+}
+
+impl StartIndex {
+    /// [`StartIndex::search_whole`] as two searches stepped together, over the right half
+    /// and the left half of the text: each step of a lazy DFA waits for the load of the
+    /// last, and two independent chains of loads take little more time than one. The
+    /// left half starts from a guess of the state the right half ends in (the state after
+    /// the few bytes past the middle); once the right half is done, the left half is read
+    /// again from the true state until the two agree at a checkpoint (a DFA forgets what
+    /// it read long ago, so they nearly always agree at once), and the guessed run's
+    /// starts after that point are replaced. The result is what one pass finds. `None`
+    /// when the search cannot vouch for it (a quit state, too many starts): the caller
+    /// then makes one pass, as it does when the lazy DFA's cache was cleared meanwhile.
+    fn search_halves(&self, cache: &mut Cache, text: &str) -> Option<Vec<Vec<usize>>> {
+        let dfa = &self.dfa;
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mid = n / 2;
+        let mut right = vec![Vec::new(); dfa.pattern_len()];
+        let mut left = vec![Vec::new(); dfa.pattern_len()];
+        let mut sr = dfa.start_state_reverse(cache, &Input::new(text)).ok()?;
+        // The guess: the state after reading back from a little past the middle.
+        let warm = (mid + WARM_UP).min(n);
+        let mut sl = dfa
+            .start_state_reverse(cache, &Input::new(text).range(..warm))
+            .ok()?;
+        for &b in bytes[mid..warm].iter().rev() {
+            sl = step(dfa, cache, sl, b)?;
+        }
+        let guess = sl;
+        // The left run's state after reading each checkpoint byte, nearest the middle first.
+        let mut checkpoints: Vec<(usize, LazyStateID)> = Vec::with_capacity(mid / CHECKPOINT + 1);
+        let (mut r, mut l) = (n, mid);
+        // Starts listed so far, guessed ones included: past the limit, the one pass decides.
+        let mut listed = 0;
+        while l > 0 {
+            crate::budget::check();
+            if listed > MAX_STARTS {
+                return None;
+            }
+            let chunk_end = l.saturating_sub(CHECKPOINT);
+            while l > chunk_end {
+                r -= 1;
+                l -= 1;
+                sr = step(dfa, cache, sr, bytes[r])?;
+                sl = step(dfa, cache, sl, bytes[l])?;
+                if sr.is_tagged() | sl.is_tagged() {
+                    if sr.is_quit() || sl.is_quit() {
+                        return None;
+                    }
+                    // Matches are seen one byte late: they start after the byte read.
+                    if sr.is_match() {
+                        listed += record(dfa, cache, sr, r + 1, &mut right);
+                    }
+                    if sl.is_match() {
+                        listed += record(dfa, cache, sl, l + 1, &mut left);
+                    }
+                }
+            }
+            checkpoints.push((l, sl));
+        }
+        // The right half is at most a byte longer.
+        while r > mid {
+            r -= 1;
+            sr = step(dfa, cache, sr, bytes[r])?;
+            if sr.is_quit() {
+                return None;
+            }
+            if sr.is_match() {
+                record(dfa, cache, sr, r + 1, &mut right);
+            }
+        }
+        let mut last = sl;
+        if sr != guess {
+            // Read the left half again from the true state, up to the first checkpoint
+            // where it is in the guessed run's state; from there on, the two runs agree.
+            let mut again = vec![Vec::new(); dfa.pattern_len()];
+            let mut s = sr;
+            let mut agree_at = None;
+            let mut next_cp = checkpoints.iter();
+            let mut cp = next_cp.next();
+            let mut p = mid;
+            while p > 0 {
+                p -= 1;
+                s = step(dfa, cache, s, bytes[p])?;
+                if s.is_quit() {
+                    return None;
+                }
+                if s.is_match() {
+                    listed += record(dfa, cache, s, p + 1, &mut again);
+                    if listed > 2 * MAX_STARTS {
+                        return None;
+                    }
+                }
+                if let Some(&(at, state)) = cp
+                    && at == p
+                {
+                    if state == s {
+                        agree_at = Some(p);
+                        break;
+                    }
+                    cp = next_cp.next();
+                }
+            }
+            let keep_below = agree_at.unwrap_or(0);
+            if agree_at.is_none() {
+                last = s;
+            }
+            for (a, l) in again.iter_mut().zip(&left) {
+                // Both runs list positions in descending order.
+                let from = l.partition_point(|&x| x > keep_below);
+                let from = if agree_at.is_some() { from } else { l.len() };
+                a.extend_from_slice(&l[from..]);
+            }
+            left = again;
+        }
+        let eoi = dfa.next_eoi_state(cache, last).ok()?;
+        if eoi.is_match() {
+            record(dfa, cache, eoi, 0, &mut left);
+        }
+        let listed: usize = right.iter().chain(&left).map(Vec::len).sum();
+        if listed > MAX_STARTS {
+            return None;
+        }
+        for (r, l) in right.iter_mut().zip(left) {
+            r.extend(l);
+            r.reverse();
+        }
+        Some(right)
     }
 }
 
@@ -167,6 +328,58 @@ mod tests {
         let starts = idx.starts("made Friday and Monday").unwrap();
         assert_eq!(starts[0], vec![5, 16]);
         assert_eq!(starts[1], vec![5]);
+    }
+
+    /// Both searches of a text, which must agree.
+    fn halves_and_whole(idx: &StartIndex, text: &str) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+        let mut cache = idx.dfa.create_cache();
+        let halves = idx.search_halves(&mut cache, text).expect("halves");
+        let whole = idx.search_whole(&mut cache, text).expect("whole");
+        (halves, whole)
+    }
+
+    #[test]
+    fn two_halves_read_at_once_find_what_one_pass_finds() {
+        let idx = StartIndex::new(&[
+            r"\d+ apples",
+            r"(?i)pear",
+            r"(?-u:\b)May(?-u:\b)",
+            r"[A-Z][a-z]+ \d{4}",
+            r"(?i)on\s+(?:Monday|Friday)",
+        ])
+        .unwrap();
+        let unit = "In May 2024, 12 apples and a Pear; Mayor Maya said on Friday that 7 apples \
+            were sold on\nMonday. ";
+        let long = unit.repeat(200);
+        // Cut so that the middle falls at every offset of the repeated unit.
+        for cut in 0..unit.len() {
+            let text = &long[..long.len() - cut];
+            if !text.is_char_boundary(text.len()) {
+                continue;
+            }
+            let (halves, whole) = halves_and_whole(&idx, text);
+            assert!(whole.iter().all(|s| !s.is_empty()));
+            assert_eq!(halves, whole, "cut {cut}");
+        }
+    }
+
+    #[test]
+    fn a_wrong_guess_at_the_middle_is_read_again() {
+        // The middle lies in a run of digits that ends in " apples": the guess, made from
+        // the digits after the middle alone, misses the match that the true state carries.
+        let idx = StartIndex::new(&[r"\d+ apples", r"\d{3}"]).unwrap();
+        let text = format!("x {} apples, 123 and 4 apples", "1".repeat(20_000));
+        let (halves, whole) = halves_and_whole(&idx, &text);
+        assert_eq!(whole[0].len(), 20_001);
+        assert_eq!(halves, whole);
+        // And one that agrees again soon after the middle.
+        let text = format!(
+            "{} 5 apples {}",
+            "pear 12 apples ".repeat(700),
+            "9".repeat(40)
+        );
+        let (halves, whole) = halves_and_whole(&idx, &text);
+        assert_eq!(halves, whole);
     }
 
     #[test]
