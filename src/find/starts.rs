@@ -205,7 +205,7 @@ impl StartIndex {
         let mut listed = 0;
         while l > 0 {
             // The clock is read every 4 KB, as in the one pass.
-            if checkpoints.len() % (4096 / CHECKPOINT) == 0 {
+            if checkpoints.len().is_multiple_of(4096 / CHECKPOINT) {
                 crate::budget::check();
             }
             if listed > MAX_STARTS {
