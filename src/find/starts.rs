@@ -75,13 +75,13 @@ impl StartIndex {
         out
     }
 
-    /// The starts of every pattern: two halves of a long text read at once (see
-    /// [`StartIndex::search_halves`]), the whole text in one pass otherwise or when the
-    /// halves' search cannot vouch for its result.
+    /// The starts of every pattern: stretches of a long text read at once (see
+    /// [`StartIndex::search_lanes`]), the whole text in one pass otherwise or when the
+    /// stretches' search cannot vouch for its result.
     fn search(&self, cache: &mut Cache, text: &str) -> Option<Vec<Vec<usize>>> {
         if text.len() >= HALVES_FROM {
             let clears = cache.clear_count();
-            if let Some(out) = self.search_halves(cache, text)
+            if let Some(out) = self.search_lanes::<LANES>(cache, text)
                 && cache.clear_count() == clears
             {
                 return Some(out);
@@ -135,11 +135,13 @@ impl StartIndex {
     }
 }
 
-/// Texts from this long are read as two halves at once.
+/// Texts from this long are read in several stretches at once.
 const HALVES_FROM: usize = 8 << 10;
-/// The left half's state is kept every this many bytes, to check the guess against.
+/// How many stretches.
+const LANES: usize = 4;
+/// A stretch's state is kept every this many bytes, to check its guess against.
 const CHECKPOINT: usize = 256;
-/// Bytes after the middle read to guess the state the right half ends in.
+/// Bytes past a stretch's end read to guess the state the stretch after it ends in.
 const WARM_UP: usize = 64;
 
 /// One step of the lazy DFA: from a cached state that matches nothing, the unchecked-for-
@@ -170,90 +172,134 @@ fn record(dfa: &DFA, cache: &Cache, sid: LazyStateID, at: usize, out: &mut [Vec<
     pushed
 }
 
+/// One stretch of the text read by one lane of [`StartIndex::search_lanes`].
+struct Lane {
+    /// The stretch: `from..to`, read from `to` down.
+    from: usize,
+    to: usize,
+    /// The state the lane started in: the true one for the last stretch, a guess for
+    /// the others.
+    guess: LazyStateID,
+    /// The lane's state after reading each checkpoint byte, nearest `to` first.
+    checkpoints: Vec<(usize, LazyStateID)>,
+    /// Starts found, per pattern, in descending order.
+    starts: Vec<Vec<usize>>,
+}
+
 impl StartIndex {
-    /// [`StartIndex::search_whole`] as two searches stepped together, over the right half
-    /// and the left half of the text: each step of a lazy DFA waits for the load of the
-    /// last, and two independent chains of loads take little more time than one. The
-    /// left half starts from a guess of the state the right half ends in (the state after
-    /// the few bytes past the middle); once the right half is done, the left half is read
-    /// again from the true state until the two agree at a checkpoint (a DFA forgets what
-    /// it read long ago, so they nearly always agree at once), and the guessed run's
-    /// starts after that point are replaced. The result is what one pass finds. `None`
-    /// when the search cannot vouch for it (a quit state, too many starts): the caller
-    /// then makes one pass, as it does when the lazy DFA's cache was cleared meanwhile.
-    fn search_halves(&self, cache: &mut Cache, text: &str) -> Option<Vec<Vec<usize>>> {
+    /// [`StartIndex::search_whole`] as `N` searches stepped together, each over one
+    /// stretch of the text: each step of a lazy DFA waits for the load of the last, and
+    /// independent chains of loads take little more time than one. The last stretch
+    /// starts from the true start state; each other one from a guess of the state the
+    /// stretch after it ends in (the state after the few bytes past its end). Once all
+    /// are read, from the end of the text back, each guess is checked against the true
+    /// state; where it was wrong, the stretch is read again from the true state until the
+    /// two runs agree at a checkpoint (a DFA forgets what it read long ago, so they nearly
+    /// always agree at once), and the guessed run's starts after that point are replaced.
+    /// The result is what one pass finds. `None` when the search cannot vouch for it (a
+    /// quit state, too many starts): the caller then makes one pass, as it does when the
+    /// lazy DFA's cache was cleared meanwhile.
+    fn search_lanes<const N: usize>(
+        &self,
+        cache: &mut Cache,
+        text: &str,
+    ) -> Option<Vec<Vec<usize>>> {
         let dfa = &self.dfa;
         let bytes = text.as_bytes();
         let n = bytes.len();
-        let mid = n / 2;
-        let mut right = vec![Vec::new(); dfa.pattern_len()];
-        let mut left = vec![Vec::new(); dfa.pattern_len()];
-        let mut sr = dfa.start_state_reverse(cache, &Input::new(text)).ok()?;
-        // The guess: the state after reading back from a little past the middle.
-        let warm = (mid + WARM_UP).min(n);
-        let mut sl = dfa
-            .start_state_reverse(cache, &Input::new(text).range(..warm))
-            .ok()?;
-        for &b in bytes[mid..warm].iter().rev() {
-            sl = step(dfa, cache, sl, b)?;
+        let mut lanes: Vec<Lane> = Vec::with_capacity(N);
+        for i in 0..N {
+            let (from, to) = (i * n / N, (i + 1) * n / N);
+            let guess = if i + 1 == N {
+                dfa.start_state_reverse(cache, &Input::new(text)).ok()?
+            } else {
+                // The state after reading back from a little past the stretch's end.
+                let warm = (to + WARM_UP).min(n);
+                let mut s = dfa
+                    .start_state_reverse(cache, &Input::new(text).range(..warm))
+                    .ok()?;
+                for &b in bytes[to..warm].iter().rev() {
+                    s = step(dfa, cache, s, b)?;
+                }
+                s
+            };
+            lanes.push(Lane {
+                from,
+                to,
+                guess,
+                checkpoints: Vec::with_capacity((to - from) / CHECKPOINT + 1),
+                starts: vec![Vec::new(); dfa.pattern_len()],
+            });
         }
-        let guess = sl;
-        // The left run's state after reading each checkpoint byte, nearest the middle first.
-        let mut checkpoints: Vec<(usize, LazyStateID)> = Vec::with_capacity(mid / CHECKPOINT + 1);
-        let (mut r, mut l) = (n, mid);
+        let mut state: [LazyStateID; N] = std::array::from_fn(|i| lanes[i].guess);
+        let mut at: [usize; N] = std::array::from_fn(|i| lanes[i].to);
+        // Every lane has at least the first lane's length (the stretches differ by a byte).
+        let common = lanes[0].to - lanes[0].from;
         // Starts listed so far, guessed ones included: past the limit, the one pass decides.
         let mut listed = 0;
-        while l > 0 {
+        let mut done = 0;
+        while done < common {
             // The clock is read every 4 KB, as in the one pass.
-            if checkpoints.len().is_multiple_of(4096 / CHECKPOINT) {
+            if (done / CHECKPOINT).is_multiple_of(4096 / CHECKPOINT) {
                 crate::budget::check();
             }
             if listed > MAX_STARTS {
                 return None;
             }
-            let chunk_end = l.saturating_sub(CHECKPOINT);
-            while l > chunk_end {
-                r -= 1;
-                l -= 1;
-                sr = step(dfa, cache, sr, bytes[r])?;
-                sl = step(dfa, cache, sl, bytes[l])?;
-                if sr.is_tagged() | sl.is_tagged() {
-                    if sr.is_quit() || sl.is_quit() {
-                        return None;
-                    }
-                    // Matches are seen one byte late: they start after the byte read.
-                    if sr.is_match() {
-                        listed += record(dfa, cache, sr, r + 1, &mut right);
-                    }
-                    if sl.is_match() {
-                        listed += record(dfa, cache, sl, l + 1, &mut left);
+            let chunk = CHECKPOINT.min(common - done);
+            for _ in 0..chunk {
+                let mut tagged = false;
+                for i in 0..N {
+                    at[i] -= 1;
+                    state[i] = step(dfa, cache, state[i], bytes[at[i]])?;
+                    tagged |= state[i].is_tagged();
+                }
+                if tagged {
+                    for i in 0..N {
+                        if state[i].is_quit() {
+                            return None;
+                        }
+                        // Matches are seen one byte late: they start after the byte read.
+                        if state[i].is_match() {
+                            listed += record(dfa, cache, state[i], at[i] + 1, &mut lanes[i].starts);
+                        }
                     }
                 }
             }
-            checkpoints.push((l, sl));
-        }
-        // The right half is at most a byte longer.
-        while r > mid {
-            r -= 1;
-            sr = step(dfa, cache, sr, bytes[r])?;
-            if sr.is_quit() {
-                return None;
-            }
-            if sr.is_match() {
-                record(dfa, cache, sr, r + 1, &mut right);
+            done += chunk;
+            for i in 0..N {
+                lanes[i].checkpoints.push((at[i], state[i]));
             }
         }
-        let mut last = sl;
-        if sr != guess {
-            // Read the left half again from the true state, up to the first checkpoint
-            // where it is in the guessed run's state; from there on, the two runs agree.
+        // The rest of the longer stretches (a byte at most).
+        for i in 0..N {
+            while at[i] > lanes[i].from {
+                at[i] -= 1;
+                state[i] = step(dfa, cache, state[i], bytes[at[i]])?;
+                if state[i].is_quit() {
+                    return None;
+                }
+                if state[i].is_match() {
+                    listed += record(dfa, cache, state[i], at[i] + 1, &mut lanes[i].starts);
+                }
+                lanes[i].checkpoints.push((at[i], state[i]));
+            }
+        }
+        // From the end of the text back: each stretch's true start is where the stretch
+        // after it ended.
+        let mut truth = state[N - 1];
+        for i in (0..N - 1).rev() {
+            let lane = &mut lanes[i];
+            if truth == lane.guess {
+                truth = state[i];
+                continue;
+            }
             let mut again = vec![Vec::new(); dfa.pattern_len()];
-            let mut s = sr;
+            let mut s = truth;
             let mut agree_at = None;
-            let mut next_cp = checkpoints.iter();
-            let mut cp = next_cp.next();
-            let mut p = mid;
-            while p > 0 {
+            let mut cps = lane.checkpoints.iter().peekable();
+            let mut p = lane.to;
+            while p > lane.from {
                 p -= 1;
                 s = step(dfa, cache, s, bytes[p])?;
                 if s.is_quit() {
@@ -265,41 +311,47 @@ impl StartIndex {
                         return None;
                     }
                 }
-                if let Some(&(at, state)) = cp
-                    && at == p
+                while cps.peek().is_some_and(|&&(x, _)| x > p) {
+                    cps.next();
+                }
+                if let Some(&&(x, cp)) = cps.peek()
+                    && x == p
+                    && cp == s
                 {
-                    if state == s {
-                        agree_at = Some(p);
-                        break;
-                    }
-                    cp = next_cp.next();
+                    agree_at = Some(p);
+                    break;
                 }
             }
-            let keep_below = agree_at.unwrap_or(0);
-            if agree_at.is_none() {
-                last = s;
+            match agree_at {
+                // From here on the guessed run is right: its starts at or before `p`.
+                Some(p) => {
+                    for (a, g) in again.iter_mut().zip(&lane.starts) {
+                        a.extend_from_slice(&g[g.partition_point(|&x| x > p)..]);
+                    }
+                    truth = state[i];
+                }
+                None => truth = s,
             }
-            for (a, l) in again.iter_mut().zip(&left) {
-                // Both runs list positions in descending order.
-                let from = l.partition_point(|&x| x > keep_below);
-                let from = if agree_at.is_some() { from } else { l.len() };
-                a.extend_from_slice(&l[from..]);
-            }
-            left = again;
+            lane.starts = again;
         }
-        let eoi = dfa.next_eoi_state(cache, last).ok()?;
+        let eoi = dfa.next_eoi_state(cache, truth).ok()?;
         if eoi.is_match() {
-            record(dfa, cache, eoi, 0, &mut left);
+            record(dfa, cache, eoi, 0, &mut lanes[0].starts);
         }
-        let listed: usize = right.iter().chain(&left).map(Vec::len).sum();
+        let listed: usize = lanes.iter().flat_map(|l| &l.starts).map(Vec::len).sum();
         if listed > MAX_STARTS {
             return None;
         }
-        for (r, l) in right.iter_mut().zip(left) {
-            r.extend(l);
-            r.reverse();
+        let mut out = std::mem::take(&mut lanes[N - 1].starts);
+        for lane in lanes[..N - 1].iter().rev() {
+            for (o, l) in out.iter_mut().zip(&lane.starts) {
+                o.extend_from_slice(l);
+            }
         }
-        Some(right)
+        for o in &mut out {
+            o.reverse();
+        }
+        Some(out)
     }
 }
 
@@ -333,16 +385,23 @@ mod tests {
         assert_eq!(starts[1], vec![5]);
     }
 
-    /// Both searches of a text, which must agree.
+    /// The search in stretches (two, three and the number used) and the one pass, which
+    /// must agree: the stretched results, and the one pass's.
     fn halves_and_whole(idx: &StartIndex, text: &str) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
         let mut cache = idx.dfa.create_cache();
-        let halves = idx.search_halves(&mut cache, text).expect("halves");
+        let two = idx.search_lanes::<2>(&mut cache, text).expect("two lanes");
+        let three = idx
+            .search_lanes::<3>(&mut cache, text)
+            .expect("three lanes");
+        let lanes = idx.search_lanes::<LANES>(&mut cache, text).expect("lanes");
         let whole = idx.search_whole(&mut cache, text).expect("whole");
-        (halves, whole)
+        assert_eq!(two, three);
+        assert_eq!(two, lanes);
+        (lanes, whole)
     }
 
     #[test]
-    fn two_halves_read_at_once_find_what_one_pass_finds() {
+    fn stretches_read_at_once_find_what_one_pass_finds() {
         let idx = StartIndex::new(&[
             r"\d+ apples",
             r"(?i)pear",
@@ -383,6 +442,20 @@ mod tests {
         );
         let (halves, whole) = halves_and_whole(&idx, &text);
         assert_eq!(halves, whole);
+    }
+
+    #[test]
+    fn starts_around_the_point_where_a_guess_is_found_right_are_kept_once() {
+        // Runs of digits longer than the guess's look-ahead, ending in " apples", with a
+        // start at nearly every letter: stretches that begin inside a run guess wrong and
+        // agree again at a checkpoint among letters, where starts lie on both sides.
+        let idx = StartIndex::new(&[r"\d+ apples", r"[a-z]"]).unwrap();
+        let block = format!("{}{} apples ", "abcdefghij".repeat(30), "1".repeat(300));
+        let long = block.repeat(30);
+        for cut in (0..block.len()).step_by(7) {
+            let (lanes, whole) = halves_and_whole(&idx, &long[..long.len() - cut]);
+            assert_eq!(lanes, whole, "cut {cut}");
+        }
     }
 
     #[test]
