@@ -663,8 +663,12 @@ impl Gazetteer {
                 out.push(r);
                 continue;
             }
-            // The word's letters and digits are read: go on from their end.
-            pos = next_word_start(s, word_end, to);
+            // The word's letters and digits are read: go on from their end, past the
+            // byte that ends them when it is ASCII (a space, punctuation).
+            pos = match bytes.get(word_end) {
+                Some(&b) if b < 0x80 && word_end < to => word_end + 1,
+                _ => next_word_start(s, word_end, to),
+            };
         }
     }
 

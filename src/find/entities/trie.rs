@@ -40,8 +40,9 @@ pub(super) struct Trie {
     next: Vec<u32>,
     /// The first words of the patterns, as bits of [`word_bit`]: see [`Trie::may_start`].
     first_words: Box<[u64; WORD_BITS / 64]>,
-    /// Some pattern starts with a byte that is not an ASCII letter or digit.
-    empty_first_word: bool,
+    /// First bytes of the patterns that start with a byte that is not an ASCII letter or
+    /// digit ("École", "(").
+    other_first: [u64; 4],
 }
 
 /// Size of the first-word filter in bits (8 KB: it stays in the L1 cache).
@@ -147,7 +148,7 @@ impl Trie {
             keys: Vec::new(),
             next: Vec::new(),
             first_words: Box::new([0; WORD_BITS / 64]),
-            empty_first_word: false,
+            other_first: [0; 4],
         };
         for p in patterns {
             let p = p.as_bytes();
@@ -156,7 +157,9 @@ impl Trie {
                 .position(|b| !b.is_ascii_alphanumeric())
                 .unwrap_or(p.len());
             if n == 0 {
-                t.empty_first_word = true;
+                if let Some(&b) = p.first() {
+                    t.other_first[usize::from(b) / 64] |= 1 << (b % 64);
+                }
                 continue;
             }
             let bit = word_bit(p, 0, n);
@@ -214,7 +217,10 @@ impl Trie {
     #[inline]
     pub fn may_start(&self, text: &[u8], at: usize, end: usize) -> bool {
         if at == end {
-            return self.empty_first_word;
+            // Spaces and punctuation: only where some pattern starts with that byte.
+            return text
+                .get(at)
+                .is_some_and(|&b| self.other_first[usize::from(b) / 64] & (1 << (b % 64)) != 0);
         }
         let bit = word_bit(text, at, end);
         self.first_words[bit / 64] & (1 << (bit % 64)) != 0
@@ -368,6 +374,38 @@ mod tests {
                     .map(|m| (m.end(), m.pattern().as_u32()));
                 assert_eq!(t.longest(b, pos, to), want, "{pos}..{to}");
             }
+        }
+    }
+
+    #[test]
+    fn a_start_passes_the_filter_where_its_first_word_or_byte_begins_a_pattern() {
+        let t = Trie::new(&[
+            "the hague".into(),
+            "aisi".into(),
+            "école".into(),
+            "(sic)".into(),
+        ]);
+        let may = |text: &str| {
+            let b = text.as_bytes();
+            let end = b
+                .iter()
+                .position(|c| !c.is_ascii_alphanumeric())
+                .unwrap_or(b.len());
+            t.may_start(b, 0, end)
+        };
+        for yes in [
+            "The Hague",
+            "the",
+            "AISIs",
+            "aisi's",
+            "École",
+            "(sic)",
+            "(x",
+        ] {
+            assert!(may(yes), "{yes}");
+        }
+        for no in ["thee", "aisis2", "Ecole", " aisi", "\"aisi", "-the"] {
+            assert!(!may(no), "{no}");
         }
     }
 }
