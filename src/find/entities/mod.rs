@@ -178,7 +178,7 @@ fn find_norm<'a>(
     let learned = learn_acronyms(g, s, &raws, &mut out);
     apply_learned(g, s, &raws, &learned, &mut out, &mut unresolved);
     resolve_ambiguous(g, s, &raws, &ambiguous, &learned, &mut out);
-    drop_lone_weak(&mut out);
+    drop_lone_weak(s, &mut out);
     crate::budget::check();
     short_names(g, &mut out);
     member_lists(g, s, &raws, &mut out);
@@ -187,8 +187,10 @@ fn find_norm<'a>(
     out
 }
 
-/// A weak alias ("IPA") counts only where the document also names its entry otherwise.
-fn drop_lone_weak(out: &mut Vec<Found>) {
+/// A weak alias ("IPA") counts only where the document also names its entry otherwise, or
+/// where it stands in a list with a body named by a strong alias or name ("MIC and METI",
+/// "IPA, NICT and AIST"): what a list of bodies names is a body.
+fn drop_lone_weak(s: &str, out: &mut Vec<Found>) {
     if !out.iter().any(|f| f.weak) {
         return;
     }
@@ -200,7 +202,7 @@ fn drop_lone_weak(out: &mut Vec<Found>) {
         .collect();
     let keep: Vec<bool> = out
         .iter()
-        .map(|f| !f.weak || strong.contains(&(f.kind, &*f.value)))
+        .map(|f| !f.weak || strong.contains(&(f.kind, &*f.value)) || listed_with_body(s, out, f))
         .collect();
     drop(strong);
     let mut k = 0;
@@ -208,6 +210,20 @@ fn drop_lone_weak(out: &mut Vec<Found>) {
         k += 1;
         keep[k - 1]
     });
+}
+
+/// Whether `f` is joined by "and", "or", "&", "/" or a comma to an organisation or
+/// institute named by a strong alias or name.
+fn listed_with_body(s: &str, out: &[Found], f: &Found) -> bool {
+    let joined = |a: usize, b: usize| {
+        s.get(a..b)
+            .is_some_and(|t| matches!(t, " and " | " or " | " & " | ", " | ", and " | "/" | " / "))
+    };
+    out.iter().any(|g| {
+        !g.weak
+            && matches!(g.kind, MentionKind::Organization | MentionKind::Institute)
+            && (joined(f.end, g.start) || joined(g.end, f.start))
+    })
 }
 
 /// "IBM" in a document that names "IBM Japan" stands for IBM Japan: entries list the short
