@@ -36,11 +36,16 @@ impl StartIndex {
     /// Builds the index of these patterns (in the regex crate's syntax); `None` when the
     /// lazy DFA cannot take them, and callers run each rule over the whole text instead.
     pub fn new(patterns: &[&str]) -> Option<StartIndex> {
+        StartIndex::with_cache(patterns, CACHE_BYTES)
+    }
+
+    /// [`StartIndex::new`] with a lazy-DFA cache of `bytes`.
+    fn with_cache(patterns: &[&str], bytes: usize) -> Option<StartIndex> {
         let dfa = DFA::builder()
             .configure(
                 DFA::config()
                     .match_kind(MatchKind::All)
-                    .cache_capacity(CACHE_BYTES)
+                    .cache_capacity(bytes)
                     // Never give up on a search for lack of cache: slower, still right.
                     .minimum_cache_clear_count(None),
             )
@@ -157,6 +162,26 @@ fn step(dfa: &DFA, cache: &mut Cache, sid: LazyStateID, byte: u8) -> Option<Lazy
     dfa.next_state(cache, sid, byte).ok()
 }
 
+/// [`step`] for one of several runs sharing the cache: `None` once the cache has been
+/// cleared since `clears` (a clear makes the other runs' states meaningless).
+#[inline(always)]
+fn step_shared(
+    dfa: &DFA,
+    cache: &mut Cache,
+    sid: LazyStateID,
+    byte: u8,
+    clears: usize,
+) -> Option<LazyStateID> {
+    if !sid.is_tagged() {
+        let next = dfa.next_state_untagged(cache, sid, byte);
+        if !next.is_unknown() {
+            return Some(next);
+        }
+    }
+    let next = dfa.next_state(cache, sid, byte).ok()?;
+    (cache.clear_count() == clears).then_some(next)
+}
+
 /// The patterns a match state matches, pushed at `at` (once per position): how many.
 fn record(dfa: &DFA, cache: &Cache, sid: LazyStateID, at: usize, out: &mut [Vec<usize>]) -> usize {
     let mut pushed = 0;
@@ -207,6 +232,8 @@ impl StartIndex {
         let dfa = &self.dfa;
         let bytes = text.as_bytes();
         let n = bytes.len();
+        // The runs hold states of one cache: a clear of it (when it fills) ends this search.
+        let clears = cache.clear_count();
         let mut lanes: Vec<Lane> = Vec::with_capacity(N);
         for i in 0..N {
             let (from, to) = (i * n / N, (i + 1) * n / N);
@@ -219,7 +246,7 @@ impl StartIndex {
                     .start_state_reverse(cache, &Input::new(text).range(..warm))
                     .ok()?;
                 for &b in bytes[to..warm].iter().rev() {
-                    s = step(dfa, cache, s, b)?;
+                    s = step_shared(dfa, cache, s, b, clears)?;
                 }
                 s
             };
@@ -230,6 +257,9 @@ impl StartIndex {
                 checkpoints: Vec::with_capacity((to - from) / CHECKPOINT + 1),
                 starts: vec![Vec::new(); dfa.pattern_len()],
             });
+        }
+        if cache.clear_count() != clears {
+            return None;
         }
         let mut state: [LazyStateID; N] = std::array::from_fn(|i| lanes[i].guess);
         let mut at: [usize; N] = std::array::from_fn(|i| lanes[i].to);
@@ -251,7 +281,7 @@ impl StartIndex {
                 let mut tagged = false;
                 for i in 0..N {
                     at[i] -= 1;
-                    state[i] = step(dfa, cache, state[i], bytes[at[i]])?;
+                    state[i] = step_shared(dfa, cache, state[i], bytes[at[i]], clears)?;
                     tagged |= state[i].is_tagged();
                 }
                 if tagged {
@@ -275,7 +305,7 @@ impl StartIndex {
         for i in 0..N {
             while at[i] > lanes[i].from {
                 at[i] -= 1;
-                state[i] = step(dfa, cache, state[i], bytes[at[i]])?;
+                state[i] = step_shared(dfa, cache, state[i], bytes[at[i]], clears)?;
                 if state[i].is_quit() {
                     return None;
                 }
@@ -301,7 +331,7 @@ impl StartIndex {
             let mut p = lane.to;
             while p > lane.from {
                 p -= 1;
-                s = step(dfa, cache, s, bytes[p])?;
+                s = step_shared(dfa, cache, s, bytes[p], clears)?;
                 if s.is_quit() {
                     return None;
                 }
@@ -335,6 +365,9 @@ impl StartIndex {
             lane.starts = again;
         }
         let eoi = dfa.next_eoi_state(cache, truth).ok()?;
+        if cache.clear_count() != clears {
+            return None;
+        }
         if eoi.is_match() {
             record(dfa, cache, eoi, 0, &mut lanes[0].starts);
         }
@@ -456,6 +489,47 @@ mod tests {
             let (lanes, whole) = halves_and_whole(&idx, &long[..long.len() - cut]);
             assert_eq!(lanes, whole, "cut {cut}");
         }
+    }
+
+    #[test]
+    fn a_cache_cleared_during_the_stretched_search_gives_what_one_pass_gives() {
+        // A cache too small for the states a varied text visits is cleared again and
+        // again: the stretches then give way to one pass, which survives clears.
+        let pats: Vec<String> = (0..40)
+            .map(|k| format!(r"(?i-u)\b[a-z]{{{}}}[0-9]{{{}}}\b", 1 + k % 7, 1 + k % 5))
+            .chain([r"[0-9]+ apples".to_string(), r"(?i-u)pear".to_string()])
+            .collect();
+        let pats: Vec<&str> = pats.iter().map(String::as_str).collect();
+        let Some(idx) = StartIndex::with_cache(&pats, 1 << 14) else {
+            panic!("a 16 KB cache should build");
+        };
+        let mut text = String::new();
+        let mut x: u64 = 7;
+        while text.len() < 200_000 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let word: String = (0..1 + (x >> 60) as usize)
+                .map(|i| {
+                    char::from(b"abcdefgh0123456789 Pp"[((x >> ((i * 5) % 60)) % 21) as usize])
+                })
+                .collect();
+            text.push_str(&word);
+            text.push(' ');
+        }
+        let mut cache = idx.dfa.create_cache();
+        let whole = idx.search_whole(&mut cache, &text).expect("whole");
+        assert!(
+            cache.clear_count() > 0,
+            "the test needs a cache that is cleared"
+        );
+        let mut cache = idx.dfa.create_cache();
+        let before = cache.clear_count();
+        if let Some(lanes) = idx.search_lanes::<LANES>(&mut cache, &text) {
+            assert_eq!(cache.clear_count(), before);
+            assert_eq!(lanes, whole);
+        }
+        assert_eq!(idx.starts(&text).expect("starts"), whole);
     }
 
     #[test]
