@@ -36,8 +36,7 @@ pub struct Hit<'t> {
 impl<'t> Hit<'t> {
     /// The text of a named group, when it took part in the match.
     pub fn get(&self, name: &str) -> Option<&'t str> {
-        let span = group(self.caps, name);
-        match span {
+        match group(self.caps, name) {
             Some(span) => self.text.get(span.range()),
             None => self
                 .pre

@@ -84,13 +84,10 @@ impl StartIndex {
     /// [`StartIndex::search_lanes`]), the whole text in one pass otherwise or when the
     /// stretches' search cannot vouch for its result.
     fn search(&self, cache: &mut Cache, text: &str) -> Option<Vec<Vec<usize>>> {
-        if text.len() >= HALVES_FROM {
-            let clears = cache.clear_count();
-            if let Some(out) = self.search_lanes::<LANES>(cache, text)
-                && cache.clear_count() == clears
-            {
-                return Some(out);
-            }
+        if text.len() >= STRETCHES_FROM
+            && let Some(out) = self.search_lanes::<LANES>(cache, text)
+        {
+            return Some(out);
         }
         self.search_whole(cache, text)
     }
@@ -113,7 +110,7 @@ impl StartIndex {
                 at -= 1;
                 // Nearly every step goes from a cached state to a cached state that
                 // matches nothing: the unchecked-for-tags transition is one load.
-                sid = step(dfa, cache, sid, bytes[at])?;
+                sid = step(dfa, cache, sid, bytes[at], None)?;
                 if sid.is_match() {
                     // Matches are seen one byte late: this one starts after `at`.
                     listed += record(dfa, cache, sid, at + 1, &mut out);
@@ -141,7 +138,7 @@ impl StartIndex {
 }
 
 /// Texts from this long are read in several stretches at once.
-const HALVES_FROM: usize = 8 << 10;
+const STRETCHES_FROM: usize = 8 << 10;
 /// How many stretches.
 const LANES: usize = 4;
 /// A stretch's state is kept every this many bytes, to check its guess against.
@@ -150,27 +147,17 @@ const CHECKPOINT: usize = 256;
 const WARM_UP: usize = 64;
 
 /// One step of the lazy DFA: from a cached state that matches nothing, the unchecked-for-
-/// tags transition (one load); otherwise, or to an uncached state, the full one.
+/// tags transition (one load); otherwise, or to an uncached state, the full one. For one
+/// of several runs sharing the cache, `clears` is its clear count when they began: `None`
+/// once the cache has been cleared since (a clear makes the other runs' states
+/// meaningless; a single run's state survives it).
 #[inline(always)]
-fn step(dfa: &DFA, cache: &mut Cache, sid: LazyStateID, byte: u8) -> Option<LazyStateID> {
-    if !sid.is_tagged() {
-        let next = dfa.next_state_untagged(cache, sid, byte);
-        if !next.is_unknown() {
-            return Some(next);
-        }
-    }
-    dfa.next_state(cache, sid, byte).ok()
-}
-
-/// [`step`] for one of several runs sharing the cache: `None` once the cache has been
-/// cleared since `clears` (a clear makes the other runs' states meaningless).
-#[inline(always)]
-fn step_shared(
+fn step(
     dfa: &DFA,
     cache: &mut Cache,
     sid: LazyStateID,
     byte: u8,
-    clears: usize,
+    clears: Option<usize>,
 ) -> Option<LazyStateID> {
     if !sid.is_tagged() {
         let next = dfa.next_state_untagged(cache, sid, byte);
@@ -179,7 +166,9 @@ fn step_shared(
         }
     }
     let next = dfa.next_state(cache, sid, byte).ok()?;
-    (cache.clear_count() == clears).then_some(next)
+    clears
+        .is_none_or(|c| c == cache.clear_count())
+        .then_some(next)
 }
 
 /// The patterns a match state matches, pushed at `at` (once per position): how many.
@@ -246,7 +235,7 @@ impl StartIndex {
                     .start_state_reverse(cache, &Input::new(text).range(..warm))
                     .ok()?;
                 for &b in bytes[to..warm].iter().rev() {
-                    s = step_shared(dfa, cache, s, b, clears)?;
+                    s = step(dfa, cache, s, b, Some(clears))?;
                 }
                 s
             };
@@ -281,7 +270,7 @@ impl StartIndex {
                 let mut tagged = false;
                 for i in 0..N {
                     at[i] -= 1;
-                    state[i] = step_shared(dfa, cache, state[i], bytes[at[i]], clears)?;
+                    state[i] = step(dfa, cache, state[i], bytes[at[i]], Some(clears))?;
                     tagged |= state[i].is_tagged();
                 }
                 if tagged {
@@ -305,7 +294,7 @@ impl StartIndex {
         for i in 0..N {
             while at[i] > lanes[i].from {
                 at[i] -= 1;
-                state[i] = step_shared(dfa, cache, state[i], bytes[at[i]], clears)?;
+                state[i] = step(dfa, cache, state[i], bytes[at[i]], Some(clears))?;
                 if state[i].is_quit() {
                     return None;
                 }
@@ -331,7 +320,7 @@ impl StartIndex {
             let mut p = lane.to;
             while p > lane.from {
                 p -= 1;
-                s = step_shared(dfa, cache, s, bytes[p], clears)?;
+                s = step(dfa, cache, s, bytes[p], Some(clears))?;
                 if s.is_quit() {
                     return None;
                 }
@@ -420,7 +409,7 @@ mod tests {
 
     /// The search in stretches (two, three and the number used) and the one pass, which
     /// must agree: the stretched results, and the one pass's.
-    fn halves_and_whole(idx: &StartIndex, text: &str) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    fn stretched_and_whole(idx: &StartIndex, text: &str) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
         let mut cache = idx.dfa.create_cache();
         let two = idx.search_lanes::<2>(&mut cache, text).expect("two lanes");
         let three = idx
@@ -446,35 +435,36 @@ mod tests {
         let unit = "In May 2024, 12 apples and a Pear; Mayor Maya said on Friday that 7 apples \
             were sold on\nMonday. ";
         let long = unit.repeat(200);
-        // Cut so that the middle falls at every offset of the repeated unit.
+        // Cut so that the stretches' ends fall at every offset of the repeated unit.
         for cut in 0..unit.len() {
             let text = &long[..long.len() - cut];
             if !text.is_char_boundary(text.len()) {
                 continue;
             }
-            let (halves, whole) = halves_and_whole(&idx, text);
+            let (stretched, whole) = stretched_and_whole(&idx, text);
             assert!(whole.iter().all(|s| !s.is_empty()));
-            assert_eq!(halves, whole, "cut {cut}");
+            assert_eq!(stretched, whole, "cut {cut}");
         }
     }
 
     #[test]
-    fn a_wrong_guess_at_the_middle_is_read_again() {
-        // The middle lies in a run of digits that ends in " apples": the guess, made from
-        // the digits after the middle alone, misses the match that the true state carries.
+    fn a_wrong_guess_at_a_stretch_end_is_read_again() {
+        // The stretches end inside a run of digits that ends in " apples": a guess, made
+        // from the digits past a stretch's end alone, misses the match the true state
+        // carries.
         let idx = StartIndex::new(&[r"\d+ apples", r"\d{3}"]).unwrap();
         let text = format!("x {} apples, 123 and 4 apples", "1".repeat(20_000));
-        let (halves, whole) = halves_and_whole(&idx, &text);
+        let (stretched, whole) = stretched_and_whole(&idx, &text);
         assert_eq!(whole[0].len(), 20_001);
-        assert_eq!(halves, whole);
-        // And one that agrees again soon after the middle.
+        assert_eq!(stretched, whole);
+        // And one that agrees again soon after a stretch's end.
         let text = format!(
             "{} 5 apples {}",
             "pear 12 apples ".repeat(700),
             "9".repeat(40)
         );
-        let (halves, whole) = halves_and_whole(&idx, &text);
-        assert_eq!(halves, whole);
+        let (stretched, whole) = stretched_and_whole(&idx, &text);
+        assert_eq!(stretched, whole);
     }
 
     #[test]
@@ -486,7 +476,7 @@ mod tests {
         let block = format!("{}{} apples ", "abcdefghij".repeat(30), "1".repeat(300));
         let long = block.repeat(30);
         for cut in (0..block.len()).step_by(7) {
-            let (lanes, whole) = halves_and_whole(&idx, &long[..long.len() - cut]);
+            let (lanes, whole) = stretched_and_whole(&idx, &long[..long.len() - cut]);
             assert_eq!(lanes, whole, "cut {cut}");
         }
     }

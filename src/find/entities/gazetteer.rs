@@ -663,12 +663,8 @@ impl Gazetteer {
                 out.push(r);
                 continue;
             }
-            // The word's letters and digits are read: go on from their end, past the
-            // byte that ends them when it is ASCII (a space, punctuation).
-            pos = match bytes.get(word_end) {
-                Some(&b) if b < 0x80 && word_end < to => word_end + 1,
-                _ => next_word_start(s, word_end, to),
-            };
+            // The word's letters and digits are read: go on from their end.
+            pos = next_word_start(s, word_end, to);
         }
     }
 
@@ -751,17 +747,13 @@ impl Gazetteer {
 /// next place where [`Gazetteer::accept`] can take a match.
 fn next_word_start(s: &str, at: usize, to: usize) -> usize {
     let bytes = s.as_bytes();
-    let mut i = at;
-    // Letters and digits eight bytes at a time (a byte loop mispredicts at each word's
-    // end); the byte loop below then takes the first other byte.
-    while let Some(w) = bytes.get(i..i + 8).filter(|_| i + 8 <= to) {
-        let m = super::names::non_alnum8(u64::from_le_bytes(w.try_into().unwrap_or_default()));
-        if m != 0 {
-            i += (m.trailing_zeros() / 8) as usize;
-            break;
-        }
-        i += 8;
+    // At a space or punctuation (where the scan goes on after a word): the next byte.
+    if at < to && bytes[at] < 0x80 && !bytes[at].is_ascii_alphanumeric() {
+        return at + 1;
     }
+    // ASCII letters and digits eight bytes at a time (a byte loop mispredicts at each
+    // word's end); the byte loop below then takes the first other byte.
+    let mut i = alnum_end(bytes, at, to);
     while i < to {
         let b = bytes[i];
         // ASCII without decoding: nearly every byte of any report.

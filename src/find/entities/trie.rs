@@ -48,6 +48,14 @@ pub(super) struct Trie {
 /// Size of the first-word filter in bits (8 KB: it stays in the L1 cache).
 const WORD_BITS: usize = 1 << 16;
 
+fn set_bit(bits: &mut [u64], bit: usize) {
+    bits[bit / 64] |= 1 << (bit % 64);
+}
+
+fn has_bit(bits: &[u64], bit: usize) -> bool {
+    bits[bit / 64] & (1 << (bit % 64)) != 0
+}
+
 /// The filter bit of a word (ASCII letters and digits): its first eight bytes folded to
 /// lowercase and its length, hashed. Words that share a bit only let more walks through.
 #[inline]
@@ -158,17 +166,15 @@ impl Trie {
                 .unwrap_or(p.len());
             if n == 0 {
                 if let Some(&b) = p.first() {
-                    t.other_first[usize::from(b) / 64] |= 1 << (b % 64);
+                    set_bit(&mut t.other_first, usize::from(b));
                 }
                 continue;
             }
-            let bit = word_bit(p, 0, n);
-            t.first_words[bit / 64] |= 1 << (bit % 64);
+            set_bit(&mut t.first_words[..], word_bit(p, 0, n));
             // A pattern of one word also matches with a plural "s" after it ("AISIs").
             if n == p.len() {
                 let plural = [p, b"s"].concat();
-                let bit = word_bit(&plural, 0, plural.len());
-                t.first_words[bit / 64] |= 1 << (bit % 64);
+                set_bit(&mut t.first_words[..], word_bit(&plural, 0, plural.len()));
             }
         }
         for &n in &order {
@@ -220,10 +226,9 @@ impl Trie {
             // Spaces and punctuation: only where some pattern starts with that byte.
             return text
                 .get(at)
-                .is_some_and(|&b| self.other_first[usize::from(b) / 64] & (1 << (b % 64)) != 0);
+                .is_some_and(|&b| has_bit(&self.other_first, usize::from(b)));
         }
-        let bit = word_bit(text, at, end);
-        self.first_words[bit / 64] & (1 << (bit % 64)) != 0
+        has_bit(&self.first_words[..], word_bit(text, at, end))
     }
 
     /// The longest pattern that matches `b[pos..]` from `pos` and ends by `to`: its end
