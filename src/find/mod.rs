@@ -105,12 +105,20 @@ pub fn find_scanned(
 }
 
 /// Fills page and id and sorts: done once here so every rule family gets it right.
-pub fn finish(ctx: &DocContext, mut mentions: Vec<Mention>) -> Vec<Mention> {
-    mentions
-        .sort_by(|a, b| (a.start, a.end, a.kind, &a.rule).cmp(&(b.start, b.end, b.kind, &b.rule)));
+pub fn finish(ctx: &DocContext, mentions: Vec<Mention>) -> Vec<Mention> {
+    // Sorted as indices: a mention is a few hundred bytes, and a sort moves each element
+    // many times.
+    let key = |m: &Mention| (m.start, m.end, m.kind);
+    let mut order: Vec<usize> = (0..mentions.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&mentions[a], &mentions[b]);
+        (key(a), &a.rule).cmp(&(key(b), &b.rule))
+    });
     // One mention per span and kind (the id is made of them): the first rule's, by name.
     // Before the ids, so that the dropped ones are not hashed.
-    mentions.dedup_by(|a, b| (a.start, a.end, a.kind) == (b.start, b.end, b.kind));
+    order.dedup_by(|a, b| key(&mentions[*a]) == key(&mentions[*b]));
+    let mut slots: Vec<Option<Mention>> = mentions.into_iter().map(Some).collect();
+    let mut mentions: Vec<Mention> = order.iter().filter_map(|&i| slots[i].take()).collect();
     let stem = IdStem::new(ctx.doc);
     let (mut start, mut end) = (String::new(), String::new());
     for m in &mut mentions {

@@ -6,6 +6,7 @@
 //! across a PDF line still matches; every match maps back to exact byte offsets of the
 //! original. This module never decides what a match means in context: see `context.rs`.
 
+use super::word_starts::WordStarts;
 use crate::model::MentionKind;
 use anyhow::{Context, Result, bail};
 use serde::Deserialize;
@@ -650,37 +651,42 @@ impl Gazetteer {
     /// position after any character that is not a letter or digit); a match that fails a
     /// check is retried at the next word start, so a shorter name inside a rejected
     /// longer one is still found.
-    pub fn scan(&self, s: &str, from: usize, to: usize, out: &mut Vec<Raw>) {
+    ///
+    /// `words` are the word starts of `s` ([`WordStarts::new`]): a place after a word
+    /// character can hold no match, so only those are tried.
+    pub fn scan(&self, s: &str, words: &WordStarts, from: usize, to: usize, out: &mut Vec<Raw>) {
         let bytes = s.as_bytes();
-        let mut pos = from;
-        while pos < to {
-            let word_end = alnum_end(bytes, pos, to);
+        let mut at = from;
+        while let Some(pos) = words.next(at, to) {
+            let word_end = words.alnum_end(pos, to);
             if self.trie.may_start(bytes, pos, word_end)
                 && let Some((end, pid)) = self.trie.longest(bytes, pos, to)
                 && let Some(r) = self.accept(s, pos, end, pid as usize)
             {
-                pos = r.end;
+                at = r.end;
                 out.push(r);
                 continue;
             }
-            // The word's letters and digits are read: go on from their end.
-            pos = next_word_start(s, word_end, to);
+            // The word's letters and digits start no other word.
+            at = word_end.max(pos + 1);
         }
     }
 
-    /// [`Gazetteer::scan`] without the first-word filter: a walk from every word start.
+    /// [`Gazetteer::scan`] without the word-start sets and the first-word filter: a walk
+    /// from every char boundary after a character that is not a letter or digit.
     #[cfg(test)]
     pub(super) fn scan_every_word_start(&self, s: &str, out: &mut Vec<Raw>) {
         let mut pos = 0;
         while pos < s.len() {
-            if let Some((end, pid)) = self.trie.longest(s.as_bytes(), pos, s.len())
+            if !s[..pos].chars().next_back().is_some_and(is_word_char)
+                && let Some((end, pid)) = self.trie.longest(s.as_bytes(), pos, s.len())
                 && let Some(r) = self.accept(s, pos, end, pid as usize)
             {
                 pos = r.end;
                 out.push(r);
                 continue;
             }
-            pos = next_word_start(s, pos, s.len());
+            pos += s[pos..].chars().next().map_or(1, char::len_utf8);
         }
     }
 
@@ -741,53 +747,6 @@ impl Gazetteer {
             .filter(move |(i, _)| *i < 32 && mask & (1 << i) != 0)
             .map(|(_, t)| t)
     }
-}
-
-/// The first offset after `at` (and at most `to`) that follows a non-word character: the
-/// next place where [`Gazetteer::accept`] can take a match.
-fn next_word_start(s: &str, at: usize, to: usize) -> usize {
-    let bytes = s.as_bytes();
-    // At a space or punctuation (where the scan goes on after a word): the next byte.
-    if at < to && bytes[at] < 0x80 && !bytes[at].is_ascii_alphanumeric() {
-        return at + 1;
-    }
-    // ASCII letters and digits eight bytes at a time (a byte loop mispredicts at each
-    // word's end); the byte loop below then takes the first other byte.
-    let mut i = alnum_end(bytes, at, to);
-    while i < to {
-        let b = bytes[i];
-        // ASCII without decoding: nearly every byte of any report.
-        let (word, len) = if b < 0x80 {
-            (b.is_ascii_alphanumeric(), 1)
-        } else {
-            match s[i..].chars().next() {
-                Some(c) => (is_word_char(c), c.len_utf8()),
-                None => break,
-            }
-        };
-        i += len;
-        if !word {
-            return i;
-        }
-    }
-    i.max(at + 1)
-}
-
-/// The end of the run of ASCII letters and digits from `at` (at most `to`).
-fn alnum_end(b: &[u8], at: usize, to: usize) -> usize {
-    let mut i = at;
-    while i + 8 <= to {
-        let w: [u8; 8] = b[i..i + 8].try_into().unwrap_or_default();
-        let m = super::names::non_alnum8(u64::from_le_bytes(w));
-        if m != 0 {
-            return i + (m.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < to && b[i].is_ascii_alphanumeric() {
-        i += 1;
-    }
-    i
 }
 
 /// One accepted automaton match, in normalised offsets.
@@ -1119,17 +1078,6 @@ mod tests {
         b.add("Department of Science and Technology", 0, Role::Name, false);
         assert!(b.ids.contains_key("department of science & technology"));
         assert!(b.ids.contains_key("department of science and technology"));
-    }
-
-    #[test]
-    fn next_word_start_skips_the_rest_of_a_word() {
-        let s = "thus US-led, Étatsé x";
-        assert_eq!(next_word_start(s, 1, s.len()), 5);
-        assert_eq!(next_word_start(s, 5, s.len()), 8);
-        assert_eq!(next_word_start(s, 4, s.len()), 5);
-        let e = s.find('É').unwrap();
-        assert_eq!(&s[next_word_start(s, e, s.len())..], "x");
-        assert_eq!(next_word_start(s, 0, 3), 3);
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod gazetteer;
 mod names;
 mod people;
 mod trie;
+mod word_starts;
 
 use super::DocContext;
 use crate::model::{DocText, Mention, MentionKind};
@@ -23,6 +24,7 @@ use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use word_starts::WordStarts;
 
 /// The compiled entity rules.
 #[derive(Default)]
@@ -100,32 +102,32 @@ pub fn find(rules: &EntityRules, ctx: &DocContext) -> Vec<Mention> {
     let orig = ctx.text.text.as_str();
     let norm = NormText::new(orig);
     let found = find_norm(&rules.g, &norm.s, &norm.breaks, &norm.lines);
-    found
-        .into_iter()
-        .filter_map(|f| {
-            let start = norm.orig_start(orig, f.start);
-            let end = norm.orig_end(orig, f.end);
-            let text = orig.get(start..end)?;
-            if f.kind == MentionKind::Organization
-                && rules.g.acts_as_institute(&f.value)
-                && !context::names_a_parent(&orig[..start])
-            {
-                return None;
-            }
-            Some(Mention {
-                id: String::new(),
-                doc: String::new(),
-                kind: f.kind,
-                text: text.to_string(),
-                start,
-                end,
-                page: 0,
-                rule: f.rule.into_owned(),
-                value: Value::String(f.value.into_owned()),
-                extra: BTreeMap::new(),
-            })
+    // Sized up front: a mention is a few hundred bytes, and each doubling copies them all.
+    let mut out = Vec::with_capacity(found.len());
+    out.extend(found.into_iter().filter_map(|f| {
+        let start = norm.orig_start(orig, f.start);
+        let end = norm.orig_end(orig, f.end);
+        let text = orig.get(start..end)?;
+        if f.kind == MentionKind::Organization
+            && rules.g.acts_as_institute(&f.value)
+            && !context::names_a_parent(&orig[..start])
+        {
+            return None;
+        }
+        Some(Mention {
+            id: String::new(),
+            doc: String::new(),
+            kind: f.kind,
+            text: text.to_string(),
+            start,
+            end,
+            page: 0,
+            rule: f.rule.into_owned(),
+            value: Value::String(f.value.into_owned()),
+            extra: BTreeMap::new(),
         })
-        .collect()
+    }));
+    out
 }
 
 fn find_norm<'a>(
@@ -135,8 +137,9 @@ fn find_norm<'a>(
     lines: &[usize],
 ) -> Vec<Found<'a>> {
     let mut raws: Vec<Raw> = Vec::new();
-    g.scan(s, 0, s.len(), &mut raws);
-    nested_in_events(g, s, &mut raws);
+    let words = WordStarts::new(s);
+    g.scan(s, &words, 0, s.len(), &mut raws);
+    nested_in_events(g, s, &words, &mut raws);
 
     let mut out: Vec<Found> = Vec::new();
     let mut consumed = vec![false; raws.len()];
@@ -174,7 +177,7 @@ fn find_norm<'a>(
     out.retain(|f| !(f.kind == MentionKind::Country && f.raw.is_some_and(|i| consumed[i])));
 
     crate::budget::check();
-    names::find(g, s, breaks, lines, &raws, &mut out);
+    names::find(g, s, breaks, lines, &words, &raws, &mut out);
     let learned = learn_acronyms(g, s, &raws, &mut out);
     apply_learned(g, s, &raws, &learned, &mut out, &mut unresolved);
     resolve_ambiguous(g, s, &raws, &ambiguous, &learned, &mut out);
@@ -249,7 +252,7 @@ fn short_names(g: &Gazetteer, out: &mut [Found]) {
 
 /// Event names hold other names ("First meeting of the International Network of AI
 /// Safety Institutes", "AI Seoul Summit"): those are scanned for inside each event.
-fn nested_in_events(g: &Gazetteer, s: &str, raws: &mut Vec<Raw>) {
+fn nested_in_events(g: &Gazetteer, s: &str, words: &WordStarts, raws: &mut Vec<Raw>) {
     let is_event = |r: &Raw| {
         g.targets_of(r).any(|t| {
             t.role == Role::Name
@@ -264,8 +267,8 @@ fn nested_in_events(g: &Gazetteer, s: &str, raws: &mut Vec<Raw>) {
         // without its first, so names at either edge are found too.
         let last = s[..r.end].chars().next_back().map_or(1, char::len_utf8);
         let first = s[r.start..].chars().next().map_or(1, char::len_utf8);
-        g.scan(s, r.start, r.end - last, &mut nested);
-        g.scan(s, r.start + first, r.end, &mut nested);
+        g.scan(s, words, r.start, r.end - last, &mut nested);
+        g.scan(s, words, r.start + first, r.end, &mut nested);
     }
     // A shorter alias of an event inside an event is the same event.
     nested.retain(|r| !is_event(r));

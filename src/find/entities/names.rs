@@ -15,6 +15,7 @@
 
 use super::Found;
 use super::gazetteer::{Gazetteer, Raw, Role};
+use super::word_starts::WordStarts;
 use crate::model::MentionKind;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -210,7 +211,27 @@ struct Tok {
 
 /// Splits the normalised text into words with what surrounds them.
 fn tokens(s: &str, from: usize, to: usize) -> Vec<Tok> {
-    tokens_merging(s, from, to, &[u32::MAX; 256])
+    tokens_merging(s, from, to, &[u32::MAX; 256], |b, at, to| {
+        alnum_end(b, at, to)
+    })
+}
+
+/// The end of the run of ASCII letters and digits from `at` (at most `to`).
+pub(super) fn alnum_end(b: &[u8], at: usize, to: usize) -> usize {
+    let mut e = at;
+    while e + 8 <= to {
+        // One unaligned load (a byte array built by hand compiles to eight loads).
+        let w: [u8; 8] = b[e..e + 8].try_into().unwrap_or_default();
+        let m = non_alnum8(u64::from_le_bytes(w));
+        if m != 0 {
+            return e + (m.trailing_zeros() / 8) as usize;
+        }
+        e += 8;
+    }
+    while e < to && b[e].is_ascii_alphanumeric() {
+        e += 1;
+    }
+    e
 }
 
 /// [`tokens`], except that a run of plain words (ASCII letters and digits between spaces)
@@ -218,8 +239,15 @@ fn tokens(s: &str, from: usize, to: usize) -> Vec<Tok> {
 /// [`NameRules::keep_lengths`]) is one token spanning the run. No rule tells such words
 /// apart: none is capitalised, a connector or a cue word, and their trails (a break or
 /// not) are never read. Most words of a text are such words, and every pass over the
-/// tokens is shorter for it.
-fn tokens_merging(s: &str, from: usize, to: usize, keep: &[u32; 256]) -> Vec<Tok> {
+/// tokens is shorter for it. `run_end` is [`alnum_end`], or the same read from the
+/// document's [`WordStarts`].
+fn tokens_merging(
+    s: &str,
+    from: usize,
+    to: usize,
+    keep: &[u32; 256],
+    run_end: impl Fn(&[u8], usize, usize) -> usize,
+) -> Vec<Tok> {
     let mut out: Vec<Tok> = Vec::with_capacity((to - from) / 6);
     // Whether the last token pushed is a run of merged words.
     let mut merging = false;
@@ -227,30 +255,15 @@ fn tokens_merging(s: &str, from: usize, to: usize, keep: &[u32; 256]) -> Vec<Tok
     let mut k = from;
     // Pieces between spaces (a space is ASCII, so every piece starts and ends on a char
     // boundary). Most pieces are plain words, letters and digits up to a space: their
-    // ends are found eight bytes at a time, without a branch per byte (a byte loop here
-    // cost ~5% of the find stage, most of it mispredicted loop exits).
+    // ends are found without a branch per byte (a byte loop here cost ~5% of the find
+    // stage, most of it mispredicted loop exits).
     while k < to {
         if b[k] == b' ' {
             k += 1;
             continue;
         }
         let start = k;
-        let mut e = k;
-        while e + 8 <= to {
-            // One unaligned load (a byte array built by hand compiles to eight loads).
-            let w: [u8; 8] = b[e..e + 8].try_into().unwrap_or_default();
-            let m = non_alnum8(u64::from_le_bytes(w));
-            if m != 0 {
-                e += (m.trailing_zeros() / 8) as usize;
-                break;
-            }
-            e += 8;
-        }
-        if e + 8 > to {
-            while e < to && b[e].is_ascii_alphanumeric() {
-                e += 1;
-            }
-        }
+        let e = run_end(b, k, to);
         if e > start && (e == to || b[e] == b' ') {
             let f = b[start];
             let dull = !f.is_ascii_uppercase() && keep[f as usize] & length_bit(e - start) == 0;
@@ -411,6 +424,7 @@ pub fn find<'a>(
     s: &'a str,
     breaks: &[usize],
     lines: &[usize],
+    words: &WordStarts,
     raws: &[Raw],
     out: &mut Vec<Found<'a>>,
 ) {
@@ -418,11 +432,17 @@ pub fn find<'a>(
     if n.heads.is_empty() && n.media_strong.is_empty() {
         return;
     }
-    let mut toks = tokens_merging(s, 0, s.len(), &n.keep_lengths);
-    // A blank line, a tab or a column gap ends a name: the word before each break (found
-    // by a search per break, as breaks are much fewer than words).
+    let mut toks = tokens_merging(s, 0, s.len(), &n.keep_lengths, |_, at, to| {
+        words.alnum_end(at, to)
+    });
+    // A blank line, a tab or a column gap ends a name: the word before each break. Breaks
+    // and lines are ascending, so one cursor into the tokens goes along with them (a
+    // binary search per break mispredicted at every step).
+    let mut k = 0;
     for &b in breaks {
-        let k = toks.partition_point(|t| t.end <= b);
+        while k < toks.len() && toks[k].end <= b {
+            k += 1;
+        }
         if k > 0 && k < toks.len() && b < toks[k].start {
             toks[k - 1].trail = Trail::Break;
         }
@@ -432,18 +452,25 @@ pub fn find<'a>(
     // ends a name too: "Working Paper" under a research centre's name, a table's "Total"
     // above a row are not part of the name below or above. A line of wrapped prose holds
     // lowercase words, so a name broken across it stays one.
-    for (m, &b) in lines.iter().enumerate() {
-        let k = toks.partition_point(|t| t.end <= b);
+    let (mut k, mut first, mut nb) = (0, 0, 0);
+    let mut prev_line = 0;
+    for &b in lines {
+        let line_start = std::mem::replace(&mut prev_line, b);
+        while k < toks.len() && toks[k].end <= b {
+            k += 1;
+        }
         if k == 0 || k >= toks.len() || b >= toks[k].start || toks[k - 1].trail != Trail::None {
             continue;
         }
-        let prev_line = if m > 0 { lines[m - 1] } else { 0 };
-        let prev_break = breaks[..breaks.partition_point(|&x| x < b)]
-            .last()
-            .copied()
-            .unwrap_or(0);
-        let from = prev_line.max(prev_break);
-        let first = toks[..k].partition_point(|t| t.start < from);
+        while nb < breaks.len() && breaks[nb] < b {
+            nb += 1;
+        }
+        let prev_break = if nb > 0 { breaks[nb - 1] } else { 0 };
+        let from = line_start.max(prev_break);
+        // `from` never goes back: the line before and the break before both only grow.
+        while first < k && toks[first].start < from {
+            first += 1;
+        }
         let label = first < k
             && toks[first..k].iter().all(|t| {
                 let w = &s[t.start..t.end];
@@ -1415,7 +1442,9 @@ mod tests {
         let s = "the plan was agreed by companies such as Brightline, Corvid and Tamsin \
                  in 2024 and then reviewed at the Ministry of Transport (c) 2025 last week";
         let all = tokens(s, 0, s.len());
-        let merged = tokens_merging(s, 0, s.len(), &n.keep_lengths);
+        let merged = tokens_merging(s, 0, s.len(), &n.keep_lengths, |b, at, to| {
+            alnum_end(b, at, to)
+        });
         let dull = |t: &Tok| {
             let w = &s[t.start..t.end];
             w.bytes()
@@ -1443,6 +1472,15 @@ mod tests {
         };
         assert_eq!(shape(&merged, true), shape(&all, false));
         assert!(merged.len() < all.len());
+        // Runs' ends read from the word-start sets: the same tokens.
+        let ws = WordStarts::new(s);
+        let from_sets = tokens_merging(s, 0, s.len(), &n.keep_lengths, |_, at, to| {
+            ws.alnum_end(at, to)
+        });
+        assert_eq!(
+            from_sets.iter().map(key).collect::<Vec<_>>(),
+            merged.iter().map(key).collect::<Vec<_>>()
+        );
         for t in &merged {
             if s[t.start..t.end].contains(' ') {
                 let words = tokens(s, t.start, t.end);

@@ -323,7 +323,7 @@ fn the_first_word_filter_leaves_out_only_walks_that_find_nothing() {
     for t in &texts {
         let n = NormText::new(t);
         let (mut a, mut b) = (Vec::new(), Vec::new());
-        r.g.scan(&n.s, 0, n.s.len(), &mut a);
+        r.g.scan(&n.s, &WordStarts::new(&n.s), 0, n.s.len(), &mut a);
         r.g.scan_every_word_start(&n.s, &mut b);
         let key = |v: &[Raw]| {
             v.iter()
