@@ -288,6 +288,8 @@ pub enum Pending {
         day2: Option<u32>,
         year_offset: Option<i64>,
         tense: Tense,
+        /// "the week of April 16": the Monday–Sunday week that holds the day.
+        week: bool,
     },
     /// Relative to the reference date.
     Relative(Relative),
@@ -367,6 +369,8 @@ pub fn date(hit: &Hit) -> Option<Found> {
         return None;
     }
     let ranged = y2.is_some() || m2.is_some() || d2.is_some();
+    // "the week of April 16": the week that holds the day.
+    let week_of_day = hit.get("weekof").is_some() && d1.is_some() && !ranged;
     if y1.is_none() && y2.is_none() {
         let month = m1.or(m2)?;
         // A bare "March" that heads a name is the noun: "the March for Life", "a March of
@@ -391,6 +395,7 @@ pub fn date(hit: &Hit) -> Option<Found> {
             day2: d2,
             year_offset: None,
             tense: Tense::Unknown,
+            week: false,
         };
         resolve_yearless(&probe, 2024)?;
         return pending_in_tense(
@@ -401,6 +406,7 @@ pub fn date(hit: &Hit) -> Option<Found> {
                 day2: d2,
                 year_offset: hit.get("yrel").and_then(year_offset),
                 tense: Tense::Unknown,
+                week: week_of_day,
             },
             hit,
             TenseRead::Sentence,
@@ -417,10 +423,14 @@ pub fn date(hit: &Hit) -> Option<Found> {
         d: d1,
     };
     if !ranged {
-        return start
-            .valid()
-            .then(|| start.iso())
-            .and_then(|v| ready(v, hit));
+        if !start.valid() {
+            return None;
+        }
+        let v = match (week_of_day, start.m, start.d) {
+            (true, Some(m), Some(d)) => relative::week_of(days_from_civil(start.y, m, d))?,
+            _ => start.iso(),
+        };
+        return ready(v, hit);
     }
     let end = Ymd {
         y: y2.unwrap_or(start_y),
@@ -603,6 +613,7 @@ fn latest_three_months(month: u32, year_offset: Option<i64>, hit: &Hit) -> Optio
             day2: None,
             year_offset,
             tense: Tense::Unknown,
+            week: false,
         },
         hit,
         TenseRead::PastUnlessFuture,
@@ -679,6 +690,7 @@ pub fn resolve_yearless(p: &Pending, year: i32) -> Option<String> {
         day,
         month2,
         day2,
+        week,
         ..
     } = *p
     else {
@@ -690,7 +702,13 @@ pub fn resolve_yearless(p: &Pending, year: i32) -> Option<String> {
         d: day,
     };
     if month2.is_none() && day2.is_none() {
-        return a.valid().then(|| a.iso());
+        if !a.valid() {
+            return None;
+        }
+        return match (week, day) {
+            (true, Some(d)) => relative::week_of(days_from_civil(year, month, d)),
+            _ => Some(a.iso()),
+        };
     }
     let m2 = month2.unwrap_or(month);
     // "December 30 to January 2" crosses into the next year.
@@ -771,7 +789,29 @@ mod tests {
             day2: Some(2),
             year_offset: None,
             tense: Tense::Unknown,
+            week: false,
         };
         assert_eq!(resolve_yearless(&p, 2024).unwrap(), "2024-12-30/2025-01-02");
+        let p = Pending::YearLess {
+            month: 4,
+            day: Some(16),
+            month2: None,
+            day2: None,
+            year_offset: None,
+            tense: Tense::Unknown,
+            week: true,
+        };
+        // 16 April 2025 was a Wednesday; 1 January 2021 a Friday of the week before.
+        assert_eq!(resolve_yearless(&p, 2025).unwrap(), "2025-04-14/2025-04-20");
+        let p = Pending::YearLess {
+            month: 1,
+            day: Some(1),
+            month2: None,
+            day2: None,
+            year_offset: None,
+            tense: Tense::Unknown,
+            week: true,
+        };
+        assert_eq!(resolve_yearless(&p, 2021).unwrap(), "2020-12-28/2021-01-03");
     }
 }

@@ -79,6 +79,9 @@ pub enum Anaphor {
     YearEarlier,
     /// "the same day" (0), "the next day" (1), "the day before" (-1).
     Day(i64),
+    /// "the previous Friday", "the preceding Monday": the latest such weekday (1 =
+    /// Monday) before the last day named.
+    WeekdayBefore(u32),
     /// "that week", "the same week" (0), "the following week" (1): the Monday–Sunday
     /// week of the last day named, or that many weeks after it.
     Week(i64),
@@ -721,6 +724,10 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
             return pending(Pending::Relative(Relative::Quarter(-1)), hit);
         }
         Anaphor::Quarter
+    } else if let Some(d) =
+        weekday_num(last).filter(|_| rel.starts_with("previous") || rel.starts_with("preceding"))
+    {
+        Anaphor::WeekdayBefore(d)
     } else if last == "day" {
         if rel.contains("next") || rel.contains("following") || rel.contains("after") {
             Anaphor::Day(1)
@@ -746,25 +753,33 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
             .next()
             .unwrap_or("")
             .to_ascii_lowercase();
-        if matches!(
-            next_word.as_str(),
-            "before"
-                | "after"
-                | "ago"
-                | "earlier"
-                | "later"
-                | "ahead"
-                | "to"
-                | "in"
-                | "when"
-                | "that"
-                | "which"
-                | "of"
-                | "since"
-                | "prior"
-                | "ended"
-                | "ending"
-        ) {
+        // "a record for the year of 310 tonnes" is the year's record, an amount: not "the
+        // year of the election".
+        let of_amount = next_word == "of"
+            && next[2..]
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit() || "$£€¥#".contains(c));
+        if !of_amount
+            && matches!(
+                next_word.as_str(),
+                "before"
+                    | "after"
+                    | "ago"
+                    | "earlier"
+                    | "later"
+                    | "ahead"
+                    | "to"
+                    | "in"
+                    | "when"
+                    | "that"
+                    | "which"
+                    | "of"
+                    | "since"
+                    | "prior"
+                    | "ended"
+                    | "ending"
+            )
+        {
             return None;
         }
         Anaphor::Year(0)
@@ -988,6 +1003,14 @@ pub fn resolve_anaphor(
             let d = last_day?;
             week_of(days_from_civil(d.y, d.m?, d.d?) + 7 * o)
         }
+        Anaphor::WeekdayBefore(day) => {
+            let d = last_day?;
+            let z = days_from_civil(d.y, d.m?, d.d?);
+            let wd = (z + 3).rem_euclid(7) + 1;
+            // Strictly before: "the previous Friday" of a Friday is the week before's.
+            let back = (wd - day as i64 - 1).rem_euclid(7) + 1;
+            Some(day_at(z - back).iso())
+        }
         Anaphor::Year(o) => Some(Ymd::year(last?.0.y + o as i32).iso()),
         Anaphor::MonthAfter => {
             let (_, b) = last?;
@@ -1139,6 +1162,22 @@ mod tests {
             resolve_anaphor(Anaphor::MonthAfter, dec, None).unwrap(),
             "2022-01"
         );
+        // 2020-03-13 was a Friday: "the previous Friday" is the week before's, "the
+        // previous Monday" that week's.
+        let fri = Some(Ymd::day(2020, 3, 13));
+        assert_eq!(
+            resolve_anaphor(Anaphor::WeekdayBefore(5), None, fri).unwrap(),
+            "2020-03-06"
+        );
+        assert_eq!(
+            resolve_anaphor(Anaphor::WeekdayBefore(1), None, fri).unwrap(),
+            "2020-03-09"
+        );
+        assert_eq!(
+            resolve_anaphor(Anaphor::WeekdayBefore(6), None, fri).unwrap(),
+            "2020-03-07"
+        );
+        assert_eq!(resolve_anaphor(Anaphor::WeekdayBefore(5), None, None), None);
     }
 
     #[test]
