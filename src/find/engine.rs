@@ -112,6 +112,9 @@ pub struct Rule {
     /// The pattern as compiled (word boundaries and digits made ASCII).
     pattern: String,
     regex: meta::Regex,
+    /// Whether the pattern has an `m` group, which is the mention's span (else the whole
+    /// match is).
+    span_group: bool,
     prefix: Option<Regex>,
     preceded_by: Option<Regex>,
     not_preceded_by: Option<Regex>,
@@ -229,6 +232,10 @@ fn compile(shown: &str, rel: &str, s: RuleSpec) -> Result<Rule> {
         line: s.line,
         priority: s.priority,
         pattern,
+        span_group: regex
+            .group_info()
+            .pattern_names(regex_automata::PatternID::ZERO)
+            .any(|n| n == Some("m")),
         regex,
         prefix,
         preceded_by,
@@ -289,9 +296,30 @@ pub fn scan_text(rules: &PatternRules, text: &str) -> PatternScan {
     }
 }
 
+/// A match whose span passed its rule's look-behinds, before overlaps are settled.
+struct Admitted<'t> {
+    rule: usize,
+    start: usize,
+    end: usize,
+    norm: Norm<'t>,
+}
+
+/// What the normaliser made of an admitted match, or what it needs later.
+enum Norm<'t> {
+    /// Normalised already (the span of a rule with an `m` group needs its groups).
+    Done(Found),
+    /// To be normalised if the span wins its place: the groups are read again by an
+    /// anchored search from `from`. Most matches lose to a longer one (a year inside a full
+    /// date), and reading groups and normalising cost more than finding the match.
+    Later {
+        from: usize,
+        pre: Option<Captures<'t>>,
+    },
+}
+
 /// Every accepted match of every rule, overlaps settled, in text order.
 fn scan(rules: &PatternRules, text: &str) -> Vec<Candidate> {
-    let mut cands = Vec::new();
+    let mut admitted = Vec::new();
     match rules.starts.as_ref().and_then(|s| s.starts(text)) {
         Some(starts) => {
             for (i, (rule, starts)) in rules.rules.iter().zip(&starts).enumerate() {
@@ -308,8 +336,13 @@ fn scan(rules: &PatternRules, text: &str) -> Vec<Candidate> {
                         continue;
                     }
                     let input = Input::new(text).range(s..).anchored(Anchored::Yes);
-                    rule.regex.search_captures(&input, &mut caps);
-                    let Some(whole) = caps.get_match() else {
+                    let whole = if rule.span_group {
+                        rule.regex.search_captures(&input, &mut caps);
+                        caps.get_match()
+                    } else {
+                        rule.regex.search(&input)
+                    };
+                    let Some(whole) = whole else {
                         continue;
                     };
                     pos = if whole.is_empty() {
@@ -317,37 +350,42 @@ fn scan(rules: &PatternRules, text: &str) -> Vec<Candidate> {
                     } else {
                         whole.end()
                     };
-                    consider(rules, i, text, &caps, &mut cands);
+                    if rule.span_group {
+                        consider(rules, i, text, &caps, &mut admitted);
+                    } else if let Some((start, pre)) =
+                        place(rule, text, whole.start(), whole.start())
+                    {
+                        admitted.push(Admitted {
+                            rule: i,
+                            start,
+                            end: whole.end(),
+                            norm: Norm::Later { from: s, pre },
+                        });
+                    }
                 }
             }
         }
         None => {
             for (i, rule) in rules.rules.iter().enumerate() {
                 for caps in rule.regex.captures_iter(text) {
-                    consider(rules, i, text, &caps, &mut cands);
+                    consider(rules, i, text, &caps, &mut admitted);
                 }
             }
         }
     }
-    settle(rules, cands)
+    settle(rules, text, admitted)
 }
 
-/// Checks one match of rule `i` against the rule's look-behinds and normaliser, and keeps
-/// it as a candidate when both accept it.
-fn consider<'t>(
-    rules: &PatternRules,
-    i: usize,
+/// A match's start once its rule's look-behinds accept it (`span_start`, or earlier where
+/// the rule's `prefix` matched before the whole match at `whole_start`), and the prefix's
+/// groups.
+fn place<'t>(
+    rule: &Rule,
     text: &'t str,
-    caps: &'t GroupCaptures,
-    cands: &mut Vec<Candidate>,
-) {
+    span_start: usize,
+    whole_start: usize,
+) -> Option<(usize, Option<Captures<'t>>)> {
     crate::budget::check();
-    let rule = &rules.rules[i];
-    let Some(span) = group(caps, "m").or_else(|| caps.get_group(0)) else {
-        return;
-    };
-    let (mut start, end) = (span.start, span.end);
-    let whole_start = caps.get_group(0).map_or(start, |m| m.start);
     let before =
         &text[dates::floor_char(text, whole_start.saturating_sub(LOOK_BEHIND))..whole_start];
     if rule
@@ -359,34 +397,54 @@ fn consider<'t>(
             .as_ref()
             .is_some_and(|r| r.is_match(before))
     {
-        return;
+        return None;
     }
     let pre = rule.prefix.as_ref().and_then(|r| r.captures(before));
-    if let Some(p) = pre.as_ref().and_then(|p| p.get(0))
-        && !p.is_empty()
-    {
-        start = whole_start - (before.len() - p.start());
-    }
+    let start = match pre.as_ref().and_then(|p| p.get(0)) {
+        Some(p) if !p.is_empty() => whole_start - (before.len() - p.start()),
+        _ => span_start,
+    };
+    Some((start, pre))
+}
+
+/// Checks one match of rule `i` against the rule's look-behinds and normaliser, and admits
+/// it when both accept it.
+fn consider<'t>(
+    rules: &PatternRules,
+    i: usize,
+    text: &'t str,
+    caps: &GroupCaptures,
+    admitted: &mut Vec<Admitted<'t>>,
+) {
+    let rule = &rules.rules[i];
+    let Some(span) = group(caps, "m").or_else(|| caps.get_group(0)) else {
+        return;
+    };
+    let whole_start = caps.get_group(0).map_or(span.start, |m| m.start);
+    let Some((start, pre)) = place(rule, text, span.start, whole_start) else {
+        return;
+    };
     let hit = Hit {
         caps,
         pre,
         text,
         start,
-        end,
+        end: span.end,
     };
     if let Some(found) = (rule.normalise)(&hit) {
-        cands.push(Candidate {
+        admitted.push(Admitted {
             rule: i,
             start,
-            end,
-            found,
+            end: span.end,
+            norm: Norm::Done(found),
         });
     }
 }
 
-/// Longest match wins, then the higher priority, then the earlier rule and position.
-fn settle(rules: &PatternRules, mut cands: Vec<Candidate>) -> Vec<Candidate> {
-    cands.sort_by(|a, b| {
+/// Longest match wins, then the higher priority, then the earlier rule and position; a
+/// match its normaliser rejects takes no place.
+fn settle(rules: &PatternRules, text: &str, mut admitted: Vec<Admitted>) -> Vec<Candidate> {
+    admitted.sort_by(|a, b| {
         (b.end - b.start)
             .cmp(&(a.end - a.start))
             .then(
@@ -400,18 +458,47 @@ fn settle(rules: &PatternRules, mut cands: Vec<Candidate>) -> Vec<Candidate> {
     // Accepted spans keyed by start; spans never overlap, so checking the neighbours on
     // either side is enough.
     let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut out = Vec::with_capacity(cands.len());
-    for c in cands {
+    let mut out = Vec::with_capacity(admitted.len());
+    // One set of groups per rule, made when its first match is normalised.
+    let mut caps: Vec<Option<GroupCaptures>> = Vec::new();
+    caps.resize_with(rules.rules.len(), || None);
+    for a in admitted {
         let clash_before = taken
-            .range(..=c.start)
+            .range(..=a.start)
             .next_back()
-            .is_some_and(|(_, &e)| e > c.start);
-        let clash_after = taken.range(c.start..c.end).next().is_some();
+            .is_some_and(|(_, &e)| e > a.start);
+        let clash_after = taken.range(a.start..a.end).next().is_some();
         if clash_before || clash_after {
             continue;
         }
-        taken.insert(c.start, c.end);
-        out.push(c);
+        let found = match a.norm {
+            Norm::Done(found) => found,
+            Norm::Later { from, pre } => {
+                crate::budget::check();
+                let rule = &rules.rules[a.rule];
+                let c = caps[a.rule].get_or_insert_with(|| rule.regex.create_captures());
+                let input = Input::new(text).range(from..).anchored(Anchored::Yes);
+                rule.regex.search_captures(&input, c);
+                let hit = Hit {
+                    caps: c,
+                    pre,
+                    text,
+                    start: a.start,
+                    end: a.end,
+                };
+                match (rule.normalise)(&hit) {
+                    Some(found) => found,
+                    None => continue,
+                }
+            }
+        };
+        taken.insert(a.start, a.end);
+        out.push(Candidate {
+            rule: a.rule,
+            start: a.start,
+            end: a.end,
+            found,
+        });
     }
     out.sort_by_key(|c| (c.start, c.end));
     out
@@ -1422,7 +1509,9 @@ pattern = '\bin (?P<m>(?P<month>{MONTH}))\b'
             year-earlier results, announced in mid-2025, showed $4.5 million, or 12 cents a \
             share, against NZ$1,200,000 a year ago. From May to July 2024 and on 5/6/2026 it \
             paid 2.4 billion won; the third-quarter figures are due next week (Q3 FY2026). \
-            Mayor Maya said in 1999-2000 that 12 percent of 300 staff left in the 1990s.";
+            Mayor Maya said in 1999-2000 that 12 percent of 300 staff left in the 1990s. \
+            Nothing happened on February 30, 2025 (no such day: shorter matches inside it \
+            take its place once its normaliser rejects it).";
         let with_index = cands_of(&rules, text);
         rules.starts = None;
         let alone = cands_of(&rules, text);
