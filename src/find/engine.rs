@@ -635,15 +635,15 @@ pub fn find_scanned(rules: &PatternRules, ctx: &DocContext, scanned: PatternScan
                         dates::resolve_anaphor(*a, last_quarter.or(last), last_day)
                             .map(|v| (v, "context"))
                     }
-                    // "for the year" before any date is named: the reference year ("that
-                    // year" names none).
                     Pending::Anaphor(a @ dates::Anaphor::Year(0)) => {
+                        dates::resolve_anaphor(*a, last_stated.or(last), last_day)
+                            .map(|v| (v, "context"))
+                    }
+                    // "for the year" before any date is named: the reference year.
+                    Pending::Anaphor(a @ dates::Anaphor::TheYear) => {
                         match dates::resolve_anaphor(*a, last_stated.or(last), last_day) {
                             Some(v) => Some((v, "context")),
-                            None if text[c.start..c.end].eq_ignore_ascii_case("the year") => {
-                                reference.map(|(d, anchor)| (Ymd::year(d.y).iso(), anchor))
-                            }
-                            None => None,
+                            None => reference.map(|(d, anchor)| (Ymd::year(d.y).iso(), anchor)),
                         }
                     }
                     // "the previous Friday" with no day named before it: the Friday

@@ -105,47 +105,25 @@ pub fn find_scanned(
 }
 
 /// Fills page and id and sorts: done once here so every rule family gets it right.
-pub fn finish(ctx: &DocContext, mentions: Vec<Mention>) -> Vec<Mention> {
-    // Sorted as indices: a mention is a few hundred bytes, and a sort moves each element
-    // many times.
-    let key = |m: &Mention| (m.start, m.end, m.kind);
-    let mut order: Vec<usize> = (0..mentions.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (a, b) = (&mentions[a], &mentions[b]);
-        (key(a), &a.rule).cmp(&(key(b), &b.rule))
-    });
+pub fn finish(ctx: &DocContext, mut mentions: Vec<Mention>) -> Vec<Mention> {
+    mentions
+        .sort_by(|a, b| (a.start, a.end, a.kind, &a.rule).cmp(&(b.start, b.end, b.kind, &b.rule)));
     // One mention per span and kind (the id is made of them): the first rule's, by name.
     // Before the ids, so that the dropped ones are not hashed.
-    order.dedup_by(|a, b| key(&mentions[*a]) == key(&mentions[*b]));
-    let mut slots: Vec<Option<Mention>> = mentions.into_iter().map(Some).collect();
-    let mut mentions: Vec<Mention> = order.iter().filter_map(|&i| slots[i].take()).collect();
+    mentions.dedup_by(|a, b| (a.start, a.end, a.kind) == (b.start, b.end, b.kind));
     let stem = IdStem::new(ctx.doc);
-    let (mut start, mut end) = (String::new(), String::new());
+    // Offsets in decimal without `format!` (`write!` cost more per mention).
+    let (mut start, mut end) = (itoa::Buffer::new(), itoa::Buffer::new());
     for m in &mut mentions {
         m.doc = ctx.doc.to_string();
         m.page = ctx.text.page_of(m.start);
-        decimal(&mut start, m.start);
-        decimal(&mut end, m.end);
         // The same id as `stable_id("m", [doc, start, end, kind])`.
-        m.id = stem.id("m", &[&start, &end, m.kind.as_str()]);
+        m.id = stem.id(
+            "m",
+            &[start.format(m.start), end.format(m.end), m.kind.as_str()],
+        );
     }
     mentions
-}
-
-/// `n` in decimal digits, in place of what `out` held (`write!` costs more).
-fn decimal(out: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut k = digits.len();
-    loop {
-        k -= 1;
-        digits[k] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.clear();
-    out.extend(digits[k..].iter().map(|&d| char::from(d)));
 }
 
 /// The publication date a document states about itself (cover page, byline, dateline),
@@ -168,11 +146,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn decimal_writes_what_display_writes() {
-        let mut s = String::from("junk");
-        for n in [0, 7, 10, 99, 1000, 123_456_789, usize::MAX] {
-            decimal(&mut s, n);
-            assert_eq!(s, n.to_string());
+    fn mention_ids_are_the_stable_ids_of_doc_span_and_kind() {
+        let text = DocText::from_text("Published 3 March 2025 by the UK AISI.".into());
+        let ctx = DocContext {
+            doc: "a/b.txt",
+            text: &text,
+            published: None,
+        };
+        let rules =
+            RuleSet::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules")).unwrap();
+        let ms = find(&rules, &ctx);
+        assert!(!ms.is_empty());
+        for m in &ms {
+            let (s, e) = (m.start.to_string(), m.end.to_string());
+            let want = crate::model::stable_id("m", &["a/b.txt", &s, &e, m.kind.as_str()]);
+            assert_eq!(m.id, want);
         }
     }
 }

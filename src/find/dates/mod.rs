@@ -426,11 +426,7 @@ pub fn date(hit: &Hit) -> Option<Found> {
         if !start.valid() {
             return None;
         }
-        let v = match (week_of_day, start.m, start.d) {
-            (true, Some(m), Some(d)) => relative::week_of(days_from_civil(start.y, m, d))?,
-            _ => start.iso(),
-        };
-        return ready(v, hit);
+        return ready(day_or_week(&start, week_of_day)?, hit);
     }
     let end = Ymd {
         y: y2.unwrap_or(start_y),
@@ -684,6 +680,15 @@ pub fn decade(hit: &Hit) -> Option<Found> {
 }
 
 /// Values a year-less month or day with `year`.
+/// A date's ISO value, or with `week` ("the week of April 16") the Monday–Sunday week that
+/// holds its day.
+fn day_or_week(a: &Ymd, week: bool) -> Option<String> {
+    match (week, a.m, a.d) {
+        (true, Some(m), Some(d)) => relative::week_of(days_from_civil(a.y, m, d)),
+        _ => Some(a.iso()),
+    }
+}
+
 pub fn resolve_yearless(p: &Pending, year: i32) -> Option<String> {
     let Pending::YearLess {
         month,
@@ -705,10 +710,7 @@ pub fn resolve_yearless(p: &Pending, year: i32) -> Option<String> {
         if !a.valid() {
             return None;
         }
-        return match (week, day) {
-            (true, Some(d)) => relative::week_of(days_from_civil(year, month, d)),
-            _ => Some(a.iso()),
-        };
+        return day_or_week(&a, week);
     }
     let m2 = month2.unwrap_or(month);
     // "December 30 to January 2" crosses into the next year.
@@ -792,9 +794,9 @@ mod tests {
             week: false,
         };
         assert_eq!(resolve_yearless(&p, 2024).unwrap(), "2024-12-30/2025-01-02");
-        let p = Pending::YearLess {
-            month: 4,
-            day: Some(16),
+        let week_of = |month, day| Pending::YearLess {
+            month,
+            day: Some(day),
             month2: None,
             day2: None,
             year_offset: None,
@@ -802,16 +804,13 @@ mod tests {
             week: true,
         };
         // 16 April 2025 was a Wednesday; 1 January 2021 a Friday of the week before.
-        assert_eq!(resolve_yearless(&p, 2025).unwrap(), "2025-04-14/2025-04-20");
-        let p = Pending::YearLess {
-            month: 1,
-            day: Some(1),
-            month2: None,
-            day2: None,
-            year_offset: None,
-            tense: Tense::Unknown,
-            week: true,
-        };
-        assert_eq!(resolve_yearless(&p, 2021).unwrap(), "2020-12-28/2021-01-03");
+        assert_eq!(
+            resolve_yearless(&week_of(4, 16), 2025).unwrap(),
+            "2025-04-14/2025-04-20"
+        );
+        assert_eq!(
+            resolve_yearless(&week_of(1, 1), 2021).unwrap(),
+            "2020-12-28/2021-01-03"
+        );
     }
 }

@@ -82,6 +82,9 @@ pub enum Anaphor {
     /// "the previous Friday", "the preceding Monday": the latest such weekday (1 =
     /// Monday) before the last day named.
     WeekdayBefore(u32),
+    /// "the year" alone ("for the year", "earlier in the year"): the year of the last date
+    /// named; the reference year when none was.
+    TheYear,
     /// "that week", "the same week" (0), "the following week" (1): the Monday–Sunday
     /// week of the last day named, or that many weeks after it.
     Week(i64),
@@ -782,7 +785,7 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
         {
             return None;
         }
-        Anaphor::Year(0)
+        Anaphor::TheYear
     } else if last == "year" {
         Anaphor::Year(i64::from(rel.contains("following")))
     } else if last == "month" && rel.contains("following") {
@@ -1005,13 +1008,14 @@ pub fn resolve_anaphor(
         }
         Anaphor::WeekdayBefore(day) => {
             let d = last_day?;
-            let z = days_from_civil(d.y, d.m?, d.d?);
-            let wd = (z + 3).rem_euclid(7) + 1;
+            let (m, dd) = (d.m?, d.d?);
+            let wd = i64::from(super::weekday(d.y, m, dd));
             // Strictly before: "the previous Friday" of a Friday is the week before's.
             let back = (wd - day as i64 - 1).rem_euclid(7) + 1;
-            Some(day_at(z - back).iso())
+            Some(day_at(days_from_civil(d.y, m, dd) - back).iso())
         }
         Anaphor::Year(o) => Some(Ymd::year(last?.0.y + o as i32).iso()),
+        Anaphor::TheYear => Some(Ymd::year(last?.0.y).iso()),
         Anaphor::MonthAfter => {
             let (_, b) = last?;
             let m = b.m?;

@@ -160,10 +160,7 @@ impl Trie {
         };
         for p in patterns {
             let p = p.as_bytes();
-            let n = p
-                .iter()
-                .position(|b| !b.is_ascii_alphanumeric())
-                .unwrap_or(p.len());
+            let n = super::names::alnum_end(p, 0, p.len());
             if n == 0 {
                 if let Some(&b) = p.first() {
                     set_bit(&mut t.other_first, usize::from(b));
