@@ -135,9 +135,13 @@ impl TenseRead {
     }
 }
 
-/// As [`tense`]; `modals` false leaves "can", "should", "must", "might" out, for "today",
-/// whose present-era sense they often carry ("tools we can use today").
-fn tense_with<'t>(text: &'t str, start: usize, end: usize, modals: bool) -> Tense {
+/// As [`tense`] when `direction` (which way the expression points). Without it the
+/// question is whether the sentence is tensed at all, for "today": "can", "should",
+/// "must", "might" are left out, as they often carry its present-era sense ("tools we
+/// can use today"), and the attribution after a quotation counts (a quoted "today" is
+/// the day it was said).
+fn tense_with<'t>(text: &'t str, start: usize, end: usize, direction: bool) -> Tense {
+    let modals = direction;
     // Two hundred bytes each side: a verb often comes after a long opening ("In June, two
     // days after the vote on the Harlow vs. Kent appeal, a rally in Dover, Del., drew").
     let lo = super::floor_char(text, start.saturating_sub(200));
@@ -151,11 +155,21 @@ fn tense_with<'t>(text: &'t str, start: usize, end: usize, modals: bool) -> Tens
         .match_indices(". ")
         .map(|(i, _)| i)
         .find(|&i| !abbreviation(&after[..i]));
+    // A quotation mark after the expression closes (or opens) a quotation: the words
+    // beyond it belong to another clause, most often the attribution ("... (4 a.m.
+    // Thursday),'' the president said"), whose verb tells when it was said, not when
+    // the quoted thing happens.
+    let quote = ["\"", "''", "\u{201D}", "\u{201C}"]
+        .iter()
+        .filter(|_| direction)
+        .filter_map(|q| after.find(q))
+        .min();
     let after = after
         .bytes()
         .position(|b| matches!(b, b'!' | b'?' | b'\n' | b';'))
         .into_iter()
         .chain(stop)
+        .chain(quote)
         .min()
         .map_or(after, |i| &after[..i]);
     // Words are read outwards from the expression, only as far as the nearest cue.
@@ -1245,6 +1259,12 @@ mod tests {
         let t = "The two sides agreed in January to hold talks.";
         let s = t.find("January").unwrap();
         assert_eq!(tense(t, s, s + 7), Tense::Past);
+        // The attribution after a closing quotation mark does not speak for what is quoted.
+        for q in ["''", "\"", "\u{201D}"] {
+            let t = format!("{q}The convoy will leave at dawn (6 a.m. Thursday),{q} he said.");
+            let s = t.find("Thursday").unwrap();
+            assert_eq!(tense(&t, s, s + 8), Tense::Future, "{q}");
+        }
         // "is" nearer than a past verb takes no side.
         let t = "The loan, which was agreed, is repayable in full by March.";
         let s = t.find("March").unwrap();
