@@ -43,8 +43,27 @@ pub fn subject(
                 .next()
                 .is_some_and(|w| w.eq_ignore_ascii_case("the"))
     };
-    let free =
-        |a: Span| !mentions.iter().any(|m| m.start < a.end && a.start < m.end) && !generic(a);
+    // "its Zendan counterpart", "its AI Safety Institute": a possessive whose noun is an
+    // institute named in its own right owns it; that institute is the party, not "its"
+    // ("its €60m" is still the owner's money).
+    let owns_mention = |a: Span| {
+        doc.text
+            .get(a.start..a.end)
+            .is_some_and(|w| w.eq_ignore_ascii_case("its"))
+            && mentions.iter().any(|m| {
+                m.kind == MentionKind::Institute
+                    && m.start >= a.end
+                    && doc
+                        .text
+                        .get(a.end..m.start)
+                        .is_some_and(|g| !g.is_empty() && g.chars().all(char::is_whitespace))
+            })
+    };
+    let free = |a: Span| {
+        !mentions.iter().any(|m| m.start < a.end && a.start < m.end)
+            && !generic(a)
+            && !owns_mention(a)
+    };
     let placed = |a: Span| {
         let side_ok = match rule.subject_side {
             Side::Before => a.end <= trig.start,
@@ -150,14 +169,8 @@ pub fn subject(
             }
             return Some((t, None));
         }
-        // "The institute" in a document about one institute is that institute, whatever
-        // else was named in between ("... compared with 100 at the American institute.
-        // The institute had 29 staff").
         if which == Some(false)
-            && let Some(t) = most_named_by(rules, doc, false, 2)
-                .or_else(|| headline(rules, doc))
-                .or_else(|| title_institute(rules, doc))
-                .or_else(|| publisher(rules, doc))
+            && let Some(t) = own_institute(rules, doc)
         {
             return Some((t, None));
         }
@@ -310,6 +323,16 @@ fn is_network(rules: &FactRules, m: &Mention) -> bool {
         .is_some_and(|i| i.collective)
 }
 
+/// "The institute" in a document about one institute is that institute, whatever else
+/// was named in between ("... compared with 100 at the American institute. The institute
+/// had 29 staff").
+fn own_institute(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    most_named_by(rules, doc, false, 2)
+        .or_else(|| headline(rules, doc))
+        .or_else(|| title_institute(rules, doc))
+        .or_else(|| publisher(rules, doc))
+}
+
 /// The institute named last before `at`, within `lookback` bytes, and where it is named
 /// (the Network or not, when
 /// `network` says). "The network", itself an anaphor, counts as naming the Network where
@@ -354,15 +377,28 @@ fn antecedent(
             ))
         })
         .collect();
-    // "In Washington the institute ...": that anaphor named the seat's institute.
+    // "In Washington the institute ...": that anaphor named the seat's institute. Else
+    // "the institute" (not "it") names the institute its section or the whole document is
+    // plainly about, as a subject does: "the institute signed with its American
+    // counterpart, and in May it announced ..." is that institute announcing.
     if network != Some(true) {
         let text = doc.text.get(from..at.start).unwrap_or("");
+        let strong = std::cell::OnceCell::new();
         for x in anaphor.find_iter(text) {
             let sp = Span {
                 start: from + x.start(),
                 end: from + x.end(),
             };
+            let said = x.as_str().to_ascii_lowercase();
             if let Some(t) = seat_before(rules, doc, sp) {
+                named.push((sp, t));
+            } else if said.starts_with("the ")
+                && !said.contains("network")
+                && !ms.iter().any(|m| m.start < sp.end && sp.start < m.end)
+                && let Some(t) = section_topic(rules, doc, sp.start, lookback)
+                    .map(|(t, _)| t)
+                    .or_else(|| strong.get_or_init(|| strong_topic(rules, doc)).clone())
+            {
                 named.push((sp, t));
             }
         }

@@ -115,12 +115,46 @@ pub fn names_a_parent(before: &str) -> bool {
     PROSE.is_match(sentence)
 }
 
+/// Whether no sentence ends between `a` and `b`: no blank line, and no ".", "!" or "?"
+/// followed by a space and a capital, counting closing quotes, brackets and footnote
+/// marks after the stop as the sentence's (".[3] In April", ".\u{201D} The", ".) It"); the
+/// full stop of an initial ("U.S. Department") ends none.
 pub fn same_sentence(s: &str, a: usize, b: usize) -> bool {
     let (a, b) = (floor_char(s, a), floor_char(s, b));
     let span = &s.as_bytes()[a..b];
-    !span
-        .windows(3)
-        .any(|w| matches!(w[0], b'.' | b'!' | b'?') && w[1] == b' ' && w[2].is_ascii_uppercase())
+    if span.windows(2).any(|w| w == b"\n\n") {
+        return false;
+    }
+    !span.iter().enumerate().any(|(i, &c)| {
+        if !matches!(c, b'.' | b'!' | b'?') {
+            return false;
+        }
+        // An initial ("U.S.", "J. Smith") ends no sentence.
+        if c == b'.'
+            && i > 0
+            && span[i - 1].is_ascii_uppercase()
+            && (i == 1 || !span[i - 2].is_ascii_alphabetic())
+        {
+            return false;
+        }
+        let mut rest = &span[i + 1..];
+        loop {
+            match rest {
+                [b'"' | b'\'' | b')' | b']', tail @ ..] => rest = tail,
+                // \u{201D} and \u{2019}, closing quotes
+                [0xE2, 0x80, 0x9D | 0x99, tail @ ..] => rest = tail,
+                [b'[', tail @ ..] => {
+                    let n = tail.iter().take_while(|d| d.is_ascii_digit()).count();
+                    match tail.get(n) {
+                        Some(b']') if n > 0 => rest = &tail[n + 1..],
+                        _ => break,
+                    }
+                }
+                _ => break,
+            }
+        }
+        matches!(rest, [b' ' | b'\n', c, ..] if c.is_ascii_uppercase())
+    })
 }
 
 /// The one value that dominates `counts`: at least `min` mentions and two thirds of all.
@@ -170,6 +204,24 @@ mod tests {
     #[test]
     fn word_counts_respect_boundaries() {
         assert_eq!(count_word("Canada and Canadian", 0, 19, "Canada"), 1);
+    }
+
+    #[test]
+    fn sentences_end_after_closing_marks_and_footnotes() {
+        let whole = |t: &str| same_sentence(t, 0, t.len());
+        assert!(whole("Ruritania set up the institute in May."));
+        assert!(whole("the U.S. Department of Commerce"));
+        assert!(whole("about 2.5 million at 9 a.m. on Friday"));
+        assert!(!whole("Zenda announced it. The institute"));
+        assert!(!whole(
+            "Zenda announced it that week.[3] In April the institute"
+        ));
+        assert!(!whole("Zenda announced it (in May.) The institute"));
+        assert!(!whole("\"We will announce it.\" The institute"));
+        assert!(!whole("Zenda announced it.\u{201D} The institute"));
+        assert!(!whole("Zenda announced it\n\nthe institute"));
+        // A bracket that is no footnote mark keeps the sentence going.
+        assert!(whole("Zenda announced it.[a] in passing"));
     }
 
     #[test]

@@ -109,6 +109,12 @@ struct HeadSpec {
     /// them ("the Canadian institute", "the UK and US institutes").
     #[serde(default)]
     qualified_only: Vec<String>,
+    /// Words for a peer ("counterpart") that name a country's institute with the country
+    /// right before them and one of `peer_owners` before that ("its American counterpart").
+    #[serde(default)]
+    peers: Vec<String>,
+    #[serde(default)]
+    peer_owners: Vec<String>,
     /// Verbs of founding: "<country> launched / set up ... an institute".
     #[serde(default)]
     founding: Vec<String>,
@@ -213,6 +219,8 @@ pub enum Role {
     MemberCue,
     /// A plain word ("institute") that names an institute only when qualified.
     QualifiedHead,
+    /// A word for a peer ("counterpart"): an institute when qualified and owned ("its").
+    Peer,
     PersonTitle,
     PersonBefore,
     PersonRoleWord,
@@ -271,6 +279,8 @@ pub struct Gazetteer {
     pub list_not: Vec<String>,
     /// Verbs of founding an institute.
     pub founding: Vec<String>,
+    /// Lower-case words that own a peer word ("its", "their").
+    pub peer_owners: Vec<String>,
     /// Codes that have an institute entry: the only ones a member list can name.
     pub institute_codes: Vec<String>,
     /// Each location that is in another, with that one: a venue and its city.
@@ -570,6 +580,11 @@ impl Gazetteer {
             for a in &h.qualified_only {
                 b.add(a, u32::MAX, Role::QualifiedHead, true);
             }
+            for a in &h.peers {
+                b.add(a, u32::MAX, Role::Peer, true);
+            }
+            self.peer_owners
+                .extend(h.peer_owners.iter().map(|w| w.trim().to_lowercase()));
             self.list_not.extend(h.list_not.iter().cloned());
             self.founding.extend(h.founding.iter().cloned());
         }

@@ -73,6 +73,7 @@ const RULE_DEFINITION: &str = "entities/acronyms:definition";
 const RULE_LEARNED: &str = "entities/acronyms:defined-in-document";
 const RULE_AMBIGUOUS: &str = "entities/institutes:ambiguous-resolved";
 const RULE_FOUNDED: &str = "entities/institutes:founded-by";
+const RULE_PEER: &str = "entities/institutes:counterpart";
 
 /// Every context rule id an entity mention can carry besides `entities/<file>`, for
 /// `aisi rules stats` to list the ones that never fired.
@@ -162,6 +163,10 @@ fn find_norm<'a>(
             if !qualify_head(g, s, &raws, i, false, &mut consumed, &mut out) {
                 founded_by(g, s, &raws, i, &mut out);
             }
+            continue;
+        }
+        if context::has_role(g, &r, Role::Peer) {
+            qualify_peer(g, s, &raws, i, &mut consumed, &mut out);
             continue;
         }
         if context::has_role(g, &r, Role::Anaphor) {
@@ -370,27 +375,7 @@ fn qualify_head<'a>(
     out: &mut Vec<Found<'a>>,
 ) -> bool {
     let head = raws[i];
-    let mut chain: Vec<(usize, &'a str)> = Vec::new();
-    let mut right = head.start;
-    for j in (0..i).rev() {
-        let r = &raws[j];
-        if r.end > right {
-            break;
-        }
-        let gap = &s[r.end..right];
-        let ok = if chain.is_empty() {
-            context::is_qualifier_gap(gap)
-        } else {
-            context::is_list_gap(gap)
-        };
-        match context::country_code(g, r) {
-            Some(code) if ok => {
-                chain.push((j, code));
-                right = r.start;
-            }
-            _ => break,
-        }
-    }
+    let mut chain = countries_before(g, s, raws, i);
     if !chain.is_empty() {
         for (n, &(j, code)) in chain.iter().enumerate() {
             consumed[j] = true;
@@ -431,6 +416,74 @@ fn qualify_head<'a>(
         out.push(found_institute(start, raws[k].end, code, RULE_QUALIFIED));
     }
     !chain.is_empty()
+}
+
+/// The countries written right before match `i` ("Japan's", "the UK and US"), nearest
+/// first, with the index of each one's match.
+fn countries_before<'a>(
+    g: &'a Gazetteer,
+    s: &str,
+    raws: &[Raw],
+    i: usize,
+) -> Vec<(usize, &'a str)> {
+    let mut chain: Vec<(usize, &'a str)> = Vec::new();
+    let mut right = raws[i].start;
+    for j in (0..i).rev() {
+        let r = &raws[j];
+        if r.end > right {
+            break;
+        }
+        let gap = &s[r.end..right];
+        let ok = if chain.is_empty() {
+            context::is_qualifier_gap(gap)
+        } else {
+            context::is_list_gap(gap)
+        };
+        match context::country_code(g, r) {
+            Some(code) if ok => {
+                chain.push((j, code));
+                right = r.start;
+            }
+            _ => break,
+        }
+    }
+    chain
+}
+
+/// "its American counterpart", "their British and Japanese counterparts": in reports on
+/// institutes, an institute's peer is the institute of the country named. Only after an
+/// owner that is a body ("its", "their"), not a person ("his American counterpart" is a
+/// minister), and only for countries that have an institute.
+fn qualify_peer<'a>(
+    g: &'a Gazetteer,
+    s: &str,
+    raws: &[Raw],
+    i: usize,
+    consumed: &mut [bool],
+    out: &mut Vec<Found<'a>>,
+) {
+    let chain = countries_before(g, s, raws, i);
+    let Some(&(first, _)) = chain.last() else {
+        return;
+    };
+    let before = s[..raws[first].start].trim_end();
+    let owner = before
+        .rsplit(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    if !g.peer_owners.contains(&owner)
+        || !chain
+            .iter()
+            .all(|(_, code)| g.institute_codes.iter().any(|c| c == code))
+    {
+        return;
+    }
+    for (n, &(j, code)) in chain.iter().enumerate() {
+        consumed[j] = true;
+        let end = if n == 0 { raws[i].end } else { raws[j].end };
+        out.push(found_institute(raws[j].start, end, code, RULE_PEER));
+    }
 }
 
 /// "India announced an AI Safety Institute", "South Korea on Wednesday launched a
