@@ -470,6 +470,13 @@ fn prose_clause(
             })
         })
         .filter(|c| {
+            c.before
+                || rule.subject_after_via.as_ref().is_none_or(|r| {
+                    let from = crate::utf8::floor_char(doc.text, c.m.start.saturating_sub(40));
+                    r.is_match(&doc.text[from..c.m.start])
+                })
+        })
+        .filter(|c| {
             rule.subject_not_before.as_ref().is_none_or(|r| {
                 let to = crate::utf8::floor_char(doc.text, (c.m.end + 80).min(doc.text.len()));
                 c.m.end == 0 || !r.is_match(&doc.text[c.m.end..to])
@@ -556,6 +563,15 @@ fn prose_clause(
                 .as_ref()
                 .is_some_and(|(_, _, t, _)| target(rules, m).is_some_and(|x| x.value == t.value))
         };
+        // A body named after the trigger by no link `subject_after_via` allows belongs to
+        // another clause: it neither is the subject nor keeps the passage's institute out.
+        let other_clause = |m: &Mention| {
+            m.start >= trig.end
+                && rule.subject_after_via.as_ref().is_some_and(|r| {
+                    let from = crate::utf8::floor_char(doc.text, m.start.saturating_sub(40));
+                    !r.is_match(&doc.text[from..m.start])
+                })
+        };
         let refers_back = (ends_as_sentence(sentence)
             || (rule.label_lines && is_label_line(sentence))
             || (rule.unstopped_lines && is_unstopped_line(rules, doc, s, trig))
@@ -564,6 +580,7 @@ fn prose_clause(
                 kind_matches(m, &rule.subject)
                     && !is_object(m)
                     && !is_label(m)
+                    && !other_clause(m)
                     && !all.iter().any(|o| {
                         o.kind != m.kind
                             && contains(span_of(o), span_of(m))

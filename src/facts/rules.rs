@@ -199,6 +199,8 @@ struct ProseSpec {
     #[serde(default)]
     subject_not_after: Option<String>,
     #[serde(default)]
+    subject_after_via: Option<String>,
+    #[serde(default)]
     object_not_after: Option<String>,
     #[serde(default)]
     object_not_before: Option<String>,
@@ -348,6 +350,10 @@ pub struct ProseRule {
     pub pair_subjects: bool,
     /// The text just before a subject must not match this (`with the` makes it an object).
     pub subject_not_after: Option<Regex>,
+    /// A subject after the trigger must follow text matching this ("150 staff at the",
+    /// "director of the"): a body named later in the sentence by any other link is
+    /// another clause's ("has 150 staff, dwarfing its US counterpart").
+    pub subject_after_via: Option<Regex>,
     pub object_not_after: Option<Regex>,
     /// The text just after an object must not match this ("¥1 trillion in AI" is a
     /// country's spending; "the Department's Institute" names a body inside it).
@@ -538,6 +544,11 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "subject_not_after", &format!("(?:{e})$")))
                 .transpose()?;
+            let subject_after_via = p
+                .subject_after_via
+                .as_deref()
+                .map(|e| regex(file, &p.id, "subject_after_via", &format!("(?:{e})$")))
+                .transpose()?;
             let clause_split = p
                 .clause_split
                 .as_deref()
@@ -571,6 +582,7 @@ impl FactRules {
             self.prose.push(ProseRule {
                 file: file.to_string(),
                 subject_not_after,
+                subject_after_via,
                 object_not_after,
                 object_not_before,
                 subject_not_before,
