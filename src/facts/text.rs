@@ -161,7 +161,9 @@ fn ends_heading(text: &str, line_start: usize, line_end: usize, next_line: &str)
         && !t.ends_with(char::is_lowercase)
 }
 
-/// "U.S.", "Dr.", "e.g." and initials do not end a sentence.
+/// "U.S.", "Dr.", "e.g.", initials and the abbreviations reports write before a number or
+/// a name ("est. 2023", "Art. 5", "p. 12", "Sen. Young", "the Rt. Hon.") do not end a
+/// sentence.
 fn is_abbreviation(upto_dot: &str) -> bool {
     let word = upto_dot
         .rsplit(|c: char| c.is_whitespace() || c == '(')
@@ -202,6 +204,36 @@ fn is_abbreviation(upto_dot: &str) -> bool {
                 | "Dec"
                 | "approx"
                 | "c"
+                | "ca"
+                | "cf"
+                | "est"
+                | "Est"
+                | "incl"
+                | "excl"
+                | "p"
+                | "pp"
+                | "para"
+                | "paras"
+                | "Art"
+                | "Arts"
+                | "Fig"
+                | "fig"
+                | "Vol"
+                | "vol"
+                | "no"
+                | "nos"
+                | "Dept"
+                | "Govt"
+                | "Gov"
+                | "Sen"
+                | "Rep"
+                | "Reps"
+                | "Gen"
+                | "Hon"
+                | "Rt"
+                | "Jr"
+                | "Sr"
+                | "Cllr"
         )
 }
 
@@ -286,6 +318,18 @@ mod tests {
                 "The U.S. AISI was set up.",
                 "It is under NIST.",
                 "Dr. Kelly leads it."
+            ]
+        );
+    }
+
+    #[test]
+    fn abbreviations_before_numbers_and_names_end_no_sentence() {
+        let t = "The Zenda AISI (est. 2023) has a budget under Art. 5. Sen. Roe asked about it.";
+        assert_eq!(
+            texts(t),
+            vec![
+                "The Zenda AISI (est. 2023) has a budget under Art. 5.",
+                "Sen. Roe asked about it."
             ]
         );
     }
