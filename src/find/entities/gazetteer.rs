@@ -70,6 +70,11 @@ struct EntrySpec {
     /// This organisation also acts as the institute with this code.
     #[serde(default)]
     institute: Option<String>,
+    /// The institute (code) this organisation houses: a document that names it, and no
+    /// other institute or country above all, speaks of that institute when it says "the
+    /// AI Safety Institute" ("Department for Science, Innovation and Technology" → `GB`).
+    #[serde(default)]
+    houses: Option<String>,
     /// Short names of a parent ("IBM" for "IBM Japan") that stand for this entry in a
     /// document that also names this entry.
     #[serde(default)]
@@ -287,6 +292,8 @@ pub struct Gazetteer {
     pub within: std::collections::BTreeMap<String, String>,
     /// Values of the organisations that are also a country's institute.
     pub dual: Vec<String>,
+    /// Organisation values and the institute code each houses.
+    pub houses: std::collections::BTreeMap<String, String>,
 }
 
 pub fn parse_kind(s: &str) -> Option<MentionKind> {
@@ -478,7 +485,12 @@ impl Gazetteer {
                     );
                 }
             }
-            for code in e.member_code.iter().chain(e.institute.iter()) {
+            for code in e
+                .member_code
+                .iter()
+                .chain(e.institute.iter())
+                .chain(e.houses.iter())
+            {
                 if code.len() != 2 || !code.bytes().all(|c| c.is_ascii_uppercase()) {
                     bail!("{}: {code:?} is not an institute code", here());
                 }
@@ -502,6 +514,12 @@ impl Gazetteer {
             }
             if e.institute.is_some() && kind == MentionKind::Organization {
                 self.dual.push(e.value.clone());
+            }
+            if let Some(code) = &e.houses {
+                if kind != MentionKind::Organization {
+                    bail!("{}: only an organisation houses an institute", here());
+                }
+                self.houses.insert(e.value.clone(), code.clone());
             }
             let idx = self.entries.len() as u32;
             self.entries.push(Entry {

@@ -971,9 +971,30 @@ fn main_institute<'a>(
         (n >= 3 && n >= 2 * second && g.institute_codes.iter().any(|k| k == best))
             .then(|| best.to_string())
     };
+    // Else the institute of the one housing body the document names ("the Department for
+    // Science, Innovation and Technology ... the AI Safety Institute"), when it names no
+    // housing body of another.
+    let host = || {
+        if named > 2 {
+            return None;
+        }
+        let mut hosts: Vec<&str> = out
+            .iter()
+            .filter(|f| f.kind == MentionKind::Organization)
+            .filter_map(|f| g.houses.get(&*f.value).map(String::as_str))
+            .collect();
+        hosts.dedup();
+        hosts.sort_unstable();
+        hosts.dedup();
+        match hosts.as_slice() {
+            [one] => Some(one.to_string()),
+            _ => None,
+        }
+    };
     let Some(code) = context::dominant(&counts, 3)
         .map(str::to_string)
         .or_else(country)
+        .or_else(host)
     else {
         return;
     };
