@@ -573,6 +573,42 @@ name_from = '\brenamed\s+(?:it\s+)?(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:,?\s+(?:
         );
     }
     #[test]
+    fn a_founding_date_is_not_when_a_count_held() {
+        let rules = rules_from(
+            r#"
+[[prose]]
+id = "staff"
+predicate = "staff"
+subject = ["institute"]
+object = ["quantity"]
+trigger = '\bstaff\b'
+date_qualifier = "as_of"
+date_qualifier_not_after = '\blaunched\s+(?:in\s+)?$'
+"#,
+        );
+        let as_of = |marked: &str| {
+            let (text, mentions) = markup::parse(marked);
+            let doc = Doc::one_page("d.txt", &text, &mentions, Some("2026-06-01"));
+            doc_claims(&rules, &doc)
+                .first()
+                .and_then(|c| c.qualifiers.get("as_of").cloned())
+        };
+        let count = r#"[150 staff](quantity:{"value":150,"unit":"staff","approx":false})"#;
+        assert_eq!(
+            as_of(&format!(
+                "The [Zenda AISI](institute:ZE), launched in [May 2024](date:2024-05), now has {count}."
+            )),
+            Some(Value::String("2026-06-01".into()))
+        );
+        assert_eq!(
+            as_of(&format!(
+                "In [March 2025](date:2025-03) the [Zenda AISI](institute:ZE) had {count}."
+            )),
+            Some(Value::String("2025-03".into()))
+        );
+    }
+
+    #[test]
     fn we_on_an_institutes_own_page_is_that_institute() {
         let rules = rules_from(
             r#"

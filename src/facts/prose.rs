@@ -828,6 +828,12 @@ fn prose_clause(
             let d = mentions
                 .iter()
                 .filter(|m| m.kind == MentionKind::Date)
+                .filter(|m| {
+                    rule.date_qualifier_not_after.as_ref().is_none_or(|r| {
+                        let from = crate::utf8::floor_char(doc.text, m.start.saturating_sub(40));
+                        !r.is_match(&doc.text[from..m.start])
+                    })
+                })
                 .min_by_key(|m| words.gap(span_of(m), trig));
             if let Some(d) = d {
                 q.entry(k.clone()).or_insert(d.value.clone());

@@ -201,6 +201,8 @@ struct ProseSpec {
     #[serde(default)]
     subject_after_via: Option<String>,
     #[serde(default)]
+    date_qualifier_not_after: Option<String>,
+    #[serde(default)]
     object_not_after: Option<String>,
     #[serde(default)]
     object_not_before: Option<String>,
@@ -354,6 +356,9 @@ pub struct ProseRule {
     /// "director of the"): a body named later in the sentence by any other link is
     /// another clause's ("has 150 staff, dwarfing its US counterpart").
     pub subject_after_via: Option<Regex>,
+    /// A date right after text matching this is another event's, not the claim's
+    /// `date_qualifier` ("launched in November 2023, now has 150 staff").
+    pub date_qualifier_not_after: Option<Regex>,
     pub object_not_after: Option<Regex>,
     /// The text just after an object must not match this ("¥1 trillion in AI" is a
     /// country's spending; "the Department's Institute" names a body inside it).
@@ -549,6 +554,18 @@ impl FactRules {
                 .as_deref()
                 .map(|e| regex(file, &p.id, "subject_after_via", &format!("(?:{e})$")))
                 .transpose()?;
+            let date_qualifier_not_after = p
+                .date_qualifier_not_after
+                .as_deref()
+                .map(|e| {
+                    regex(
+                        file,
+                        &p.id,
+                        "date_qualifier_not_after",
+                        &format!("(?:{e})$"),
+                    )
+                })
+                .transpose()?;
             let clause_split = p
                 .clause_split
                 .as_deref()
@@ -583,6 +600,7 @@ impl FactRules {
                 file: file.to_string(),
                 subject_not_after,
                 subject_after_via,
+                date_qualifier_not_after,
                 object_not_after,
                 object_not_before,
                 subject_not_before,
