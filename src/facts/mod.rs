@@ -507,6 +507,43 @@ name_from = '\brenamed\s+(?:it\s+)?(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:,?\s+(?:
     }
 
     #[test]
+    fn a_new_name_after_the_old_one_is_read_from_the_alternative_that_matched() {
+        let rules = rules_from(
+            r#"
+[[prose]]
+id = "renamed"
+predicate = "renamed"
+subject = ["institute"]
+object = ["date"]
+trigger = '\brenamed\b'
+name_from = '\brenamed\s+(?:the\s+)?(?:(?-i:[A-Z]\w*)\s+){1,8}the\s+(?P<name2>(?-i:[A-Z]\w*)(?:\s+(?-i:[A-Z]\w*)){0,8})|\brenamed\s+(?:the\s+)?(?P<name>(?-i:[A-Z]\w*)(?:\s+(?-i:[A-Z]\w*)){0,8})'
+"#,
+        );
+        let name = |marked: &str| {
+            let (text, mentions) = markup::parse(marked);
+            let doc = Doc::one_page("d.txt", &text, &mentions, None);
+            doc_claims(&rules, &doc).first().and_then(|c| {
+                c.qualifiers
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map(String::from)
+            })
+        };
+        assert_eq!(
+            name(
+                "In [May 2026](date:2026-05) the ministry renamed the [Zendan AISI](institute:ZE) the Zendan Standards Centre."
+            ),
+            Some("Zendan Standards Centre".to_string())
+        );
+        assert_eq!(
+            name(
+                "In [May 2026](date:2026-05) the [Zendan AISI](institute:ZE) was renamed the Zendan Standards Centre."
+            ),
+            Some("Zendan Standards Centre".to_string())
+        );
+    }
+
+    #[test]
     fn funding_takes_the_budget_period_its_clause_states_but_not_a_day() {
         let rules = rules_from(
             "[[prose]]\nid='f'\npredicate='funding'\nsubject=['institute']\nobject=['money']\ntrigger='funding'\nperiod_qualifier='period'\n",

@@ -807,7 +807,13 @@ fn prose_clause(
         if let Some(re) = &rule.name_from
             && let Some(name) = re
                 .captures(&sentence[t.start()..])
-                .and_then(|c| c.name("name"))
+                .and_then(|c| {
+                    // Alternatives each name their group `name...`: the one that took part.
+                    re.capture_names()
+                        .flatten()
+                        .filter(|n| n.starts_with("name"))
+                        .find_map(|n| c.name(n))
+                })
                 .map(|m| clean_name(m.as_str()))
                 .filter(|n| !n.is_empty())
         {
