@@ -106,6 +106,20 @@ fn candidates<'m>(
     out
 }
 
+/// The 40 bytes of text before `at`: what rules read for the words that lead into a
+/// mention (`subject_not_after`, `subject_after_via`, `date_qualifier_not_after`).
+fn lead_in(text: &str, at: usize) -> &str {
+    &text[crate::utf8::floor_char(text, at.saturating_sub(40))..at]
+}
+
+/// Whether a party named at `at`, after the trigger, is linked to it as
+/// `subject_after_via` asks (any link when the rule asks none).
+fn linked_after(rule: &ProseRule, text: &str, at: usize) -> bool {
+    rule.subject_after_via
+        .as_ref()
+        .is_none_or(|r| r.is_match(lead_in(text, at)))
+}
+
 fn pick<'m>(mut c: Vec<Cand<'m>>, how: Pick) -> Vec<Cand<'m>> {
     match how {
         Pick::All => {
@@ -464,18 +478,11 @@ fn prose_clause(
         // is part of that name, not a party of its own.
         .filter(|c| object_span.is_none_or(|o| !contains(o, span_of(c.m)) || objects.len() > 1))
         .filter(|c| {
-            rule.subject_not_after.as_ref().is_none_or(|r| {
-                let from = crate::utf8::floor_char(doc.text, c.m.start.saturating_sub(40));
-                !r.is_match(&doc.text[from..c.m.start])
-            })
+            rule.subject_not_after
+                .as_ref()
+                .is_none_or(|r| !r.is_match(lead_in(doc.text, c.m.start)))
         })
-        .filter(|c| {
-            c.before
-                || rule.subject_after_via.as_ref().is_none_or(|r| {
-                    let from = crate::utf8::floor_char(doc.text, c.m.start.saturating_sub(40));
-                    r.is_match(&doc.text[from..c.m.start])
-                })
-        })
+        .filter(|c| c.before || linked_after(rule, doc.text, c.m.start))
         .filter(|c| {
             rule.subject_not_before.as_ref().is_none_or(|r| {
                 let to = crate::utf8::floor_char(doc.text, (c.m.end + 80).min(doc.text.len()));
@@ -565,13 +572,8 @@ fn prose_clause(
         };
         // A body named after the trigger by no link `subject_after_via` allows belongs to
         // another clause: it neither is the subject nor keeps the passage's institute out.
-        let other_clause = |m: &Mention| {
-            m.start >= trig.end
-                && rule.subject_after_via.as_ref().is_some_and(|r| {
-                    let from = crate::utf8::floor_char(doc.text, m.start.saturating_sub(40));
-                    !r.is_match(&doc.text[from..m.start])
-                })
-        };
+        let other_clause =
+            |m: &Mention| m.start >= trig.end && !linked_after(rule, doc.text, m.start);
         let refers_back = (ends_as_sentence(sentence)
             || (rule.label_lines && is_label_line(sentence))
             || (rule.unstopped_lines && is_unstopped_line(rules, doc, s, trig))
@@ -835,10 +837,9 @@ fn prose_clause(
                 .iter()
                 .filter(|m| m.kind == MentionKind::Date)
                 .filter(|m| {
-                    rule.date_qualifier_not_after.as_ref().is_none_or(|r| {
-                        let from = crate::utf8::floor_char(doc.text, m.start.saturating_sub(40));
-                        !r.is_match(&doc.text[from..m.start])
-                    })
+                    rule.date_qualifier_not_after
+                        .as_ref()
+                        .is_none_or(|r| !r.is_match(lead_in(doc.text, m.start)))
                 })
                 .min_by_key(|m| words.gap(span_of(m), trig));
             if let Some(d) = d {

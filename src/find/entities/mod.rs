@@ -983,7 +983,6 @@ fn main_institute<'a>(
             .filter(|f| f.kind == MentionKind::Organization)
             .filter_map(|f| g.houses.get(&*f.value).map(String::as_str))
             .collect();
-        hosts.dedup();
         hosts.sort_unstable();
         hosts.dedup();
         match hosts.as_slice() {
