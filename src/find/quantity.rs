@@ -77,6 +77,8 @@ pub fn quantity(hit: &Hit) -> Option<Found> {
 /// How far above a cell (bytes) its row label may stand when a table is read one cell per
 /// line: the staff row of the corpus's overview table spans about 200 bytes.
 const ROW_LABEL_REACH: usize = 300;
+/// Rows above a cell searched for its column's header.
+const COLUMN_REACH: usize = 40;
 
 fn is_staff_label(l: &str) -> bool {
     matches!(
@@ -93,6 +95,14 @@ fn row_unit(text: &str, at: usize) -> Option<String> {
     if line[..at - line_start].contains('\t') {
         let label = line.split('\t').next().unwrap_or("").trim().to_lowercase();
         if is_staff_label(&label) {
+            return Some("staff".into());
+        }
+        // A table read by columns: the column's header, the first cell above that holds
+        // no figure ("Institute\tStaff" over "UK AISI\t~200").
+        let header = super::table::cells_above(text, at, COLUMN_REACH)
+            .into_iter()
+            .find(|c| !c.chars().any(|ch| ch.is_ascii_digit()));
+        if header.is_some_and(|h| is_staff_label(&h.to_lowercase())) {
             return Some("staff".into());
         }
     }
@@ -157,6 +167,13 @@ mod tests {
             row_unit(wrapped, wrapped.find("c.50").unwrap()).as_deref(),
             Some("staff")
         );
+        let columns = "Institute\tFounded\tStaff\nZenda AISI\t2024\t~200\nBorduria AISI\t2025\t~30";
+        assert_eq!(
+            row_unit(columns, columns.find("~30").unwrap()).as_deref(),
+            Some("staff")
+        );
+        let other = "Institute\tFounded\tRank\nZenda AISI\t2024\t~3";
+        assert_eq!(row_unit(other, other.find("~3").unwrap()), None);
         let apart = "Staff\n\nThe text c.50 (planned)";
         assert_eq!(row_unit(apart, apart.find("c.50").unwrap()), None);
     }
