@@ -18,6 +18,7 @@ pub fn currency(s: &str) -> Option<&'static str> {
         "a$" | "au$" | "aud" | "australian dollars" | "australian dollar" => "AUD",
         "nz$" | "nzd" | "new zealand dollars" => "NZD",
         "hk$" | "hkd" | "hong kong dollars" => "HKD",
+        "nt$" | "twd" | "new taiwan dollars" => "TWD",
         "£" | "gbp" | "pounds" | "pound" | "pounds sterling" | "sterling" => "GBP",
         "€" | "eur" | "euro" | "euros" => "EUR",
         "¥" | "jpy" | "yen" | "円" => "JPY",
@@ -41,6 +42,7 @@ fn magnitude(s: &str) -> Option<f64> {
             "lakh" => 1e5,
             "m" | "mn" | "mil" | "million" | "millions" => 1e6,
             "crore" => 1e7,
+            "lakh crore" => 1e12,
             "b" | "bn" | "billion" | "billions" | "md" | "mds" | "mrd" => 1e9,
             "t" | "tn" | "trillion" | "trillions" => 1e12,
             _ => return None,
@@ -96,6 +98,11 @@ pub fn money(hit: &Hit) -> Option<Found> {
         Some(m) => magnitude(m)?,
         None => mag2,
     };
+    // "£000" heads a table column in thousands of pounds: a unit, no amount of nothing.
+    let digits = hit.get("eunum").or(hit.get("num"))?;
+    if digits.len() > 1 && digits.bytes().all(|b| b == b'0') {
+        return None;
+    }
     let a = match hit.get("eunum") {
         Some(n) => european_number(n)?,
         None => number(hit.get("num")?)?,
@@ -190,9 +197,31 @@ fn period_nearby(text: &str, start: usize, end: usize) -> Option<&'static str> {
     if other_amount {
         return None;
     }
-    let annual = lower
+    // "annual" of a thing that comes once a year ("its annual report", "the annual
+    // conference") says nothing of the amount.
+    let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphabetic())
-        .any(|w| matches!(w, "annual" | "yearly"));
+        .filter(|w| !w.is_empty())
+        .collect();
+    let annual = words.iter().enumerate().any(|(i, w)| {
+        matches!(*w, "annual" | "yearly")
+            && !words.get(i + 1).is_some_and(|n| {
+                matches!(
+                    *n,
+                    "report"
+                        | "reports"
+                        | "conference"
+                        | "meeting"
+                        | "review"
+                        | "summit"
+                        | "accounts"
+                        | "statement"
+                        | "survey"
+                        | "lecture"
+                        | "forum"
+                )
+            })
+    });
     // "annual figures differ: C$30 million is spread over four years", "an annual
     // allocation above the €40 million it gets for the 2026/27 financial year": what
     // follows the amount names its own period.
@@ -317,6 +346,16 @@ mod tests {
         assert_eq!(local_dollar(t, at), Some("SGD"));
         let first = t.find("$7.5").unwrap();
         assert_eq!(local_dollar(t, first), None);
+    }
+
+    #[test]
+    fn an_annual_report_or_meeting_sets_no_period() {
+        let t = "According to its annual report, the institute spent £28.6m.";
+        let a = t.find('£').unwrap();
+        assert_eq!(period_nearby(t, a, a + 6), None);
+        let t = "Its annual budget is £28.6m.";
+        let a = t.find('£').unwrap();
+        assert_eq!(period_nearby(t, a, a + 6), Some("year"));
     }
 
     #[test]
