@@ -641,6 +641,14 @@ pub fn relative(hit: &Hit) -> Option<Found> {
             if after.contains("each week") || after.contains("every week") {
                 return None;
             }
+            // "the first Monday of each month" recurs; "Monday to Friday" (four days or
+            // more, either end of it) is a working week, opening hours, not a day.
+            if after.trim_start().starts_with("of each")
+                || after.trim_start().starts_with("of every")
+                || working_week(hit.text, hit.start, hit.end)
+            {
+                return None;
+            }
             Relative::Weekday {
                 day: weekday_num(w)?,
                 week: None,
@@ -650,6 +658,41 @@ pub fn relative(hit: &Hit) -> Option<Found> {
         _ => return None,
     };
     pending(Pending::Relative(r), hit)
+}
+
+/// Whether the weekday at `start..end` is an end of a span of four weekdays or more
+/// ("Monday to Friday", "Mon–Sat", "Sunday through Thursday"): opening hours or a working
+/// week, not a day. Three days or fewer ("from Monday to Wednesday") may be a meeting's.
+fn working_week(text: &str, start: usize, end: usize) -> bool {
+    const JOIN: [&str; 6] = ["to", "through", "thru", "till", "until", "-"];
+    let word_day = |w: &str| weekday_num(&w.to_lowercase());
+    let long = |a: u32, b: u32| (b as i64 - a as i64).rem_euclid(7) >= 3;
+    let this = match weekday_num(&text[start..end].to_lowercase()) {
+        Some(d) => d,
+        None => return false,
+    };
+    let norm = |s: &str| s.replace(['–', '—'], " - ");
+    let hi = super::floor_char(text, (end + 24).min(text.len()));
+    let after = norm(&text[end..hi]);
+    let mut next = after.split_whitespace();
+    if next.next().is_some_and(|j| JOIN.contains(&j))
+        && let Some(d) = next
+            .next()
+            .and_then(|w| word_day(w.trim_matches(|c: char| !c.is_alphabetic())))
+    {
+        return long(this, d);
+    }
+    let lo = super::floor_char(text, start.saturating_sub(24));
+    let before = norm(&text[lo..start]);
+    let mut prev = before.split_whitespace().rev();
+    if prev.next().is_some_and(|j| JOIN.contains(&j))
+        && let Some(d) = prev
+            .next()
+            .and_then(|w| word_day(w.trim_matches(|c: char| !c.is_alphabetic())))
+    {
+        return long(d, this);
+    }
+    false
 }
 
 /// "Wednesday's ruling", "Friday's drop": news names an event by its weekday once it has
@@ -1196,6 +1239,22 @@ mod tests {
             "2020-03-07"
         );
         assert_eq!(resolve_anaphor(Anaphor::WeekdayBefore(5), None, None), None);
+    }
+
+    #[test]
+    fn a_working_week_is_no_day() {
+        let at = |t: &str, w: &str| {
+            let s = t.find(w).unwrap();
+            working_week(t, s, s + w.len())
+        };
+        let t = "The office is open 9:00-17:00, Monday to Friday.";
+        assert!(at(t, "Monday"));
+        assert!(at(t, "Friday"));
+        assert!(at("hours Mon–Sat", "Mon"));
+        let t = "Delegates met from Monday to Wednesday in Zenda.";
+        assert!(!at(t, "Monday"));
+        assert!(!at(t, "Wednesday"));
+        assert!(!at("The vote is on Friday.", "Friday"));
     }
 
     #[test]
