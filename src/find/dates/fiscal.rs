@@ -11,8 +11,11 @@ use serde_json::Value;
 pub enum FiscalSystem {
     /// US federal: October of the year before to September.
     Us,
-    /// UK, Japan, India, Canada...: April to March of the next year.
+    /// UK, Japan, Canada...: April to March of the next year, a one-year name ("FY2024")
+    /// for the year it starts in.
     AprilToMarch,
+    /// India: April to March, a one-year name ("FY25") for the year it ends in.
+    AprilToMarchByEnd,
     /// Australia, New Zealand: July to June of the next year.
     JulyToJune,
 }
@@ -20,7 +23,7 @@ pub enum FiscalSystem {
 pub fn start_month(system: FiscalSystem) -> u32 {
     match system {
         FiscalSystem::Us => 10,
-        FiscalSystem::AprilToMarch => 4,
+        FiscalSystem::AprilToMarch | FiscalSystem::AprilToMarchByEnd => 4,
         FiscalSystem::JulyToJune => 7,
     }
 }
@@ -31,11 +34,11 @@ pub fn span(system: FiscalSystem, start_year: i32) -> Option<String> {
     interval(Ymd::month(start_year, m), Ymd::month(start_year + 1, m - 1))
 }
 
-/// The year a single-year name ("FY2025") starts in: the US and Australian years are
-/// named after the year they end in, Japan's and the UK's after the year they start in.
+/// The year a single-year name ("FY2025") starts in: the US, Australian and Indian years
+/// are named after the year they end in, Japan's and the UK's after the year they start in.
 fn start_of_named(system: FiscalSystem, y: i32) -> i32 {
     match system {
-        FiscalSystem::Us | FiscalSystem::JulyToJune => y - 1,
+        FiscalSystem::Us | FiscalSystem::JulyToJune | FiscalSystem::AprilToMarchByEnd => y - 1,
         FiscalSystem::AprilToMarch => y,
     }
 }
@@ -43,7 +46,7 @@ fn start_of_named(system: FiscalSystem, y: i32) -> i32 {
 fn label(system: FiscalSystem) -> &'static str {
     match system {
         FiscalSystem::Us => "us",
-        FiscalSystem::AprilToMarch => "april-march",
+        FiscalSystem::AprilToMarch | FiscalSystem::AprilToMarchByEnd => "april-march",
         FiscalSystem::JulyToJune => "july-june",
     }
 }
@@ -207,9 +210,9 @@ const STRONG: [Cue; 39] = [
     ("£", FiscalSystem::AprilToMarch),
     ("¥", FiscalSystem::AprilToMarch),
     ("yen", FiscalSystem::AprilToMarch),
-    ("india", FiscalSystem::AprilToMarch),
-    ("indian", FiscalSystem::AprilToMarch),
-    ("₹", FiscalSystem::AprilToMarch),
+    ("india", FiscalSystem::AprilToMarchByEnd),
+    ("indian", FiscalSystem::AprilToMarchByEnd),
+    ("₹", FiscalSystem::AprilToMarchByEnd),
     ("gbp", FiscalSystem::AprilToMarch),
     ("jpy", FiscalSystem::AprilToMarch),
     ("canada", FiscalSystem::AprilToMarch),
@@ -302,6 +305,26 @@ mod tests {
         let t = "Japan's government allocated ¥2 billion in FY2024 to the institute";
         let s = t.find("FY").unwrap();
         assert_eq!(system(t, s, s + 6), FiscalSystem::AprilToMarch);
+    }
+
+    #[test]
+    fn fiscal_year_of_india_is_named_by_the_year_it_ends() {
+        let t = "India's FY25 budget gives ₹20 crore to the institute";
+        let s = t.find("FY").unwrap();
+        let sys = system(t, s, s + 4);
+        assert_eq!(sys, FiscalSystem::AprilToMarchByEnd);
+        assert_eq!(
+            span(sys, start_of_named(sys, 2025)).unwrap(),
+            "2024-04/2025-03"
+        );
+        assert_eq!(
+            span(
+                FiscalSystem::AprilToMarch,
+                start_of_named(FiscalSystem::AprilToMarch, 2024)
+            )
+            .unwrap(),
+            "2024-04/2025-03"
+        );
     }
 
     #[test]
