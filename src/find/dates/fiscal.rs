@@ -157,7 +157,11 @@ fn budget_context(text: &str, start: usize, end: usize) -> bool {
 /// names it just before ("FY2022 (Reiwa 4)") or a budget follows ("the Reiwa 4
 /// supplementary budget"), else the calendar year.
 pub fn era_year(hit: &Hit) -> Option<Found> {
-    let n: i32 = hit.get("n")?.parse().ok()?;
+    // "令和元年": the era's first year is written 元, "origin".
+    let n: i32 = match hit.get("n")? {
+        "元" => 1,
+        n => n.parse().ok()?,
+    };
     let era = hit.get("era")?.to_lowercase();
     let base = match era.as_str() {
         "reiwa" | "令和" => 2018,
@@ -169,6 +173,24 @@ pub fn era_year(hit: &Hit) -> Option<Found> {
         return None;
     }
     let y = base + n;
+    // Written in Japanese: "令和6年度" is the fiscal year, "平成31年4月1日" a day.
+    if hit.get("fy").is_some() {
+        return found_span(FiscalSystem::AprilToMarch, y, y, hit);
+    }
+    if let Some(m) = hit.get("month") {
+        let m: u32 = m.parse().ok()?;
+        let v = match hit.get("day") {
+            Some(d) => {
+                let d: u32 = d.parse().ok()?;
+                if d > super::days_in_month(y, m) {
+                    return None;
+                }
+                Ymd::day(y, m, d)
+            }
+            None => Ymd::month(y, m),
+        };
+        return ready(v.iso(), hit);
+    }
     let lo = floor_char(hit.text, hit.start.saturating_sub(40));
     let before = &hit.text[lo..hit.start];
     let before = before.rfind('\n').map_or(before, |i| &before[i + 1..]);
