@@ -279,6 +279,30 @@ pub(crate) fn dollar_of_context(text: &str, start: usize) -> Option<&'static str
     if let Some((_, c)) = GOVERNMENTS.iter().find(|(k, _)| head.contains(k)) {
         return Some(c);
     }
+    // A release datelined in a dollar country's capital ("OTTAWA, ON, Nov. 12, 2024
+    // /CNW/ -", "Canberra, 12 November 2024.") is issued there: its "$" is that dollar.
+    const DATELINES: [(&str, &str); 3] = [
+        ("ottawa", "CAD"),
+        ("canberra", "AUD"),
+        ("wellington", "NZD"),
+    ];
+    let opening = &head[..super::dates::floor_char(&head, 400.min(head.len()))];
+    if opening.contains("/cnw/") {
+        return Some("CAD");
+    }
+    for line in opening
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(4)
+    {
+        if let Some((_, c)) = DATELINES.iter().find(|(city, _)| {
+            line.strip_prefix(city)
+                .is_some_and(|r| r.starts_with([',', ' ', '—', '-']))
+        }) {
+            return Some(c);
+        }
+    }
     // Just after an amount in a named dollar ("A$14.6 million, or almost $15 million"),
     // a bare "$" restates it in the same dollar.
     let lo = super::dates::floor_char(text, start.saturating_sub(100));
@@ -346,6 +370,17 @@ mod tests {
         assert_eq!(local_dollar(t, at), Some("SGD"));
         let first = t.find("$7.5").unwrap();
         assert_eq!(local_dollar(t, first), None);
+    }
+
+    #[test]
+    fn a_dateline_in_a_dollar_capital_sets_the_dollar() {
+        let t = "OTTAWA, ON, Nov. 12, 2024 /CNW/ - The institute will receive $50 million.";
+        assert_eq!(dollar_of_context(t, t.find('$').unwrap()), Some("CAD"));
+        let t = "Canberra, 12 November 2024\n\nThe Government will invest $39.9 million.";
+        assert_eq!(dollar_of_context(t, t.find('$').unwrap()), Some("AUD"));
+        // A capital named in the story, not at its head, dates nothing.
+        let t = "WASHINGTON - Officials said Ottawa would spend $5 million.";
+        assert_eq!(dollar_of_context(t, t.find('$').unwrap()), None);
     }
 
     #[test]
