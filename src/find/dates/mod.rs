@@ -623,6 +623,9 @@ pub fn half(hit: &Hit) -> Option<Found> {
     // "the last half", "the latter half" is the second of two.
     let h = match w.as_str() {
         "last" | "latter" => 2,
+        // Korean 상반기 / 하반기, Japanese 上半期 / 下半期: upper and lower half.
+        "상" | "上" => 1,
+        "하" | "下" => 2,
         w => ordinal(w)?,
     };
     let (a, b) = match h {
