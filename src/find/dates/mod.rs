@@ -176,6 +176,22 @@ pub fn month_num(s: &str) -> Option<u32> {
     if let Ok(n) = l.parse::<u32>() {
         return (1..=12).contains(&n).then_some(n);
     }
+    // French and German month names whose first three letters are not the English ones.
+    let full = s.trim_end_matches('.').to_lowercase();
+    if let Some(m) = match full.as_str() {
+        "février" | "fevrier" | "februar" => Some(2),
+        "märz" | "maerz" => Some(3),
+        "avril" => Some(4),
+        "mai" => Some(5),
+        "juin" | "juni" => Some(6),
+        "juillet" | "juli" => Some(7),
+        "août" | "aout" => Some(8),
+        "oktober" => Some(10),
+        "décembre" | "dezember" => Some(12),
+        _ => None,
+    } {
+        return Some(m);
+    }
     let p = l.get(..3)?;
     let m = match p {
         "jan" => 1,
