@@ -1,5 +1,6 @@
 //! Amounts in a table whose header states the unit and scale once — "(in thousands of
-//! dollars)", "millions of dollars", "(unit: KRW 100 million)" — and whose cells below
+//! dollars)", "millions of dollars", "(unit: KRW 100 million)", "(£m)", "(£000)", "(€ million,
+//! cash terms)" — and whose cells below
 //! hold bare numbers. Each numeric cell of the rows under such a header is a money
 //! mention, its number times the scale, in the header's currency (a "dollar" read as the
 //! document's dollar, as for "$").
@@ -19,7 +20,7 @@ fn header() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)(?:^|\()\s*(?:unit\s*:\s*)?(?:in\s+)?(?:(?P<mag>thousands|millions|billions)\s+of\s+(?P<word>dollars|euros|pounds|yen|won)|(?P<code>KRW|USD|CAD|EUR|GBP|JPY|AUD|NZD|SGD|₩|\$|£|€|¥)\s*(?P<mag2>100\s+million|millions?|billions?|thousands?))\s*(?:\)|$)",
+            r"(?i)(?:^|\()\s*(?:unit\s*:\s*)?(?:in\s+)?(?:(?P<mag>thousands|millions|billions)\s+of\s+(?P<word>dollars|euros|pounds|yen|won)|(?P<code>KRW|USD|CAD|EUR|GBP|JPY|AUD|NZD|SGD|₩|\$|£|€|¥)\s*(?P<mag2>100\s+million|millions?|billions?|thousands?|mn|bn|m|b|k|000))\s*(?:,[^)\n]{0,30})?(?:\)|$)",
         )
         .expect("scale header pattern")
     })
@@ -55,10 +56,10 @@ fn scale(s: &str) -> Option<f64> {
     let l = s.to_lowercase();
     let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(match l.trim_end_matches('s') {
-        "thousand" => 1e3,
-        "million" => 1e6,
+        "thousand" | "k" | "000" => 1e3,
+        "million" | "m" | "mn" => 1e6,
         "100 million" => 1e8,
-        "billion" => 1e9,
+        "billion" | "b" | "bn" => 1e9,
         _ => return None,
     })
 }
@@ -189,6 +190,27 @@ pub fn find(text: &str) -> (Vec<Mention>, Vec<(usize, usize)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_scales_in_a_header_are_read() {
+        let t = "Table 3: Funding (£m)\nBody\t2024-25\t2025-26\nZenda AISI\t66\t72.5\n";
+        let (ms, headers) = find(t);
+        assert_eq!(headers.len(), 1);
+        let v: Vec<&Value> = ms.iter().map(|m| &m.value).collect();
+        assert_eq!(v.len(), 2, "{v:?}");
+        assert_eq!(v[0]["amount"], 66000000);
+        assert_eq!(v[0]["currency"], "GBP");
+        let t = "Spending (£000, cash terms)\nItem\tTotal\nStaff\t1,200\n";
+        let (ms, _) = find(t);
+        assert_eq!(ms.len(), 1);
+        assert_eq!(ms[0].value["amount"], 1200000);
+        // A pound sign and a figure in prose are no header.
+        assert!(
+            find("The budget (£66m) rose.\nItem\t2024\nStaff\t12\n")
+                .0
+                .is_empty()
+        );
+    }
 
     #[test]
     fn cells_under_a_scale_header_are_amounts() {
