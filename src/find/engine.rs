@@ -84,6 +84,7 @@ fn normaliser(name: &str) -> Option<(Normaliser, MentionKind)> {
         "season" => (dates::season, MentionKind::Date),
         "decade" => (dates::decade, MentionKind::Date),
         "fiscal_year" => (dates::fiscal_year, MentionKind::Date),
+        "fiscal_quarter" => (dates::fiscal_quarter, MentionKind::Date),
         "relative" => (dates::relative, MentionKind::Date),
         "anaphor" => (dates::anaphor, MentionKind::Date),
         "today" => (dates::today_in_tense, MentionKind::Date),

@@ -89,6 +89,37 @@ pub fn fiscal_year(hit: &Hit) -> Option<Found> {
     found_span(sys, a, b, hit)
 }
 
+/// A quarter of a named fiscal year ("the first quarter of fiscal 2025", "Q3 FY2024"):
+/// groups `quarter` (an ordinal) and `fy`, or `q2` (Q1–Q4) and `fy2`. The quarter counts from the fiscal
+/// year's first month, in the calendar of the text's country (the US federal year's first
+/// quarter is October to December).
+pub fn fiscal_quarter(hit: &Hit) -> Option<Found> {
+    // Two spellings, each with its groups: "first quarter of fiscal 2025", "Q3 FY2024".
+    let y = year_of(hit.get("fy").or(hit.get("fy2"))?)?;
+    let q = match hit
+        .get("quarter")
+        .or(hit.get("q2"))?
+        .to_ascii_lowercase()
+        .trim_start_matches('q')
+    {
+        "1" | "first" | "1st" => 1,
+        "2" | "second" | "2nd" => 2,
+        "3" | "third" | "3rd" => 3,
+        "4" | "fourth" | "4th" => 4,
+        _ => return None,
+    };
+    let sys = system(hit.text, hit.start, hit.end);
+    let start = start_of_named(sys, y);
+    // Months counted from January of the fiscal year's first calendar year.
+    let first = start_month(sys) as i32 + 3 * (q - 1);
+    let at = |k: i32| Ymd::month(start + (k - 1) / 12, ((k - 1) % 12 + 1) as u32);
+    let v = interval(at(first), at(first + 2))?;
+    let mut f = ready(v, hit)?;
+    f.extra
+        .insert("fiscal".into(), Value::String(label(sys).into()));
+    Some(f)
+}
+
 fn second_year(y: i32, y2: &str) -> Option<i32> {
     Some(if y2.len() == 2 {
         y / 100 * 100 + y2.parse::<i32>().ok()?
@@ -327,6 +358,22 @@ mod tests {
         let t = "Japan's government allocated ¥2 billion in FY2024 to the institute";
         let s = t.find("FY").unwrap();
         assert_eq!(system(t, s, s + 6), FiscalSystem::AprilToMarch);
+    }
+
+    #[test]
+    fn quarters_count_from_the_fiscal_years_first_month() {
+        let sys = FiscalSystem::Us;
+        let start = start_of_named(sys, 2025);
+        let first = start_month(sys) as i32;
+        let at = |k: i32| Ymd::month(start + (k - 1) / 12, ((k - 1) % 12 + 1) as u32);
+        assert_eq!(
+            interval(at(first), at(first + 2)).unwrap(),
+            "2024-10/2024-12"
+        );
+        assert_eq!(
+            interval(at(first + 6), at(first + 8)).unwrap(),
+            "2025-04/2025-06"
+        );
     }
 
     #[test]

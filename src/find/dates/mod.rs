@@ -11,7 +11,7 @@ pub mod numeric;
 pub mod relative;
 pub mod words;
 
-pub use fiscal::{FiscalSystem, era_year, fiscal_year, year_pair};
+pub use fiscal::{FiscalSystem, era_year, fiscal_quarter, fiscal_year, year_pair};
 pub use numeric::numeric_date;
 pub use relative::{
     Anaphor, Relative, Tense, TenseRead, anaphor, relative, resolve_anaphor, resolve_relative,
