@@ -381,9 +381,10 @@ fn antecedent(
     // "the institute" (not "it") names the institute its section or the whole document is
     // plainly about, as a subject does: "the institute signed with its American
     // counterpart, and in May it announced ..." is that institute announcing.
+    // An anaphor inside a mention ("the Institute of Physics") is part of that name.
+    let inside = |sp: Span| ms.iter().any(|m| m.start < sp.end && sp.start < m.end);
     if network != Some(true) {
         let text = doc.text.get(from..at.start).unwrap_or("");
-        let strong = std::cell::OnceCell::new();
         for x in anaphor.find_iter(text) {
             let sp = Span {
                 start: from + x.start(),
@@ -394,10 +395,10 @@ fn antecedent(
                 named.push((sp, t));
             } else if said.starts_with("the ")
                 && !said.contains("network")
-                && !ms.iter().any(|m| m.start < sp.end && sp.start < m.end)
+                && !inside(sp)
                 && let Some(t) = section_topic(rules, doc, sp.start, lookback)
                     .map(|(t, _)| t)
-                    .or_else(|| strong.get_or_init(|| strong_topic(rules, doc)).clone())
+                    .or_else(|| strong_topic(rules, doc))
             {
                 named.push((sp, t));
             }
@@ -417,8 +418,7 @@ fn antecedent(
                 start: from + x.start(),
                 end: from + x.end(),
             };
-            let inside = ms.iter().any(|m| m.start < sp.end && sp.start < m.end);
-            if !inside && x.as_str().to_ascii_lowercase().contains("network") {
+            if !inside(sp) && x.as_str().to_ascii_lowercase().contains("network") {
                 named.push((sp, net.clone()));
             }
         }

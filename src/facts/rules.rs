@@ -447,6 +447,35 @@ pub struct FactRules {
     pub skip_examples: Vec<(String, SkipExample)>,
 }
 
+/// Where an optional pattern of a prose rule must match: anywhere, at the start of the
+/// text it reads (what follows a mention) or at its end (what leads into one).
+#[derive(Clone, Copy)]
+enum Anchor {
+    Free,
+    Start,
+    End,
+}
+
+/// An optional pattern of a prose rule (`what` names its key in errors), anchored.
+fn optional(
+    file: &str,
+    rule: &str,
+    what: &str,
+    pattern: Option<&str>,
+    at: Anchor,
+) -> Result<Option<Regex>> {
+    pattern
+        .map(|e| {
+            let e = match at {
+                Anchor::Free => e.to_string(),
+                Anchor::Start => format!("^(?:{e})"),
+                Anchor::End => format!("(?:{e})$"),
+            };
+            regex(file, rule, what, &e)
+        })
+        .transpose()
+}
+
 fn regex(file: &str, rule: &str, what: &str, pattern: &str) -> Result<Regex> {
     // Word boundaries are taken as ASCII ones: rule words are English, and a Unicode `\b`
     // keeps the regex engine off its fast automaton (measured: most of the build stage's
@@ -529,73 +558,26 @@ impl FactRules {
             for k in &p.object {
                 check_kind(file, &p.id, k)?;
             }
-            let object_not_after = p
-                .object_not_after
-                .as_deref()
-                .map(|e| regex(file, &p.id, "object_not_after", &format!("(?:{e})$")))
-                .transpose()?;
-            let object_not_before = p
-                .object_not_before
-                .as_deref()
-                .map(|e| regex(file, &p.id, "object_not_before", &format!("^(?:{e})")))
-                .transpose()?;
-            let subject_not_before = p
-                .subject_not_before
-                .as_deref()
-                .map(|e| regex(file, &p.id, "subject_not_before", &format!("^(?:{e})")))
-                .transpose()?;
-            let subject_not_after = p
-                .subject_not_after
-                .as_deref()
-                .map(|e| regex(file, &p.id, "subject_not_after", &format!("(?:{e})$")))
-                .transpose()?;
-            let subject_after_via = p
-                .subject_after_via
-                .as_deref()
-                .map(|e| regex(file, &p.id, "subject_after_via", &format!("(?:{e})$")))
-                .transpose()?;
-            let date_qualifier_not_after = p
-                .date_qualifier_not_after
-                .as_deref()
-                .map(|e| {
-                    regex(
-                        file,
-                        &p.id,
-                        "date_qualifier_not_after",
-                        &format!("(?:{e})$"),
-                    )
-                })
-                .transpose()?;
-            let clause_split = p
-                .clause_split
-                .as_deref()
-                .map(|e| regex(file, &p.id, "clause_split", e))
-                .transpose()?;
-            let trigger_gap_exclude = p
-                .trigger_gap_exclude
-                .as_deref()
-                .map(|e| regex(file, &p.id, "trigger_gap_exclude", e))
-                .transpose()?;
-            let lookback_exclude = p
-                .lookback_exclude
-                .as_deref()
-                .map(|e| regex(file, &p.id, "lookback_exclude", e))
-                .transpose()?;
-            let list_heading = p
-                .list_heading
-                .as_deref()
-                .map(|e| regex(file, &p.id, "list_heading", e))
-                .transpose()?;
-            let name_from = p
-                .name_from
-                .as_deref()
-                .map(|e| regex(file, &p.id, "name_from", e))
-                .transpose()?;
-            let between_exclude = p
-                .between_exclude
-                .as_deref()
-                .map(|e| regex(file, &p.id, "between_exclude", e))
-                .transpose()?;
+            let re =
+                |what: &str, e: &Option<String>, at| optional(file, &p.id, what, e.as_deref(), at);
+            let object_not_after = re("object_not_after", &p.object_not_after, Anchor::End)?;
+            let object_not_before = re("object_not_before", &p.object_not_before, Anchor::Start)?;
+            let subject_not_before =
+                re("subject_not_before", &p.subject_not_before, Anchor::Start)?;
+            let subject_not_after = re("subject_not_after", &p.subject_not_after, Anchor::End)?;
+            let subject_after_via = re("subject_after_via", &p.subject_after_via, Anchor::End)?;
+            let date_qualifier_not_after = re(
+                "date_qualifier_not_after",
+                &p.date_qualifier_not_after,
+                Anchor::End,
+            )?;
+            let clause_split = re("clause_split", &p.clause_split, Anchor::Free)?;
+            let trigger_gap_exclude =
+                re("trigger_gap_exclude", &p.trigger_gap_exclude, Anchor::Free)?;
+            let lookback_exclude = re("lookback_exclude", &p.lookback_exclude, Anchor::Free)?;
+            let list_heading = re("list_heading", &p.list_heading, Anchor::Free)?;
+            let name_from = re("name_from", &p.name_from, Anchor::Free)?;
+            let between_exclude = re("between_exclude", &p.between_exclude, Anchor::Free)?;
             self.prose.push(ProseRule {
                 file: file.to_string(),
                 subject_not_after,

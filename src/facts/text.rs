@@ -78,7 +78,7 @@ pub fn sentences(text: &str) -> Vec<Span> {
         } else if (c == b'.' || c == b'!' || c == b'?') && i + 1 < b.len() {
             // Footnote markers after the stop belong to the sentence they close
             // ("... institutes.[7] The institute ...").
-            let marks = footnote_marks(&text[i + 1..]);
+            let marks = crate::find::lines::footnote_marks(&text[i + 1..]);
             let rest = &text[i + 1 + marks..];
             let ws = rest.len() - rest.trim_start_matches([' ', '\t', '\n', '\r']).len();
             if ws > 0 {
@@ -95,20 +95,6 @@ pub fn sentences(text: &str) -> Vec<Span> {
     }
     push(&mut out, start, b.len());
     out
-}
-
-/// The length of the footnote markers ("[7]", "[3][4]") that open `rest`.
-fn footnote_marks(rest: &str) -> usize {
-    let b = rest.as_bytes();
-    let mut n = 0;
-    while b.get(n) == Some(&b'[') {
-        let digits = b[n + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if digits == 0 || digits > 3 || b.get(n + 1 + digits) != Some(&b']') {
-            break;
-        }
-        n += digits + 2;
-    }
-    n
 }
 
 fn trim(text: &str, s: usize, e: usize) -> (usize, usize) {

@@ -45,6 +45,21 @@ pub fn before(text: &str, at: usize, reach: usize) -> &str {
     &text[ceil_char(text, at.saturating_sub(reach)).min(at)..at]
 }
 
+/// The length of the footnote markers ("[7]", "[3][4]") that open `rest`: after a full
+/// stop they belong to the sentence it closes ("... institutes.[7] The institute ...").
+pub fn footnote_marks(rest: &str) -> usize {
+    let b = rest.as_bytes();
+    let mut n = 0;
+    while b.get(n) == Some(&b'[') {
+        let digits = b[n + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 || digits > 3 || b.get(n + 1 + digits) != Some(&b']') {
+            break;
+        }
+        n += digits + 2;
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

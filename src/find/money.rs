@@ -374,27 +374,6 @@ mod tests {
     }
 
     #[test]
-    fn a_dateline_in_a_dollar_capital_sets_the_dollar() {
-        let t = "OTTAWA, ON, Nov. 12, 2024 /CNW/ - The institute will receive $50 million.";
-        assert_eq!(dollar_of_context(t, t.find('$').unwrap()), Some("CAD"));
-        let t = "Canberra, 12 November 2024\n\nThe Government will invest $39.9 million.";
-        assert_eq!(dollar_of_context(t, t.find('$').unwrap()), Some("AUD"));
-        // A capital named in the story, not at its head, dates nothing.
-        let t = "WASHINGTON - Officials said Ottawa would spend $5 million.";
-        assert_eq!(dollar_of_context(t, t.find('$').unwrap()), None);
-    }
-
-    #[test]
-    fn an_annual_report_or_meeting_sets_no_period() {
-        let t = "According to its annual report, the institute spent £28.6m.";
-        let a = t.find('£').unwrap();
-        assert_eq!(period_nearby(t, a, a + 6), None);
-        let t = "Its annual budget is £28.6m.";
-        let a = t.find('£').unwrap();
-        assert_eq!(period_nearby(t, a, a + 6), Some("year"));
-    }
-
-    #[test]
     fn periods_stated_beside_an_amount_count() {
         let t = "a budget of approximately £50 million (\\$65 million) per year, according";
         let a = t.find("£50").unwrap();
@@ -405,6 +384,13 @@ mod tests {
         let t = "the annual £5 million grant and $10 million.";
         let a = t.find('$').unwrap();
         assert_eq!(period_nearby(t, a, a + 11), None);
+        // "annual" of a thing that comes once a year says nothing of the amount.
+        let t = "According to its annual report, the institute spent £28.6m.";
+        let a = t.find('£').unwrap();
+        assert_eq!(period_nearby(t, a, a + 6), None);
+        let t = "Its annual budget is £28.6m.";
+        let a = t.find('£').unwrap();
+        assert_eq!(period_nearby(t, a, a + 6), Some("year"));
     }
 
     #[test]
@@ -424,6 +410,13 @@ mod tests {
         let t = "Australia's agency gives $2.3 million a year.";
         assert_eq!(dollar_of_context(t, t.find('$').unwrap()), None);
         let t = "The lab raised $5 million.";
+        assert_eq!(dollar_of_context(t, t.find('$').unwrap()), None);
+        // A release datelined in a dollar country's capital, not one named in the story.
+        let t = "OTTAWA, ON, Nov. 12, 2024 /CNW/ - The institute will receive $50 million.";
+        assert_eq!(dollar_of_context(t, t.find('$').unwrap()), Some("CAD"));
+        let t = "Canberra, 12 November 2024\n\nThe Government will invest $39.9 million.";
+        assert_eq!(dollar_of_context(t, t.find('$').unwrap()), Some("AUD"));
+        let t = "WASHINGTON - Officials said Ottawa would spend $5 million.";
         assert_eq!(dollar_of_context(t, t.find('$').unwrap()), None);
     }
 

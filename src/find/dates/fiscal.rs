@@ -96,28 +96,25 @@ pub fn fiscal_year(hit: &Hit) -> Option<Found> {
 pub fn fiscal_quarter(hit: &Hit) -> Option<Found> {
     // Two spellings, each with its groups: "first quarter of fiscal 2025", "Q3 FY2024".
     let y = year_of(hit.get("fy").or(hit.get("fy2"))?)?;
-    let q = match hit
-        .get("quarter")
-        .or(hit.get("q2"))?
-        .to_ascii_lowercase()
-        .trim_start_matches('q')
-    {
-        "1" | "first" | "1st" => 1,
-        "2" | "second" | "2nd" => 2,
-        "3" | "third" | "3rd" => 3,
-        "4" | "fourth" | "4th" => 4,
-        _ => return None,
-    };
+    let q = super::ordinal(hit.get("quarter").or(hit.get("q2"))?)?;
     let sys = system(hit.text, hit.start, hit.end);
-    let start = start_of_named(sys, y);
-    // Months counted from January of the fiscal year's first calendar year.
-    let first = start_month(sys) as i32 + 3 * (q - 1);
-    let at = |k: i32| Ymd::month(start + (k - 1) / 12, ((k - 1) % 12 + 1) as u32);
-    let v = interval(at(first), at(first + 2))?;
-    let mut f = ready(v, hit)?;
+    let mut f = ready(quarter_span(sys, y, q)?, hit)?;
     f.extra
         .insert("fiscal".into(), Value::String(label(sys).into()));
     Some(f)
+}
+
+/// Quarter `q` (1–4) of the fiscal year named `named` in `system`, as a month interval:
+/// counted from the fiscal year's first month.
+fn quarter_span(system: FiscalSystem, named: i32, q: u32) -> Option<String> {
+    if !(1..=4).contains(&q) {
+        return None;
+    }
+    let start = start_of_named(system, named);
+    // Months counted from January of the fiscal year's first calendar year.
+    let first = (start_month(system) + 3 * (q - 1)) as i32;
+    let at = |k: i32| Ymd::month(start + (k - 1) / 12, ((k - 1) % 12 + 1) as u32);
+    interval(at(first), at(first + 2))
 }
 
 fn second_year(y: i32, y2: &str) -> Option<i32> {
@@ -211,16 +208,10 @@ pub fn era_year(hit: &Hit) -> Option<Found> {
     if let Some(m) = hit.get("month") {
         let m: u32 = m.parse().ok()?;
         let v = match hit.get("day") {
-            Some(d) => {
-                let d: u32 = d.parse().ok()?;
-                if d > super::days_in_month(y, m) {
-                    return None;
-                }
-                Ymd::day(y, m, d)
-            }
+            Some(d) => Ymd::day(y, m, d.parse().ok()?),
             None => Ymd::month(y, m),
         };
-        return ready(v.iso(), hit);
+        return v.valid().then(|| v.iso()).and_then(|v| ready(v, hit));
     }
     let lo = floor_char(hit.text, hit.start.saturating_sub(40));
     let before = &hit.text[lo..hit.start];
@@ -362,16 +353,12 @@ mod tests {
 
     #[test]
     fn quarters_count_from_the_fiscal_years_first_month() {
-        let sys = FiscalSystem::Us;
-        let start = start_of_named(sys, 2025);
-        let first = start_month(sys) as i32;
-        let at = |k: i32| Ymd::month(start + (k - 1) / 12, ((k - 1) % 12 + 1) as u32);
         assert_eq!(
-            interval(at(first), at(first + 2)).unwrap(),
+            quarter_span(FiscalSystem::Us, 2025, 1).unwrap(),
             "2024-10/2024-12"
         );
         assert_eq!(
-            interval(at(first + 6), at(first + 8)).unwrap(),
+            quarter_span(FiscalSystem::Us, 2025, 3).unwrap(),
             "2025-04/2025-06"
         );
     }

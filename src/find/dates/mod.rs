@@ -172,13 +172,12 @@ pub const MONTH_NAMES: [&str; 12] = [
 ];
 
 pub fn month_num(s: &str) -> Option<u32> {
-    let l = s.trim_end_matches('.').to_ascii_lowercase();
+    let l = s.trim_end_matches('.').to_lowercase();
     if let Ok(n) = l.parse::<u32>() {
         return (1..=12).contains(&n).then_some(n);
     }
     // French and German month names whose first three letters are not the English ones.
-    let full = s.trim_end_matches('.').to_lowercase();
-    if let Some(m) = match full.as_str() {
+    if let Some(m) = match l.as_str() {
         "février" | "fevrier" | "februar" => Some(2),
         "märz" | "maerz" => Some(3),
         "avril" => Some(4),

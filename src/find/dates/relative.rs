@@ -141,7 +141,6 @@ impl TenseRead {
 /// can use today"), and the attribution after a quotation counts (a quoted "today" is
 /// the day it was said).
 fn tense_with<'t>(text: &'t str, start: usize, end: usize, direction: bool) -> Tense {
-    let modals = direction;
     // Two hundred bytes each side: a verb often comes after a long opening ("In June, two
     // days after the vote on the Harlow vs. Kent appeal, a rally in Dover, Del., drew").
     let lo = super::floor_char(text, start.saturating_sub(200));
@@ -214,7 +213,7 @@ fn tense_with<'t>(text: &'t str, start: usize, end: usize, direction: bool) -> T
         let next = k.checked_sub(1).and_then(|j| b.peek(j));
         match b.peek(k) {
             None => Some(None),
-            Some(w) => cue(prev, w, next, modals).map(|t| Some((k + 1, t))),
+            Some(w) => cue(prev, w, next, direction).map(|t| Some((k + 1, t))),
         }
     });
     let ahead = (0..).find_map(|k| {
@@ -223,7 +222,7 @@ fn tense_with<'t>(text: &'t str, start: usize, end: usize, direction: bool) -> T
         let next = a.peek(k + 1);
         match a.peek(k) {
             None => Some(None),
-            Some(w) => cue(prev, w, next, modals).map(|t| Some((k + 1, t))),
+            Some(w) => cue(prev, w, next, direction).map(|t| Some((k + 1, t))),
         }
     });
     let (back, ahead) = (back.flatten(), ahead.flatten());
@@ -665,31 +664,25 @@ pub fn relative(hit: &Hit) -> Option<Found> {
 /// week, not a day. Three days or fewer ("from Monday to Wednesday") may be a meeting's.
 fn working_week(text: &str, start: usize, end: usize) -> bool {
     const JOIN: [&str; 6] = ["to", "through", "thru", "till", "until", "-"];
-    let word_day = |w: &str| weekday_num(&w.to_lowercase());
     let long = |a: u32, b: u32| (b as i64 - a as i64).rem_euclid(7) >= 3;
     let this = match weekday_num(&text[start..end].to_lowercase()) {
         Some(d) => d,
         None => return false,
     };
     let norm = |s: &str| s.replace(['–', '—'], " - ");
-    let hi = super::floor_char(text, (end + 24).min(text.len()));
-    let after = norm(&text[end..hi]);
-    let mut next = after.split_whitespace();
-    if next.next().is_some_and(|j| JOIN.contains(&j))
-        && let Some(d) = next
+    // The weekday a joining word leads to, reading outwards from this one.
+    let joined = |words: &mut dyn Iterator<Item = &str>| {
+        words.next().filter(|j| JOIN.contains(j))?;
+        words
             .next()
-            .and_then(|w| word_day(w.trim_matches(|c: char| !c.is_alphabetic())))
-    {
+            .and_then(|w| weekday_num(&w.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase()))
+    };
+    let hi = super::floor_char(text, (end + 24).min(text.len()));
+    if let Some(d) = joined(&mut norm(&text[end..hi]).split_whitespace()) {
         return long(this, d);
     }
     let lo = super::floor_char(text, start.saturating_sub(24));
-    let before = norm(&text[lo..start]);
-    let mut prev = before.split_whitespace().rev();
-    if prev.next().is_some_and(|j| JOIN.contains(&j))
-        && let Some(d) = prev
-            .next()
-            .and_then(|w| word_day(w.trim_matches(|c: char| !c.is_alphabetic())))
-    {
+    if let Some(d) = joined(&mut norm(&text[lo..start]).split_whitespace().rev()) {
         return long(d, this);
     }
     false

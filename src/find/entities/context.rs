@@ -137,23 +137,19 @@ pub fn same_sentence(s: &str, a: usize, b: usize) -> bool {
         {
             return false;
         }
-        let mut rest = &span[i + 1..];
+        let mut rest = &s[a + i + 1..b];
         loop {
-            match rest {
-                [b'"' | b'\'' | b')' | b']', tail @ ..] => rest = tail,
-                // \u{201D} and \u{2019}, closing quotes
-                [0xE2, 0x80, 0x9D | 0x99, tail @ ..] => rest = tail,
-                [b'[', tail @ ..] => {
-                    let n = tail.iter().take_while(|d| d.is_ascii_digit()).count();
-                    match tail.get(n) {
-                        Some(b']') if n > 0 => rest = &tail[n + 1..],
-                        _ => break,
-                    }
-                }
-                _ => break,
+            let marks = super::super::lines::footnote_marks(rest);
+            let quote = rest.starts_with(['"', '\'', ')', ']', '\u{201D}', '\u{2019}']);
+            if marks > 0 {
+                rest = &rest[marks..];
+            } else if quote {
+                rest = &rest[rest.chars().next().map_or(0, char::len_utf8)..];
+            } else {
+                break;
             }
         }
-        matches!(rest, [b' ' | b'\n', c, ..] if c.is_ascii_uppercase())
+        matches!(rest.as_bytes(), [b' ' | b'\n', c, ..] if c.is_ascii_uppercase())
     })
 }
 

@@ -296,6 +296,13 @@ pub struct Gazetteer {
     pub houses: std::collections::BTreeMap<String, String>,
 }
 
+impl Gazetteer {
+    /// Whether `code` has an institute entry (countries without one name no institute).
+    pub fn has_institute(&self, code: &str) -> bool {
+        self.institute_codes.iter().any(|c| c == code)
+    }
+}
+
 pub fn parse_kind(s: &str) -> Option<MentionKind> {
     Some(match s {
         "institute" => MentionKind::Institute,

@@ -377,11 +377,7 @@ fn qualify_head<'a>(
     let head = raws[i];
     let mut chain = countries_before(g, s, raws, i);
     if !chain.is_empty() {
-        for (n, &(j, code)) in chain.iter().enumerate() {
-            consumed[j] = true;
-            let end = if n == 0 { head.end } else { raws[j].end };
-            out.push(found_institute(raws[j].start, end, code, RULE_QUALIFIED));
-        }
+        name_countries_before(raws, i, &chain, RULE_QUALIFIED, consumed, out);
         return true;
     }
     // "AI Safety Institute of Japan", "AISIs of Japan and Singapore", "AISIs in the UK"
@@ -472,17 +468,27 @@ fn qualify_peer<'a>(
         .next()
         .unwrap_or("")
         .to_lowercase();
-    if !g.peer_owners.contains(&owner)
-        || !chain
-            .iter()
-            .all(|(_, code)| g.institute_codes.iter().any(|c| c == code))
-    {
+    if !g.peer_owners.contains(&owner) || !chain.iter().all(|(_, code)| g.has_institute(code)) {
         return;
     }
+    name_countries_before(raws, i, &chain, RULE_PEER, consumed, out);
+}
+
+/// The institutes of the countries before match `i` (as [`countries_before`] gives them):
+/// the nearest spans to the end of the head ("Japanese institute"), the others are their
+/// country's word alone ("the UK and [US institutes]"); each country is used up.
+fn name_countries_before<'a>(
+    raws: &[Raw],
+    i: usize,
+    chain: &[(usize, &'a str)],
+    rule: &'a str,
+    consumed: &mut [bool],
+    out: &mut Vec<Found<'a>>,
+) {
     for (n, &(j, code)) in chain.iter().enumerate() {
         consumed[j] = true;
         let end = if n == 0 { raws[i].end } else { raws[j].end };
-        out.push(found_institute(raws[j].start, end, code, RULE_PEER));
+        out.push(found_institute(raws[j].start, end, code, rule));
     }
 }
 
@@ -498,7 +504,6 @@ fn founded_by<'a>(
 ) -> bool {
     const REACH: usize = 120;
     let head = raws[i];
-    let has_institute = |code: &str| g.institute_codes.iter().any(|c| c == code);
     // The words between a country and the head, compared with the verbs (one or two
     // words each: "launched", "set up").
     let founding_in = |from: usize, to: usize| {
@@ -527,7 +532,7 @@ fn founded_by<'a>(
         .find(|r| context::country_code(g, r).is_some());
     if let Some(r) = before
         && let Some(code) = context::country_code(g, r)
-        && has_institute(code)
+        && g.has_institute(code)
         && context::same_sentence(s, r.start, head.end)
         && founding_in(r.end, head.start)
         && !raws[..i]
@@ -552,7 +557,7 @@ fn founded_by<'a>(
             .find(|r| r.start >= at)
             .filter(|r| r.start == at)
             && let Some(code) = context::country_code(g, r)
-            && has_institute(code)
+            && g.has_institute(code)
             && founding_in(r.end, (r.end + 40).min(s.len()))
         {
             out.push(found_institute(head.start, head.end, code, RULE_FOUNDED));
@@ -914,7 +919,7 @@ fn member_lists<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], out: &mut Vec<Found
                 for r in &raws[i..=j] {
                     // Only countries known to have an institute or office.
                     if let Some(code) = context::member_code(g, r)
-                        && g.institute_codes.iter().any(|c| c == code)
+                        && g.has_institute(code)
                     {
                         out.push(found_institute(r.start, r.end, code, RULE_MEMBERS));
                     }
@@ -968,8 +973,7 @@ fn main_institute<'a>(
         countries.sort_by_key(|c| std::cmp::Reverse(c.1));
         let (best, n) = *countries.first()?;
         let second = countries.get(1).map_or(0, |c| c.1);
-        (n >= 3 && n >= 2 * second && g.institute_codes.iter().any(|k| k == best))
-            .then(|| best.to_string())
+        (n >= 3 && n >= 2 * second && g.has_institute(best)).then(|| best.to_string())
     };
     // Else the institute of the one housing body the document names ("the Department for
     // Science, Innovation and Technology ... the AI Safety Institute"), when it names no
