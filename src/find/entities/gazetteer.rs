@@ -75,6 +75,14 @@ struct EntrySpec {
     /// AI Safety Institute" ("Department for Science, Innovation and Technology" → `GB`).
     #[serde(default)]
     houses: Option<String>,
+    /// For an organisation: the country it belongs to, which `descriptors` need.
+    #[serde(default)]
+    country: Option<String>,
+    /// How news copy names this body by its field with its country before it ("South
+    /// Korea's science ministry", "the Japanese industry ministry"): lower-case phrases
+    /// that name this entry only after a word for `country`.
+    #[serde(default)]
+    descriptors: Vec<String>,
     /// Short names of a parent ("IBM" for "IBM Japan") that stand for this entry in a
     /// document that also names this entry.
     #[serde(default)]
@@ -226,6 +234,8 @@ pub enum Role {
     QualifiedHead,
     /// A word for a peer ("counterpart"): an institute when qualified and owned ("its").
     Peer,
+    /// A body named by its field ("science ministry"): the entry of the country before it.
+    Descriptor,
     PersonTitle,
     PersonBefore,
     PersonRoleWord,
@@ -251,6 +261,8 @@ pub struct Entry {
     pub institute: Option<String>,
     /// Values of other entries that stand for this one where it is named too.
     pub short: Vec<String>,
+    /// The country whose word before a descriptor makes it name this entry.
+    pub country: Option<String>,
     /// Matched but never a mention (legislatures).
     pub silent: bool,
     /// Rule id written on mentions: `entities/<file stem>`.
@@ -528,6 +540,19 @@ impl Gazetteer {
                 }
                 self.houses.insert(e.value.clone(), code.clone());
             }
+            if !e.descriptors.is_empty()
+                && (kind != MentionKind::Organization || e.country.is_none())
+            {
+                bail!(
+                    "{}: descriptors belong to an organisation with a country",
+                    here()
+                );
+            }
+            if let Some(code) = &e.country
+                && (code.len() != 2 || !code.bytes().all(|c| c.is_ascii_uppercase()))
+            {
+                bail!("{}: {code:?} is not a country code", here());
+            }
             let idx = self.entries.len() as u32;
             self.entries.push(Entry {
                 kind,
@@ -536,6 +561,7 @@ impl Gazetteer {
                 member_code: e.member_code.clone(),
                 institute: e.institute.clone(),
                 short: e.short.clone(),
+                country: e.country.clone(),
                 silent: spec.mention == Some(false),
                 rule: rule.clone(),
             });
@@ -559,6 +585,9 @@ impl Gazetteer {
             }
             for a in &e.adjectives {
                 b.add(a, idx, Role::Adjective, true);
+            }
+            for a in &e.descriptors {
+                b.add(a, idx, Role::Descriptor, false);
             }
             for x in &e.examples {
                 self.examples.push(Example {

@@ -173,6 +173,9 @@ fn find_norm<'a>(
             unresolved.push(i);
             continue;
         }
+        if context::has_role(g, &r, Role::Descriptor) {
+            described(g, s, &raws, i, &mut out);
+        }
         names_of(g, s, &raws, i, &mut kinds, &mut out, &mut ambiguous);
         if r.plural {
             plural_list(g, s, &raws, i, &mut consumed, &mut out);
@@ -472,6 +475,36 @@ fn qualify_peer<'a>(
         return;
     }
     name_countries_before(raws, i, &chain, RULE_PEER, consumed, out);
+}
+
+/// "South Korea's science ministry", "the Japanese industry ministry": a body named by
+/// its field is the one of the country written right before it (`descriptors` in the
+/// gazetteer). The mention spans the descriptor; the country stays a mention of its own.
+/// One country only: "Japan's and Korea's science ministries" are two bodies.
+fn described<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], i: usize, out: &mut Vec<Found<'a>>) {
+    let r = raws[i];
+    if r.plural {
+        return;
+    }
+    let [(_, code)] = countries_before(g, s, raws, i)[..] else {
+        return;
+    };
+    let entry = g
+        .targets_of(&r)
+        .filter(|t| t.role == Role::Descriptor)
+        .filter_map(|t| g.entries.get(t.entry as usize))
+        .find(|e| e.country.as_deref() == Some(code));
+    if let Some(e) = entry {
+        out.push(Found {
+            start: r.start,
+            end: r.end,
+            kind: MentionKind::Organization,
+            value: Cow::Borrowed(&e.value),
+            rule: Cow::Borrowed(&e.rule),
+            raw: Some(i),
+            weak: false,
+        });
+    }
 }
 
 /// The institutes of the countries before match `i` (as [`countries_before`] gives them):
