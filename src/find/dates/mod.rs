@@ -501,7 +501,9 @@ pub fn year(hit: &Hit) -> Option<Found> {
         .take_while(|c| c.is_alphabetic())
         .collect::<String>()
         .to_lowercase();
-    const COUNTED: [&str; 22] = [
+    // People and things counted in reports: a year seldom qualifies them ("the 2024
+    // elections" does, "1990 volunteers" is a count).
+    const COUNTED: [&str; 37] = [
         "million",
         "billion",
         "thousand",
@@ -509,6 +511,21 @@ pub fn year(hit: &Hit) -> Option<Found> {
         "staff",
         "employees",
         "members",
+        "volunteers",
+        "researchers",
+        "scientists",
+        "engineers",
+        "workers",
+        "students",
+        "experts",
+        "officials",
+        "delegates",
+        "attendees",
+        "soldiers",
+        "troops",
+        "jobs",
+        "signatories",
+        "applicants",
         "organizations",
         "organisations",
         "companies",

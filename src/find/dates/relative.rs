@@ -163,12 +163,23 @@ fn tense_with<'t>(text: &'t str, start: usize, end: usize, direction: bool) -> T
         .filter(|_| direction)
         .filter_map(|q| after.find(q))
         .min();
+    // A comma and a conjunction start another clause, whose verb is not this
+    // expression's ("opened on Wednesday, and will evaluate ..."). (A relative clause,
+    // ", which ...", is embedded: the main verb may come after it.)
+    let clause = after.match_indices(", ").map(|(i, _)| i).find(|&i| {
+        let next = after[i + 2..].split(not_word).next().unwrap_or("");
+        matches!(
+            next,
+            "and" | "but" | "while" | "whereas" | "although" | "though"
+        )
+    });
     let after = after
         .bytes()
         .position(|b| matches!(b, b'!' | b'?' | b'\n' | b';'))
         .into_iter()
         .chain(stop)
         .chain(quote)
+        .chain(clause)
         .min()
         .map_or(after, |i| &after[..i]);
     // Words are read outwards from the expression, only as far as the nearest cue.
@@ -216,12 +227,15 @@ fn tense_with<'t>(text: &'t str, start: usize, end: usize, direction: bool) -> T
             Some(w) => cue(prev, w, next, direction).map(|t| Some((k + 1, t))),
         }
     });
+    // An agreement after the expression is what was agreed then ("closed the summit on
+    // Thursday with an agreement to test"), not a plan for the expression's time.
     let ahead = (0..).find_map(|k| {
         a.fill(k + 1);
         let prev = k.checked_sub(1).and_then(|j| a.peek(j));
         let next = a.peek(k + 1);
         match a.peek(k) {
             None => Some(None),
+            Some("agreement" | "agreements") => None,
             Some(w) => cue(prev, w, next, direction).map(|t| Some((k + 1, t))),
         }
     });
@@ -1267,6 +1281,13 @@ mod tests {
         let t = "Inspectors planned to visit the plant on Friday, the ministry said.";
         let s = t.find("Friday").unwrap();
         assert_eq!(tense(t, s, s + 6), Tense::Future);
+        // A clause after ", and" has its own verb; an agreement after the day is no plan.
+        let t = "The office opened its doors in the capital on Wednesday, and will test models.";
+        let s = t.find("Wednesday").unwrap();
+        assert_eq!(tense(t, s, s + 9), Tense::Past);
+        let t = "Delegates closed the two-day summit on Thursday with an agreement to test models.";
+        let s = t.find("Thursday").unwrap();
+        assert_eq!(tense(t, s, s + 8), Tense::Past);
         // A passive after a modal takes the modal's tense.
         let t = "A new chair will be appointed for the review in March.";
         let s = t.find("March").unwrap();

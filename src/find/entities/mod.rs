@@ -319,6 +319,15 @@ fn names_of<'a>(
     }
     kinds.sort();
     kinds.dedup_by(|a, b| (a.0, a.1) == (b.0, b.1));
+    // An institute's name with a country right before it ("Canada CAISI", "the
+    // Australian Government's AI Office") is that country's: the names it could stand
+    // for are cut down to that country's, and to none when that country is not among
+    // them.
+    if kinds.iter().any(|x| x.0 == MentionKind::Institute)
+        && let Some(code) = qualifier_country(g, s, raws, i)
+    {
+        kinds.retain(|x| x.0 != MentionKind::Institute || x.1 == code);
+    }
     let mut k = 0;
     while k < kinds.len() {
         let kind = kinds[k].0;
@@ -338,6 +347,15 @@ fn names_of<'a>(
             ambiguous.push((i, kind));
         }
         k += n;
+    }
+}
+
+/// The one country written right before match `i` as its qualifier ("Japan's", "the
+/// Canadian"), if there is exactly one.
+fn qualifier_country<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], i: usize) -> Option<&'a str> {
+    match countries_before(g, s, raws, i)[..] {
+        [(_, code)] => Some(code),
+        _ => None,
     }
 }
 
@@ -486,7 +504,7 @@ fn described<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], i: usize, out: &mut Ve
     if r.plural {
         return;
     }
-    let [(_, code)] = countries_before(g, s, raws, i)[..] else {
+    let Some(code) = qualifier_country(g, s, raws, i) else {
         return;
     };
     let entry = g
