@@ -25,6 +25,14 @@ pub enum Tense {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Relative {
     Day(i64),
+    /// A day of the month without its month ("on the 27th", as pages translated from
+    /// Korean and Japanese write it): that day of the reference month, or of the month
+    /// before when it is still to come and the sentence is not in the future (of the
+    /// month after when it has passed and the sentence is).
+    DayOfMonth {
+        day: u32,
+        tense: Tense,
+    },
     /// The Monday–Sunday week `n` weeks from the reference week.
     Week(i64),
     Month(i64),
@@ -572,6 +580,13 @@ pub fn relative(hit: &Hit) -> Option<Found> {
         .join(" ");
     let words: Vec<&str> = rel.split(' ').collect();
     let t = || tense(hit.text, hit.start, hit.end);
+    if let Some(d) = hit.get("mday") {
+        let day: u32 = d.parse().ok().filter(|d| (1..=31).contains(d))?;
+        return pending(
+            Pending::Relative(Relative::DayOfMonth { day, tense: t() }),
+            hit,
+        );
+    }
     let r = match words.as_slice() {
         ["today"] | ["tonight"] => Relative::Day(0),
         ["this", "morning" | "afternoon" | "evening"] => Relative::Day(0),
@@ -963,6 +978,19 @@ pub fn resolve_relative(r: Relative, reference: Ymd) -> Option<String> {
             Some(Ymd::month(y, month).iso())
         }
         Relative::Day(o) => Some(day_at(today()? + o).iso()),
+        Relative::DayOfMonth { day, tense } => {
+            let (rm, rd) = (reference.m?, reference.d?);
+            let shift: i64 = match tense {
+                Tense::Future if day < rd => 1,
+                Tense::Future => 0,
+                _ if day > rd => -1,
+                _ => 0,
+            };
+            let m = rm as i64 - 1 + shift;
+            let (y, m) = (y + m.div_euclid(12) as i32, (m.rem_euclid(12) + 1) as u32);
+            let d = Ymd::day(y, m, day);
+            d.valid().then(|| d.iso())
+        }
         Relative::Week(o) => week_of(today()? + 7 * o),
         Relative::Weekday { day, week, tense } => {
             let z = today()?;
@@ -1143,6 +1171,21 @@ mod tests {
         assert!(!periodical_named_for("on Monday the digest", 9));
         assert!(!periodical_named_for("on Monday, digest", 9));
         assert!(!periodical_named_for("its Friday issue", 10));
+    }
+
+    #[test]
+    fn a_day_of_the_month_is_of_the_reference_month_or_the_one_before() {
+        let r = Ymd::day(2024, 11, 28);
+        let dm = |day, tense| resolve_relative(Relative::DayOfMonth { day, tense }, r);
+        assert_eq!(dm(27, Tense::Past).unwrap(), "2024-11-27");
+        assert_eq!(dm(29, Tense::Past).unwrap(), "2024-10-29");
+        assert_eq!(dm(29, Tense::Future).unwrap(), "2024-11-29");
+        assert_eq!(dm(3, Tense::Future).unwrap(), "2024-12-03");
+        // The 31st of a month of 30 days is no day.
+        assert_eq!(dm(31, Tense::Unknown), None);
+        let r = Ymd::day(2025, 1, 10);
+        let dm = |day, tense| resolve_relative(Relative::DayOfMonth { day, tense }, r);
+        assert_eq!(dm(20, Tense::Past).unwrap(), "2024-12-20");
     }
 
     #[test]
