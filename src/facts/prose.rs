@@ -37,6 +37,128 @@ struct Cand<'m> {
     target: Target,
 }
 
+/// The two sides of a pairing rule's tie where they are not subject-before and
+/// object-after:
+/// - "The institute and Acme signed an MoU": the party joined by "and" to the one subject
+///   before the trigger is the other side;
+/// - "an MoU between A and B": the two parties after "between", the first of the
+///   subject's kind the subject;
+/// - "Together with A, B ran a joint exercise", "In collaboration with A, B published":
+///   a clause that opens on the trigger has its subject after the comma that ends the
+///   trigger's object.
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename them
+fn pair_around<'m>(
+    rules: &FactRules,
+    text: &str,
+    c: Span,
+    trig: Span,
+    mentions: &[&'m Mention],
+    rule: &ProseRule,
+    subjects: &mut Vec<Cand<'m>>,
+    objects: &mut Vec<Cand<'m>>,
+) {
+    let cand = |m: &'m Mention, before: bool| {
+        target(rules, m).map(|t| Cand {
+            m,
+            gap: 0,
+            before,
+            target: t,
+        })
+    };
+    let between = |a: usize, b: usize| text.get(a.min(b)..b.max(a)).unwrap_or("x");
+    if rule.pair_subjects && objects.is_empty() && subjects.len() == 1 {
+        let s0 = span_of(subjects[0].m);
+        let value = subjects[0].target.value.clone();
+        let joined = mentions
+            .iter()
+            .copied()
+            .filter(|m| m.end <= trig.start && kind_matches(m, &rule.object))
+            .filter(|m| {
+                let gap = if m.start >= s0.end {
+                    between(s0.end, m.start)
+                } else {
+                    between(m.end, s0.start)
+                };
+                matches!(gap.trim(), "and" | "&" | "and the" | "& the")
+            })
+            .filter_map(|m| cand(m, true))
+            .find(|o| o.target.value != value);
+        if let Some(o) = joined {
+            objects.push(o);
+        }
+        return;
+    }
+    if !subjects.is_empty() || objects.len() < 2 {
+        return;
+    }
+    let mut after: Vec<&'m Mention> = mentions
+        .iter()
+        .copied()
+        .filter(|m| m.start >= trig.end && kind_matches(m, &rule.object))
+        .collect();
+    after.sort_by_key(|m| m.start);
+    let Some(first) = after.first() else {
+        return;
+    };
+    let lead = text.get(trig.end..first.start).unwrap_or("").trim();
+    let opens = text
+        .get(c.start..trig.start)
+        .unwrap_or("")
+        .trim()
+        .trim_start_matches(|ch: char| !ch.is_alphanumeric())
+        .trim();
+    let (subject, object) = if rule.pair_subjects
+        && (lead.ends_with("between") || lead.ends_with("between the"))
+        && after.len() >= 2
+    {
+        let (a, b) = (after[0], after[1]);
+        if !matches!(
+            between(a.end, b.start).trim(),
+            "and" | "&" | "and the" | "& the"
+        ) {
+            return;
+        }
+        if kind_matches(a, &rule.subject) {
+            (a, b)
+        } else {
+            (b, a)
+        }
+    } else if rule.fronted_subject && matches!(opens, "" | "In" | "in") {
+        // The comma that closes the opening phrase, then the first party of the
+        // subject's kind.
+        let Some(comma) = text.get(after[0].end..c.end).and_then(|t| t.find(',')) else {
+            return;
+        };
+        let comma = after[0].end + comma;
+        let Some(sub) = after
+            .iter()
+            .copied()
+            .find(|m| m.start > comma && kind_matches(m, &rule.subject))
+        else {
+            return;
+        };
+        if text
+            .get(comma + 1..sub.start)
+            .is_none_or(|t| t.split_whitespace().count() > 2)
+        {
+            return;
+        }
+        (sub, after[0])
+    } else {
+        return;
+    };
+    if !kind_matches(subject, &rule.subject) {
+        return;
+    }
+    if let (Some(sc), Some(oc)) = (cand(subject, false), cand(object, false))
+        && sc.target.value != oc.target.value
+    {
+        subjects.push(sc);
+        objects.clear();
+        objects.push(oc);
+    }
+}
+
 #[allow(clippy::too_many_arguments)] // one call site; a struct would only rename them
 fn candidates<'m>(
     rules: &FactRules,
@@ -270,6 +392,9 @@ fn prose_clause(
         {
             continue;
         }
+        // An object the rule turned away ("exploring cooperation with India") leaves the
+        // trigger without a tie: the parties before it are not paired instead.
+        let mut refused = false;
         let mut objects = pick(
             candidates(
                 rules,
@@ -290,10 +415,12 @@ fn prose_clause(
             })
             // "priority access to £1.5 billion of compute" is no budget.
             .filter(|o| {
-                rule.object_not_after.as_ref().is_none_or(|r| {
+                let ok = rule.object_not_after.as_ref().is_none_or(|r| {
                     let from = crate::utf8::floor_char(doc.text, o.m.start.saturating_sub(80));
                     !r.is_match(&doc.text[from..o.m.start])
-                })
+                });
+                refused |= !ok;
+                ok
             })
             .filter(|o| {
                 rule.object_not_before.as_ref().is_none_or(|r| {
@@ -492,8 +619,20 @@ fn prose_clause(
         .filter(|c| objects.iter().all(|o| o.target.value != c.target.value) || objects.len() > 1)
         .filter(|c| !rule.subject_collective || is_collective(rules, &c.target))
         .collect();
+        if rule.pair_subjects || rule.fronted_subject {
+            pair_around(
+                rules,
+                doc.text,
+                c,
+                trig,
+                &mentions,
+                rule,
+                &mut subjects,
+                &mut objects,
+            );
+        }
         // Two parties and no object ("the UK and Singapore AISIs announced a partnership").
-        let pairing = rule.pair_subjects && objects.is_empty() && subjects.len() >= 2;
+        let pairing = rule.pair_subjects && objects.is_empty() && !refused && subjects.len() >= 2;
         if pairing {
             // The two parties nearest the trigger, named together ("the UK and Singapore").
             subjects.sort_by_key(|x| (x.gap, x.m.start));

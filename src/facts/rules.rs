@@ -197,6 +197,8 @@ struct ProseSpec {
     #[serde(default)]
     pair_subjects: bool,
     #[serde(default)]
+    fronted_subject: bool,
+    #[serde(default)]
     subject_not_after: Option<String>,
     #[serde(default)]
     subject_after_via: Option<String>,
@@ -350,6 +352,9 @@ pub struct ProseRule {
     pub trigger_gap_exclude: Option<Regex>,
     pub heading_object: bool,
     pub pair_subjects: bool,
+    /// A clause that opens on the trigger ("Together with A, B ran ...") has its subject
+    /// after the comma that ends the trigger's first object.
+    pub fronted_subject: bool,
     /// The text just before a subject must not match this (`with the` makes it an object).
     pub subject_not_after: Option<Regex>,
     /// A subject after the trigger must follow text matching this ("150 staff at the",
@@ -631,6 +636,7 @@ impl FactRules {
                 trigger_gap_exclude,
                 heading_object: p.heading_object,
                 pair_subjects: p.pair_subjects,
+                fronted_subject: p.fronted_subject,
                 max_pair_words: p.max_pair_words,
                 max_object_words: p.max_object_words,
                 date_qualifier: p.date_qualifier,
