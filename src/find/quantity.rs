@@ -16,7 +16,7 @@ pub fn unit(noun: &str) -> String {
     match last.as_str() {
         "staff" | "people" | "employees" | "employee" | "person" | "persons" | "personnel"
         | "staffers" | "researchers" | "members" | "headcount" | "workforce" | "staffing"
-        | "team"
+        | "team" | "fte" | "ftes" | "equivalents" | "servants"
             if l.contains("staff") || last != "members" =>
         {
             "staff".into()
@@ -139,6 +139,9 @@ mod tests {
         assert_eq!(unit("employees"), "staff");
         // "the team numbered 24", "raise staffing to 100"; "five teams" are teams.
         assert_eq!(unit("team"), "staff");
+        assert_eq!(unit("FTE"), "staff");
+        assert_eq!(unit("full-time equivalents"), "staff");
+        assert_eq!(unit("civil servants"), "staff");
         assert_eq!(unit("staffing"), "staff");
         assert_eq!(unit("teams"), "teams");
         assert_eq!(unit("people"), "staff");
