@@ -37,6 +37,116 @@ struct Cand<'m> {
     target: Target,
 }
 
+/// Whether the sentence `s` opens on a body of another kind than the rule's subjects,
+/// whose clause the trigger is in: "The Alan Turing Institute, founded in 2015, employs 400
+/// people", "DSIT's overall budget of £1.5 billion", "Kenya's ICT ministry, headed by ...".
+/// The opening body is the first named one, after the countries that own it ("Kenya's");
+/// a party of the subject's kind between it and the trigger ("DSIT's AI Safety Institute
+/// employs", "NIST said the institute") takes the trigger back.
+fn another_body_opens(doc: &Doc, s: Span, trig: Span, kinds: &[String]) -> bool {
+    let named: Vec<&Mention> = doc
+        .within(Span {
+            start: s.start,
+            end: trig.start,
+        })
+        .into_iter()
+        .filter(|m| {
+            matches!(
+                m.kind,
+                MentionKind::Organization | MentionKind::Institute | MentionKind::Country
+            ) && m.end <= trig.start
+        })
+        .collect();
+    let Some(&first) = named.first() else {
+        return false;
+    };
+    let lead = doc.text.get(s.start..first.start).unwrap_or("x");
+    let opening = lead
+        .split(|c: char| !c.is_alphanumeric())
+        .all(|w| w.is_empty() || w.eq_ignore_ascii_case("the"));
+    if !opening {
+        return false;
+    }
+    // "Kenya's ICT ministry": past the owning countries to the body they own.
+    let mut k = 0;
+    while named[k].kind == MentionKind::Country
+        && let Some(next) = named.get(k + 1)
+        && doc
+            .text
+            .get(named[k].end..next.start)
+            .is_some_and(|g| matches!(g.trim(), "'s" | "’s" | "s'"))
+    {
+        k += 1;
+    }
+    let head = named[k];
+    // A party right after the trigger is its object ("DSIT established the AI Safety
+    // Institute"): the opening body acts on it.
+    let acted_on = doc
+        .within(Span {
+            start: trig.end,
+            end: s.end,
+        })
+        .into_iter()
+        .filter(|m| kind_matches(m, kinds))
+        .any(|m| {
+            doc.text
+                .get(trig.end..m.start)
+                .is_some_and(|g| g.split_whitespace().count() <= 3 && !g.contains([',', ';']))
+        });
+    // A body that reports, plans or decides speaks of another's ("TechCrunch reported 32
+    // employees", "MSIT plans to expand the team to 30"): its verb, after any
+    // apposition the trigger is not in, is one of those.
+    let mut rest = doc
+        .text
+        .get(head.end..trig.start)
+        .unwrap_or("")
+        .trim_start();
+    if let Some(r) = rest.strip_prefix(',')
+        && let Some(close) = r.find(',')
+    {
+        rest = r[close + 1..].trim_start();
+    }
+    let verb = rest
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty())
+        .unwrap_or("")
+        .to_lowercase();
+    const SPEAKS: [&str; 28] = [
+        "said",
+        "says",
+        "reported",
+        "reports",
+        "told",
+        "tells",
+        "announced",
+        "announces",
+        "plans",
+        "planned",
+        "intends",
+        "wants",
+        "expects",
+        "expected",
+        "aims",
+        "hopes",
+        "proposed",
+        "proposes",
+        "estimated",
+        "estimates",
+        "put",
+        "puts",
+        "described",
+        "noted",
+        "confirmed",
+        "will",
+        "would",
+        "decided",
+    ];
+    head.kind == MentionKind::Organization
+        && !acted_on
+        && !SPEAKS.contains(&verb.as_str())
+        && !named[k + 1..].iter().any(|m| kind_matches(m, kinds))
+}
+
 /// The two sides of a pairing rule's tie where they are not subject-before and
 /// object-after:
 /// - "The institute and Acme signed an MoU": the party joined by "and" to the one subject
@@ -390,6 +500,9 @@ fn prose_clause(
             .iter()
             .any(|m| m.kind == MentionKind::Organization && contains(span_of(m), trig))
         {
+            continue;
+        }
+        if rule.opening_body_blocks && another_body_opens(doc, s, trig, &rule.subject) {
             continue;
         }
         // An object the rule turned away ("exploring cooperation with India") leaves the

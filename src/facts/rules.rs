@@ -199,6 +199,8 @@ struct ProseSpec {
     #[serde(default)]
     fronted_subject: bool,
     #[serde(default)]
+    opening_body_blocks: bool,
+    #[serde(default)]
     subject_not_after: Option<String>,
     #[serde(default)]
     subject_after_via: Option<String>,
@@ -355,6 +357,10 @@ pub struct ProseRule {
     /// A clause that opens on the trigger ("Together with A, B ran ...") has its subject
     /// after the comma that ends the trigger's first object.
     pub fronted_subject: bool,
+    /// A sentence that opens on another body (an organisation, after any countries that
+    /// own it: "Kenya's ICT ministry") tells that body's own founding, staff, budget or
+    /// head, up to the first party of the subject's kind.
+    pub opening_body_blocks: bool,
     /// The text just before a subject must not match this (`with the` makes it an object).
     pub subject_not_after: Option<Regex>,
     /// A subject after the trigger must follow text matching this ("150 staff at the",
@@ -637,6 +643,7 @@ impl FactRules {
                 heading_object: p.heading_object,
                 pair_subjects: p.pair_subjects,
                 fronted_subject: p.fronted_subject,
+                opening_body_blocks: p.opening_body_blocks,
                 max_pair_words: p.max_pair_words,
                 max_object_words: p.max_object_words,
                 date_qualifier: p.date_qualifier,
