@@ -37,8 +37,8 @@ fn plural(w: &str) -> String {
 }
 
 /// Groups: `num` (digits or a number word), optional `num2` for a range, `noun` for the
-/// unit (else the table row's label), `approx` for hedges ("c.", "about", "over",
-/// "minimum").
+/// unit (else the table row's label or column's header), `approx` for hedges ("c.",
+/// "about", "over", "minimum") and `plus` for "200+".
 pub fn quantity(hit: &Hit) -> Option<Found> {
     let n = small_number(hit.get("num")?)?;
     let n2 = match hit.get("num2") {
@@ -49,7 +49,7 @@ pub fn quantity(hit: &Hit) -> Option<Found> {
         Some(noun) => unit(noun),
         None => row_unit(hit.text, hit.start)?,
     };
-    let approx = hit.get("approx").is_some();
+    let approx = hit.get("approx").is_some() || hit.get("plus").is_some();
     let mut v = serde_json::Map::new();
     match n2 {
         Some(b) if b > n => {
@@ -81,6 +81,8 @@ const ROW_LABEL_REACH: usize = 300;
 const COLUMN_REACH: usize = 40;
 
 fn is_staff_label(l: &str) -> bool {
+    // "Staff (FTE)", "Headcount (2024)": the note in brackets says how or when.
+    let l = l.split('(').next().unwrap_or(l).trim();
     matches!(
         l,
         "staff" | "staffing" | "employees" | "headcount" | "personnel" | "team size" | "staff size"

@@ -722,14 +722,28 @@ impl Gazetteer {
     /// longer one is still found.
     ///
     /// `words` are the word starts of `s` ([`WordStarts::new`]): a place after a word
-    /// character can hold no match, so only those are tried.
-    pub fn scan(&self, s: &str, words: &WordStarts, from: usize, to: usize, out: &mut Vec<Raw>) {
+    /// character can hold no match, so only those are tried. No match crosses one of
+    /// `tabs` (table cell boundaries, sorted).
+    pub fn scan(
+        &self,
+        s: &str,
+        words: &WordStarts,
+        tabs: &[usize],
+        from: usize,
+        to: usize,
+        out: &mut Vec<Raw>,
+    ) {
         let bytes = s.as_bytes();
         let mut at = from;
+        let mut cell = tabs.partition_point(|&t| t < from);
         while let Some(pos) = words.next(at, to) {
+            while tabs.get(cell).is_some_and(|&t| t < pos) {
+                cell += 1;
+            }
+            let limit = tabs.get(cell).map_or(to, |&t| t.min(to));
             let word_end = words.alnum_end(pos, to);
             if self.trie.may_start(bytes, pos, word_end)
-                && let Some((end, pid)) = self.trie.longest(bytes, pos, to)
+                && let Some((end, pid)) = self.trie.longest(bytes, pos, limit)
                 && let Some(r) = self.accept(s, pos, end, pid as usize)
             {
                 at = r.end;
@@ -797,6 +811,7 @@ impl Gazetteer {
             pid: pid as u32,
             mask,
             plural,
+            break_after: false,
         })
     }
 
@@ -828,6 +843,10 @@ pub struct Raw {
     pub mask: u32,
     /// The match took a plural "s" ("AISIs").
     pub plural: bool,
+    /// A hard break (a tab, a blank line, a run of spaces: a table's cell boundary)
+    /// follows the match: it qualifies nothing after it. Set by the caller that knows the
+    /// breaks.
+    pub break_after: bool,
 }
 
 pub fn is_word_char(c: char) -> bool {
@@ -901,6 +920,8 @@ pub struct NormText {
     /// blank line, a tab or a run of spaces (table cells, columns). Names do not cross
     /// them; a single line break inside a name is fine.
     pub breaks: Vec<usize>,
+    /// The offsets of those that hold a tab: table cell boundaries, which no name crosses.
+    pub tabs: Vec<usize>,
     /// Normalised offsets of the spaces that stand for a single line break (also in
     /// `breaks` when the whitespace run is a hard break).
     pub lines: Vec<usize>,
@@ -924,6 +945,19 @@ impl NormText {
         let mut in_space = false;
         let mut last_alpha = false;
         let mut breaks: Vec<usize> = Vec::new();
+        let mut tabs: Vec<usize> = Vec::new();
+        // A line whose words are all set apart by tabs (some PDF renderings) holds no
+        // cells: where tabs are nearly all its gaps, from five on, they are spaces.
+        let (mut line_from, mut line_tabs) = (0usize, 0usize);
+        let words_by_tabs = |out: &[u8], tabs: &mut Vec<usize>, from: usize, at: usize| {
+            let n = tabs.len() - at;
+            if n >= 5 {
+                let gaps = out[from..].iter().filter(|&&b| b == b' ').count();
+                if n * 5 >= gaps * 4 {
+                    tabs.truncate(at);
+                }
+            }
+        };
         let mut lines: Vec<usize> = Vec::new();
         // The whitespace run being collapsed: its newlines, and whether it is a break.
         let (mut ws_newlines, mut ws_spaces, mut ws_hard) = (0u32, 0u32, false);
@@ -1004,9 +1038,16 @@ impl NormText {
                             if ws_newlines == 1 {
                                 lines.push(out.len() - 1);
                             }
+                            words_by_tabs(&out, &mut tabs, line_from, line_tabs);
+                            (line_from, line_tabs) = (out.len(), tabs.len());
                         }
                         '\r' => {}
-                        '\t' => ws_hard = true,
+                        '\t' => {
+                            ws_hard = true;
+                            if tabs.last() != Some(&(out.len() - 1)) {
+                                tabs.push(out.len() - 1);
+                            }
+                        }
                         _ => ws_spaces += 1,
                     }
                     let hard = ws_hard || ws_newlines >= 2 || (ws_newlines == 0 && ws_spaces >= 2);
@@ -1053,6 +1094,7 @@ impl NormText {
             i += n;
         }
         mark(&mut points, &out, bytes.len());
+        words_by_tabs(&out, &mut tabs, line_from, line_tabs);
         // Only whole characters were copied, so this cannot fail; stay total anyway.
         let s = String::from_utf8(out)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
@@ -1060,6 +1102,7 @@ impl NormText {
             s,
             points,
             breaks,
+            tabs,
             lines,
         }
     }
@@ -1139,6 +1182,13 @@ mod tests {
         assert_eq!(&u[n.orig_start(u, k)..n.orig_end(u, k + 5)], "Korea");
         let k2 = n.s.rfind("Korea").unwrap();
         assert_eq!(&u[n.orig_start(u, k2)..n.orig_end(u, k2 + 5)], "Ko- rea");
+    }
+
+    #[test]
+    fn tabs_are_cell_boundaries_unless_they_part_every_word() {
+        let n = NormText::new("UK AISI\t165\t£66m\nof\tthe\tU.S.\tAI\tSafety\tInstitute\n");
+        assert_eq!(n.tabs, vec![7, 11]);
+        assert_eq!(&n.s[7..8], " ");
     }
 
     #[test]

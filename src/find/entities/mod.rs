@@ -102,7 +102,7 @@ const LIST_CUE_AFTER: usize = 160;
 pub fn find(rules: &EntityRules, ctx: &DocContext) -> Vec<Mention> {
     let orig = ctx.text.text.as_str();
     let norm = NormText::new(orig);
-    let found = find_norm(&rules.g, &norm.s, &norm.breaks, &norm.lines);
+    let found = find_norm(&rules.g, &norm.s, &norm.breaks, &norm.tabs, &norm.lines);
     // Sized up front: a mention is a few hundred bytes, and each doubling copies them all.
     let mut out = Vec::with_capacity(found.len());
     out.extend(found.into_iter().filter_map(|f| {
@@ -135,12 +135,16 @@ fn find_norm<'a>(
     g: &'a Gazetteer,
     s: &'a str,
     breaks: &[usize],
+    tabs: &[usize],
     lines: &[usize],
 ) -> Vec<Found<'a>> {
     let mut raws: Vec<Raw> = Vec::new();
     let words = WordStarts::new(s);
-    g.scan(s, &words, 0, s.len(), &mut raws);
-    nested_in_events(g, s, &words, &mut raws);
+    g.scan(s, &words, tabs, 0, s.len(), &mut raws);
+    nested_in_events(g, s, &words, tabs, &mut raws);
+    for r in &mut raws {
+        r.break_after = breaks.binary_search(&r.end).is_ok();
+    }
 
     let mut out: Vec<Found> = Vec::new();
     let mut consumed = vec![false; raws.len()];
@@ -260,7 +264,13 @@ fn short_names(g: &Gazetteer, out: &mut [Found]) {
 
 /// Event names hold other names ("First meeting of the International Network of AI
 /// Safety Institutes", "AI Seoul Summit"): those are scanned for inside each event.
-fn nested_in_events(g: &Gazetteer, s: &str, words: &WordStarts, raws: &mut Vec<Raw>) {
+fn nested_in_events(
+    g: &Gazetteer,
+    s: &str,
+    words: &WordStarts,
+    tabs: &[usize],
+    raws: &mut Vec<Raw>,
+) {
     let is_event = |r: &Raw| {
         g.targets_of(r).any(|t| {
             t.role == Role::Name
@@ -275,8 +285,8 @@ fn nested_in_events(g: &Gazetteer, s: &str, words: &WordStarts, raws: &mut Vec<R
         // without its first, so names at either edge are found too.
         let last = s[..r.end].chars().next_back().map_or(1, char::len_utf8);
         let first = s[r.start..].chars().next().map_or(1, char::len_utf8);
-        g.scan(s, words, r.start, r.end - last, &mut nested);
-        g.scan(s, words, r.start + first, r.end, &mut nested);
+        g.scan(s, words, tabs, r.start, r.end - last, &mut nested);
+        g.scan(s, words, tabs, r.start + first, r.end, &mut nested);
     }
     // A shorter alias of an event inside an event is the same event.
     nested.retain(|r| !is_event(r));
@@ -363,7 +373,8 @@ fn qualifier_country<'a>(g: &'a Gazetteer, s: &str, raws: &[Raw], i: usize) -> O
 /// document, not the body.
 fn is_standard_number(s: &str, r: &Raw) -> bool {
     let text = &s[r.start..r.end];
-    if text.chars().any(char::is_lowercase) {
+    // A number in the next table cell ("UK AISI<TAB>165") is no part of a name.
+    if r.break_after || text.chars().any(char::is_lowercase) {
         return false;
     }
     let after = &s[r.end..];
@@ -456,8 +467,10 @@ fn countries_before<'a>(
         } else {
             context::is_list_gap(gap)
         };
+        // A country in another table cell ("United Kingdom<TAB>AI Safety Institute")
+        // qualifies nothing in this one.
         match context::country_code(g, r) {
-            Some(code) if ok => {
+            Some(code) if ok && !r.break_after => {
                 chain.push((j, code));
                 right = r.start;
             }

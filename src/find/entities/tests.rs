@@ -323,7 +323,7 @@ fn the_first_word_filter_leaves_out_only_walks_that_find_nothing() {
     for t in &texts {
         let n = NormText::new(t);
         let (mut a, mut b) = (Vec::new(), Vec::new());
-        r.g.scan(&n.s, &WordStarts::new(&n.s), 0, n.s.len(), &mut a);
+        r.g.scan(&n.s, &WordStarts::new(&n.s), &n.tabs, 0, n.s.len(), &mut a);
         r.g.scan_every_word_start(&n.s, &mut b);
         let key = |v: &[Raw]| {
             v.iter()
@@ -333,4 +333,25 @@ fn the_first_word_filter_leaves_out_only_walks_that_find_nothing() {
         assert_eq!(key(&a), key(&b));
         assert!(!a.is_empty());
     }
+}
+
+#[test]
+fn names_do_not_cross_table_cells() {
+    let r = rules();
+    // "United Kingdom<TAB>AI Safety Institute" is two cells: a country, then a generic
+    // head it does not qualify; "UK AISI<TAB>165" is a name and a count, not a standard.
+    let ms = run(
+        &r,
+        "Country\tInstitute\nUnited Kingdom\tAI Safety Institute\n",
+    );
+    assert!(ms.iter().all(|m| !m.text.contains('\t')), "{ms:?}");
+    assert_eq!(values(&ms, MentionKind::Country), vec!["GB"]);
+    let ms = run(&r, "Institute\tStaff\nUK AISI\t165\n");
+    assert_eq!(values(&ms, MentionKind::Institute), vec!["GB"]);
+    // Where tabs set apart every word of a line (a PDF rendering), they are spaces.
+    let ms = run(
+        &r,
+        "Director of\tthe\tU.S.\tAI\tSafety\tInstitute,\tCSIS,\tJuly\t31\n",
+    );
+    assert_eq!(values(&ms, MentionKind::Institute), vec!["US"]);
 }
