@@ -244,6 +244,8 @@ fn tense_with<'t>(text: &'t str, start: usize, end: usize, direction: bool) -> T
         match a.peek(k) {
             None => Some(None),
             Some("agreement" | "agreements") => None,
+            // "AI today opens new markets": the news present counts only before "today".
+            Some(w) if !direction && NEWS_PRESENT.contains(&w) => None,
             Some(w) => cue(prev, w, next, direction).map(|t| Some((k + 1, t))),
         }
     });
@@ -442,6 +444,24 @@ const SCHEDULE: [&str; 16] = [
     "arrive", "arrives", "visit", "visits", "convene", "convenes",
 ];
 
+/// Verbs in the present tense that news copy tells the day's events with.
+const NEWS_PRESENT: [&str; 14] = [
+    "opens",
+    "launches",
+    "hosts",
+    "signs",
+    "unveils",
+    "publishes",
+    "announces",
+    "holds",
+    "convenes",
+    "releases",
+    "welcomes",
+    "inaugurates",
+    "marks",
+    "kicks",
+];
+
 /// Words before "to" that look ahead ("is to", "plans to", "due to"; "agreed to buy the
 /// unit in February", "an agreement to acquire it in January": what is agreed is still to
 /// be done).
@@ -474,6 +494,7 @@ static CUE_WORDS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
             .chain(&MODALS)
             .chain(&SCHEDULE)
             .chain(&TO_FUTURE)
+            .chain(&NEWS_PRESENT)
             .chain(&["am"])
             .copied()
             .collect()
@@ -498,13 +519,16 @@ fn cue(prev: Option<&str>, word: &str, next: Option<&str>, modals: bool) -> Opti
     if modals && matches!(word, "is" | "are" | "am") {
         return Some(Tense::Unknown);
     }
-    if modals
-        && SCHEDULE.contains(&word)
-        && !matches!(
-            prev,
-            Some("the" | "a" | "an" | "its" | "his" | "her" | "their" | "this" | "that" | "to")
-        )
-    {
+    let determined = matches!(
+        prev,
+        Some("the" | "a" | "an" | "its" | "his" | "her" | "their" | "this" | "that" | "to")
+    );
+    if modals && SCHEDULE.contains(&word) && !determined {
+        return Some(Tense::Future);
+    }
+    // The news present ("the prime minister opens the summit today", "Ruritania launches
+    // its institute today") tells the day's events: "today" there is the day.
+    if !modals && NEWS_PRESENT.contains(&word) && !determined {
         return Some(Tense::Future);
     }
     // A participle after "be" is a passive whose tense its auxiliary gives ("will be
