@@ -1074,12 +1074,26 @@ fn prose_clause(
             q.entry("name".to_string()).or_insert(Value::String(name));
         }
         if let Some(k) = &rule.period_qualifier {
+            // A span of months or years, or a year right after the amount that it is for
+            // ("€46.5 million for 2025", "£50 million a year in 2024"; not "the institute,
+            // founded in 2023, has £66m").
+            let amount_end = objects.first().map_or(usize::MAX, |o| o.m.end);
             let d = mentions
                 .iter()
-                .filter(|m| m.kind == MentionKind::Date && is_period(&m.value))
+                .filter(|m| {
+                    m.kind == MentionKind::Date
+                        && (is_period(&m.value)
+                            || (m.value.as_str().is_some_and(|v| v.len() == 4)
+                                && m.start >= amount_end
+                                && doc.text.get(amount_end..m.start).is_some_and(|g| {
+                                    g.split_whitespace().count() <= 4 && !g.contains([',', ';'])
+                                })
+                                && FOR_YEAR.is_match(lead_in(doc.text, m.start))))
+                })
                 .min_by_key(|m| words.gap(span_of(m), trig));
             if let Some(d) = d {
-                q.entry(k.clone()).or_insert(d.value.clone());
+                let v = over_years(lead_in(doc.text, d.start), &d.value).unwrap_or(d.value.clone());
+                q.entry(k.clone()).or_insert(v);
             }
         }
         if let Some(k) = &rule.date_qualifier
@@ -1216,6 +1230,42 @@ fn ends_as_sentence(clause: &str) -> bool {
 
 /// Whether a date value spans months or years ("2025-04/2026-03", "2024/2030"): a budget
 /// period, where a day ("2024-11-20/2024-11-21") or a single month is a date.
+/// "for 2025", "in 2024", "of 2023": the year an amount is for.
+static FOR_YEAR: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(r"\b(?:for|in|of)\s+$").expect("for-year pattern"));
+
+/// "over four years from 2025-26", "over five years, starting in 2024-25": the whole span
+/// the amount covers, from the start of the date named (a fiscal year, a year) for that
+/// many years.
+fn over_years(lead: &str, v: &Value) -> Option<Value> {
+    static OVER: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(
+            r"(?i)\bover\s+(?:the\s+(?:next\s+)?)?(\w+)\s+years?,?\s+(?:from|starting(?:\s+(?:in|from))?|beginning(?:\s+(?:in|from))?|commencing(?:\s+in)?)\s+(?:the\s+)?(?:fiscal\s+year\s+|financial\s+year\s+|FY\s?)?$",
+        )
+        .expect("over-years pattern")
+    });
+    let n = crate::find::dates::small_number(OVER.captures(lead)?.get(1)?.as_str())?;
+    if !(2..=20).contains(&n) {
+        return None;
+    }
+    let s = v.as_str()?;
+    let start = s.split('/').next()?;
+    let (y, m) = match start.split_once('-') {
+        Some((y, m)) => (y.parse::<i64>().ok()?, m.parse::<i64>().ok()?),
+        None => (start.parse::<i64>().ok()?, 1),
+    };
+    if start.len() == 4 {
+        return Some(Value::String(format!("{y}/{}", y + n - 1)));
+    }
+    // The month before the start, n years on.
+    let end = (y * 12 + m - 1) + 12 * n - 1;
+    Some(Value::String(format!(
+        "{y:04}-{m:02}/{:04}-{:02}",
+        end / 12,
+        end % 12 + 1
+    )))
+}
+
 fn is_period(v: &Value) -> bool {
     let Some(s) = v.as_str() else { return false };
     let Some((a, b)) = s.split_once('/') else {
@@ -1278,4 +1328,36 @@ fn objects_implied(objects: &mut Vec<Cand<'_>>, id: String, name: String) {
             name: Some((id, name)),
         },
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::over_years;
+    use serde_json::Value;
+
+    #[test]
+    fn an_amount_over_years_spans_them_from_the_date_named() {
+        let o = |lead: &str, d: &str| {
+            over_years(lead, &Value::String(d.to_string()))
+                .and_then(|x| x.as_str().map(String::from))
+        };
+        assert_eq!(
+            o("$29.9 million over four years from ", "2025-07/2026-06").as_deref(),
+            Some("2025-07/2029-06")
+        );
+        assert_eq!(
+            o(
+                "$50 million over five years, starting in ",
+                "2024-04/2025-03"
+            )
+            .as_deref(),
+            Some("2024-04/2029-03")
+        );
+        assert_eq!(
+            o("€10m over three years from ", "2025").as_deref(),
+            Some("2025/2027")
+        );
+        // No span named before the date: the date as it is.
+        assert_eq!(o("£66m for the ", "2025-04/2026-03"), None);
+    }
 }
