@@ -75,6 +75,10 @@ struct EntrySpec {
     /// AI Safety Institute" ("Department for Science, Innovation and Technology" → `GB`).
     #[serde(default)]
     houses: Option<String>,
+    /// For a legislature: the institute its records speak of when they say "the AI
+    /// Safety Institute" (the House of Lords → `GB`), as a housing body's do.
+    #[serde(default)]
+    institute_of: Option<String>,
     /// For an organisation: the country it belongs to, which `descriptors` need.
     #[serde(default)]
     country: Option<String>,
@@ -263,6 +267,8 @@ pub struct Entry {
     pub short: Vec<String>,
     /// The country whose word before a descriptor makes it name this entry.
     pub country: Option<String>,
+    /// The institute a legislature's records speak of (`institute_of`).
+    pub institute_of: Option<String>,
     /// Matched but never a mention (legislatures).
     pub silent: bool,
     /// Rule id written on mentions: `entities/<file stem>`.
@@ -509,6 +515,7 @@ impl Gazetteer {
                 .iter()
                 .chain(e.institute.iter())
                 .chain(e.houses.iter())
+                .chain(e.institute_of.iter())
             {
                 if code.len() != 2 || !code.bytes().all(|c| c.is_ascii_uppercase()) {
                     bail!("{}: {code:?} is not an institute code", here());
@@ -562,6 +569,7 @@ impl Gazetteer {
                 institute: e.institute.clone(),
                 short: e.short.clone(),
                 country: e.country.clone(),
+                institute_of: e.institute_of.clone(),
                 silent: spec.mention == Some(false),
                 rule: rule.clone(),
             });

@@ -1046,10 +1046,17 @@ fn main_institute<'a>(
         if named > 2 {
             return None;
         }
+        // ... or of the legislature whose records these are ("House of Lords").
+        let legislatures = raws.iter().flat_map(|r| {
+            g.targets_of(r)
+                .filter(|t| t.role == Role::Name)
+                .filter_map(|t| g.entries.get(t.entry as usize)?.institute_of.as_deref())
+        });
         let mut hosts: Vec<&str> = out
             .iter()
             .filter(|f| f.kind == MentionKind::Organization)
             .filter_map(|f| g.houses.get(&*f.value).map(String::as_str))
+            .chain(legislatures)
             .collect();
         hosts.sort_unstable();
         hosts.dedup();
