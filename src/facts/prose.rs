@@ -147,6 +147,61 @@ fn another_body_opens(doc: &Doc, s: Span, trig: Span, kinds: &[String]) -> bool 
         && !named[k + 1..].iter().any(|m| kind_matches(m, kinds))
 }
 
+/// Whether the trigger belongs to another body than the rule's subjects: right after its
+/// possessive ("DSIT's budget for 2024-25 is £3.5 billion", "NIST's director"), or inside a
+/// relative clause on it that is still open at the trigger ("housed at ETRI, which was
+/// founded in 1976 and has 2,000 staff"), with no party of the subject's kind between.
+fn another_body_owns(
+    doc: &Doc,
+    mentions: &[&Mention],
+    c: Span,
+    trig: Span,
+    kinds: &[String],
+) -> bool {
+    let before: Vec<&Mention> = mentions
+        .iter()
+        .copied()
+        .filter(|m| m.end <= trig.start && m.start >= c.start)
+        .collect();
+    let other = |m: &Mention| m.kind == MentionKind::Organization;
+    // "DSIT's budget", "NIST's new director".
+    if let Some(m) = before.last()
+        && other(m)
+        && doc.text.get(m.end..trig.start).is_some_and(|g| {
+            let g = g.trim_start();
+            (g.starts_with("'s ") || g.starts_with("’s ")) && g.split_whitespace().count() <= 3
+        })
+    {
+        return true;
+    }
+    // ", which ..." right after another body, not closed before the trigger.
+    let text = doc.text.get(c.start..trig.start).unwrap_or("");
+    let Some(at) = [", which ", ", who "]
+        .iter()
+        .filter_map(|p| text.rfind(p))
+        .max()
+    else {
+        return false;
+    };
+    let comma = c.start + at;
+    // (A comma in a number, "2,000", closes nothing.)
+    let rel = doc.text.get(comma + 2..trig.start).unwrap_or("");
+    if rel.contains(", ") || rel.contains(";") {
+        return false;
+    }
+    let owner = before.iter().rev().find(|m| m.end <= comma);
+    owner.is_some_and(|m| {
+        other(m)
+            && doc
+                .text
+                .get(m.end..comma)
+                .is_some_and(|g| g.trim().is_empty())
+            && !before
+                .iter()
+                .any(|x| x.start > comma && kind_matches(x, kinds))
+    })
+}
+
 /// The two sides of a pairing rule's tie where they are not subject-before and
 /// object-after:
 /// - "The institute and Acme signed an MoU": the party joined by "and" to the one subject
@@ -503,6 +558,9 @@ fn prose_clause(
             continue;
         }
         if rule.opening_body_blocks && another_body_opens(doc, s, trig, &rule.subject) {
+            continue;
+        }
+        if rule.other_body_blocks && another_body_owns(doc, &mentions, c, trig, &rule.subject) {
             continue;
         }
         // An object the rule turned away ("exploring cooperation with India") leaves the

@@ -201,6 +201,8 @@ struct ProseSpec {
     #[serde(default)]
     opening_body_blocks: bool,
     #[serde(default)]
+    other_body_blocks: bool,
+    #[serde(default)]
     subject_not_after: Option<String>,
     #[serde(default)]
     subject_after_via: Option<String>,
@@ -361,6 +363,10 @@ pub struct ProseRule {
     /// own it: "Kenya's ICT ministry") tells that body's own founding, staff, budget or
     /// head, up to the first party of the subject's kind.
     pub opening_body_blocks: bool,
+    /// A trigger owned by another body: right after its possessive ("DSIT's budget",
+    /// "NIST's director") or inside a relative clause on it ("ETRI, which was founded in
+    /// 1976 and has 2,000 staff").
+    pub other_body_blocks: bool,
     /// The text just before a subject must not match this (`with the` makes it an object).
     pub subject_not_after: Option<Regex>,
     /// A subject after the trigger must follow text matching this ("150 staff at the",
@@ -644,6 +650,7 @@ impl FactRules {
                 pair_subjects: p.pair_subjects,
                 fronted_subject: p.fronted_subject,
                 opening_body_blocks: p.opening_body_blocks,
+                other_body_blocks: p.other_body_blocks,
                 max_pair_words: p.max_pair_words,
                 max_object_words: p.max_object_words,
                 date_qualifier: p.date_qualifier,
