@@ -11,12 +11,12 @@ pub fn currency(s: &str) -> Option<&'static str> {
     let l = s.trim().trim_start_matches('\\').to_lowercase();
     let l = l.replace('\\', "");
     Some(match l.as_str() {
-        "$" | "us$" | "usd" | "us dollars" | "u.s. dollars" | "dollars" | "dollar" | "us $"
-        | "us dollar" | "u.s. dollar" => "USD",
-        "c$" | "ca$" | "can$" | "cad" | "canadian dollars" | "canadian dollar" => "CAD",
+        "$" | "us$" | "$us" | "usd" | "us dollars" | "u.s. dollars" | "dollars" | "dollar"
+        | "dlrs" | "us $" | "us dollar" | "u.s. dollar" => "USD",
+        "c$" | "ca$" | "can$" | "$c" | "cad" | "canadian dollars" | "canadian dollar" => "CAD",
         "s$" | "sg$" | "sgd" | "singapore dollars" | "singapore dollar" => "SGD",
-        "a$" | "au$" | "aud" | "australian dollars" | "australian dollar" => "AUD",
-        "nz$" | "nzd" | "new zealand dollars" => "NZD",
+        "a$" | "au$" | "$a" | "$au" | "aud" | "australian dollars" | "australian dollar" => "AUD",
+        "nz$" | "$nz" | "nzd" | "new zealand dollars" => "NZD",
         "hk$" | "hkd" | "hong kong dollars" => "HKD",
         "nt$" | "twd" | "new taiwan dollars" => "TWD",
         "£" | "gbp" | "pounds" | "pound" | "pounds sterling" | "sterling" => "GBP",
@@ -41,11 +41,11 @@ fn magnitude(s: &str) -> Option<f64> {
             "억" | "億" => 1e8,
             "조" | "兆" => 1e12,
             "lakh" => 1e5,
-            "m" | "mn" | "mil" | "million" | "millions" => 1e6,
+            "m" | "mn" | "mil" | "mln" | "million" | "millions" => 1e6,
             "crore" => 1e7,
             "lakh crore" => 1e12,
-            "b" | "bn" | "billion" | "billions" | "md" | "mds" | "mrd" => 1e9,
-            "t" | "tn" | "trillion" | "trillions" => 1e12,
+            "b" | "bn" | "bln" | "billion" | "billions" | "md" | "mds" | "mrd" => 1e9,
+            "t" | "tn" | "trln" | "trillion" | "trillions" => 1e12,
             _ => return None,
         },
     )
