@@ -503,7 +503,7 @@ pub fn year(hit: &Hit) -> Option<Found> {
         .to_lowercase();
     // People and things counted in reports: a year seldom qualifies them ("the 2024
     // elections" does, "1990 volunteers" is a count).
-    const COUNTED: [&str; 37] = [
+    const COUNTED: [&str; 46] = [
         "million",
         "billion",
         "thousand",
@@ -526,6 +526,15 @@ pub fn year(hit: &Hit) -> Option<Found> {
         "jobs",
         "signatories",
         "applicants",
+        "investors",
+        "accounts",
+        "contracts",
+        "households",
+        "homes",
+        "businesses",
+        "feet",
+        "miles",
+        "votes",
         "organizations",
         "organisations",
         "companies",
@@ -555,7 +564,8 @@ pub fn year(hit: &Hit) -> Option<Found> {
         .rev()
         .collect::<String>()
         .to_lowercase();
-    const NOT_YEAR_AFTER: [&str; 12] = [
+    // Numbered things: "Flight 2024", "Room 2022", "paragraph 2024", "PO Box 2019".
+    const NOT_YEAR_AFTER: [&str; 33] = [
         "page",
         "pages",
         "p",
@@ -568,6 +578,27 @@ pub fn year(hit: &Hit) -> Option<Found> {
         "than",
         "section",
         "article",
+        "flight",
+        "room",
+        "paragraph",
+        "para",
+        "exit",
+        "box",
+        "highway",
+        "route",
+        "suite",
+        "gate",
+        "platform",
+        "apartment",
+        "apt",
+        "unit",
+        "units",
+        "figure",
+        "fig",
+        "chapter",
+        "clause",
+        "item",
+        "table",
     ];
     if NOT_YEAR_AFTER.contains(&prev_word.as_str()) && !prev.ends_with(')') {
         return None;
