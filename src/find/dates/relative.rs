@@ -834,7 +834,7 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
         weekday_num(last).filter(|_| rel.starts_with("previous") || rel.starts_with("preceding"))
     {
         Anaphor::WeekdayBefore(d)
-    } else if last == "day" {
+    } else if last == "day" || rel.starts_with("day ") {
         if rel.contains("next") || rel.contains("following") || rel.contains("after") {
             Anaphor::Day(1)
         } else if rel.contains("before") || rel.contains("previous") {
@@ -890,8 +890,8 @@ pub fn anaphor(hit: &Hit) -> Option<Found> {
         }
         Anaphor::TheYear
     } else if last == "year" {
-        Anaphor::Year(i64::from(rel.contains("following")))
-    } else if last == "month" && rel.contains("following") {
+        Anaphor::Year(i64::from(rel.contains("following") || rel.contains("next")))
+    } else if last == "month" && (rel.contains("following") || rel.contains("next")) {
         Anaphor::MonthAfter
     } else if let Some(s) = season_num(last) {
         Anaphor::Season(s)
