@@ -214,7 +214,25 @@ fn tense_with<'t>(text: &'t str, start: usize, end: usize, direction: bool) -> T
     {
         return Tense::Future;
     }
-    b.fill(lead + 1);
+    b.fill(lead + 2);
+    // "adjourned to Sept. 20", "postponed until Friday": moved to a later day.
+    if matches!(b.peek(lead), Some("to" | "until"))
+        && matches!(
+            b.peek(lead + 1),
+            Some(
+                "postponed"
+                    | "adjourned"
+                    | "deferred"
+                    | "delayed"
+                    | "rescheduled"
+                    | "moved"
+                    | "pushed"
+                    | "back"
+            )
+        )
+    {
+        return Tense::Future;
+    }
     match b.peek(lead) {
         // "until Friday" looks ahead, except as a sentence's opening ("Until Friday, no
         // one had heard of it").
@@ -439,9 +457,33 @@ const MODALS: [&str; 6] = ["can", "cannot", "can't", "should", "must", "might"];
 /// A scheduling verb in the present tense announces what is to come ("the ministers
 /// meet Monday", "the court opens its session Friday"); not as a noun after a
 /// determiner ("the meeting", "a vote").
-const SCHEDULE: [&str; 16] = [
-    "meet", "meets", "begin", "begins", "resume", "resumes", "vote", "votes", "travel", "travels",
-    "arrive", "arrives", "visit", "visits", "convene", "convenes",
+const SCHEDULE: [&str; 26] = [
+    "meet",
+    "meets",
+    "begin",
+    "begins",
+    "resume",
+    "resumes",
+    "vote",
+    "votes",
+    "travel",
+    "travels",
+    "arrive",
+    "arrives",
+    "visit",
+    "visits",
+    "convene",
+    "convenes",
+    "opens",
+    "closes",
+    "starts",
+    "ends",
+    "reconvenes",
+    "returns",
+    "slated",
+    "due",
+    "expires",
+    "lapses",
 ];
 
 /// Verbs in the present tense that news copy tells the day's events with.
@@ -465,7 +507,7 @@ const NEWS_PRESENT: [&str; 14] = [
 /// Words before "to" that look ahead ("is to", "plans to", "due to"; "agreed to buy the
 /// unit in February", "an agreement to acquire it in January": what is agreed is still to
 /// be done).
-const TO_FUTURE: [&str; 16] = [
+const TO_FUTURE: [&str; 23] = [
     "is",
     "are",
     "going",
@@ -482,6 +524,13 @@ const TO_FUTURE: [&str; 16] = [
     "agrees",
     "agreement",
     "agreements",
+    "hopes",
+    "hope",
+    "aims",
+    "aim",
+    "seeks",
+    "wants",
+    "promises",
 ];
 
 /// Every word some cue rule names: any other word is a cue only by its ending ("-ed",
@@ -1205,8 +1254,17 @@ mod tests {
         assert_eq!(dm(29, Tense::Past).unwrap(), "2024-10-29");
         assert_eq!(dm(29, Tense::Future).unwrap(), "2024-11-29");
         assert_eq!(dm(3, Tense::Future).unwrap(), "2024-12-03");
+        assert_eq!(dm(31, Tense::Unknown).unwrap(), "2024-10-31");
         // The 31st of a month of 30 days is no day.
-        assert_eq!(dm(31, Tense::Unknown), None);
+        let r = Ymd::day(2024, 12, 5);
+        let dm31 = resolve_relative(
+            Relative::DayOfMonth {
+                day: 31,
+                tense: Tense::Past,
+            },
+            r,
+        );
+        assert_eq!(dm31, None);
         let r = Ymd::day(2025, 1, 10);
         let dm = |day, tense| resolve_relative(Relative::DayOfMonth { day, tense }, r);
         assert_eq!(dm(20, Tense::Past).unwrap(), "2024-12-20");
@@ -1348,6 +1406,16 @@ mod tests {
         let t = "Inspectors planned to visit the plant on Friday, the ministry said.";
         let s = t.find("Friday").unwrap();
         assert_eq!(tense(t, s, s + 6), Tense::Future);
+        // The news present of a schedule, a hope and a postponement look ahead.
+        let t = "The summit starts Saturday and ends Sunday.";
+        let s = t.find("Saturday").unwrap();
+        assert_eq!(tense(t, s, s + 8), Tense::Future);
+        let t = "The hearing was adjourned to Sept. 20.";
+        let s = t.find("Sept.").unwrap();
+        assert_eq!(tense(t, s, s + 8), Tense::Future);
+        let t = "The agency hopes to finish by Christmas.";
+        let s = t.find("Christmas").unwrap();
+        assert_eq!(tense(t, s, s + 9), Tense::Future);
         // A clause after ", and" has its own verb; an agreement after the day is no plan.
         let t = "The office opened its doors in the capital on Wednesday, and will test models.";
         let s = t.find("Wednesday").unwrap();
