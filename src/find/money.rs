@@ -104,6 +104,30 @@ pub fn money(hit: &Hit) -> Option<Found> {
     if digits.len() > 1 && digits.bytes().all(|b| b == b'0') {
         return None;
     }
+    // "in 2023 dollars" names the prices of a year, not an amount.
+    if hit.get("word").is_some()
+        && hit.get("mag").is_none()
+        && digits.len() == 4
+        && (digits.starts_with("19") || digits.starts_with("20"))
+        && super::lines::before(hit.text, hit.start, 8)
+            .trim_end()
+            .to_ascii_lowercase()
+            .ends_with("in")
+    {
+        return None;
+    }
+    // An exchange rate ("156 yen to the dollar", "1,375 won per dollar") is no amount.
+    let after = hit.text[hit.end..].trim_start().to_ascii_lowercase();
+    if ["to the ", "per ", "against the "].iter().any(|p| {
+        after.strip_prefix(p).is_some_and(|r| {
+            let r = r.trim_start_matches("us ").trim_start_matches("u.s. ");
+            ["dollar", "euro", "pound", "yen", "won", "yuan", "greenback"]
+                .iter()
+                .any(|c| r.starts_with(c))
+        })
+    }) {
+        return None;
+    }
     let a = match hit.get("eunum") {
         Some(n) => european_number(n)?,
         None => number(hit.get("num")?)?,
