@@ -93,8 +93,8 @@ fn another_body_opens(doc: &Doc, s: Span, trig: Span, kinds: &[String]) -> bool 
                 .get(trig.end..m.start)
                 .is_some_and(|g| g.split_whitespace().count() <= 3 && !g.contains([',', ';']))
         });
-    // A body that reports, plans or decides speaks of another's ("TechCrunch reported 32
-    // employees", "MSIT plans to expand the team to 30"): its verb, after any
+    // A body that reports, plans or decides speaks of another's ("a newspaper reported 45
+    // employees", "the ministry plans to grow the team to 40"): its verb, after any
     // apposition the trigger is not in, is one of those.
     let mut rest = doc
         .text
@@ -1292,7 +1292,7 @@ fn ends_as_sentence(clause: &str) -> bool {
 static FOR_YEAR: LazyLock<regex::Regex> =
     LazyLock::new(|| regex::Regex::new(r"\b(?:for|in|of)\s+$").expect("for-year pattern"));
 
-/// "over four years from 2025-26", "over five years, starting in 2024-25": the whole span
+/// "over four years from 2026-27", "over three years, starting in 2027-28": the whole span
 /// the amount covers, from the start of the date named (a fiscal year, a year) for that
 /// many years.
 fn over_years(lead: &str, v: &Value) -> Option<Value> {
@@ -1400,12 +1400,12 @@ mod tests {
                 .and_then(|x| x.as_str().map(String::from))
         };
         assert_eq!(
-            o("$29.9 million over four years from ", "2025-07/2026-06").as_deref(),
-            Some("2025-07/2029-06")
+            o("$41 million over four years from ", "2026-07/2027-06").as_deref(),
+            Some("2026-07/2030-06")
         );
         assert_eq!(
             o(
-                "$50 million over five years, starting in ",
+                "$35 million over five years, starting in ",
                 "2024-04/2025-03"
             )
             .as_deref(),
