@@ -117,7 +117,10 @@ pub fn money(hit: &Hit) -> Option<Found> {
         return None;
     }
     // An exchange rate ("156 yen to the dollar", "1,375 won per dollar") is no amount.
-    let after = hit.text[hit.end..].trim_start().to_ascii_lowercase();
+    let reach = super::dates::floor_char(hit.text, (hit.end + 40).min(hit.text.len()));
+    let after = hit.text[hit.end..reach.max(hit.end)]
+        .trim_start()
+        .to_ascii_lowercase();
     if ["to the ", "per ", "against the "].iter().any(|p| {
         after.strip_prefix(p).is_some_and(|r| {
             let r = r.trim_start_matches("us ").trim_start_matches("u.s. ");

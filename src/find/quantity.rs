@@ -101,9 +101,7 @@ fn row_unit(text: &str, at: usize) -> Option<String> {
         }
         // A table read by columns: the column's header, the first cell above that holds
         // no figure ("Institute\tStaff" over "UK AISI\t~200").
-        let header = super::table::cells_above(text, at, COLUMN_REACH)
-            .into_iter()
-            .find(|c| !c.chars().any(|ch| ch.is_ascii_digit()));
+        let header = super::table::column_header(text, at, COLUMN_REACH);
         if header.is_some_and(|h| is_staff_label(&h.to_lowercase())) {
             return Some("staff".into());
         }

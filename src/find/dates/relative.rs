@@ -171,9 +171,18 @@ fn tense_with<'t>(text: &'t str, start: usize, end: usize, direction: bool) -> T
         .filter(|_| direction)
         .filter_map(|q| after.find(q))
         .min();
+    let after = after
+        .bytes()
+        .position(|b| matches!(b, b'!' | b'?' | b'\n' | b';'))
+        .into_iter()
+        .chain(stop)
+        .chain(quote)
+        .min()
+        .map_or(after, |i| &after[..i]);
     // A comma and a conjunction start another clause, whose verb is not this
     // expression's ("opened on Wednesday, and will evaluate ..."). (A relative clause,
-    // ", which ...", is embedded: the main verb may come after it.)
+    // ", which ...", is embedded: the main verb may come after it.) Looked for only up
+    // to the sentence's other bounds.
     let clause = after.match_indices(", ").map(|(i, _)| i).find(|&i| {
         let next = after[i + 2..].split(not_word).next().unwrap_or("");
         matches!(
@@ -181,15 +190,7 @@ fn tense_with<'t>(text: &'t str, start: usize, end: usize, direction: bool) -> T
             "and" | "but" | "while" | "whereas" | "although" | "though"
         )
     });
-    let after = after
-        .bytes()
-        .position(|b| matches!(b, b'!' | b'?' | b'\n' | b';'))
-        .into_iter()
-        .chain(stop)
-        .chain(quote)
-        .chain(clause)
-        .min()
-        .map_or(after, |i| &after[..i]);
+    let after = clause.map_or(after, |i| &after[..i]);
     // Words are read outwards from the expression, only as far as the nearest cue.
     let mut b = Words::new(before.rsplit(not_word));
     let mut a = Words::new(after.split(not_word));

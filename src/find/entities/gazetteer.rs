@@ -743,15 +743,18 @@ impl Gazetteer {
     ) {
         let bytes = s.as_bytes();
         let mut at = from;
+        // The next cell boundary at or after the walk's start: looked up only for the
+        // walks the first-word filter lets through (most are not).
         let mut cell = tabs.partition_point(|&t| t < from);
         while let Some(pos) = words.next(at, to) {
-            while tabs.get(cell).is_some_and(|&t| t < pos) {
-                cell += 1;
-            }
-            let limit = tabs.get(cell).map_or(to, |&t| t.min(to));
             let word_end = words.alnum_end(pos, to);
             if self.trie.may_start(bytes, pos, word_end)
-                && let Some((end, pid)) = self.trie.longest(bytes, pos, limit)
+                && let Some((end, pid)) = self.trie.longest(bytes, pos, {
+                    while tabs.get(cell).is_some_and(|&t| t < pos) {
+                        cell += 1;
+                    }
+                    tabs.get(cell).map_or(to, |&t| t.min(to))
+                })
                 && let Some(r) = self.accept(s, pos, end, pid as usize)
             {
                 at = r.end;
