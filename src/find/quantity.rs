@@ -92,6 +92,17 @@ fn is_staff_label(l: &str) -> bool {
 /// The unit of a bare number in a table: the row's label ("Staff\tc.20\tc.50") or a
 /// bracketed note right after it ("c.20 (current core staff)").
 fn row_unit(text: &str, at: usize) -> Option<String> {
+    // Every number cell of every table asks: most tables count no staff, and one look
+    // for the labels' letters in the text around settles those at once.
+    static LABELS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new("taff|TAFF|eadcount|EADCOUNT|mployees|MPLOYEES|ersonnel|eam size")
+            .expect("staff label letters")
+    });
+    let lo = super::dates::floor_char(text, at.saturating_sub(2000));
+    let hi = super::dates::floor_char(text, (at + 60).min(text.len()));
+    if !LABELS.is_match(&text[lo..hi.max(at)]) {
+        return None;
+    }
     let line_start = super::lines::line_start(text, at);
     let line = &text[line_start..super::lines::line_end(text, at)];
     if line[..at - line_start].contains('\t') {
