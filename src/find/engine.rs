@@ -806,12 +806,10 @@ fn resolve(
                 return Some((dates::resolve_yearless(p, d.y + *o as i32)?, anchor));
             }
             // In a table, the year heading the column ("2019" over "Office (Mar)").
-            let column_year = super::table::cells_above(text, c.start, 40)
-                .into_iter()
-                .find_map(|cell| {
-                    let y: i32 = cell.parse().ok()?;
-                    (cell.len() == 4 && (1900..2100).contains(&y)).then_some(y)
-                });
+            let column_year = super::table::cells_above(text, c.start, 40).find_map(|cell| {
+                let y: i32 = cell.parse().ok()?;
+                (cell.len() == 4 && (1900..2100).contains(&y)).then_some(y)
+            });
             if let Some(y) = column_year {
                 return Some((dates::resolve_yearless(p, y)?, "context"));
             }

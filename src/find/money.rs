@@ -285,9 +285,7 @@ fn local_dollar(text: &str, start: usize) -> Option<&'static str> {
         return None;
     }
     // The header is the nearest cell above in that column that names a country.
-    super::table::cells_above(text, start, 40)
-        .into_iter()
-        .find_map(dollar_country)
+    super::table::cells_above(text, start, 40).find_map(dollar_country)
 }
 
 /// A bare "$" in a document of a dollar country's government ("Government of Canada",

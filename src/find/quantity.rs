@@ -93,7 +93,8 @@ fn is_staff_label(l: &str) -> bool {
 /// bracketed note right after it ("c.20 (current core staff)").
 fn row_unit(text: &str, at: usize) -> Option<String> {
     // Every number cell of every table asks: most tables count no staff, and one look
-    // for the labels' letters in the text around settles those at once.
+    // for the letters of `is_staff_label`'s labels in the text around settles those at
+    // once (written out in both cases: a literal set, which the regex crate scans fast).
     static LABELS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new("taff|TAFF|eadcount|EADCOUNT|mployees|MPLOYEES|ersonnel|eam size")
             .expect("staff label letters")
@@ -112,7 +113,8 @@ fn row_unit(text: &str, at: usize) -> Option<String> {
         }
         // A table read by columns: the column's header, the first cell above that holds
         // no figure ("Institute\tStaff" over "UK AISI\t~200").
-        let header = super::table::column_header(text, at, COLUMN_REACH);
+        let header = super::table::cells_above(text, at, COLUMN_REACH)
+            .find(|c| !c.chars().any(|ch| ch.is_ascii_digit()));
         if header.is_some_and(|h| is_staff_label(&h.to_lowercase())) {
             return Some("staff".into());
         }

@@ -503,7 +503,7 @@ pub fn year(hit: &Hit) -> Option<Found> {
         .to_lowercase();
     // People and things counted in reports: a year seldom qualifies them ("the 2024
     // elections" does, "1990 volunteers" is a count).
-    const COUNTED: [&str; 46] = [
+    const COUNTED: &[&str] = &[
         "million",
         "billion",
         "thousand",
@@ -565,7 +565,7 @@ pub fn year(hit: &Hit) -> Option<Found> {
         .collect::<String>()
         .to_lowercase();
     // Numbered things: "Flight 2024", "Room 2022", "paragraph 2024", "PO Box 2019".
-    const NOT_YEAR_AFTER: [&str; 33] = [
+    const NOT_YEAR_AFTER: &[&str] = &[
         "page",
         "pages",
         "p",
