@@ -998,6 +998,16 @@ fn prose_clause(
             };
             for (sub, sspan) in subs.iter().zip(sub_spans) {
                 for o in &objects {
+                    // An institute the clause does not name is young and small: an older
+                    // date or a larger count is the host's or partner's beside it.
+                    if subjects.is_empty()
+                        && rules
+                            .coref
+                            .as_ref()
+                            .is_some_and(|cr| !cr.implied.allows(&o.target.value))
+                    {
+                        continue;
+                    }
                     // "AI Seoul Summit" does not place the summit in Seoul; "AI Action
                     // Summit in Paris", with the trigger inside the name, does.
                     if let Some(sp) = sspan

@@ -61,6 +61,8 @@ struct CorefSpec {
     seats: BTreeMap<String, String>,
     #[serde(default = "default_coref_lookback")]
     lookback: usize,
+    #[serde(default)]
+    implied: Option<Implied>,
 }
 
 fn yes() -> bool {
@@ -89,6 +91,45 @@ pub struct Coref {
     /// Washington the institute ..." is that country's.
     pub seats: BTreeMap<String, String>,
     pub lookback: usize,
+    /// What an institute the clause does not name can be said to be or have.
+    pub implied: Implied,
+}
+
+/// Bounds on the objects of an institute a clause reaches only by an anaphor or as the
+/// passage's subject ("It sits within ETRI. The agency was founded in 1976 and has 2,000
+/// staff"): past them the clause speaks of the host or partner named beside it. The
+/// institutes are young and small, so a date before `years_from` or a count above
+/// `count_at_most` is not theirs.
+#[derive(Deserialize, Clone, Copy, Debug, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Implied {
+    #[serde(default)]
+    pub years_from: Option<i32>,
+    #[serde(default)]
+    pub count_at_most: Option<f64>,
+}
+
+impl Implied {
+    /// Whether `object` (a date string or a quantity) is within the bounds.
+    pub fn allows(&self, object: &serde_json::Value) -> bool {
+        if let (Some(from), Some(v)) = (self.years_from, object.as_str()) {
+            // A date value starts with its year ("1976", "1976-05/1976-06").
+            if let Some(y) = v.get(..4).and_then(|y| y.parse::<i32>().ok())
+                && y < from
+            {
+                return false;
+            }
+        }
+        if let (Some(most), Some(q)) = (self.count_at_most, object.as_object()) {
+            let n = ["value", "max", "min"]
+                .iter()
+                .find_map(|k| q.get(*k).and_then(serde_json::Value::as_f64));
+            if n.is_some_and(|n| n > most) {
+                return false;
+            }
+        }
+        true
+    }
 }
 
 /// What the rules know of an institute by its code.
@@ -736,6 +777,7 @@ impl FactRules {
                     .transpose()?,
                 seats: c.seats,
                 lookback: c.lookback,
+                implied: c.implied.unwrap_or_default(),
             });
         }
         if let Some(sp) = spec.sentences {
