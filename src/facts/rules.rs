@@ -12,6 +12,10 @@ use std::path::Path;
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct FileSpec {
+    /// Named sub-patterns, written `{NAME}` in this file's regular expressions (as in
+    /// the pattern rules' files).
+    #[serde(default)]
+    macros: BTreeMap<String, String>,
     #[serde(default)]
     prose: Vec<ProseSpec>,
     #[serde(default)]
@@ -516,7 +520,7 @@ enum Anchor {
 
 /// An optional pattern of a prose rule (`what` names its key in errors), anchored.
 fn optional(
-    file: &str,
+    file: &Src,
     rule: &str,
     what: &str,
     pattern: Option<&str>,
@@ -534,7 +538,19 @@ fn optional(
         .transpose()
 }
 
-fn regex(file: &str, rule: &str, what: &str, pattern: &str) -> Result<Regex> {
+/// A rule file being read: its name (for errors) and its expanded `[macros]`.
+struct Src<'a> {
+    name: &'a str,
+    macros: BTreeMap<String, String>,
+}
+
+fn regex(file: &Src, rule: &str, what: &str, pattern: &str) -> Result<Regex> {
+    let pattern = crate::find::rulefile::substitute(pattern, &file.macros).map_err(|m| {
+        anyhow::anyhow!(
+            "{}: rule {rule}: unknown macro {{{m}}} in {what}; define it under [macros]",
+            file.name
+        )
+    })?;
     // Word boundaries are taken as ASCII ones: rule words are English, and a Unicode `\b`
     // keeps the regex engine off its fast automaton (measured: most of the build stage's
     // time on the corpus). Letters beyond ASCII still match where a pattern names them.
@@ -542,19 +558,22 @@ fn regex(file: &str, rule: &str, what: &str, pattern: &str) -> Result<Regex> {
     regex::RegexBuilder::new(&pattern)
         .case_insensitive(true)
         .build()
-        .with_context(|| format!("{file}: rule {rule}: bad {what} pattern"))
+        .with_context(|| format!("{}: rule {rule}: bad {what} pattern", file.name))
 }
 
 fn json(v: &toml::Value) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-fn marks(file: &str, rule: &str, specs: &[MarkSpec]) -> Result<Vec<Mark>> {
+fn marks(file: &Src, rule: &str, specs: &[MarkSpec]) -> Result<Vec<Mark>> {
     specs
         .iter()
         .map(|m| {
             if m.predicate.is_none() && m.key.is_none() {
-                bail!("{file}: rule {rule}: a mark needs `predicate` or `key`");
+                bail!(
+                    "{}: rule {rule}: a mark needs `predicate` or `key`",
+                    file.name
+                );
             }
             Ok(Mark {
                 pattern: regex(file, rule, "mark", &m.pattern)?,
@@ -609,6 +628,10 @@ impl FactRules {
     /// Adds the rules of one file's source; `file` names it in errors and examples.
     pub fn add_file(&mut self, file: &str, src: &str) -> Result<()> {
         let spec: FileSpec = toml::from_str(src).with_context(|| format!("{file}: not valid"))?;
+        let px = Src {
+            name: file,
+            macros: crate::find::rulefile::expand_macros(file, &spec.macros)?,
+        };
         for p in spec.prose {
             for k in &p.subject {
                 check_kind(file, &p.id, k)?;
@@ -617,7 +640,7 @@ impl FactRules {
                 check_kind(file, &p.id, k)?;
             }
             let re =
-                |what: &str, e: &Option<String>, at| optional(file, &p.id, what, e.as_deref(), at);
+                |what: &str, e: &Option<String>, at| optional(&px, &p.id, what, e.as_deref(), at);
             let object_not_after = re("object_not_after", &p.object_not_after, Anchor::End)?;
             let object_not_before = re("object_not_before", &p.object_not_before, Anchor::Start)?;
             let subject_not_before =
@@ -646,23 +669,23 @@ impl FactRules {
                 subject_not_before,
                 clause_split,
                 exclude_values: p.exclude_values.clone(),
-                trigger: regex(file, &p.id, "trigger", &p.trigger)?,
+                trigger: regex(&px, &p.id, "trigger", &p.trigger)?,
                 exclude: p
                     .exclude
                     .as_deref()
-                    .map(|e| regex(file, &p.id, "exclude", e))
+                    .map(|e| regex(&px, &p.id, "exclude", e))
                     .transpose()?,
                 require: p
                     .require
                     .as_deref()
-                    .map(|e| regex(file, &p.id, "require", e))
+                    .map(|e| regex(&px, &p.id, "require", e))
                     .transpose()?,
                 qualifiers: p
                     .qualifiers
                     .iter()
                     .map(|(k, v)| (k.clone(), json(v)))
                     .collect(),
-                marks: marks(file, &p.id, &p.marks)?,
+                marks: marks(&px, &p.id, &p.marks)?,
                 id: p.id,
                 predicate: p.predicate,
                 subject: p.subject,
@@ -709,24 +732,24 @@ impl FactRules {
             check_kind(file, &r.id, &r.object)?;
             self.rows.push(RowRule {
                 file: file.to_string(),
-                label: regex(file, &r.id, "label", &r.label)?,
+                label: regex(&px, &r.id, "label", &r.label)?,
                 row_exclude: r
                     .row_exclude
                     .as_deref()
-                    .map(|e| regex(file, &r.id, "row_exclude", e))
+                    .map(|e| regex(&px, &r.id, "row_exclude", e))
                     .transpose()?,
                 local_currency: r
                     .local_currency
                     .as_deref()
-                    .map(|e| regex(file, &r.id, "local_currency", e))
+                    .map(|e| regex(&px, &r.id, "local_currency", e))
                     .transpose()?,
                 value_cell: r
                     .value_cell
                     .as_deref()
-                    .map(|e| regex(file, &r.id, "value_cell", e))
+                    .map(|e| regex(&px, &r.id, "value_cell", e))
                     .transpose()?,
                 object_value: r.object_value,
-                marks: marks(file, &r.id, &r.marks)?,
+                marks: marks(&px, &r.id, &r.marks)?,
                 id: r.id,
                 predicate: r.predicate,
                 object: r.object,
@@ -741,7 +764,7 @@ impl FactRules {
             }
             self.pairs.push(PairRule {
                 file: file.to_string(),
-                separator: regex(file, &p.id, "separator", &p.separator)?,
+                separator: regex(&px, &p.id, "separator", &p.separator)?,
                 id: p.id,
                 predicate: p.predicate,
                 type_key: p.type_key,
@@ -754,26 +777,26 @@ impl FactRules {
                 bail!("{file}: `[coreference]` is set by another file already");
             }
             self.coref = Some(Coref {
-                anaphor: regex(file, "coreference", "anaphor", &c.anaphor)?,
+                anaphor: regex(&px, "coreference", "anaphor", &c.anaphor)?,
                 speaker: c
                     .speaker
                     .as_deref()
-                    .map(|e| regex(file, "coreference", "speaker", e))
+                    .map(|e| regex(&px, "coreference", "speaker", e))
                     .transpose()?,
                 event_anaphor: c
                     .event_anaphor
                     .as_deref()
-                    .map(|e| regex(file, "coreference", "event_anaphor", e))
+                    .map(|e| regex(&px, "coreference", "event_anaphor", e))
                     .transpose()?,
                 own_name: c
                     .own_name
                     .as_deref()
-                    .map(|e| regex(file, "coreference", "own_name", e))
+                    .map(|e| regex(&px, "coreference", "own_name", e))
                     .transpose()?,
                 plural: c
                     .plural
                     .as_deref()
-                    .map(|e| regex(file, "coreference", "plural", e))
+                    .map(|e| regex(&px, "coreference", "plural", e))
                     .transpose()?,
                 seats: c.seats,
                 lookback: c.lookback,
@@ -784,7 +807,7 @@ impl FactRules {
             if self.skip.is_some() {
                 bail!("{file}: `[sentences]` is set by another file already");
             }
-            self.skip = Some(regex(file, "sentences", "skip", &sp.skip)?);
+            self.skip = Some(regex(&px, "sentences", "skip", &sp.skip)?);
             self.skip_examples
                 .extend(sp.example.into_iter().map(|e| (file.to_string(), e)));
         }

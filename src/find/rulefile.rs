@@ -167,7 +167,10 @@ pub fn parse(name: &str, source: &str) -> Result<Vec<RuleSpec>> {
 }
 
 /// Expands macros that use other macros, refusing cycles.
-fn expand_macros(name: &str, raw: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>> {
+pub(crate) fn expand_macros(
+    name: &str,
+    raw: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>> {
     let mut done: BTreeMap<String, String> = BTreeMap::new();
     // Each round expands macros whose references are all done; a round without progress
     // means a cycle or an unknown name.
@@ -193,7 +196,10 @@ fn expand_macros(name: &str, raw: &BTreeMap<String, String>) -> Result<BTreeMap<
 /// Replaces `{NAME}` (upper-case letters, digits, `_`) by the macro's pattern wrapped in a
 /// non-capturing group. Regex repetitions such as `{2}` or `{1,3}` are left alone.
 /// Returns the first unknown name as the error.
-fn substitute(pattern: &str, macros: &BTreeMap<String, String>) -> Result<String, String> {
+pub(crate) fn substitute(
+    pattern: &str,
+    macros: &BTreeMap<String, String>,
+) -> Result<String, String> {
     let mut out = String::with_capacity(pattern.len());
     let mut rest = pattern;
     while let Some(i) = rest.find('{') {
