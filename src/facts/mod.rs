@@ -367,6 +367,7 @@ pub fn self_test(rules: &FactRules) -> Vec<ExampleOutcome> {
     let base = FactRules {
         institutes: rules.institutes.clone(),
         coref: rules.coref.clone(),
+        bounds: rules.bounds,
         skip: rules.skip.clone(),
         ..FactRules::default()
     };

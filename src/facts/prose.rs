@@ -998,13 +998,16 @@ fn prose_clause(
             };
             for (sub, sspan) in subs.iter().zip(sub_spans) {
                 for o in &objects {
-                    // An institute the clause does not name is young and small: an older
-                    // date or a larger count is the host's or partner's beside it.
-                    if subjects.is_empty()
+                    // An institute is young and small: an older date or a larger count
+                    // is the host's or partner's named beside it.
+                    if sub
+                        .value
+                        .as_str()
+                        .is_some_and(|v| v.starts_with("institute:"))
                         && rules
-                            .coref
+                            .bounds
                             .as_ref()
-                            .is_some_and(|cr| !cr.implied.allows(&o.target.value))
+                            .is_some_and(|b| !b.allows(&o.target.value))
                     {
                         continue;
                     }

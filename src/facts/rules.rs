@@ -28,6 +28,9 @@ struct FileSpec {
     /// Words that refer back to an institute named earlier (at most one file sets them).
     #[serde(default)]
     coreference: Option<CorefSpec>,
+    /// What an institute can be said to be or have (at most one file sets them).
+    #[serde(default)]
+    bounds: Option<Bounds>,
     /// Sentences no prose rule reads.
     #[serde(default)]
     sentences: Option<SentencesSpec>,
@@ -65,8 +68,6 @@ struct CorefSpec {
     seats: BTreeMap<String, String>,
     #[serde(default = "default_coref_lookback")]
     lookback: usize,
-    #[serde(default)]
-    implied: Option<Implied>,
 }
 
 fn yes() -> bool {
@@ -95,25 +96,22 @@ pub struct Coref {
     /// Washington the institute ..." is that country's.
     pub seats: BTreeMap<String, String>,
     pub lookback: usize,
-    /// What an institute the clause does not name can be said to be or have.
-    pub implied: Implied,
 }
 
-/// Bounds on the objects of an institute a clause reaches only by an anaphor or as the
-/// passage's subject ("It sits within ETRI. The agency was founded in 1976 and has 2,000
-/// staff"): past them the clause speaks of the host or partner named beside it. The
-/// institutes are young and small, so a date before `years_from` or a count above
-/// `count_at_most` is not theirs.
+/// What an institute can be said to be or have: the institutes are young and small, so a
+/// date before `years_from` or a count above `count_at_most` tells of another body named
+/// beside one (its host, a partner: "It sits within ETRI. The agency was founded in 1976
+/// and has 2,000 staff"; "NIST, which hosts the institute, was founded in 1901").
 #[derive(Deserialize, Clone, Copy, Debug, Default)]
 #[serde(deny_unknown_fields)]
-pub struct Implied {
+pub struct Bounds {
     #[serde(default)]
     pub years_from: Option<i32>,
     #[serde(default)]
     pub count_at_most: Option<f64>,
 }
 
-impl Implied {
+impl Bounds {
     /// Whether `object` (a date string or a quantity) is within the bounds.
     pub fn allows(&self, object: &serde_json::Value) -> bool {
         if let (Some(from), Some(v)) = (self.years_from, object.as_str()) {
@@ -504,6 +502,8 @@ pub struct FactRules {
     pub pairs: Vec<PairRule>,
     pub institutes: BTreeMap<String, InstituteInfo>,
     pub coref: Option<Coref>,
+    /// What an institute can be said to be or have.
+    pub bounds: Option<Bounds>,
     /// Sentences no prose rule reads (reference-list entries cite; they do not state).
     pub skip: Option<Regex>,
     pub skip_examples: Vec<(String, SkipExample)>,
@@ -772,6 +772,12 @@ impl FactRules {
                 examples: p.example,
             });
         }
+        if let Some(b) = spec.bounds {
+            if self.bounds.is_some() {
+                bail!("{file}: `[bounds]` is set by another file already");
+            }
+            self.bounds = Some(b);
+        }
         if let Some(c) = spec.coreference {
             if self.coref.is_some() {
                 bail!("{file}: `[coreference]` is set by another file already");
@@ -800,7 +806,6 @@ impl FactRules {
                     .transpose()?,
                 seats: c.seats,
                 lookback: c.lookback,
-                implied: c.implied.unwrap_or_default(),
             });
         }
         if let Some(sp) = spec.sentences {

@@ -69,6 +69,7 @@ pub fn sentences(text: &str) -> Vec<Span> {
                 || this_line_is_table
                 || next_line.contains('\t')
                 || is_list_item(next_line)
+                || (is_timeline_entry(&text[line_start..i]) && is_timeline_entry(next_line))
                 || ends_heading(text, line_start, i, next_line)
             {
                 push(&mut out, start, i);
@@ -120,6 +121,51 @@ fn is_list_item(line: &str) -> bool {
             && t.get(2..4) == Some(") ");
         (1..=2).contains(&n) && t[1 + n..].starts_with(") ") || letter
     }
+}
+
+/// A timeline's entry: a line that opens on a date and a dash or colon ("February 2024 —
+/// Japan's institute set up", "2024-04-01 – memorandum signed", "Q2: first report"). One
+/// entry after another are separate sentences: an entry's event is not dated by the stamp
+/// that opens the next line.
+fn is_timeline_entry(line: &str) -> bool {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let t = line.trim_start();
+    let head = &t[..crate::utf8::floor_char(t, t.len().min(40))];
+    let Some(cut) = [" — ", " – ", " - ", ": ", " —", "— "]
+        .iter()
+        .filter_map(|d| head.find(d))
+        .min()
+    else {
+        return false;
+    };
+    let stamp = &head[..cut];
+    let words: Vec<&str> = stamp.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 4
+        && words.iter().any(|w| w.bytes().any(|b| b.is_ascii_digit()))
+        && words.iter().all(|w| {
+            let w = w.trim_end_matches([',', '.']);
+            let lower = w.to_ascii_lowercase();
+            w.bytes().all(|b| b.is_ascii_digit() || b"-/.".contains(&b))
+                || (w.starts_with(|c: char| c.is_ascii_uppercase())
+                    && lower.len() >= 3
+                    && MONTHS.iter().any(|m| m.starts_with(lower.as_str())))
+                || matches!(lower.as_str(), "q1" | "q2" | "q3" | "q4" | "h1" | "h2")
+                || matches!(lower.as_str(), "early" | "mid" | "late")
+        })
 }
 
 /// A short line without final punctuation that starts a block (a heading, a dateline such
@@ -356,6 +402,26 @@ mod tests {
                 "Then it left."
             ]
         );
+    }
+
+    #[test]
+    fn timeline_entries_are_sentences_of_their_own() {
+        let t = "February 2024 — Zenda's institute set up\nMay 2024 — Borduria opens its office\n2024-11-02: first report\nQ3 – review";
+        assert_eq!(
+            texts(t),
+            vec![
+                "February 2024 — Zenda's institute set up",
+                "May 2024 — Borduria opens its office",
+                "2024-11-02: first report",
+                "Q3 – review"
+            ]
+        );
+        // A wrapped line of prose that opens on a date stays in its sentence.
+        let t = "The institute was set up in\nFebruary 2024 — a year after the summit.";
+        assert_eq!(texts(t).len(), 1);
+        assert!(!is_timeline_entry("Mayor 2024: speech"));
+        assert!(is_timeline_entry("Sept 2024: speech"));
+        assert!(!is_timeline_entry("In 2024 — a year"));
     }
 
     #[test]
