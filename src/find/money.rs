@@ -26,6 +26,8 @@ pub fn currency(s: &str) -> Option<&'static str> {
         "cny" | "rmb" | "yuan" | "renminbi" | "cn¥" => "CNY",
         "₹" | "inr" | "rupees" | "rupee" | "rs" | "rs." => "INR",
         "chf" | "swiss francs" => "CHF",
+        "r$" | "brl" | "reais" | "brazilian reais" => "BRL",
+        "kes" | "ksh" | "ksh." | "kshs" | "kenyan shillings" | "kenya shillings" => "KES",
         _ => return None,
     })
 }
