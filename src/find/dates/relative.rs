@@ -234,6 +234,22 @@ fn tense_with<'t>(text: &'t str, start: usize, end: usize, direction: bool) -> T
     {
         return Tense::Future;
     }
+    // A schedule stated in the present right before the expression: "a ruling is
+    // expected Friday", "the report, expected on Thursday", "the deadline is Friday", "the
+    // vote is on Tuesday", "takes effect Saturday", "comes into force on Monday".
+    let at = lead + usize::from(b.peek(lead) == Some("on"));
+    b.fill(at + 3);
+    match (b.peek(at), b.peek(at + 1), b.peek(at + 2)) {
+        (Some("expected"), p, _) if !matches!(p, Some("was" | "were" | "had" | "been")) => {
+            return Tense::Future;
+        }
+        (Some("is" | "are"), _, _) if direction => return Tense::Future,
+        (Some("effect"), Some("takes" | "take"), _)
+        | (Some("force"), Some("into"), Some("comes" | "come" | "enters" | "enter")) => {
+            return Tense::Future;
+        }
+        _ => {}
+    }
     match b.peek(lead) {
         // "until Friday" looks ahead, except as a sentence's opening ("Until Friday, no
         // one had heard of it").
@@ -458,7 +474,7 @@ const MODALS: [&str; 6] = ["can", "cannot", "can't", "should", "must", "might"];
 /// A scheduling verb in the present tense announces what is to come ("the ministers
 /// meet Monday", "the court opens its session Friday"); not as a noun after a
 /// determiner ("the meeting", "a vote").
-const SCHEDULE: [&str; 26] = [
+const SCHEDULE: [&str; 27] = [
     "meet",
     "meets",
     "begin",
@@ -480,6 +496,7 @@ const SCHEDULE: [&str; 26] = [
     "starts",
     "ends",
     "reconvenes",
+    "return",
     "returns",
     "slated",
     "due",
@@ -1417,6 +1434,21 @@ mod tests {
         let t = "The agency hopes to finish by Christmas.";
         let s = t.find("Christmas").unwrap();
         assert_eq!(tense(t, s, s + 9), Tense::Future);
+        // A schedule stated in the present right before the day.
+        for t in [
+            "A ruling is expected Friday.",
+            "The report, expected on Friday, sets out the plan.",
+            "The deadline for comments is Friday, officials said.",
+            "The new rules take effect Friday.",
+            "The law comes into force on Friday.",
+            "Lawmakers return from recess on Friday.",
+        ] {
+            let s = t.find("Friday").unwrap();
+            assert_eq!(tense(t, s, s + 6), Tense::Future, "{t}");
+        }
+        let t = "A ruling had been expected Friday but was delayed.";
+        let s = t.find("Friday").unwrap();
+        assert_ne!(tense(t, s, s + 6), Tense::Future);
         // A clause after ", and" has its own verb; an agreement after the day is no plan.
         let t = "The office opened its doors in the capital on Wednesday, and will test models.";
         let s = t.find("Wednesday").unwrap();
