@@ -599,8 +599,9 @@ fn cue(prev: Option<&str>, word: &str, next: Option<&str>, modals: bool) -> Opti
         return Some(Tense::Future);
     }
     // A participle after "be" is a passive whose tense its auxiliary gives ("will be
-    // named"): no cue of its own.
-    if matches!(prev, Some("be" | "being")) {
+    // named"): no cue of its own. After a determiner it is an adjective ("an established
+    // field", "the elected members").
+    if matches!(prev, Some("be" | "being")) || (determined && !PAST.contains(&word)) {
         return None;
     }
     if PAST.contains(&word)
