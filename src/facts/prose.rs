@@ -626,6 +626,29 @@ fn prose_clause(
                 target: t.clone(),
             }];
         }
+        // "£50m in 2023-24 and £66m in 2024-25", "¥1.1 billion for fiscal 2024 and ¥2.2
+        // billion for fiscal 2025": amounts joined to the object by "and" (a period between
+        // them) are objects too.
+        let mut coordinated: Vec<usize> = Vec::new();
+        if label.is_none() && rule.object.iter().any(|k| k == "money") {
+            while let Some(last) = objects.iter().map(|o| o.m).max_by_key(|m| m.end) {
+                let next = mentions.iter().copied().find(|m| {
+                    m.kind == MentionKind::Money
+                        && m.start >= last.end
+                        && m.end <= c.end
+                        && coordinated_amount(doc, &mentions, last.end, m.start)
+                });
+                let Some(n) = next else { break };
+                let Some(t) = target(rules, n) else { break };
+                coordinated.push(n.start);
+                objects.push(Cand {
+                    m: n,
+                    gap: objects.first().map_or(0, |o| o.gap),
+                    before: false,
+                    target: t,
+                });
+            }
+        }
         let mut object_span: Option<Span> = objects.first().map(|o| span_of(o.m));
         let mut heading: Option<Span> = None;
         if objects.is_empty() && rule.heading_object {
@@ -1021,8 +1044,11 @@ fn prose_clause(
                         continue;
                     }
                     // The object belongs to the subject's clause: after it where the rule says
-                    // so, and with no clause boundary between them.
+                    // so, and with no clause boundary between them. (An amount joined to
+                    // the object by "and" was checked through the object.)
+                    let joined = coordinated.contains(&o.m.start);
                     if let Some(sp) = sspan
+                        && !joined
                         && o.m.end > 0
                         && heading.is_none()
                         && !sentence_dated
@@ -1049,6 +1075,7 @@ fn prose_clause(
                         }
                     }
                     if let Some(x) = &rule.trigger_gap_exclude
+                        && !joined
                         && o.m.end > 0
                         && heading.is_none()
                         && !sentence_dated
@@ -1144,27 +1171,53 @@ fn prose_clause(
         {
             q.entry("name".to_string()).or_insert(Value::String(name));
         }
+        // Each of several amounts has the period stated right after it ("£50m in 2023-24
+        // and £66m in 2024-25"), else the sentence's.
+        let mut own_periods: Vec<(Value, Value)> = Vec::new();
         if let Some(k) = &rule.period_qualifier {
             // A span of months or years, or a year right after the amount that it is for
             // ("€46.5 million for 2025", "£50 million a year in 2024"; not "the institute,
             // founded in 2023, has £66m").
             let amount_end = objects.first().map_or(usize::MAX, |o| o.m.end);
+            let is_period_after = |m: &Mention, amount_end: usize| {
+                m.kind == MentionKind::Date
+                    && (is_period(&m.value)
+                        || (m.value.as_str().is_some_and(|v| v.len() == 4)
+                            && m.start >= amount_end
+                            && doc.text.get(amount_end..m.start).is_some_and(|g| {
+                                g.split_whitespace().count() <= 4 && !g.contains([',', ';'])
+                            })
+                            && FOR_YEAR.is_match(lead_in(doc.text, m.start))))
+            };
+            let period_value = |d: &Mention| {
+                over_years(lead_in(doc.text, d.start), &d.value).unwrap_or(d.value.clone())
+            };
             let d = mentions
                 .iter()
-                .filter(|m| {
-                    m.kind == MentionKind::Date
-                        && (is_period(&m.value)
-                            || (m.value.as_str().is_some_and(|v| v.len() == 4)
-                                && m.start >= amount_end
-                                && doc.text.get(amount_end..m.start).is_some_and(|g| {
-                                    g.split_whitespace().count() <= 4 && !g.contains([',', ';'])
-                                })
-                                && FOR_YEAR.is_match(lead_in(doc.text, m.start))))
-                })
+                .filter(|m| is_period_after(m, amount_end))
                 .min_by_key(|m| words.gap(span_of(m), trig));
             if let Some(d) = d {
-                let v = over_years(lead_in(doc.text, d.start), &d.value).unwrap_or(d.value.clone());
-                q.entry(k.clone()).or_insert(v);
+                q.entry(k.clone()).or_insert(period_value(d));
+            }
+            if objects.len() > 1 {
+                let mut ends: Vec<(usize, usize)> =
+                    objects.iter().map(|o| (o.m.start, o.m.end)).collect();
+                ends.sort_unstable();
+                for (i, o) in objects.iter().enumerate() {
+                    let Some(k) = ends.iter().position(|e| e.0 == o.m.start) else {
+                        continue;
+                    };
+                    let upto = ends.get(k + 1).map_or(c.end, |e| e.0);
+                    let own = mentions.iter().find(|m| {
+                        m.start >= o.m.end
+                            && m.end <= upto
+                            && words.gap(span_of(o.m), span_of(m)) <= 4
+                            && is_period_after(m, o.m.end)
+                    });
+                    if let Some(d) = own {
+                        own_periods.push((objects[i].target.value.clone(), period_value(d)));
+                    }
+                }
             }
         }
         if let Some(k) = &rule.date_qualifier
@@ -1223,16 +1276,78 @@ fn prose_clause(
             let Some(subject) = sub.value.as_str() else {
                 continue;
             };
+            let mut qualifiers = q.clone();
+            if let (Some(k), Some((_, p))) = (
+                &rule.period_qualifier,
+                own_periods.iter().find(|(v, _)| *v == obj.value),
+            ) {
+                qualifiers.insert(k.clone(), p.clone());
+            }
             out.push(Claim {
                 subject: subject.to_string(),
                 predicate: predicate.clone(),
                 object: obj.value.clone(),
-                qualifiers: q.clone(),
+                qualifiers,
                 source: doc.source(span, &rule.id),
                 names,
             });
         }
     }
+}
+
+/// Whether the text between two amounts joins the second to the first as another amount of
+/// the same kind: "and", "plus", "and a further", with at most a period named between
+/// ("£50m in 2023-24 and £66m", "¥1.1 billion for fiscal 2024 and ¥2.2 billion").
+fn coordinated_amount(doc: &Doc, mentions: &[&Mention], from: usize, to: usize) -> bool {
+    const WORDS: [&str; 22] = [
+        "in",
+        "for",
+        "during",
+        "the",
+        "fiscal",
+        "financial",
+        "year",
+        "fy",
+        "and",
+        "plus",
+        "a",
+        "further",
+        "another",
+        "additional",
+        "then",
+        "up",
+        "to",
+        "about",
+        "around",
+        "nearly",
+        "some",
+        "over",
+    ];
+    let Some(gap) = doc.text.get(from..to) else {
+        return false;
+    };
+    if gap.len() > 48 || gap.contains([';', '.', ':', '(', ')', '\n']) {
+        return false;
+    }
+    // The words outside date mentions.
+    let mut rest = String::with_capacity(gap.len());
+    let mut at = from;
+    for m in mentions.iter().filter(|m| m.start >= from && m.end <= to) {
+        if m.kind != MentionKind::Date || m.start < at {
+            return false;
+        }
+        rest.push_str(&doc.text[at..m.start]);
+        rest.push(' ');
+        at = m.end;
+    }
+    rest.push_str(&doc.text[at..to]);
+    let words: Vec<String> = rest
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.iter().any(|w| w == "and" || w == "plus")
+        && words.iter().all(|w| WORDS.contains(&w.as_str()))
 }
 
 /// Whether a clause ends as a full sentence does, footnote markers after its stop aside
