@@ -608,6 +608,25 @@ fn founded_by<'a>(
         out.push(found_institute(head.start, head.end, code, RULE_FOUNDED));
         return true;
     }
+    // "Singapore is investing S$10 million a year in its AI Safety Institute": the head
+    // owned by "its", where the body named last before it in the sentence is a country.
+    let lead = s[..head.start].trim_end();
+    let lead = ["new", "national", "own", "planned", "first"]
+        .iter()
+        .find_map(|w| lead.strip_suffix(w).map(str::trim_end))
+        .unwrap_or(lead);
+    if lead
+        .strip_suffix("its")
+        .is_some_and(|r| r.is_empty() || r.ends_with(|c: char| !c.is_alphanumeric()))
+        && let Some(r) = raws[..i].iter().rev().find(|r| r.end <= head.start)
+        && r.start >= lo
+        && let Some(code) = context::country_code(g, r)
+        && g.has_institute(code)
+        && context::same_sentence(s, r.start, head.end)
+    {
+        out.push(found_institute(head.start, head.end, code, RULE_FOUNDED));
+        return true;
+    }
     // After: "... Institute that the United States announced".
     let rest = &s[head.end..];
     let rest = rest
