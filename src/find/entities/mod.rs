@@ -193,7 +193,7 @@ fn find_norm<'a>(
     let learned = learn_acronyms(g, s, &raws, &mut out);
     apply_learned(g, s, &raws, &learned, &mut out, &mut unresolved);
     resolve_ambiguous(g, s, &raws, &ambiguous, &learned, &mut out);
-    drop_lone_weak(s, &mut out);
+    drop_lone_weak(g, s, &mut out);
     crate::budget::check();
     short_names(g, &mut out);
     member_lists(g, s, &raws, &mut out);
@@ -202,10 +202,12 @@ fn find_norm<'a>(
     out
 }
 
-/// A weak alias ("IPA") counts only where the document also names its entry otherwise, or
+/// A weak alias ("IPA") counts only where the document also names its entry otherwise,
 /// where it stands in a list with a body named by a strong alias or name ("MIC and METI",
-/// "IPA, NICT and AIST"): what a list of bodies names is a body.
-fn drop_lone_weak(s: &str, out: &mut Vec<Found>) {
+/// "IPA, NICT and AIST"): what a list of bodies names is a body; or, for a body that houses
+/// an institute, where the document names that institute or its country ("Japan's AI
+/// Safety Institute sits within IPA").
+fn drop_lone_weak(g: &Gazetteer, s: &str, out: &mut Vec<Found>) {
     if !out.iter().any(|f| f.weak) {
         return;
     }
@@ -215,9 +217,23 @@ fn drop_lone_weak(s: &str, out: &mut Vec<Found>) {
         .filter(|f| !f.weak)
         .map(|f| (f.kind, &*f.value))
         .collect();
+    let hosted = |f: &Found| {
+        g.houses.get(&*f.value).is_some_and(|code| {
+            out.iter().any(|o| {
+                matches!(o.kind, MentionKind::Institute | MentionKind::Country)
+                    && !o.weak
+                    && *o.value == **code
+            })
+        })
+    };
     let keep: Vec<bool> = out
         .iter()
-        .map(|f| !f.weak || strong.contains(&(f.kind, &*f.value)) || listed_with_body(s, out, f))
+        .map(|f| {
+            !f.weak
+                || strong.contains(&(f.kind, &*f.value))
+                || listed_with_body(s, out, f)
+                || (f.kind == MentionKind::Organization && hosted(f))
+        })
         .collect();
     drop(strong);
     let mut k = 0;

@@ -108,6 +108,14 @@ fn weak_acronyms_need_the_full_name_in_the_document() {
         values(&named, MentionKind::Organization),
         vec!["Information-technology Promotion Agency"]
     );
+    // A housing body's acronym where the document names the institute it houses.
+    let hosted = run(&r, "Japan's AI Safety Institute sits within IPA in Tokyo.");
+    assert_eq!(
+        values(&hosted, MentionKind::Organization),
+        vec!["Information-technology Promotion Agency"]
+    );
+    let elsewhere = run(&r, "The IPA, a think tank, criticised the Korean plan.");
+    assert!(values(&elsewhere, MentionKind::Organization).is_empty());
 }
 
 #[test]
