@@ -949,11 +949,14 @@ fn prose_clause(
                 start: from,
                 end: upto,
             });
+            let sheet = is_label_line(sentence);
             let named: Vec<(usize, Target)> = before
                 .iter()
                 .copied()
                 .rev()
                 .filter(|m| kind_matches(m, &rule.subject))
+                // On a fact sheet, another line's value is not the sheet's subject.
+                .filter(|m| !sheet || !in_other_label_value(doc.text, m, c))
                 .filter_map(|m| Some((m.start, target(rules, m)?)))
                 .filter(|(_, t)| !excluded(t))
                 .collect();
@@ -973,7 +976,17 @@ fn prose_clause(
                 .iter()
                 .find(|(at, _)| *at >= para)
                 .map(|(_, t)| t.clone());
-            let topic = coref::document_institute(rules, doc).filter(|t| !excluded(t));
+            // On a fact sheet, a topic named only in other lines' values ("Members: A, B")
+            // is no subject either.
+            let topic = coref::document_institute(rules, doc)
+                .filter(|t| !excluded(t))
+                .filter(|t| {
+                    !sheet
+                        || doc.mentions.iter().any(|m| {
+                            target(rules, m).is_some_and(|x| x.value == t.value)
+                                && !in_other_label_value(doc.text, m, c)
+                        })
+                });
             fallback_subject = section
                 .or(strong)
                 .or(in_para)
@@ -1277,6 +1290,13 @@ fn prose_clause(
                 continue;
             };
             let mut qualifiers = q.clone();
+            // "Start of operations: early 2027" on a page of 2026 is a plan.
+            if rule.planned_when_future
+                && let (Some(v), Some(p)) = (obj.value.as_str(), doc.published)
+                && starts_after(v, p)
+            {
+                qualifiers.insert("status".into(), Value::String("planned".into()));
+            }
             if let (Some(k), Some((_, p))) = (
                 &rule.period_qualifier,
                 own_periods.iter().find(|(v, _)| *v == obj.value),
@@ -1293,6 +1313,29 @@ fn prose_clause(
             });
         }
     }
+}
+
+/// Whether a date value ("2027", "2026-11", "2026-11-20/2026-11-21") begins after the day
+/// `published` ("2026-06-01"; a month or year alone is its first day).
+fn starts_after(value: &str, published: &str) -> bool {
+    let first = |v: &str| {
+        let v = v.split('/').next().unwrap_or(v);
+        let mut parts = v.split('-').map(|p| p.parse::<u32>().ok());
+        let y = parts.next().flatten()?;
+        let m = parts.next().flatten().unwrap_or(1);
+        let d = parts.next().flatten().unwrap_or(1);
+        Some((y, m, d))
+    };
+    let published_last = |v: &str| {
+        // A publication date known to the month or year is read at its end, so that only
+        // a date surely after it counts.
+        let mut parts = v.split('-').map(|p| p.parse::<u32>().ok());
+        let y = parts.next().flatten()?;
+        let m = parts.next().flatten().unwrap_or(12);
+        let d = parts.next().flatten().unwrap_or(31);
+        Some((y, m, d))
+    };
+    matches!((first(value), published_last(published)), (Some(a), Some(b)) if a > b)
 }
 
 /// Whether the text between two amounts joins the second to the first as another amount of
@@ -1354,15 +1397,35 @@ fn coordinated_amount(doc: &Doc, mentions: &[&Mention], from: usize, to: usize) 
 /// ("... of Canada.[7]").
 /// "Director: A. Name (part-time)": a short capitalised label, a colon, and its value.
 fn is_label_line(clause: &str) -> bool {
-    let t = clause.trim();
-    t.split_once(": ").is_some_and(|(label, value)| {
-        !value.trim().is_empty()
-            && !value.contains('\n')
-            && label.starts_with(|c: char| c.is_uppercase())
-            && label.split_whitespace().count() <= 3
-            && label
-                .chars()
-                .all(|c| c.is_alphabetic() || c == ' ' || c == '-')
+    super::text::label_of_line(clause).is_some()
+}
+
+/// Whether a mention is the value of a fact sheet's line about something else ("Members:
+/// Zenda, Borduria", "Partner: the Zendan AISI"): not the subject of the sheet's other
+/// lines. A line that names the sheet's own body ("Institute: ...", "Country: ...") is.
+fn in_other_label_value(text: &str, m: &Mention, clause: Span) -> bool {
+    const OWN: [&str; 8] = [
+        "name",
+        "institute",
+        "country",
+        "body",
+        "organisation",
+        "organization",
+        "jurisdiction",
+        "official name",
+    ];
+    let start = text[..m.start].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[m.end..].find('\n').map_or(text.len(), |i| m.end + i);
+    let line = &text[start..end];
+    if line.len() > 300 || (start <= clause.start && clause.start <= end) {
+        return false;
+    }
+    super::text::label_of_line(line).is_some_and(|l| {
+        let l = l.to_lowercase();
+        !OWN.contains(&l.as_str())
+            && line
+                .find(|c: char| c == ':' || c == '—' || c == '–')
+                .is_some_and(|k| start + k < m.start)
     })
 }
 
@@ -1518,8 +1581,18 @@ fn objects_implied(objects: &mut Vec<Cand<'_>>, id: String, name: String) {
 
 #[cfg(test)]
 mod tests {
-    use super::over_years;
+    use super::{over_years, starts_after};
     use serde_json::Value;
+
+    #[test]
+    fn a_date_starts_after_the_publication_only_when_surely_later() {
+        assert!(starts_after("2027", "2026-06-01"));
+        assert!(starts_after("2026-07", "2026-06-30"));
+        assert!(!starts_after("2026", "2026-06-01"));
+        assert!(!starts_after("2026-06-01/2026-06-02", "2026-06-01"));
+        assert!(!starts_after("2026-12", "2026"));
+        assert!(starts_after("2027-01", "2026"));
+    }
 
     #[test]
     fn an_amount_over_years_spans_them_from_the_date_named() {

@@ -238,6 +238,8 @@ struct ProseSpec {
     #[serde(default)]
     heading_object: bool,
     #[serde(default)]
+    planned_when_future: bool,
+    #[serde(default)]
     pair_subjects: bool,
     #[serde(default)]
     fronted_subject: bool,
@@ -398,6 +400,9 @@ pub struct ProseRule {
     /// ("a few weeks before the institute took a new name").
     pub trigger_gap_exclude: Option<Regex>,
     pub heading_object: bool,
+    /// A date object after the document's publication date is a plan: the fact is
+    /// qualified `status: planned`.
+    pub planned_when_future: bool,
     pub pair_subjects: bool,
     /// A clause that opens on the trigger ("Together with A, B ran ...") has its subject
     /// after the comma that ends the trigger's first object.
@@ -711,6 +716,7 @@ impl FactRules {
                 between_exclude,
                 trigger_gap_exclude,
                 heading_object: p.heading_object,
+                planned_when_future: p.planned_when_future,
                 pair_subjects: p.pair_subjects,
                 fronted_subject: p.fronted_subject,
                 opening_body_blocks: p.opening_body_blocks,

@@ -70,6 +70,8 @@ pub fn sentences(text: &str) -> Vec<Span> {
                 || next_line.contains('\t')
                 || is_list_item(next_line)
                 || (is_timeline_entry(&text[line_start..i]) && is_timeline_entry(next_line))
+                || (label_of_line(&text[line_start..i]).is_some()
+                    && label_of_line(next_line).is_some())
                 || ends_heading(text, line_start, i, next_line)
             {
                 push(&mut out, start, i);
@@ -121,6 +123,36 @@ fn is_list_item(line: &str) -> bool {
             && t.get(2..4) == Some(") ");
         (1..=2).contains(&n) && t[1 + n..].starts_with(") ") || letter
     }
+}
+
+/// The label of a fact sheet's line ("Director: A. Name", "- Launched: November 2023",
+/// "**Budget (2024-25):** £66m", "Host organisation — the agency"): a bullet or number
+/// and bold marks aside, a capitalised label of at most three words (a note in brackets
+/// after it allowed), a colon or a dash, and a value on the same line.
+pub(super) fn label_of_line(clause: &str) -> Option<&str> {
+    let t = clause.trim();
+    let t = t
+        .strip_prefix(['-', '•', '*', '→', '▪', '◦', '–'])
+        .map_or(t, str::trim_start);
+    let t = t.trim_start_matches(['*', '_']);
+    let (label, value) = [": ", "** ", " — ", " – "]
+        .iter()
+        .filter_map(|sep| t.split_once(sep))
+        .min_by_key(|(l, _)| l.len())?;
+    let label = label.trim_end_matches(['*', '_', ':']).trim_end();
+    let bare = match label.split_once('(') {
+        Some((b, note)) if note.ends_with(')') && note.len() <= 31 => b.trim_end(),
+        Some(_) => return None,
+        None => label,
+    };
+    (!value.trim().is_empty()
+        && !value.contains('\n')
+        && bare.starts_with(|c: char| c.is_uppercase())
+        && bare.split_whitespace().count() <= 3
+        && bare
+            .chars()
+            .all(|c| c.is_alphabetic() || c == ' ' || c == '-'))
+    .then_some(bare)
 }
 
 /// A timeline's entry: a line that opens on a date and a dash or colon ("February 2024 —
@@ -422,6 +454,29 @@ mod tests {
         assert!(!is_timeline_entry("Mayor 2024: speech"));
         assert!(is_timeline_entry("Sept 2024: speech"));
         assert!(!is_timeline_entry("In 2024 — a year"));
+    }
+
+    #[test]
+    fn the_lines_of_a_fact_sheet_are_sentences_of_their_own() {
+        let t = "Members: Zenda, Borduria\n- Launched: 21 May 2026\n**Staff (FTE):** 40";
+        assert_eq!(
+            texts(t),
+            vec![
+                "Members: Zenda, Borduria",
+                "- Launched: 21 May 2026",
+                "**Staff (FTE):** 40"
+            ]
+        );
+        assert_eq!(
+            label_of_line("Host organisation — the agency"),
+            Some("Host organisation")
+        );
+        assert_eq!(label_of_line("Budget (2025-26): €5m"), Some("Budget"));
+        assert_eq!(
+            label_of_line("The new institute then said: it will grow"),
+            None
+        );
+        assert_eq!(label_of_line("In 2024: a review"), None);
     }
 
     #[test]
