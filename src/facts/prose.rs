@@ -1424,7 +1424,7 @@ fn in_other_label_value(text: &str, m: &Mention, clause: Span) -> bool {
         let l = l.to_lowercase();
         !OWN.contains(&l.as_str())
             && line
-                .find(|c: char| c == ':' || c == '—' || c == '–')
+                .find([':', '—', '–'])
                 .is_some_and(|k| start + k < m.start)
     })
 }
