@@ -690,6 +690,12 @@ pub fn relative(hit: &Hit) -> Option<Found> {
             _ => Relative::Weekend(t()),
         },
         ["the", "new", "year"] => Relative::Year(1),
+        // "by year-end", "since year end": valued at the year, as "the end of the year";
+        // in a past-tense sentence, the year that ended last.
+        ["year" | "year's", "end"] | ["year", "s", "end"] => match t() {
+            Tense::Past => Relative::Year(-1),
+            _ => Relative::Year(0),
+        },
         ["the", "current" | "full", "year"] => Relative::Year(0),
         [w, w2] if weekday_num(w).is_some() && weekday_num(w2).is_some() => {
             let (day, day2) = (weekday_num(w)?, weekday_num(w2)?);
