@@ -549,6 +549,21 @@ pub fn find_scanned(rules: &PatternRules, ctx: &DocContext, scanned: PatternScan
             Some((c.start, c.end, d.y, d.m))
         })
         .collect();
+    // The last month of each of those that spans months (a quarter, a fiscal year), by
+    // the same index.
+    let period_ends: Vec<Option<(i32, u32)>> = cands
+        .iter()
+        .filter(|c| c.found.pending.is_none() && is_date(c))
+        .filter_map(|c| {
+            let v = c.found.value.as_str()?;
+            let first = Ymd::parse(v.split('/').next()?)?;
+            let last = v.split_once('/').and_then(|(_, b)| Ymd::parse(b));
+            Some(match (first.m, last) {
+                (Some(_), Some(l)) => l.m.map(|m| (l.y, m)),
+                _ => None,
+            })
+        })
+        .collect();
     // (start, day) of every single day stated with its year: a year-less day the text
     // states in full elsewhere (a note citing it) is that day.
     let days: Vec<(usize, Ymd)> = cands
@@ -662,7 +677,7 @@ pub fn find_scanned(rules: &PatternRules, ctx: &DocContext, scanned: PatternScan
                     Pending::Numeric(n) => order
                         .and_then(|o| dates::numeric::read(*n, o))
                         .map(|v| (v, "context")),
-                    _ => resolve(p, &c, text, &dated, &days, reference),
+                    _ => resolve(p, &c, text, (&dated, &period_ends), &days, reference),
                 };
                 match resolved {
                     Some((v, anchor)) => {
@@ -785,7 +800,7 @@ fn resolve(
     p: &Pending,
     c: &Candidate,
     text: &str,
-    dated: &[(usize, usize, i32, Option<u32>)],
+    (dated, period_ends): (&[(usize, usize, i32, Option<u32>)], &[Option<(i32, u32)>]),
     days: &[(usize, Ymd)],
     reference: Option<(Ymd, &'static str)>,
 ) -> Option<(String, &'static str)> {
@@ -871,7 +886,23 @@ fn resolve(
                     && !gap.contains(". ")
                     && !gap.contains('\n')
             });
-            if let Some(&(_, _, y, lender_month)) = in_sentence {
+            // A period lends the year in which it holds the month ("fiscal 2024, which
+            // ended in March": March 2025); a month outside it ("results for the fourth
+            // quarter of 2024 came out in February") takes no year from it.
+            let lender_end = before_at
+                .checked_sub(1)
+                .and_then(|i| period_ends.get(i).copied().flatten());
+            let in_sentence = match (in_sentence, lender_end) {
+                (Some(&(s, e, y, Some(m0))), Some((y2, m2)))
+                    if (y2 * 12 + m2 as i32) - (y * 12 + m0 as i32) >= 2 =>
+                {
+                    (y..=y2)
+                        .find(|yy| (y, m0) <= (*yy, *month) && (*yy, *month) <= (y2, m2))
+                        .map(|yy| (s, e, yy, Some(m0)))
+                }
+                (d, _) => d.copied(),
+            };
+            if let Some((_, _, y, lender_month)) = in_sentence {
                 // Nor when it puts a future-tense date before the date that lends the
                 // year ("invited in July 2019, they will join on March 12").
                 let wrong_side = match tense {
@@ -1568,6 +1599,18 @@ pattern = '\bin (?P<m>(?P<month>{MONTH}))\b'
         // Not a citation: a bracketed year that is no author's.
         let doc = "He was named on 12 March to the board (founded 2001).";
         assert_eq!(value_of(doc, "2024-11", "12 March"), "2024-03-12");
+    }
+
+    #[test]
+    fn a_period_lends_the_year_in_which_it_holds_the_month() {
+        let doc = "Japan's fiscal 2024, which ended in March, closed with a surplus.";
+        assert_eq!(value_of(doc, "2025-06-10", "March"), "2025-03");
+        // A month outside the period takes no year from it.
+        let doc = "Results for the fourth quarter of 2024 were released in February.";
+        assert_eq!(value_of(doc, "2025-06-10", "February"), "2025-02");
+        // A month inside it does.
+        let doc = "In the fourth quarter of 2024, sales peaked in November.";
+        assert_eq!(value_of(doc, "2025-06-10", "November"), "2024-11");
     }
 
     #[test]
