@@ -112,9 +112,11 @@ fn row_unit(text: &str, at: usize) -> Option<String> {
             return Some("staff".into());
         }
         // A table read by columns: the column's header, the first cell above that holds
-        // no figure ("Institute\tStaff" over "UK AISI\t~200").
-        let header = super::table::cells_above(text, at, COLUMN_REACH)
-            .find(|c| !c.chars().any(|ch| ch.is_ascii_digit()));
+        // no figure ("Institute\tStaff" over "UK AISI\t~200"), past a second header
+        // row's note ("Staff" over "(FTE)" over "150").
+        let header = super::table::cells_above(text, at, COLUMN_REACH).find(|c| {
+            !c.chars().any(|ch| ch.is_ascii_digit()) && !(c.starts_with('(') && c.ends_with(')'))
+        });
         if header.is_some_and(|h| is_staff_label(&h.to_lowercase())) {
             return Some("staff".into());
         }
@@ -190,6 +192,12 @@ mod tests {
         );
         let other = "Institute\tFounded\tRank\nZenda AISI\t2024\t~3";
         assert_eq!(row_unit(other, other.find("~3").unwrap()), None);
+        // A second header row's note between the header and the cell.
+        let two_rows = "Institute\tStaff\n\t(FTE)\nUK AISI\t150\n";
+        assert_eq!(
+            row_unit(two_rows, two_rows.find("150").unwrap()).as_deref(),
+            Some("staff")
+        );
         let apart = "Staff\n\nThe text c.50 (planned)";
         assert_eq!(row_unit(apart, apart.find("c.50").unwrap()), None);
     }
