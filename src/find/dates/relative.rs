@@ -522,6 +522,22 @@ const NEWS_PRESENT: [&str; 14] = [
     "kicks",
 ];
 
+/// Event verbs whose present progressive tells the day's event or one to come.
+const PROGRESSIVE: [&str; 12] = [
+    "launching",
+    "announcing",
+    "publishing",
+    "releasing",
+    "opening",
+    "signing",
+    "hosting",
+    "unveiling",
+    "holding",
+    "convening",
+    "welcoming",
+    "introducing",
+];
+
 /// Words before "to" that look ahead ("is to", "plans to", "due to"; "agreed to buy the
 /// unit in February", "an agreement to acquire it in January": what is agreed is still to
 /// be done).
@@ -562,6 +578,7 @@ static CUE_WORDS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
             .chain(&SCHEDULE)
             .chain(&TO_FUTURE)
             .chain(&NEWS_PRESENT)
+            .chain(&PROGRESSIVE)
             .chain(&["am"])
             .copied()
             .collect()
@@ -596,6 +613,15 @@ fn cue(prev: Option<&str>, word: &str, next: Option<&str>, modals: bool) -> Opti
     // The news present ("the prime minister opens the summit today", "Ruritania launches
     // its institute today") tells the day's events: "today" there is the day.
     if !modals && NEWS_PRESENT.contains(&word) && !determined {
+        return Some(Tense::Future);
+    }
+    // The present progressive of an event verb tells an event of the day or to come ("is
+    // launching a programme today", "are holding talks on Friday"), not the present era.
+    if PROGRESSIVE.contains(&word)
+        && prev.is_some_and(|p| {
+            matches!(p, "is" | "are" | "am") || p.ends_with("'re") || p.ends_with("\u{2019}re")
+        })
+    {
         return Some(Tense::Future);
     }
     // A participle after "be" is a passive whose tense its auxiliary gives ("will be
