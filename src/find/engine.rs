@@ -540,7 +540,7 @@ pub fn find_scanned(rules: &PatternRules, ctx: &DocContext, scanned: PatternScan
     let reference = reference(ctx.published, &cands);
     let is_date = |c: &Candidate| rules.rules[c.rule].kind == MentionKind::Date;
     // (start, end, year, month) of every date stated with its year, for year-less ones.
-    let dated: Vec<(usize, usize, i32, Option<u32>)> = cands
+    let dated: Vec<Dated> = cands
         .iter()
         .filter(|c| c.found.pending.is_none() && is_date(c))
         .filter_map(|c| {
@@ -677,7 +677,7 @@ pub fn find_scanned(rules: &PatternRules, ctx: &DocContext, scanned: PatternScan
                     Pending::Numeric(n) => order
                         .and_then(|o| dates::numeric::read(*n, o))
                         .map(|v| (v, "context")),
-                    _ => resolve(p, &c, text, (&dated, &period_ends), &days, reference),
+                    _ => resolve(p, &c, text, &dated, &period_ends, &days, reference),
                 };
                 match resolved {
                     Some((v, anchor)) => {
@@ -790,6 +790,9 @@ const CHRONICLE_REACH: usize = 1000;
 /// clause and still date it.
 const CITATION_REACH: usize = 80;
 
+/// A date stated with its year, for year-less ones: its span, year and month.
+type Dated = (usize, usize, i32, Option<u32>);
+
 /// Values a pending date: a relative one against the reference date; a year-less one
 /// with the year of a date it is coordinated with ("April and September 2024"), else the
 /// year stated beside it ("August last year"), else of the last dated mention in its
@@ -800,7 +803,8 @@ fn resolve(
     p: &Pending,
     c: &Candidate,
     text: &str,
-    (dated, period_ends): (&[(usize, usize, i32, Option<u32>)], &[Option<(i32, u32)>]),
+    dated: &[Dated],
+    period_ends: &[Option<(i32, u32)>],
     days: &[(usize, Ymd)],
     reference: Option<(Ymd, &'static str)>,
 ) -> Option<(String, &'static str)> {

@@ -115,7 +115,8 @@ fn row_unit(text: &str, at: usize) -> Option<String> {
         // no figure ("Institute\tStaff" over "UK AISI\t~200"), past a second header
         // row's note ("Staff" over "(FTE)" over "150").
         let header = super::table::cells_above(text, at, COLUMN_REACH).find(|c| {
-            !c.chars().any(|ch| ch.is_ascii_digit()) && !(c.starts_with('(') && c.ends_with(')'))
+            let note = c.starts_with('(') && c.ends_with(')');
+            !(note || c.chars().any(|ch| ch.is_ascii_digit()))
         });
         if header.is_some_and(|h| is_staff_label(&h.to_lowercase())) {
             return Some("staff".into());
