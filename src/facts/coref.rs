@@ -115,6 +115,56 @@ pub fn subject(
             })
             .and_then(|m| Some((target(rules, m)?, Some(span_of(m)))));
     }
+    // "The UK and US institutes signed ... The former has ...; the latter ...": the first or
+    // the last of the two institutes named last before it.
+    // (The one nearest before the trigger: "The former has ...; the latter has ...".)
+    let nearest = |re: &regex::Regex| {
+        re.find_iter(clause)
+            .map(|m| {
+                (
+                    Span {
+                        start: c.start + m.start(),
+                        end: c.start + m.end(),
+                    },
+                    m.as_str().to_ascii_lowercase(),
+                )
+            })
+            .filter(|(a, _)| free(*a) && placed(*a) && a.end <= trig.start)
+            .last()
+    };
+    if let Some(pair) = cr.former_latter.as_ref()
+        && let Some((a, said)) = nearest(pair)
+    {
+        let from = floor_char(doc.text, a.start.saturating_sub(cr.lookback));
+        let mut two: Vec<(Target, Span)> = Vec::new();
+        for m in doc
+            .within(Span {
+                start: from,
+                end: a.start,
+            })
+            .into_iter()
+            .rev()
+            .filter(|m| m.kind == MentionKind::Institute && !is_network(rules, m))
+        {
+            let Some(t) = target(rules, m) else { continue };
+            if two.iter().all(|(x, _)| x.value != t.value) {
+                two.push((t, span_of(m)));
+            }
+            if two.len() == 2 {
+                break;
+            }
+        }
+        if two.len() == 2 {
+            // Named last first: the latter is `two[0]`, the former `two[1]`.
+            let (t, at) = if said.ends_with("former") {
+                two.swap_remove(1)
+            } else {
+                two.swap_remove(0)
+            };
+            return Some((t, Some(at)));
+        }
+        return None;
+    }
     if let Some((a, said)) = find(&cr.anaphor) {
         // "It grew out of the Taskforce, launched in April 2023": a participle right after
         // another body's name is that body's, not the anaphor's.

@@ -65,6 +65,8 @@ struct CorefSpec {
     #[serde(default)]
     plural: Option<String>,
     #[serde(default)]
+    former_latter: Option<String>,
+    #[serde(default)]
     seats: BTreeMap<String, String>,
     #[serde(default = "default_coref_lookback")]
     lookback: usize,
@@ -92,6 +94,8 @@ pub struct Coref {
     /// A plural that counts the institutes it refers to ("all six", "both"), with the count
     /// in a group `n`: the list of that many institutes the text named last.
     pub plural: Option<Regex>,
+    /// "the former", "the latter": the first or the last of the two institutes named last.
+    pub former_latter: Option<Regex>,
     /// Seats of government by name, with the code of their country's institute: "In
     /// Washington the institute ..." is that country's.
     pub seats: BTreeMap<String, String>,
@@ -809,6 +813,11 @@ impl FactRules {
                     .plural
                     .as_deref()
                     .map(|e| regex(&px, "coreference", "plural", e))
+                    .transpose()?,
+                former_latter: c
+                    .former_latter
+                    .as_deref()
+                    .map(|e| regex(&px, "coreference", "former_latter", e))
                     .transpose()?,
                 seats: c.seats,
                 lookback: c.lookback,
