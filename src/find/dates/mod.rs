@@ -681,7 +681,6 @@ fn latest_three_months(month: u32, year_offset: Option<i64>, hit: &Hit) -> Optio
 
 /// "H1 2024", "the first half of 2024", "the second half of 2025".
 pub fn half(hit: &Hit) -> Option<Found> {
-    let y = year_of(hit.get("year")?)?;
     let w = hit.get("half").or(hit.get("half_w"))?.to_ascii_lowercase();
     // "the last half", "the latter half" is the second of two.
     let h = match w.as_str() {
@@ -695,6 +694,24 @@ pub fn half(hit: &Hit) -> Option<Found> {
         1 => (1, 6),
         2 => (7, 12),
         _ => return None,
+    };
+    // "the first half of this year", "the second half of last year": counted from the
+    // reference date's year.
+    let Some(y) = hit.get("year").and_then(year_of) else {
+        let o = hit.get("yrel").and_then(year_offset)?;
+        return pending_in_tense(
+            Pending::YearLess {
+                month: a,
+                day: None,
+                month2: Some(b),
+                day2: None,
+                year_offset: Some(o),
+                tense: Tense::Unknown,
+                week: false,
+            },
+            hit,
+            TenseRead::PastUnlessFuture,
+        );
     };
     interval(Ymd::month(y, a), Ymd::month(y, b)).and_then(|v| ready(v, hit))
 }
