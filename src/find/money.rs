@@ -12,7 +12,7 @@ pub fn currency(s: &str) -> Option<&'static str> {
     let l = l.replace('\\', "");
     Some(match l.as_str() {
         "$" | "us$" | "$us" | "usd" | "us dollars" | "u.s. dollars" | "dollars" | "dollar"
-        | "dlrs" | "us $" | "us dollar" | "u.s. dollar" => "USD",
+        | "dlrs" | "us $" | "u.s.$" | "u.s. $" | "us dollar" | "u.s. dollar" => "USD",
         "c$" | "ca$" | "can$" | "$c" | "cad" | "canadian dollars" | "canadian dollar" => "CAD",
         "s$" | "sg$" | "sgd" | "singapore dollars" | "singapore dollar" => "SGD",
         "a$" | "au$" | "$a" | "$au" | "aud" | "australian dollars" | "australian dollar" => "AUD",
@@ -379,6 +379,9 @@ mod tests {
     fn symbols_codes_and_words_map_to_iso_currencies() {
         assert_eq!(currency("C\\$"), Some("CAD"));
         assert_eq!(currency("US$"), Some("USD"));
+        assert_eq!(currency("U.S. $"), Some("USD"));
+        assert_eq!(currency("R$"), Some("BRL"));
+        assert_eq!(currency("KSh"), Some("KES"));
         assert_eq!(currency("₩"), Some("KRW"));
         assert_eq!(currency("euros"), Some("EUR"));
         assert_eq!(currency("florins"), None);
