@@ -41,14 +41,7 @@ fn facts_of(facts: &[Value], subject: &str) -> Vec<String> {
 
 #[test]
 fn a_sheet_s_lines_are_its_institute_s_facts() {
-    let tmp = tempfile::tempdir().unwrap();
-    let rules = project_rules(tmp.path());
-    let corpus = tmp.path().join("corpus");
-    std::fs::create_dir_all(&corpus).unwrap();
-    std::fs::write(corpus.join("sheet.txt"), SHEET).unwrap();
-    let out = tmp.path().join("out");
-    run_ok(&corpus, &rules, &out);
-    let facts = read_jsonl(&out.join("facts.jsonl"));
+    let facts = facts_of_text("sheet.txt", SHEET);
     let gb = facts_of(&facts, "institute:GB");
     let has = |p: &str| gb.iter().any(|f| f.starts_with(p));
     assert!(has("launched 2023-11 "), "{gb:?}");

@@ -29,14 +29,7 @@ fn funding(facts: &[Value]) -> Vec<(i64, String)> {
 
 #[test]
 fn coordinated_amounts_are_facts_each_with_its_own_period() {
-    let tmp = tempfile::tempdir().unwrap();
-    let rules = project_rules(tmp.path());
-    let corpus = tmp.path().join("corpus");
-    std::fs::create_dir_all(&corpus).unwrap();
-    std::fs::write(corpus.join("estimates.txt"), BUDGET_LINES).unwrap();
-    let out = tmp.path().join("out");
-    run_ok(&corpus, &rules, &out);
-    let facts = read_jsonl(&out.join("facts.jsonl"));
+    let facts = facts_of_text("estimates.txt", BUDGET_LINES);
     assert_eq!(
         funding(&facts),
         [

@@ -72,19 +72,8 @@ pub fn subject(
         };
         side_ok && words.gap(a, trig) <= rule.max_words
     };
-    let find = |re: &regex::Regex| {
-        re.find_iter(clause)
-            .map(|m| {
-                (
-                    Span {
-                        start: c.start + m.start(),
-                        end: c.start + m.end(),
-                    },
-                    m.as_str().to_ascii_lowercase(),
-                )
-            })
-            .find(|(a, _)| free(*a) && placed(*a))
-    };
+    let find =
+        |re: &regex::Regex| matches_in(re, clause, c.start).find(|(a, _)| free(*a) && placed(*a));
     if events {
         // "the summit", "the meeting": the event named last whose name has that noun.
         let (a, said) = find(cr.event_anaphor.as_ref()?)?;
@@ -119,16 +108,7 @@ pub fn subject(
     // the last of the two institutes named last before it.
     // (The one nearest before the trigger: "The former has ...; the latter has ...".)
     let nearest = |re: &regex::Regex| {
-        re.find_iter(clause)
-            .map(|m| {
-                (
-                    Span {
-                        start: c.start + m.start(),
-                        end: c.start + m.end(),
-                    },
-                    m.as_str().to_ascii_lowercase(),
-                )
-            })
+        matches_in(re, clause, c.start)
             .filter(|(a, _)| free(*a) && placed(*a) && a.end <= trig.start)
             .last()
     };
@@ -246,6 +226,24 @@ pub fn subject(
     find(sp)
         .and_then(|_| publisher(rules, doc))
         .map(|t| (t, None))
+}
+
+/// The matches of `re` in a clause that starts at `base`, as document spans with their
+/// lower-cased text.
+fn matches_in<'r>(
+    re: &'r regex::Regex,
+    clause: &'r str,
+    base: usize,
+) -> impl Iterator<Item = (Span, String)> + 'r {
+    re.find_iter(clause).map(move |m| {
+        (
+            Span {
+                start: base + m.start(),
+                end: base + m.end(),
+            },
+            m.as_str().to_ascii_lowercase(),
+        )
+    })
 }
 
 /// The institutes a counting plural before the trigger ("All six are members", "both

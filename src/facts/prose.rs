@@ -1213,14 +1213,14 @@ fn prose_clause(
                 q.entry(k.clone()).or_insert(period_value(d));
             }
             if objects.len() > 1 {
-                let mut ends: Vec<(usize, usize)> =
-                    objects.iter().map(|o| (o.m.start, o.m.end)).collect();
-                ends.sort_unstable();
-                for (i, o) in objects.iter().enumerate() {
-                    let Some(k) = ends.iter().position(|e| e.0 == o.m.start) else {
-                        continue;
-                    };
-                    let upto = ends.get(k + 1).map_or(c.end, |e| e.0);
+                for o in &objects {
+                    // Up to the next object's start: the period right after this one.
+                    let upto = objects
+                        .iter()
+                        .map(|x| x.m.start)
+                        .filter(|&st| st > o.m.start)
+                        .min()
+                        .unwrap_or(c.end);
                     let own = mentions.iter().find(|m| {
                         m.start >= o.m.end
                             && m.end <= upto
@@ -1228,7 +1228,7 @@ fn prose_clause(
                             && is_period_after(m, o.m.end)
                     });
                     if let Some(d) = own {
-                        own_periods.push((objects[i].target.value.clone(), period_value(d)));
+                        own_periods.push((o.target.value.clone(), period_value(d)));
                     }
                 }
             }
@@ -1318,24 +1318,13 @@ fn prose_clause(
 /// Whether a date value ("2027", "2026-11", "2026-11-20/2026-11-21") begins after the day
 /// `published` ("2026-06-01"; a month or year alone is its first day).
 fn starts_after(value: &str, published: &str) -> bool {
-    let first = |v: &str| {
-        let v = v.split('/').next().unwrap_or(v);
-        let mut parts = v.split('-').map(|p| p.parse::<u32>().ok());
-        let y = parts.next().flatten()?;
-        let m = parts.next().flatten().unwrap_or(1);
-        let d = parts.next().flatten().unwrap_or(1);
-        Some((y, m, d))
-    };
-    let published_last = |v: &str| {
-        // A publication date known to the month or year is read at its end, so that only
-        // a date surely after it counts.
-        let mut parts = v.split('-').map(|p| p.parse::<u32>().ok());
-        let y = parts.next().flatten()?;
-        let m = parts.next().flatten().unwrap_or(12);
-        let d = parts.next().flatten().unwrap_or(31);
-        Some((y, m, d))
-    };
-    matches!((first(value), published_last(published)), (Some(a), Some(b)) if a > b)
+    use crate::find::dates::Ymd;
+    let first = Ymd::parse(value.split('/').next().unwrap_or(value));
+    let published = Ymd::parse(published);
+    // A publication date known to the month or year is read at its end, so that only a
+    // date surely after it counts.
+    matches!((first, published), (Some(a), Some(p))
+        if (a.y, a.m.unwrap_or(1), a.d.unwrap_or(1)) > (p.y, p.m.unwrap_or(12), p.d.unwrap_or(31)))
 }
 
 /// Whether the text between two amounts joins the second to the first as another amount of

@@ -794,31 +794,41 @@ impl FactRules {
             }
             self.coref = Some(Coref {
                 anaphor: regex(&px, "coreference", "anaphor", &c.anaphor)?,
-                speaker: c
-                    .speaker
-                    .as_deref()
-                    .map(|e| regex(&px, "coreference", "speaker", e))
-                    .transpose()?,
-                event_anaphor: c
-                    .event_anaphor
-                    .as_deref()
-                    .map(|e| regex(&px, "coreference", "event_anaphor", e))
-                    .transpose()?,
-                own_name: c
-                    .own_name
-                    .as_deref()
-                    .map(|e| regex(&px, "coreference", "own_name", e))
-                    .transpose()?,
-                plural: c
-                    .plural
-                    .as_deref()
-                    .map(|e| regex(&px, "coreference", "plural", e))
-                    .transpose()?,
-                former_latter: c
-                    .former_latter
-                    .as_deref()
-                    .map(|e| regex(&px, "coreference", "former_latter", e))
-                    .transpose()?,
+                speaker: optional(
+                    &px,
+                    "coreference",
+                    "speaker",
+                    c.speaker.as_deref(),
+                    Anchor::Free,
+                )?,
+                event_anaphor: optional(
+                    &px,
+                    "coreference",
+                    "event_anaphor",
+                    c.event_anaphor.as_deref(),
+                    Anchor::Free,
+                )?,
+                own_name: optional(
+                    &px,
+                    "coreference",
+                    "own_name",
+                    c.own_name.as_deref(),
+                    Anchor::Free,
+                )?,
+                plural: optional(
+                    &px,
+                    "coreference",
+                    "plural",
+                    c.plural.as_deref(),
+                    Anchor::Free,
+                )?,
+                former_latter: optional(
+                    &px,
+                    "coreference",
+                    "former_latter",
+                    c.former_latter.as_deref(),
+                    Anchor::Free,
+                )?,
                 seats: c.seats,
                 lookback: c.lookback,
             });

@@ -160,20 +160,6 @@ pub(super) fn label_of_line(clause: &str) -> Option<&str> {
 /// entry after another are separate sentences: an entry's event is not dated by the stamp
 /// that opens the next line.
 fn is_timeline_entry(line: &str) -> bool {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
     let t = line.trim_start();
     let head = &t[..crate::utf8::floor_char(t, t.len().min(40))];
     let Some(cut) = [" — ", " – ", " - ", ": ", " —", "— "]
@@ -194,7 +180,9 @@ fn is_timeline_entry(line: &str) -> bool {
             w.bytes().all(|b| b.is_ascii_digit() || b"-/.".contains(&b))
                 || (w.starts_with(|c: char| c.is_ascii_uppercase())
                     && lower.len() >= 3
-                    && MONTHS.iter().any(|m| m.starts_with(lower.as_str())))
+                    && crate::find::dates::MONTH_NAMES
+                        .iter()
+                        .any(|m| m.starts_with(lower.as_str())))
                 || matches!(lower.as_str(), "q1" | "q2" | "q3" | "q4" | "h1" | "h2")
                 || matches!(lower.as_str(), "early" | "mid" | "late")
         })

@@ -539,31 +539,23 @@ pub fn find_scanned(rules: &PatternRules, ctx: &DocContext, scanned: PatternScan
     let cands = scanned.cands;
     let reference = reference(ctx.published, &cands);
     let is_date = |c: &Candidate| rules.rules[c.rule].kind == MentionKind::Date;
-    // (start, end, year, month) of every date stated with its year, for year-less ones.
-    let dated: Vec<Dated> = cands
+    // (start, end, year, month) of every date stated with its year, for year-less ones;
+    // and, by the same index, the last month of each that spans months (a quarter, a
+    // fiscal year).
+    let (dated, period_ends): (Vec<Dated>, Vec<Option<(i32, u32)>>) = cands
         .iter()
         .filter(|c| c.found.pending.is_none() && is_date(c))
         .filter_map(|c| {
             let v = c.found.value.as_str()?;
-            let d = Ymd::parse(v.split('/').next()?)?;
-            Some((c.start, c.end, d.y, d.m))
-        })
-        .collect();
-    // The last month of each of those that spans months (a quarter, a fiscal year), by
-    // the same index.
-    let period_ends: Vec<Option<(i32, u32)>> = cands
-        .iter()
-        .filter(|c| c.found.pending.is_none() && is_date(c))
-        .filter_map(|c| {
-            let v = c.found.value.as_str()?;
-            let first = Ymd::parse(v.split('/').next()?)?;
-            let last = v.split_once('/').and_then(|(_, b)| Ymd::parse(b));
-            Some(match (first.m, last) {
+            let (a, b) = v.split_once('/').map_or((v, None), |(a, b)| (a, Some(b)));
+            let d = Ymd::parse(a)?;
+            let end = match (d.m, b.and_then(Ymd::parse)) {
                 (Some(_), Some(l)) => l.m.map(|m| (l.y, m)),
                 _ => None,
-            })
+            };
+            Some(((c.start, c.end, d.y, d.m), end))
         })
-        .collect();
+        .unzip();
     // (start, day) of every single day stated with its year: a year-less day the text
     // states in full elsewhere (a note citing it) is that day.
     let days: Vec<(usize, Ymd)> = cands

@@ -181,6 +181,18 @@ pub fn aisi_watched(args: &[&str], logs: &Path) -> Run {
 }
 
 /// The records of a JSON-lines file.
+/// The facts `aisi run` finds in a corpus of one text file, with the project's rules.
+pub fn facts_of_text(name: &str, text: &str) -> Vec<Value> {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = project_rules(tmp.path());
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(corpus.join(name), text).unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&corpus, &rules, &out);
+    read_jsonl(&out.join("facts.jsonl"))
+}
+
 pub fn read_jsonl(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
