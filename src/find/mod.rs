@@ -4,6 +4,7 @@
 //! Rules are data (`rules/`); this module runs them. It never changes the text and never
 //! looks at other documents: one document in, its mentions out.
 
+pub mod cardinals;
 pub mod dates;
 pub mod engine;
 pub mod entities;

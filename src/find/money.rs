@@ -10,24 +10,53 @@ use serde_json::{Value, json};
 pub fn currency(s: &str) -> Option<&'static str> {
     let l = s.trim().trim_start_matches('\\').to_lowercase();
     let l = l.replace('\\', "");
+    // Spaces inside a currency's name fold to one ("livres  sterling", a line break).
+    let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(match l.as_str() {
-        "$" | "us$" | "$us" | "usd" | "us dollars" | "u.s. dollars" | "dollars" | "dollar"
-        | "dlrs" | "us $" | "u.s.$" | "u.s. $" | "us dollar" | "u.s. dollar" => "USD",
-        "c$" | "ca$" | "can$" | "$c" | "cad" | "canadian dollars" | "canadian dollar" => "CAD",
+        "$"
+        | "us$"
+        | "$us"
+        | "usd"
+        | "us dollars"
+        | "u.s. dollars"
+        | "dollars"
+        | "dollar"
+        | "dlrs"
+        | "us $"
+        | "u.s.$"
+        | "u.s. $"
+        | "us dollar"
+        | "u.s. dollar"
+        | "dollar us"
+        | "dollars us"
+        | "dollars américains"
+        | "us-dollar" => "USD",
+        "c$" | "ca$" | "can$" | "$c" | "cad" | "canadian dollars" | "canadian dollar"
+        | "dollars canadiens" => "CAD",
         "s$" | "sg$" | "sgd" | "singapore dollars" | "singapore dollar" => "SGD",
-        "a$" | "au$" | "$a" | "$au" | "aud" | "australian dollars" | "australian dollar" => "AUD",
+        "a$"
+        | "au$"
+        | "$a"
+        | "$au"
+        | "aud"
+        | "australian dollars"
+        | "australian dollar"
+        | "dollars australiens" => "AUD",
         "nz$" | "$nz" | "nzd" | "new zealand dollars" => "NZD",
         "hk$" | "hkd" | "hong kong dollars" => "HKD",
         "nt$" | "twd" | "new taiwan dollars" => "TWD",
-        "£" | "gbp" | "pounds" | "pound" | "pounds sterling" | "sterling" => "GBP",
+        "£" | "gbp" | "pounds" | "pound" | "pounds sterling" | "sterling" | "livres sterling"
+        | "livres" | "pfund" => "GBP",
         "€" | "eur" | "euro" | "euros" => "EUR",
-        "¥" | "jpy" | "yen" | "円" => "JPY",
-        "₩" | "krw" | "won" | "원" => "KRW",
+        "¥" | "jpy" | "yen" | "yens" | "円" => "JPY",
+        "₩" | "krw" | "won" | "wons" | "원" => "KRW",
         "cny" | "rmb" | "yuan" | "renminbi" | "cn¥" => "CNY",
         "₹" | "inr" | "rupees" | "rupee" | "rs" | "rs." => "INR",
-        "chf" | "swiss francs" => "CHF",
+        "chf" | "swiss francs" | "francs suisses" | "fr." | "sfr" | "sfr." | "franken" => "CHF",
         "r$" | "brl" | "reais" | "brazilian reais" => "BRL",
-        "kes" | "ksh" | "ksh." | "kshs" | "kenyan shillings" | "kenya shillings" => "KES",
+        "kes" | "ksh" | "ksh." | "kshs" | "kenyan shillings" | "kenya shillings" | "sh" => "KES",
+        "rm" | "myr" | "ringgit" => "MYR",
+        "rp" | "rp." | "idr" | "rupiah" => "IDR",
         _ => return None,
     })
 }
@@ -36,6 +65,7 @@ fn magnitude(s: &str) -> Option<f64> {
     Some(
         match s.trim().trim_end_matches('.').to_lowercase().as_str() {
             "" => 1.0,
+            "hundred" => 1e2,
             "k" | "thousand" => 1e3,
             "만" | "万" => 1e4,
             "百万" => 1e6,
@@ -43,10 +73,11 @@ fn magnitude(s: &str) -> Option<f64> {
             "억" | "億" => 1e8,
             "조" | "兆" => 1e12,
             "lakh" => 1e5,
-            "m" | "mn" | "mil" | "mln" | "million" | "millions" => 1e6,
+            "m" | "mn" | "mil" | "mln" | "million" | "millions" | "mio" | "millionen" => 1e6,
             "crore" => 1e7,
             "lakh crore" => 1e12,
-            "b" | "bn" | "bln" | "billion" | "billions" | "md" | "mds" | "mrd" => 1e9,
+            "b" | "bn" | "bln" | "billion" | "billions" | "md" | "mds" | "mrd" | "milliard"
+            | "milliards" | "milliarden" => 1e9,
             "t" | "tn" | "trln" | "trillion" | "trillions" => 1e12,
             _ => return None,
         },
@@ -55,9 +86,12 @@ fn magnitude(s: &str) -> Option<f64> {
 
 fn period(s: &str) -> Option<&'static str> {
     let l = s.to_lowercase();
-    if l.contains("month") {
+    if l.contains("month") || l.contains("mois") || l.contains("monat") {
         Some("month")
     } else if l.contains("year")
+        || l == "par an"
+        || l.contains("jahr")
+        || l.contains("jährlich")
         || l.contains("yr")
         || l.contains("annum")
         || l.contains("annual")
@@ -84,10 +118,21 @@ fn number(s: &str) -> Option<f64> {
     s.parse().ok()
 }
 
-/// A number written the European way: spaces between thousands, a decimal comma.
+/// A number written the European way: spaces (or, in German, points) between thousands,
+/// a decimal comma: "450 000", "1,5", "1.500" (German for 1500), "2.300,5". A point with
+/// other than three digits after it is a decimal point ("3.4").
 fn european_number(s: &str) -> Option<f64> {
-    let s = s.replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', ".");
-    s.parse().ok()
+    let s = s.replace([' ', '\u{a0}', '\u{202f}'], "");
+    let int = s.split(',').next().unwrap_or("");
+    let thousands_points =
+        int.contains('.') && int.split('.').skip(1).all(|g| g.len() == 3) && !s.contains(',')
+            || s.contains(',') && int.contains('.');
+    let s = if thousands_points {
+        s.replace('.', "")
+    } else {
+        s
+    };
+    s.replace(',', ".").parse().ok()
 }
 
 /// Groups: `cur` (symbol or code before the number) or `word` (currency word after it),
@@ -102,7 +147,8 @@ pub fn money(hit: &Hit) -> Option<Found> {
         None => mag2,
     };
     // "£000" heads a table column in thousands of pounds: a unit, no amount of nothing.
-    let digits = hit.get("eunum").or(hit.get("num"))?;
+    // Or the count in words: "five billion dollars", "half a billion pounds".
+    let digits = hit.get("eunum").or(hit.get("num")).unwrap_or("");
     if digits.len() > 1 && digits.bytes().all(|b| b == b'0') {
         return None;
     }
@@ -133,10 +179,21 @@ pub fn money(hit: &Hit) -> Option<Found> {
     }) {
         return None;
     }
-    let a = match hit.get("eunum") {
-        Some(n) => european_number(n)?,
-        None => number(hit.get("num")?)?,
+    let a = match (hit.get("numw"), hit.get("eunum")) {
+        (Some(w), _) => super::cardinals::cardinal(w)?,
+        (None, Some(n)) => european_number(n)?,
+        (None, None) => number(hit.get("num")?)?,
     } * mag1;
+    // Letters that are a currency only by convention ("RM", "Rp", "Sh", "Fr.") stand for
+    // one before a magnitude or a sum in the thousands; "Room RM 3" is no amount.
+    if matches!(
+        cur_text.trim().to_ascii_lowercase().as_str(),
+        "rm" | "rp" | "rp." | "sh" | "fr." | "sfr" | "sfr."
+    ) && hit.get("mag").is_none()
+        && a < 1000.0
+    {
+        return None;
+    }
     let b = match hit.get("num2") {
         Some(n) => Some(number(n)? * mag2),
         None => None,
@@ -187,7 +244,13 @@ fn period_nearby(text: &str, start: usize, end: usize) -> Option<&'static str> {
         .map(|c| if c.is_whitespace() { ' ' } else { c })
         .collect::<String>()
         .to_lowercase();
-    const AFTER: [&str; 10] = [
+    // French and German rates too: "par an", "pro Jahr", "jährlich".
+    const AFTER: [&str; 15] = [
+        "par an",
+        "pro jahr",
+        "jährlich",
+        "par mois",
+        "pro monat",
         "per year",
         "per annum",
         "a year",
@@ -454,6 +517,11 @@ mod tests {
     fn european_numbers_use_spaces_and_a_decimal_comma() {
         assert_eq!(european_number("450 000"), Some(450000.0));
         assert_eq!(european_number("1,8"), Some(1.8));
+        // German points between thousands; a point before other than three digits is a
+        // decimal point.
+        assert_eq!(european_number("1.500"), Some(1500.0));
+        assert_eq!(european_number("2.300,5"), Some(2300.5));
+        assert_eq!(european_number("3.4"), Some(3.4));
     }
 
     #[test]

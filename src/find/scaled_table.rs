@@ -16,12 +16,19 @@ use std::sync::OnceLock;
 /// How many lines under a header its table may run.
 const MAX_ROWS: usize = 40;
 
+/// A scale header, in the forms budget tables use: "(in thousands of dollars)", "(dollars
+/// in thousands)" (US appropriations), "(unit: KRW 100 million)", "(Unit: million won)",
+/// "(£m)", "(€ million, cash terms)", "(₹ crore)", "All figures in £ million unless
+/// stated", "in thousands of Canadian dollars:".
 fn header() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
-            r"(?i)(?:^|\()\s*(?:unit\s*:\s*)?(?:in\s+)?(?:(?P<mag>thousands|millions|billions)\s+of\s+(?P<word>dollars|euros|pounds|yen|won)|(?P<code>KRW|USD|CAD|EUR|GBP|JPY|AUD|NZD|SGD|₩|\$|£|€|¥)\s*(?P<mag2>100\s+million|millions?|billions?|thousands?|mn|bn|m|b|k|000))\s*(?:,[^)\n]{0,30})?(?:\)|$)",
-        )
+        let words = r"(?:(?:US|U\.S\.|Canadian|Australian|Singapore|New\s+Zealand)\s+)?dollars|euros|pounds(?:\s+sterling)?|yen|won|rupees|yuan";
+        let codes = r"KRW|USD|CAD|EUR|GBP|JPY|AUD|NZD|SGD|INR|CNY|C\$|A\$|S\$|US\$|₩|\$|£|€|¥|₹";
+        let mags = r"100\s+million|millions?|billions?|thousands?|crores?|lakhs?|mn|bn|m|b|k|000";
+        Regex::new(&format!(
+            r"(?i)(?:^|\()\s*(?:unit\s*:\s*|(?:all\s+)?(?:figures|amounts)\s+(?:are\s+)?in\s+)?(?:in\s+)?(?:(?P<mag>thousands|millions|billions)\s+of\s+(?P<word>{words})|(?P<word2>{words})\s+in\s+(?P<mag3>thousands|millions|billions)|(?P<code>{codes})\s*(?P<mag2>{mags})|(?P<mag4>100\s+million|millions?|billions?|thousands?)\s+(?P<code2>won|yen|euros|dollars|pounds|{codes}))\s*(?:,[^)\n]{{0,30}})?(?:\)|:|$|\s+unless\b)"
+        ))
         .expect("scale header pattern")
     })
 }
@@ -34,19 +41,8 @@ fn trigger() -> &'static AhoCorasick {
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build([
-                "thousands",
-                "millions",
-                "billions",
-                "KRW",
-                "USD",
-                "CAD",
-                "EUR",
-                "GBP",
-                "JPY",
-                "AUD",
-                "NZD",
-                "SGD",
-                "$",
+                "thousand", "million", "billion", "crore", "KRW", "USD", "CAD", "EUR", "GBP",
+                "JPY", "AUD", "NZD", "SGD", "INR", "CNY", "$",
             ])
             .expect("scale trigger words")
     })
@@ -57,7 +53,9 @@ fn scale(s: &str) -> Option<f64> {
     let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
     Some(match l.trim_end_matches('s') {
         "thousand" | "k" | "000" => 1e3,
+        "lakh" => 1e5,
         "million" | "m" | "mn" => 1e6,
+        "crore" => 1e7,
         "100 million" => 1e8,
         "billion" | "b" | "bn" => 1e9,
         _ => return None,
@@ -81,10 +79,20 @@ fn cell_number(cell: &str) -> Option<f64> {
     c.replace(',', "").parse().ok()
 }
 
-/// The cells of a table line (split at tabs or runs of two or more spaces), with their
-/// byte offsets in the line.
+/// The cells of a table line (split at tabs or runs of two or more spaces, or at the
+/// pipes of a Markdown table row), with their byte offsets in the line.
 fn cells(line: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
+    if line.trim_start().starts_with('|') {
+        let mut at = 0;
+        for cell in line.split('|') {
+            if !cell.trim().is_empty() {
+                out.push((at, cell));
+            }
+            at += cell.len() + 1;
+        }
+        return out;
+    }
     let b = line.as_bytes();
     let (mut i, mut start) = (0, 0);
     while i < b.len() {
@@ -130,8 +138,14 @@ pub fn find(text: &str) -> (Vec<Mention>, Vec<(usize, usize)>) {
         let Some(caps) = header().captures(line) else {
             continue;
         };
-        let mag = caps.name("mag").or(caps.name("mag2")).map(|m| m.as_str());
-        let cur = caps.name("word").or(caps.name("code")).map(|m| m.as_str());
+        let mag = ["mag", "mag2", "mag3", "mag4"]
+            .iter()
+            .find_map(|g| caps.name(g))
+            .map(|m| m.as_str());
+        let cur = ["word", "word2", "code", "code2"]
+            .iter()
+            .find_map(|g| caps.name(g))
+            .map(|m| m.as_str());
         let (Some(mult), Some(mut cur)) = (mag.and_then(scale), cur.and_then(currency)) else {
             continue;
         };
@@ -232,6 +246,39 @@ mod tests {
         assert_eq!(ms.len(), 1);
         assert_eq!(ms[0].value["amount"], json!(3500000000i64));
         assert_eq!(ms[0].value["currency"], "KRW");
+    }
+
+    #[test]
+    fn header_forms_of_budget_tables_are_read() {
+        for (header, amount, currency) in [
+            ("(Dollars in thousands)", 1_200_000.0, "USD"),
+            ("(Unit: million won)", 1_200_000_000.0, "KRW"),
+            ("(₹ crore)", 12_000_000_000.0, "INR"),
+            ("(in thousands of Canadian dollars)", 1_200_000.0, "CAD"),
+            ("In thousands of dollars:", 1_200_000.0, "USD"),
+            (
+                "All figures in £ million unless stated",
+                1_200_000_000.0,
+                "GBP",
+            ),
+        ] {
+            let t = format!("{header}\nItem\t2025\nResearch\t1,200\n");
+            let (ms, _) = find(&t);
+            assert_eq!(ms.len(), 1, "{header}");
+            assert_eq!(ms[0].value["amount"].as_f64(), Some(amount), "{header}");
+            assert_eq!(ms[0].value["currency"], currency, "{header}");
+        }
+    }
+
+    #[test]
+    fn markdown_rows_under_a_header_are_cells() {
+        let t = "Table 1 (£m)\n| Line | 2024-25 | 2025-26 |\n|---|---|---|\n| AISI resource | 66.0 | 124.5 |\n";
+        let (ms, _) = find(t);
+        let v: Vec<(&str, f64)> = ms
+            .iter()
+            .map(|m| (&t[m.start..m.end], m.value["amount"].as_f64().unwrap()))
+            .collect();
+        assert_eq!(v, [("66.0", 66e6), ("124.5", 124.5e6)]);
     }
 
     #[test]
