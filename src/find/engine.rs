@@ -723,6 +723,7 @@ pub fn find_scanned(rules: &PatternRules, ctx: &DocContext, scanned: PatternScan
             extra,
         });
     }
+    dates::ranges::join(text, &mut out);
     out
 }
 

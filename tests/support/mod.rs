@@ -193,6 +193,24 @@ pub fn facts_of_text(name: &str, text: &str) -> Vec<Value> {
     read_jsonl(&out.join("facts.jsonl"))
 }
 
+/// The mentions `aisi run` finds in a corpus of one text file published on `published`,
+/// with the project's rules.
+pub fn mentions_of_text(name: &str, published: &str, text: &str) -> Vec<Value> {
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = project_rules(tmp.path());
+    let corpus = tmp.path().join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    std::fs::write(corpus.join(name), text).unwrap();
+    std::fs::write(
+        corpus.join(format!("{name}.meta.json")),
+        format!("{{\"published\": \"{published}\"}}"),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    run_ok(&corpus, &rules, &out);
+    read_jsonl(&out.join("mentions.jsonl"))
+}
+
 pub fn read_jsonl(path: &Path) -> Vec<Value> {
     std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))

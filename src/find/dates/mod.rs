@@ -8,6 +8,7 @@
 
 pub mod fiscal;
 pub mod numeric;
+pub mod ranges;
 pub mod relative;
 pub mod words;
 
