@@ -1,6 +1,7 @@
-//! Claims from tables in the text: tab-separated lines.
+//! Claims from tables in the text: tab-separated lines and Markdown rows.
 //!
-//! A table is a run of lines holding tabs. Its header is the first row with at least two
+//! A table is a run of lines holding tabs, or of Markdown rows ("| A | B |", the rule
+//! under the header skipped). Its header is the first row with at least two
 //! cells that name institutes (an institute or country mention); its label column is the
 //! first cell of each row, matched against the table-row rules' labels ("Established",
 //! "Housed Under", "Funding ..."). The transposed layout — institutes down the first
@@ -24,14 +25,52 @@ struct Row {
 
 fn split_cells(text: &str, line: Span) -> Row {
     let mut cells = Vec::new();
-    let mut start = line.start;
     let s = &text[line.start..line.end];
+    if let Some((first, last)) = pipe_bounds(s) {
+        // A Markdown row: the cells between its outer pipes.
+        let mut start = line.start + first + 1;
+        for (i, _) in s[first + 1..last].match_indices('|') {
+            let at = line.start + first + 1 + i;
+            cells.push(trim(text, start, at));
+            start = at + 1;
+        }
+        cells.push(trim(text, start, line.start + last));
+        return Row { cells };
+    }
+    let mut start = line.start;
     for (i, _) in s.match_indices('\t') {
         cells.push(trim(text, start, line.start + i));
         start = line.start + i + 1;
     }
     cells.push(trim(text, start, line.end));
     Row { cells }
+}
+
+/// The offsets of the outer pipes of a Markdown table row ("| A | B |"), or of its first
+/// pipe and its end when the row has no closing pipe; `None` for any other line.
+fn pipe_bounds(line: &str) -> Option<(usize, usize)> {
+    let t = line.trim_end();
+    let first = t.len() - t.trim_start().len();
+    if !t[first..].starts_with('|') || !t[first + 1..].contains('|') {
+        return None;
+    }
+    let last = if t.ends_with('|') && t.len() - 1 > first {
+        t.len() - 1
+    } else {
+        t.len()
+    };
+    Some((first, last))
+}
+
+/// A Markdown table's rule under its header ("|---|:---:|"): no row of the table.
+fn is_pipe_rule(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with('|') && t.contains('-') && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+}
+
+/// A line that is a row of a table: it holds a tab, or it is a Markdown row.
+fn is_table_line(line: &str) -> bool {
+    line.contains('\t') || pipe_bounds(line).is_some()
 }
 
 fn trim(text: &str, s: usize, e: usize) -> Span {
@@ -66,7 +105,11 @@ fn tables(text: &str) -> Vec<Vec<Row>> {
     let mut out = Vec::new();
     let mut cur: Vec<Row> = Vec::new();
     for l in lines(text) {
-        if text[l.start..l.end].contains('\t') {
+        let line = &text[l.start..l.end];
+        if is_pipe_rule(line) && !cur.is_empty() {
+            continue;
+        }
+        if is_table_line(line) {
             cur.push(split_cells(text, l));
         } else if !cur.is_empty() {
             out.push(std::mem::take(&mut cur));
@@ -81,9 +124,16 @@ fn tables(text: &str) -> Vec<Vec<Row>> {
 /// The institute a cell names: the first institute mention in it, else a country.
 fn institute_in(rules: &FactRules, doc: &Doc, cell: Span) -> Option<Target> {
     let ms = doc.within(cell);
+    // A cell that names another body ("Office for Artificial Intelligence (UK)", "Digital
+    // Trust Centre (Singapore)") speaks of that body: its country is where it sits.
+    let other_body = || ms.iter().any(|m| m.kind == MentionKind::Organization);
     ms.iter()
         .find(|m| m.kind == MentionKind::Institute)
-        .or_else(|| ms.iter().find(|m| m.kind == MentionKind::Country))
+        .or_else(|| {
+            (!other_body())
+                .then(|| ms.iter().find(|m| m.kind == MentionKind::Country))
+                .flatten()
+        })
         .and_then(|m| target(rules, m))
 }
 
@@ -129,7 +179,7 @@ fn caption_rule<'t, 'r>(
         .filter(|l| !l.is_empty())
         .take(2)
     {
-        if line.contains('\t') {
+        if is_table_line(line) {
             return None;
         }
         let starts = std::iter::once(0).chain(
@@ -610,5 +660,31 @@ mod tests {
             .map(markup::show_claim)
             .collect();
         assert_eq!(got, ["RU established 2024-02", "RU announced 2023-11"]);
+    }
+
+    #[test]
+    fn markdown_rows_are_a_table() {
+        let mut rules = FactRules::default();
+        rules
+            .add_file(
+                "facts/t.toml",
+                "[[table_row]]\nid='launched'\nlabel='^launched'\npredicate='launched'\nobject='date'\n",
+            )
+            .unwrap();
+        let (text, mentions) = markup::parse(
+            "Table 2\n\n| Institute | Launched |\n|---|:---:|\n| [Ruritanian AISI](institute:RU) | [May 2024](date:2024-05) |\n| [Zendan AISI](institute:ZE) | [June 2025](date:2025-06) |\n",
+        );
+        let doc = Doc::one_page("d", &text, &mentions, None);
+        let got: Vec<String> = table_claims(&rules, &doc)
+            .iter()
+            .map(markup::show_claim)
+            .collect();
+        assert_eq!(got, ["RU launched 2024-05", "ZE launched 2025-06"]);
+        assert_eq!(pipe_bounds("| a | b |"), Some((0, 8)));
+        assert_eq!(pipe_bounds("  | a | b"), Some((2, 9)));
+        assert_eq!(pipe_bounds("a | b"), None);
+        assert_eq!(pipe_bounds("   "), None);
+        assert_eq!(pipe_bounds(" |"), None);
+        assert!(is_pipe_rule("|---|:---:|") && !is_pipe_rule("| 2024 | 5 |"));
     }
 }
