@@ -765,6 +765,20 @@ pub fn publisher(rules: &FactRules, doc: &Doc) -> Option<Target> {
 const OPENING: usize = 300;
 
 fn publisher_uncached(rules: &FactRules, doc: &Doc) -> Option<Target> {
+    // A page that introduces itself in its opening ("About us. We are the Ruritanian AI
+    // Safety Institute.", "Welcome to the ...") is that institute's.
+    if let Some(m) = doc
+        .mentions
+        .iter()
+        .take_while(|m| m.start < OPENING)
+        .find(|m| {
+            m.kind == MentionKind::Institute
+                && !is_network(rules, m)
+                && introduces(&doc.text[..m.start])
+        })
+    {
+        return target(rules, m);
+    }
     let lead = doc.text.len() - doc.text.trim_start().len();
     let end = doc.text[lead..]
         .find('\n')
@@ -807,6 +821,22 @@ fn publisher_uncached(rules: &FactRules, doc: &Doc) -> Option<Target> {
         .iter()
         .take_while(|m| m.start < OPENING)
         .find_map(hosted)
+}
+
+/// Whether `before` ends on a page's self-introduction: "We are the", "Welcome to the".
+fn introduces(before: &str) -> bool {
+    let tail = &before[crate::utf8::floor_char(before, before.len().saturating_sub(24))..];
+    let words: Vec<String> = tail
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let words = match words.as_slice() {
+        [rest @ .., "the"] => rest,
+        w => w,
+    };
+    matches!(words, [.., "we", "are"] | [.., "welcome", "to"])
 }
 
 /// The institute a document's title names (its first institute mention, in the opening
