@@ -1032,7 +1032,28 @@ fn prose_clause(
                     .map(|c| (c.m.end > 0).then(|| span_of(c.m)))
                     .collect()
             };
+            // A clause that names no subject and states a date past an institute's
+            // bounds before its trigger ("The agency was established in 1970 and has a
+            // budget of ¥40 billion") tells of the host or partner its anaphor refers to.
+            // (After the object it may be the object's own: "headed by A, an official
+            // since the 1990s".)
+            let older_body = subjects.is_empty()
+                && rules.bounds.as_ref().is_some_and(|b| {
+                    all.iter().any(|m| {
+                        m.kind == MentionKind::Date
+                            && m.end <= trig.start
+                            && target(rules, m).is_some_and(|t| !b.allows(&t.value))
+                    })
+                });
             for (sub, sspan) in subs.iter().zip(sub_spans) {
+                if older_body
+                    && sub
+                        .value
+                        .as_str()
+                        .is_some_and(|v| v.starts_with("institute:"))
+                {
+                    continue;
+                }
                 for o in &objects {
                     // An institute is young and small: an older date or a larger count
                     // is the host's or partner's named beside it.
