@@ -144,10 +144,33 @@ pub fn holiday(hit: &Hit) -> Option<Found> {
             .rsplit(|c: char| !c.is_alphabetic())
             .next()
             .unwrap_or("");
-        // Nor as part of a longer name ("on Easter Island").
-        let next_is_word = hit.text[hit.end..]
-            .strip_prefix(' ')
-            .is_some_and(|r| r.starts_with(char::is_alphabetic));
+        // Nor as part of a longer name ("on Easter Island") or a modifier ("after
+        // Christmas shopping"); a conjunction or preposition after it ends the phrase
+        // ("before Christmas and after ...").
+        let next_is_word = hit.text[hit.end..].strip_prefix(' ').is_some_and(|r| {
+            let w: String = r.chars().take_while(|c| c.is_alphabetic()).collect();
+            !w.is_empty()
+                && !matches!(
+                    w.as_str(),
+                    "and"
+                        | "or"
+                        | "but"
+                        | "when"
+                        | "as"
+                        | "with"
+                        | "in"
+                        | "to"
+                        | "this"
+                        | "last"
+                        | "next"
+                        | "is"
+                        | "was"
+                        | "were"
+                        | "will"
+                        | "because"
+                        | "so"
+                )
+        });
         let after_preposition = matches!(
             prev,
             "on" | "at" | "before" | "after" | "since" | "until" | "over" | "by" | "around"
@@ -200,6 +223,12 @@ pub enum Holiday {
     ValentinesDay,
     Halloween,
     BoxingDay,
+    /// National days on a fixed date: Canada 1 July, Australia 26 January, France 14 July;
+    /// Remembrance (Armistice) Day 11 November.
+    CanadaDay,
+    AustraliaDay,
+    BastilleDay,
+    RemembranceDay,
 }
 
 fn holiday_kind(s: &str) -> Option<Holiday> {
@@ -226,6 +255,10 @@ fn holiday_kind(s: &str) -> Option<Holiday> {
         "valentine's" => Holiday::ValentinesDay,
         "halloween" => Holiday::Halloween,
         "boxing" => Holiday::BoxingDay,
+        "canada" => Holiday::CanadaDay,
+        "australia" => Holiday::AustraliaDay,
+        "bastille" => Holiday::BastilleDay,
+        "remembrance" | "armistice" => Holiday::RemembranceDay,
         _ => return None,
     })
 }
@@ -261,6 +294,10 @@ pub fn holiday_date(h: Holiday, y: i32) -> Option<Ymd> {
         Holiday::ValentinesDay => Ymd::day(y, 2, 14),
         Holiday::Halloween => Ymd::day(y, 10, 31),
         Holiday::BoxingDay => Ymd::day(y, 12, 26),
+        Holiday::CanadaDay => Ymd::day(y, 7, 1),
+        Holiday::AustraliaDay => Ymd::day(y, 1, 26),
+        Holiday::BastilleDay => Ymd::day(y, 7, 14),
+        Holiday::RemembranceDay => Ymd::day(y, 11, 11),
     };
     d.valid().then_some(d)
 }
