@@ -76,6 +76,46 @@ pub fn read(n: Ambiguous, order: Order) -> Option<String> {
     }
 }
 
+/// An ambiguous numeric date that the document's conventions do not settle, settled by
+/// time: when exactly one reading lies on the side of the reference date that the text
+/// puts it ("accessed 12/03/2025", "closed on 12/03/2025" in a past-tense sentence: not
+/// after the reference; a future-tense sentence: not before it), that reading.
+pub fn read_by_time(n: Ambiguous, reference: Ymd, past: bool, future: bool) -> Option<String> {
+    if !(past || future) || n.a0.is_some() || n.a == n.b {
+        return None;
+    }
+    let key = |d: Ymd| (d.y, d.m.unwrap_or(0), d.d.unwrap_or(0));
+    let r = key(reference);
+    let fits: Vec<Ymd> = [(n.b, n.a), (n.a, n.b)]
+        .into_iter()
+        .map(|(m, d)| Ymd::day(n.y, m, d))
+        .filter(|d| d.valid())
+        .filter(|d| if past { key(*d) <= r } else { key(*d) >= r })
+        .collect();
+    match fits.as_slice() {
+        [one] => Some(one.iso()),
+        _ => None,
+    }
+}
+
+/// Whether the words before a date say it is when something was consulted: a citation's
+/// access date, never after the citing document.
+pub fn access_cue(before: &str) -> bool {
+    let b = before.trim_end().to_ascii_lowercase();
+    let b = b.strip_suffix(" on").unwrap_or(&b).trim_end();
+    let b = b.strip_suffix(':').unwrap_or(b).trim_end();
+    [
+        "accessed",
+        "retrieved",
+        "consulted",
+        "viewed",
+        "visited",
+        "last checked",
+    ]
+    .iter()
+    .any(|w| b.ends_with(w))
+}
+
 /// The order a document's cues point to: its country when it names one early (a UK,
 /// European or Australian page writes days first, a US one months first).
 pub fn order_from_country(text: &str) -> Option<Order> {
@@ -112,6 +152,29 @@ pub fn order_from_country(text: &str) -> Option<Order> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_unsettled_numeric_date_is_read_on_the_side_of_the_reference_its_text_says() {
+        let n = Ambiguous {
+            a0: None,
+            a: 12,
+            b: 3,
+            y: 2025,
+        };
+        let published = Ymd::day(2025, 6, 10);
+        // 3 December 2025 is after the publication: a past event is 12 March.
+        assert_eq!(
+            read_by_time(n, published, true, false).as_deref(),
+            Some("2025-03-12")
+        );
+        // Both readings of a plan lie ahead: nothing settles it.
+        assert_eq!(read_by_time(n, Ymd::day(2025, 1, 10), false, true), None);
+        // No tense, no reading.
+        assert_eq!(read_by_time(n, published, false, false), None);
+        assert!(access_cue("Source: OECD (2024), accessed on "));
+        assert!(access_cue("Retrieved: "));
+        assert!(!access_cue("The forum opened on "));
+    }
+
     use super::*;
 
     #[test]
