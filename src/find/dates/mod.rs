@@ -697,16 +697,17 @@ pub fn half(hit: &Hit) -> Option<Found> {
         _ => return None,
     };
     // "the first half of this year", "the second half of last year": counted from the
-    // reference date's year.
+    // reference date's year; "the first half" alone, the latest begun (a sentence that
+    // looks ahead: the next).
     let Some(y) = hit.get("year").and_then(year_of) else {
-        let o = hit.get("yrel").and_then(year_offset)?;
+        let o = hit.get("yrel").and_then(year_offset);
         return pending_in_tense(
             Pending::YearLess {
                 month: a,
                 day: None,
                 month2: Some(b),
                 day2: None,
-                year_offset: Some(o),
+                year_offset: o,
                 tense: Tense::Unknown,
                 week: false,
             },
