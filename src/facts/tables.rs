@@ -14,7 +14,7 @@
 use super::rules::RowRule;
 use super::text::Span;
 use super::{Doc, FactRules, Target, target};
-use crate::model::{Claim, MentionKind};
+use crate::model::{Claim, Mention, MentionKind};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -126,12 +126,22 @@ fn institute_in(rules: &FactRules, doc: &Doc, cell: Span) -> Option<Target> {
     let ms = doc.within(cell);
     // A cell that names another body ("Office for Artificial Intelligence (UK)", "Digital
     // Trust Centre (Singapore)") speaks of that body: its country is where it sits.
+    // So does a country in brackets after a name the rules do not know ("Digital Trust
+    // Centre (Singapore)").
     let other_body = || ms.iter().any(|m| m.kind == MentionKind::Organization);
+    let bracketed = |m: &&Mention| {
+        let before = doc.text[cell.start..m.start.max(cell.start)].trim_end();
+        before.ends_with('(') && before.len() > 1
+    };
     ms.iter()
         .find(|m| m.kind == MentionKind::Institute)
         .or_else(|| {
             (!other_body())
-                .then(|| ms.iter().find(|m| m.kind == MentionKind::Country))
+                .then(|| {
+                    ms.iter()
+                        .find(|m| m.kind == MentionKind::Country)
+                        .filter(|m| !bracketed(m))
+                })
                 .flatten()
         })
         .and_then(|m| target(rules, m))

@@ -106,8 +106,17 @@ fn row_unit(text: &str, at: usize) -> Option<String> {
     }
     let line_start = super::lines::line_start(text, at);
     let line = &text[line_start..super::lines::line_end(text, at)];
-    if line[..at - line_start].contains('\t') {
-        let label = line.split('\t').next().unwrap_or("").trim().to_lowercase();
+    // Cells split at tabs, or at the pipes of a Markdown row (its first cell after the
+    // leading pipe).
+    let pipes = line.trim_start().starts_with('|');
+    let (sep, first) = if pipes { ('|', 1) } else { ('\t', 0) };
+    if line[..at - line_start].matches(sep).count() > first {
+        let label = line
+            .split(sep)
+            .nth(first)
+            .unwrap_or("")
+            .trim()
+            .to_lowercase();
         if is_staff_label(&label) {
             return Some("staff".into());
         }

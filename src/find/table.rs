@@ -1,35 +1,56 @@
-//! Reading a table written as TAB-separated rows (how the extractors lay tables out):
+//! Reading a table written as TAB-separated rows (how the extractors lay tables out) or as
+//! Markdown rows:
 //! the cells above a position in its column, nearest first, so that a rule can take
 //! context from the column header ("Singapore" over a funding cell).
 
 use super::lines;
 
 /// The cells in the same column as byte offset `at`, on up to `max_lines` lines above it,
-/// nearest first. None when `at` is not inside a TAB-separated row or is in its first
+/// nearest first. None when `at` is not inside a TAB-separated or Markdown row or is in its first
 /// column (the row labels). Lazy: callers take the first cell they want (every number
 /// cell of a table asks for its header), and the lines above it are not read.
 pub fn cells_above(text: &str, at: usize, max_lines: usize) -> impl Iterator<Item = &str> {
     let at = super::dates::floor_char(text, at.min(text.len()));
     // A line longer than any table row is not one (and is not searched through).
+    // A Markdown row ("| UK AISI | 150 |") is split at its pipes: the piece before the
+    // leading pipe is empty, so the first column is piece 1.
     let start = lines::line_start_within(text, at).and_then(|line_start| {
-        let column = text[line_start..at].matches('\t').count();
-        (column > 0 && line_start > 0).then(|| (line_start - 1, column))
+        let head = &text[line_start..at];
+        let (sep, first) = if head.trim_start().starts_with('|') {
+            ('|', 1)
+        } else {
+            ('\t', 0)
+        };
+        let column = head.matches(sep).count();
+        (column > first && line_start > 0).then_some((line_start - 1, column, sep))
     });
-    let mut next = start.map(|(end, _)| end);
-    let column = start.map_or(0, |(_, c)| c);
+    let mut next = start.map(|(end, _, _)| end);
+    let (column, sep) = start.map_or((0, '\t'), |(_, c, s)| (c, s));
     std::iter::from_fn(move || {
         let end = next?;
         let from = lines::line_start_within(text, end)?;
         next = (from > 0).then(|| from - 1);
-        Some(text[from..end].split('\t').nth(column).map(str::trim))
+        Some(text[from..end].split(sep).nth(column).map(str::trim))
     })
     .take(max_lines)
     .flatten()
+    // The rule under a Markdown header ("|---|:---:|") is no cell.
+    .filter(|c| c.is_empty() || !c.chars().all(|ch| matches!(ch, '-' | ':')))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_above_in_a_markdown_table_follow_the_column() {
+        let t = "| Institute | Staff |\n|---|---|\n| Zenda AISI | 150 |\n";
+        let at = t.find("150").unwrap();
+        let above: Vec<&str> = cells_above(t, at, 5).collect();
+        assert_eq!(above, ["Staff"]);
+        let at = t.find("Zenda").unwrap();
+        assert_eq!(cells_above(t, at, 5).count(), 0);
+    }
 
     #[test]
     fn cells_above_follow_the_column_nearest_first() {
