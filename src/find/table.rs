@@ -22,7 +22,7 @@ pub fn cells_above(text: &str, at: usize, max_lines: usize) -> impl Iterator<Ite
             ('\t', 0)
         };
         let column = head.matches(sep).count();
-        (column > first && line_start > 0).then_some((line_start - 1, column, sep))
+        (column > first && line_start > 0).then(|| (line_start - 1, column, sep))
     });
     let mut next = start.map(|(end, _, _)| end);
     let (column, sep) = start.map_or((0, '\t'), |(_, c, s)| (c, s));
