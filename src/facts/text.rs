@@ -135,7 +135,8 @@ pub(super) fn label_of_line(clause: &str) -> Option<&str> {
         .strip_prefix(['-', '•', '*', '→', '▪', '◦', '–'])
         .map_or(t, str::trim_start);
     let t = t.trim_start_matches(['*', '_']);
-    let (label, value) = [": ", "** ", " — ", " – ", " | "]
+    // Space-aligned sheets ("Director      A. Name") separate with a run of spaces.
+    let (label, value) = [": ", "** ", " — ", " – ", " | ", "  "]
         .iter()
         .filter_map(|sep| t.split_once(sep))
         .min_by_key(|(l, _)| l.len())?;
