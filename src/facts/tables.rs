@@ -651,44 +651,34 @@ mod tests {
     use super::super::{Doc, markup};
     use super::*;
 
-    #[test]
-    fn a_date_mention_reaching_before_its_cell_is_read_without_panic() {
+    /// The table claims of a marked-up text under one rule file.
+    fn claims_of(rule_file: &str, marked: &str) -> Vec<String> {
         let mut rules = FactRules::default();
-        rules
-            .add_file(
-                "facts/t.toml",
-                "[[table_row]]\nid='est'\nlabel='^established'\npredicate='established'\nobject='date'\nmarks=[{ pattern='\\(\\s*announced\\b', predicate='announced' }]\n",
-            )
-            .unwrap();
-        // The first date's mention starts on the tab, before the cell's trimmed start.
-        let (text, mentions) = markup::parse(
-            "\t[Ruritania](country:RU)\nEstablished[\tFeb 2024](date:2024-02) (announced [Nov 2023](date:2023-11))",
-        );
+        rules.add_file("facts/t.toml", rule_file).unwrap();
+        let (text, mentions) = markup::parse(marked);
         let doc = Doc::one_page("d", &text, &mentions, None);
-        let got: Vec<String> = table_claims(&rules, &doc)
+        table_claims(&rules, &doc)
             .iter()
             .map(markup::show_claim)
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn a_date_mention_reaching_before_its_cell_is_read_without_panic() {
+        // The first date's mention starts on the tab, before the cell's trimmed start.
+        let got = claims_of(
+            "[[table_row]]\nid='est'\nlabel='^established'\npredicate='established'\nobject='date'\nmarks=[{ pattern='\\(\\s*announced\\b', predicate='announced' }]\n",
+            "\t[Ruritania](country:RU)\nEstablished[\tFeb 2024](date:2024-02) (announced [Nov 2023](date:2023-11))",
+        );
         assert_eq!(got, ["RU established 2024-02", "RU announced 2023-11"]);
     }
 
     #[test]
     fn markdown_rows_are_a_table() {
-        let mut rules = FactRules::default();
-        rules
-            .add_file(
-                "facts/t.toml",
-                "[[table_row]]\nid='launched'\nlabel='^launched'\npredicate='launched'\nobject='date'\n",
-            )
-            .unwrap();
-        let (text, mentions) = markup::parse(
+        let got = claims_of(
+            "[[table_row]]\nid='launched'\nlabel='^launched'\npredicate='launched'\nobject='date'\n",
             "Table 2\n\n| Institute | Launched |\n|---|:---:|\n| [Ruritanian AISI](institute:RU) | [May 2024](date:2024-05) |\n| [Zendan AISI](institute:ZE) | [June 2025](date:2025-06) |\n",
         );
-        let doc = Doc::one_page("d", &text, &mentions, None);
-        let got: Vec<String> = table_claims(&rules, &doc)
-            .iter()
-            .map(markup::show_claim)
-            .collect();
         assert_eq!(got, ["RU launched 2024-05", "ZE launched 2025-06"]);
         assert_eq!(pipe_bounds("| a | b |"), Some((0, 8)));
         assert_eq!(pipe_bounds("  | a | b"), Some((2, 9)));

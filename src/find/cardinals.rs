@@ -3,7 +3,8 @@
 //! billion", "a quarter of a billion", "two point four billion"): below a thousand, with
 //! a half, a quarter or digits after a point.
 
-const UNITS: [&str; 20] = [
+/// Zero to nineteen, each at its value.
+pub(crate) const UNITS: [&str; 20] = [
     "zero",
     "one",
     "two",
@@ -26,19 +27,28 @@ const UNITS: [&str; 20] = [
     "nineteen",
 ];
 
-const TENS: [&str; 8] = [
+/// Twenty to ninety: index `i` is `20 + 10 * i`.
+pub(crate) const TENS: [&str; 8] = [
     "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
 ];
+
+/// Zero to nineteen in words.
+pub(crate) fn unit(s: &str) -> Option<u32> {
+    UNITS.iter().position(|u| *u == s).map(|i| i as u32)
+}
+
+/// Twenty, thirty, ... ninety in words.
+pub(crate) fn tens(s: &str) -> Option<u32> {
+    TENS.iter()
+        .position(|t| *t == s)
+        .map(|i| 20 + 10 * i as u32)
+}
 
 /// A number below a hundred in words: "seven", "fifteen", "forty", "forty-two", "forty
 /// two"; "a" and "an" are one.
 fn below_hundred(w: &[&str]) -> Option<f64> {
-    let unit = |s: &str| UNITS.iter().position(|u| *u == s).map(|i| i as f64);
-    let tens = |s: &str| {
-        TENS.iter()
-            .position(|t| *t == s)
-            .map(|i| 20.0 + 10.0 * i as f64)
-    };
+    let unit = |s: &str| unit(s).map(f64::from);
+    let tens = |s: &str| tens(s).map(f64::from);
     match w {
         ["a" | "an"] => Some(1.0),
         [x] => unit(x).or_else(|| tens(x)),
@@ -82,7 +92,7 @@ pub fn cardinal(s: &str) -> Option<f64> {
             let i = n.iter().position(|x| *x == "point")?;
             let mut frac = String::from("0.");
             for d in &n[i + 1..] {
-                let d = UNITS[..10].iter().position(|u| u == d)?;
+                let d = unit(d).filter(|d| *d < 10)?;
                 frac.push(char::from(b'0' + d as u8));
             }
             let frac: f64 = frac.parse().ok().filter(|_| i + 1 < n.len())?;

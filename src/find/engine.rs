@@ -669,14 +669,7 @@ pub fn find_scanned(rules: &PatternRules, ctx: &DocContext, scanned: PatternScan
                     Pending::Numeric(n) => order
                         .and_then(|o| dates::numeric::read(*n, o))
                         .or_else(|| {
-                            let (r, _) = reference?;
-                            let before = dates::before(text, c.start, 24);
-                            let tense =
-                                dates::relative::TenseRead::Sentence.read(text, c.start, c.end);
-                            let past = dates::numeric::access_cue(before)
-                                || tense == dates::relative::Tense::Past;
-                            let future = tense == dates::relative::Tense::Future;
-                            dates::numeric::read_by_time(*n, r, past, future)
+                            dates::numeric::read_in_time(*n, reference?.0, text, c.start, c.end)
                         })
                         .map(|v| (v, "context")),
                     _ => resolve(p, &c, text, &dated, &period_ends, &days, reference),

@@ -8,10 +8,19 @@ use serde_json::{Value, json};
 
 /// Currency of a symbol, code or word; `None` when unknown.
 pub fn currency(s: &str) -> Option<&'static str> {
-    let l = s.trim().trim_start_matches('\\').to_lowercase();
-    let l = l.replace('\\', "");
-    // Spaces inside a currency's name fold to one ("livres  sterling", a line break).
-    let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Spaces inside a currency's name fold to one ("livres  sterling", a line break), and
+    // Markdown's backslashes go: one pass, one string.
+    let mut l = String::with_capacity(s.len());
+    for w in s.split_whitespace() {
+        if !l.is_empty() {
+            l.push(' ');
+        }
+        l.extend(
+            w.chars()
+                .filter(|&c| c != '\\')
+                .flat_map(char::to_lowercase),
+        );
+    }
     Some(match l.as_str() {
         "$"
         | "us$"

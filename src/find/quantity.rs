@@ -106,10 +106,8 @@ fn row_unit(text: &str, at: usize) -> Option<String> {
     }
     let line_start = super::lines::line_start(text, at);
     let line = &text[line_start..super::lines::line_end(text, at)];
-    // Cells split at tabs, or at the pipes of a Markdown row (its first cell after the
-    // leading pipe).
-    let pipes = line.trim_start().starts_with('|');
-    let (sep, first) = if pipes { ('|', 1) } else { ('\t', 0) };
+    // Cells split at tabs, or at the pipes of a Markdown row.
+    let (sep, first) = super::table::separator(line);
     if line[..at - line_start].matches(sep).count() > first {
         let label = line
             .split(sep)

@@ -5,6 +5,17 @@
 
 use super::lines;
 
+/// How a table row of the text splits into cells: at pipes when it is a Markdown row (the
+/// piece before its leading pipe is empty, so the first column is piece 1), else at tabs
+/// (the first column is piece 0). `line` may be the row's start only.
+pub fn separator(line: &str) -> (char, usize) {
+    if line.trim_start().starts_with('|') {
+        ('|', 1)
+    } else {
+        ('\t', 0)
+    }
+}
+
 /// The cells in the same column as byte offset `at`, on up to `max_lines` lines above it,
 /// nearest first. None when `at` is not inside a TAB-separated or Markdown row or is in its first
 /// column (the row labels). Lazy: callers take the first cell they want (every number
@@ -12,15 +23,9 @@ use super::lines;
 pub fn cells_above(text: &str, at: usize, max_lines: usize) -> impl Iterator<Item = &str> {
     let at = super::dates::floor_char(text, at.min(text.len()));
     // A line longer than any table row is not one (and is not searched through).
-    // A Markdown row ("| UK AISI | 150 |") is split at its pipes: the piece before the
-    // leading pipe is empty, so the first column is piece 1.
     let start = lines::line_start_within(text, at).and_then(|line_start| {
         let head = &text[line_start..at];
-        let (sep, first) = if head.trim_start().starts_with('|') {
-            ('|', 1)
-        } else {
-            ('\t', 0)
-        };
+        let (sep, first) = separator(head);
         let column = head.matches(sep).count();
         (column > first && line_start > 0).then(|| (line_start - 1, column, sep))
     });

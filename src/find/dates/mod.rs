@@ -217,34 +217,12 @@ pub fn small_number(s: &str) -> Option<i64> {
     if let Ok(n) = l.replace(',', "").parse::<i64>() {
         return Some(n);
     }
-    const WORDS: [&str; 21] = [
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-    ];
-    if let Some(i) = WORDS.iter().position(|w| *w == l) {
-        return Some(i as i64);
+    if let Some(n) = crate::find::cardinals::unit(&l) {
+        return Some(i64::from(n));
     }
     match l.as_str() {
         "a" | "an" | "a single" => Some(1),
+        "twenty" => Some(20),
         "thirty" => Some(30),
         "forty" => Some(40),
         "fifty" => Some(50),

@@ -80,7 +80,7 @@ pub fn read(n: Ambiguous, order: Order) -> Option<String> {
 /// time: when exactly one reading lies on the side of the reference date that the text
 /// puts it ("accessed 12/03/2025", "closed on 12/03/2025" in a past-tense sentence: not
 /// after the reference; a future-tense sentence: not before it), that reading.
-pub fn read_by_time(n: Ambiguous, reference: Ymd, past: bool, future: bool) -> Option<String> {
+fn read_by_time(n: Ambiguous, reference: Ymd, past: bool, future: bool) -> Option<String> {
     if !(past || future) || n.a0.is_some() || n.a == n.b {
         return None;
     }
@@ -98,9 +98,23 @@ pub fn read_by_time(n: Ambiguous, reference: Ymd, past: bool, future: bool) -> O
     }
 }
 
+/// [`read_by_time`] for the date at `start..end` of `text`: on or before the reference
+/// after an access cue or in a past-tense sentence, on or after it in a future-tense one.
+pub fn read_in_time(
+    n: Ambiguous,
+    reference: Ymd,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> Option<String> {
+    let tense = super::TenseRead::Sentence.read(text, start, end);
+    let past = access_cue(super::before(text, start, 24)) || tense == super::Tense::Past;
+    read_by_time(n, reference, past, tense == super::Tense::Future)
+}
+
 /// Whether the words before a date say it is when something was consulted: a citation's
 /// access date, never after the citing document.
-pub fn access_cue(before: &str) -> bool {
+fn access_cue(before: &str) -> bool {
     let b = before.trim_end().to_ascii_lowercase();
     let b = b.strip_suffix(" on").unwrap_or(&b).trim_end();
     let b = b.strip_suffix(':').unwrap_or(b).trim_end();

@@ -10,41 +10,17 @@ use super::{
 };
 use crate::find::engine::{Found, Hit};
 
-const TENS: [(&str, i32); 8] = [
-    ("twenty", 20),
-    ("thirty", 30),
-    ("forty", 40),
-    ("fifty", 50),
-    ("sixty", 60),
-    ("seventy", 70),
-    ("eighty", 80),
-    ("ninety", 90),
-];
-
 /// "ninety-six" → 96, "ten" → 10, "oh five" → 5: the last two digits of a year in words.
 fn two_digits(s: &str) -> Option<i32> {
     let l = s.to_lowercase().replace('-', " ");
-    let w: Vec<&str> = l.split_whitespace().collect();
-    match w.as_slice() {
-        ["oh", n] => small_number(n)
+    if let ["oh", n] = l.split_whitespace().collect::<Vec<_>>().as_slice() {
+        return small_number(n)
             .filter(|n| (1..=9).contains(n))
-            .map(|n| n as i32),
-        [t] => TENS
-            .iter()
-            .find(|(k, _)| k == t)
-            .map(|(_, v)| *v)
-            .or_else(|| {
-                small_number(t)
-                    .filter(|n| (10..=19).contains(n))
-                    .map(|n| n as i32)
-            }),
-        [t, u] => {
-            let tens = TENS.iter().find(|(k, _)| k == t)?.1;
-            let unit = small_number(u).filter(|n| (1..=9).contains(n))? as i32;
-            Some(tens + unit)
-        }
-        _ => None,
+            .map(|n| n as i32);
     }
+    crate::find::cardinals::cardinal(&l)
+        .filter(|n| n.fract() == 0.0 && (10.0..100.0).contains(n))
+        .map(|n| n as i32)
 }
 
 /// Groups `century` ("nineteen", "twenty") and `rest` ("ninety-six"), or `thousand` for
@@ -120,11 +96,11 @@ pub fn century(hit: &Hit) -> Option<Found> {
 pub fn decade_word(hit: &Hit) -> Option<Found> {
     let w = hit.get("tens")?.to_lowercase();
     let stem = w.strip_suffix("ies")?;
-    let tens = TENS
+    let tens = crate::find::cardinals::TENS
         .iter()
-        .find(|(k, _)| k.trim_end_matches('y') == stem)?
-        .1;
-    let start = 1900 + tens;
+        .find(|k| k.trim_end_matches('y') == stem)
+        .and_then(|k| crate::find::cardinals::tens(k))?;
+    let start = 1900 + tens as i32;
     ready(format!("{start}/{}", start + 9), hit)
 }
 
